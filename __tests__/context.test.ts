@@ -1,0 +1,80 @@
+import { InputError } from '../src/errors';
+import { getInputs } from '../src/inputs/context';
+
+const D = `sha256:${'b'.repeat(64)}`;
+const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
+const base = { sources: 'r.io/a/amd64:1\nr.io/a/arm64:1', tags: 'r.io/a/app:1, r.io/a/app:latest' };
+
+describe('getInputs', () => {
+  it('parses the defaults', () => {
+    const inputs = getInputs(reader(base));
+    expect(inputs.sources.map(String)).toEqual(['r.io/a/amd64:1', 'r.io/a/arm64:1']);
+    expect(inputs.targets.map(String)).toEqual(['r.io/a/app:1', 'r.io/a/app:latest']);
+    expect(inputs).toMatchObject({ attestations: 'strip', mediaType: 'oci', dryRun: false, platforms: undefined, annotations: {} });
+    expect(inputs.githubToken).toBeUndefined();
+  });
+
+  it('parses every option', () => {
+    const inputs = getInputs(
+      reader({
+        ...base,
+        attestations: 'KEEP',
+        platforms: 'linux/amd64, linux/arm64/v8',
+        annotations: 'index:a=b\nmanifest:c=d',
+        'media-type': 'auto',
+        'dry-run': 'True',
+        'github-token': ' ghs_x ',
+        'insecure-registries': 'http://Reg.Local:5000/, 10.0.0.1',
+      }),
+    );
+    expect(inputs).toMatchObject({ attestations: 'keep', mediaType: 'auto', dryRun: true, annotations: { a: 'b' }, githubToken: 'ghs_x' });
+    expect(inputs.skippedAnnotations).toEqual(['manifest:c=d']);
+    expect(inputs.platforms).toEqual([
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64', variant: 'v8' },
+    ]);
+    expect([...inputs.insecureRegistries]).toEqual(['reg.local:5000', '10.0.0.1']);
+  });
+
+  // Each bad input names the input it came from; getInputs does no I/O at all.
+  it.each([
+    ['sources', { sources: '' }, /at least one/],
+    ['sources', { sources: ' ,\n ' }, /at least one/],
+    ['sources', { sources: 'r.io/a/b:1\nr.io/a/b:1' }, /listed twice/],
+    ['sources', { sources: 'r.io/A/b:1' }, /lowercase; use "r.io\/a\/b:1"/],
+    ['sources', { sources: 'r.io/a/b:' }, /invalid tag/],
+    ['sources', { sources: 'r.io/a/b@sha256:xyz' }, /invalid digest/],
+    ['sources', { sources: 'r.io/a/b c' }, /white space/],
+    ['sources', { sources: 'r.io//b' }, /invalid repository/],
+    ['tags', { tags: '' }, /at least one/],
+    ['tags', { tags: `r.io/a/app@${D}` }, /has a digest/],
+    ['tags', { tags: `r.io/a/app:1@${D}` }, /has a digest/],
+    ['tags', { tags: 'r.io/a/app:1,r.io/a/app:1' }, /listed twice/],
+    ['tags', { tags: 'ghcr.io/Owner/Repo:1' }, /use "ghcr.io\/owner\/repo:1"/],
+    ['tags', { tags: 'r.io/a/app:.bad' }, /invalid tag/],
+    ['attestations', { attestations: 'drop' }, /not one of strip, keep/],
+    ['platforms', { platforms: 'linux' }, /not a platform/],
+    ['platforms', { platforms: 'linux/amd64/v2/x' }, /not a platform/],
+    ['platforms', { platforms: 'linux/arm64,linux/arm64/v8' }, /already listed/],
+    ['platforms', { platforms: 'Linux/AMD64' }, /not a platform/],
+    ['annotations', { annotations: 'novalue' }, /not key=value/],
+    ['annotations', { annotations: '=v' }, /empty key/],
+    ['annotations', { annotations: 'a=1\na=2' }, /twice/],
+    ['media-type', { 'media-type': 'oci-index' }, /not one of oci, docker, auto/],
+    ['dry-run', { 'dry-run': 'yes' }, /not a boolean/],
+    ['dry-run', { 'dry-run': '1' }, /not a boolean/],
+    ['insecure-registries', { 'insecure-registries': 'bad host' }, /host\[:port\]/],
+    ['insecure-registries', { 'insecure-registries': 'reg:port' }, /host\[:port\]/],
+  ])('refuses bad %s (%j)', (input, values, message) => {
+    let error: unknown;
+    try {
+      getInputs(reader({ ...base, ...values }));
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).input).toBe(input);
+    expect((error as Error).message).toMatch(`input "${input}"`);
+    expect((error as Error).message).toMatch(message);
+  });
+});

@@ -1,0 +1,106 @@
+import * as core from '@actions/core';
+import { InputError } from '../errors';
+import { type Platform, parsePlatform, platformKey } from '../oci/platform';
+import { Reference } from '../oci/reference';
+import { parseAnnotations } from './annotations';
+import { firstDuplicate, splitList } from './lists';
+
+export type AttestationMode = 'strip' | 'keep';
+export type MediaTypeMode = 'oci' | 'docker' | 'auto';
+
+/** Every input of action.yml, parsed and validated once; nothing after this reads `INPUT_*`. */
+export interface Inputs {
+  readonly sources: readonly Reference[];
+  readonly targets: readonly Reference[];
+  readonly attestations: AttestationMode;
+  readonly platforms: readonly Platform[] | undefined;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly skippedAnnotations: readonly string[];
+  readonly mediaType: MediaTypeMode;
+  readonly dryRun: boolean;
+  readonly githubToken: string | undefined;
+  readonly insecureRegistries: ReadonlySet<string>;
+}
+
+/** Reads an input as the runner sets it (`INPUT_<NAME>`); missing means the default. */
+export type InputReader = (name: string) => string;
+
+export const readActionInput: InputReader = (name) => core.getInput(name);
+
+function oneOf<T extends string>(input: string, value: string, allowed: readonly T[], fallback: T): T {
+  const v = value.trim().toLowerCase();
+  if (v === '') return fallback;
+  if ((allowed as readonly string[]).includes(v)) return v as T;
+  throw new InputError(input, `"${value.trim()}" is not one of ${allowed.join(', ')}`);
+}
+
+function bool(input: string, value: string): boolean {
+  const v = value.trim();
+  if (v === '' || /^(false)$/i.test(v)) return false;
+  if (/^(true)$/i.test(v)) return true;
+  throw new InputError(input, `"${v}" is not a boolean: use true or false`);
+}
+
+function references(input: string, value: string): Reference[] {
+  const refs = splitList(value).map((item) => {
+    try {
+      return Reference.parse(item);
+    } catch (err) {
+      throw new InputError(input, (err as Error).message);
+    }
+  });
+  const dup = firstDuplicate(refs, (r) => r.toString());
+  if (dup) throw new InputError(input, `"${dup[1].toString()}" is listed twice`);
+  return refs;
+}
+
+const HOST = /^(?:\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d{1,5})?$/;
+
+export function getInputs(read: InputReader = readActionInput): Inputs {
+  const sources = references('sources', read('sources'));
+  if (sources.length === 0) throw new InputError('sources', 'at least one image reference is required');
+
+  const targets = references('tags', read('tags'));
+  if (targets.length === 0) throw new InputError('tags', 'at least one target reference with a tag is required');
+  for (const t of targets) {
+    if (t.digest !== undefined) {
+      throw new InputError('tags', `"${t.toString()}" has a digest; a target names a tag (e.g. ${t.name}:latest)`);
+    }
+  }
+
+  let platforms: Platform[] | undefined;
+  const platformItems = splitList(read('platforms'));
+  if (platformItems.length > 0) {
+    platforms = platformItems.map((p) => {
+      try {
+        return parsePlatform(p);
+      } catch (err) {
+        throw new InputError('platforms', (err as Error).message);
+      }
+    });
+    const dup = firstDuplicate(platforms, platformKey);
+    if (dup) throw new InputError('platforms', `"${platformItems[platforms.indexOf(dup[1])]}" names a platform already listed`);
+  }
+
+  const annotations = parseAnnotations(read('annotations'));
+  const insecure = new Set<string>();
+  for (const host of splitList(read('insecure-registries'))) {
+    const h = host.replace(/^https?:\/\//, '').replace(/\/+$/, '').toLowerCase();
+    if (!HOST.test(h)) throw new InputError('insecure-registries', `"${host}" is not host[:port]`);
+    insecure.add(h);
+  }
+
+  const token = read('github-token').trim();
+  return {
+    sources,
+    targets,
+    attestations: oneOf('attestations', read('attestations'), ['strip', 'keep'] as const, 'strip'),
+    platforms,
+    annotations: annotations.index,
+    skippedAnnotations: annotations.skipped,
+    mediaType: oneOf('media-type', read('media-type'), ['oci', 'docker', 'auto'] as const, 'oci'),
+    dryRun: bool('dry-run', read('dry-run')),
+    githubToken: token === '' ? undefined : token,
+    insecureRegistries: insecure,
+  };
+}

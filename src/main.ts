@@ -1,0 +1,78 @@
+import * as core from '@actions/core';
+import { getInputs, type InputReader, readActionInput } from './inputs/context';
+import { buildPlan } from './plan/plan';
+import { publishIndex } from './publish/publish';
+import { dockerCredentials } from './registry/credentials';
+import { Registries } from './registry/registries';
+import type { RetryPolicy } from './registry/retry';
+import { type Outputs, report } from './report/report';
+import { resolveSources } from './resolve/resolve';
+import { Transfer } from './transfer/transfer';
+import { uniqueRepositories } from './transfer/targets';
+
+export interface RunOptions {
+  readonly read?: InputReader;
+  /** Tests shorten the retry delays; the action uses the defaults. */
+  readonly retry?: RetryPolicy;
+}
+
+/**
+ * The whole flow, in one direction: inputs → resolve → plan → transfer → publish → report.
+ * Nothing is written until every source is resolved and the plan is made.
+ */
+export async function merge(options: RunOptions = {}): Promise<Outputs> {
+  const started = Date.now();
+  const inputs = getInputs(options.read ?? readActionInput);
+  for (const line of inputs.skippedAnnotations) {
+    core.notice(`annotation "${line}" skipped: only index annotations can be set without changing the images' digests`);
+  }
+  const credentials = await dockerCredentials({ githubToken: inputs.githubToken, githubActor: process.env.GITHUB_ACTOR });
+  const registries = new Registries({
+    sources: inputs.sources,
+    targets: inputs.targets,
+    push: !inputs.dryRun,
+    credentials,
+    insecureRegistries: inputs.insecureRegistries,
+    retry: options.retry,
+  });
+  const clientFor = (registry: string) => registries.client(registry);
+  try {
+    const resolved = await core.group('Resolve sources', async () => {
+      const r = await resolveSources(clientFor, inputs.sources);
+      for (const s of r) {
+        core.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s), ${s.attestations.length} attestation(s)`);
+      }
+      return r;
+    });
+    const plan = buildPlan(resolved, inputs);
+    core.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
+
+    const repositories = uniqueRepositories(inputs.targets);
+    const transfers = await core.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () =>
+      new Transfer(clientFor, { dryRun: inputs.dryRun }).run(plan.children, repositories),
+    );
+    const tags = await core.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () =>
+      publishIndex(clientFor, plan.index, inputs.targets, inputs.dryRun),
+    );
+    return await report({
+      plan,
+      targets: inputs.targets,
+      transfers,
+      tags,
+      dryRun: inputs.dryRun,
+      elapsedMs: Date.now() - started,
+      requests: registries.stats.requests,
+    });
+  } finally {
+    await registries.close();
+  }
+}
+
+/** The action's entry: any failure becomes one clear `::error` and a failed step. */
+export async function run(): Promise<void> {
+  try {
+    await merge();
+  } catch (err) {
+    core.setFailed(err instanceof Error ? err.message : String(err));
+  }
+}

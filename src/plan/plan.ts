@@ -1,0 +1,96 @@
+import { ContentError } from '../errors';
+import type { AttestationMode, MediaTypeMode } from '../inputs/context';
+import { type IndexMediaType, MediaType } from '../oci/mediaTypes';
+import { formatPlatform, type Platform, platformKey, platformMatches } from '../oci/platform';
+import type { Child, ResolvedSource } from '../resolve/resolve';
+import { type SerializedIndex, serializeIndex } from './serialize';
+
+export interface PlanOptions {
+  readonly attestations: AttestationMode;
+  readonly platforms: readonly Platform[] | undefined;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly mediaType: MediaTypeMode;
+}
+
+/** Everything the writes need, decided before the first one (design: nothing written before plan). */
+export interface Plan {
+  /** In index order: images in source order, then their attestations. */
+  readonly children: readonly Child[];
+  readonly index: SerializedIndex;
+  /** `linux/amd64`, `linux/arm64/v8` … of the image entries, in index order. */
+  readonly platforms: readonly string[];
+}
+
+/** Keeps exactly the listed platforms, in source order; every listed one must be found. */
+export function selectPlatforms(images: readonly Child[], wanted: readonly Platform[] | undefined): Child[] {
+  if (!wanted) return [...images];
+  const kept = images.filter((c) => wanted.some((w) => platformMatches(w, c.descriptor.platform)));
+  const missing = wanted.filter((w) => !kept.some((c) => platformMatches(w, c.descriptor.platform)));
+  if (missing.length > 0) {
+    const found = images.map((c) => formatPlatform(c.descriptor.platform)).join(', ') || 'none';
+    throw new ContentError(
+      `input "platforms": no source provides ${missing.map(formatPlatform).join(', ')} (the sources provide ${found})`,
+    );
+  }
+  return kept;
+}
+
+/** Design rule 3: two entries with the same platform are an error. */
+export function refuseDuplicatePlatforms(images: readonly Child[]): void {
+  const seen = new Map<string, Child>();
+  for (const child of images) {
+    const key = platformKey(child.descriptor.platform);
+    const earlier = seen.get(key);
+    if (earlier) {
+      throw new ContentError(
+        `platform ${formatPlatform(child.descriptor.platform)} is provided twice: by "${earlier.source}" ` +
+          `(${earlier.descriptor.digest}) and by "${child.source}" (${child.descriptor.digest}); ` +
+          'remove one source or narrow them with the "platforms" input',
+      );
+    }
+    seen.set(key, child);
+  }
+}
+
+/** Attestations whose subject is a kept image, in the order of their images. */
+function attestationsFor(images: readonly Child[], resolved: readonly ResolvedSource[]): Child[] {
+  const all = resolved.flatMap((r) => r.attestations);
+  return images.flatMap((image) => all.filter((a) => a.subject === image.descriptor.digest));
+}
+
+/** Chooses the index media type (design rule 5: no OCI child and no annotations in a Docker list). */
+export function chooseMediaType(mode: MediaTypeMode, children: readonly Child[], annotations: Readonly<Record<string, string>>): IndexMediaType {
+  const ociChildren = children.filter((c) => c.descriptor.mediaType !== MediaType.DockerManifest);
+  const hasAnnotations = Object.keys(annotations).length > 0;
+  if (mode === 'oci') return MediaType.OciIndex;
+  if (mode === 'auto') return ociChildren.length === 0 && !hasAnnotations ? MediaType.DockerList : MediaType.OciIndex;
+  if (ociChildren.length > 0) {
+    const c = ociChildren[0];
+    throw new ContentError(
+      `input "media-type": docker cannot be used: ${c.kind === 'attestation' ? 'the attestation' : 'the image'} ` +
+        `${c.descriptor.digest} from "${c.source}" is an OCI manifest, which a Docker manifest list cannot hold; ` +
+        'use media-type oci or auto' + (c.kind === 'attestation' ? ', or attestations: strip' : ''),
+    );
+  }
+  if (hasAnnotations) {
+    throw new ContentError('input "media-type": docker cannot be used with annotations (a Docker manifest list has none); use oci or auto');
+  }
+  return MediaType.DockerList;
+}
+
+export function buildPlan(resolved: readonly ResolvedSource[], options: PlanOptions): Plan {
+  const images = selectPlatforms(
+    resolved.flatMap((r) => r.images),
+    options.platforms,
+  );
+  refuseDuplicatePlatforms(images);
+  const attestations = options.attestations === 'keep' ? attestationsFor(images, resolved) : [];
+  const children = [...images, ...attestations];
+  const mediaType = chooseMediaType(options.mediaType, children, options.annotations);
+  const index = serializeIndex(
+    mediaType,
+    children.map((c) => c.descriptor),
+    options.annotations,
+  );
+  return { children, index, platforms: images.map((c) => formatPlatform(c.descriptor.platform)) };
+}

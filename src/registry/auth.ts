@@ -1,0 +1,144 @@
+import * as core from '@actions/core';
+import { type Challenge, mergeScopes, parseChallenges, scopesCover } from './challenge';
+import type { Credential } from './credentials';
+import { allHeaders, discard, type HttpRequest, type HttpResponse, readBody, type Send } from './http';
+
+export class AuthError extends Error {
+  override name = 'AuthError';
+}
+
+interface Token {
+  readonly value: string;
+  readonly scopes: readonly string[];
+  readonly expiresAt: number;
+}
+
+/**
+ * Authenticates one registry (design rule 10): answers Basic or Bearer challenges, asks for one
+ * token carrying every scope the run needs on this registry, and re-challenges on 401.
+ */
+export class Authenticator {
+  private basic = false;
+  private bearer: Challenge | undefined;
+  private tokens: Token[] = [];
+  private pendingTokens = new Map<string, Promise<Token>>();
+
+  constructor(
+    private readonly registry: string,
+    private readonly credential: Credential | undefined,
+    private readonly send: Send,
+    /** Every scope this run needs here, targets (`pull,push`) first; asked for together. */
+    private readonly runScopes: readonly string[],
+  ) {}
+
+  /** Sends `req` needing `scopes`, authenticating as the registry asks. */
+  async request(req: HttpRequest, scopes: readonly string[]): Promise<HttpResponse> {
+    const authorized = this.authorize(req, scopes);
+    const first = await this.send(authorized);
+    if (first.status !== 401) return first;
+
+    const challenges = allHeaders(first, 'www-authenticate').flatMap(parseChallenges);
+    const bearer = challenges.find((c) => c.scheme === 'bearer');
+    if (bearer) {
+      await discard(first);
+      this.bearer = bearer;
+      const challenged = bearer.params.scope ? [bearer.params.scope] : [];
+      // One token for everything the run does here: a mount needs source pull and target push in the same token.
+      const wanted = mergeScopes([...scopes, ...challenged, ...this.runScopes]);
+      // A request sent with a token that was refused needs a fresh one; otherwise share the pending fetch.
+      await this.fetchToken(wanted, authorized !== req);
+      const second = await this.send(this.authorize(req, scopes));
+      if (second.status !== 401) return second;
+      await discard(second);
+      // Some token services (older GitLab) honour only one scope: ask for just this request's.
+      await this.fetchToken(mergeScopes([...scopes, ...challenged]), true);
+      return this.send(this.authorize(req, scopes));
+    }
+    if (challenges.some((c) => c.scheme === 'basic') && this.credential?.kind === 'basic' && !this.basic) {
+      await discard(first);
+      this.basic = true;
+      return this.send(this.authorize(req, scopes));
+    }
+    return first;
+  }
+
+  private authorize(req: HttpRequest, scopes: readonly string[]): HttpRequest {
+    const value = this.authorization(scopes);
+    return value ? { ...req, headers: { ...req.headers, authorization: value } } : req;
+  }
+
+  private authorization(scopes: readonly string[]): string | undefined {
+    if (this.basic && this.credential?.kind === 'basic') {
+      return `Basic ${Buffer.from(`${this.credential.username}:${this.credential.password}`).toString('base64')}`;
+    }
+    if (!this.bearer) return undefined;
+    const now = Date.now();
+    this.tokens = this.tokens.filter((t) => t.expiresAt > now);
+    // Prefer the newest token that covers the request.
+    for (let i = this.tokens.length - 1; i >= 0; i--) {
+      if (scopesCover(this.tokens[i].scopes, scopes)) return `Bearer ${this.tokens[i].value}`;
+    }
+    const newest = this.tokens.at(-1);
+    return newest ? `Bearer ${newest.value}` : undefined;
+  }
+
+  private fetchToken(scopes: string[], fresh: boolean): Promise<Token> {
+    const key = scopes.join(' ');
+    const pending = this.pendingTokens.get(key);
+    if (pending && !fresh) return pending;
+    const promise = this.requestToken(scopes).finally(() => this.pendingTokens.delete(key));
+    this.pendingTokens.set(key, promise);
+    return promise;
+  }
+
+  private async requestToken(scopes: string[]): Promise<Token> {
+    const challenge = this.bearer as Challenge;
+    const realm = challenge.params.realm;
+    if (!realm) throw new AuthError(`${this.registry}: the Bearer challenge has no realm`);
+    const url = new URL(realm);
+    const service = challenge.params.service;
+    const credential = this.credential;
+    let res: HttpResponse;
+    if (credential?.kind === 'identity-token') {
+      // OAuth2 refresh-token grant, as docker does with an identity token.
+      const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credential.token, client_id: 'merge-multiarch-action' });
+      if (service) form.set('service', service);
+      if (scopes.length) form.set('scope', scopes.join(' '));
+      res = await this.send({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: Buffer.from(form.toString()),
+      });
+    } else {
+      if (service) url.searchParams.set('service', service);
+      for (const scope of scopes) url.searchParams.append('scope', scope);
+      const headers: Record<string, string> = {};
+      if (credential?.kind === 'basic') {
+        headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
+      }
+      res = await this.send({ method: 'GET', url, headers });
+    }
+    if (res.status !== 200) {
+      await discard(res);
+      const who = credential ? 'with the configured credentials' : 'anonymously (no credentials found for it)';
+      throw new AuthError(
+        `${this.registry}: the token service ${url.origin}${url.pathname} refused ${who}: HTTP ${res.status}` +
+          (credential ? '' : '; log in first, e.g. with docker/login-action'),
+      );
+    }
+    const body = JSON.parse((await readBody(res, 1024 * 1024)).toString('utf8')) as {
+      token?: string;
+      access_token?: string;
+      expires_in?: number;
+    };
+    const value = body.token ?? body.access_token;
+    if (!value) throw new AuthError(`${this.registry}: the token service answered without a token`);
+    core.setSecret(value);
+    // Renew a little early; the spec's default lifetime is 60 s.
+    const lifetime = Math.max(10, (body.expires_in ?? 60) - 5) * 1000;
+    const token = { value, scopes, expiresAt: Date.now() + lifetime };
+    this.tokens.push(token);
+    return token;
+  }
+}

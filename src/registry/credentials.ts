@@ -1,0 +1,132 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as core from '@actions/core';
+import { getExecOutput } from '@actions/exec';
+import { DOCKER_HUB } from '../oci/reference';
+
+/** What a registry login gives: a username and password, or an OAuth2 refresh (identity) token. */
+export type Credential =
+  | { readonly kind: 'basic'; readonly username: string; readonly password: string }
+  | { readonly kind: 'identity-token'; readonly token: string };
+
+export interface CredentialSource {
+  /** Credentials for a registry host (`ghcr.io`, `127.0.0.1:5000`, `docker.io`), or undefined for anonymous. */
+  get(registry: string): Promise<Credential | undefined>;
+}
+
+interface DockerConfig {
+  auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>;
+  credHelpers?: Record<string, string>;
+  credsStore?: string;
+}
+
+/** The key docker itself uses for Docker Hub in config.json and credential helpers. */
+const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
+
+/** `https://ghcr.io/v2/` and `ghcr.io` name the same registry in config.json. */
+function hostOf(key: string): string {
+  const host = key.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '').toLowerCase();
+  return host === 'index.docker.io' || host === 'registry-1.docker.io' ? DOCKER_HUB : host;
+}
+
+/** Runs `docker-credential-<helper> get` as docker does: server URL on stdin, JSON on stdout. */
+export type HelperRunner = (helper: string, serverUrl: string) => Promise<{ Username: string; Secret: string } | undefined>;
+
+export const runCredentialHelper: HelperRunner = async (helper, serverUrl) => {
+  const result = await getExecOutput(`docker-credential-${helper}`, ['get'], {
+    input: Buffer.from(serverUrl),
+    silent: true, // its output holds the secret
+    ignoreReturnCode: true,
+  });
+  if (result.exitCode !== 0) {
+    // "credentials not found" is an ordinary answer: fall back to anonymous.
+    if (/not found/i.test(result.stdout + result.stderr)) return undefined;
+    throw new Error(`docker-credential-${helper} get failed for ${serverUrl} (exit ${result.exitCode})`);
+  }
+  const parsed = JSON.parse(result.stdout) as { Username?: string; Secret?: string };
+  if (typeof parsed.Secret !== 'string') throw new Error(`docker-credential-${helper} gave no Secret for ${serverUrl}`);
+  return { Username: parsed.Username ?? '', Secret: parsed.Secret };
+};
+
+function mask(credential: Credential): Credential {
+  if (credential.kind === 'basic') {
+    core.setSecret(credential.password);
+    core.setSecret(Buffer.from(`${credential.username}:${credential.password}`).toString('base64'));
+  } else {
+    core.setSecret(credential.token);
+  }
+  return credential;
+}
+
+export interface DockerCredentialOptions {
+  /** `$DOCKER_CONFIG`, else `~/.docker`. */
+  readonly configDir?: string;
+  /** Used for ghcr.io only, and only when the config has nothing for it. */
+  readonly githubToken?: string;
+  readonly githubActor?: string;
+  readonly runHelper?: HelperRunner;
+}
+
+/** Reads credentials the way docker and docker/login-action store them. */
+export async function dockerCredentials(options: DockerCredentialOptions = {}): Promise<CredentialSource> {
+  const dir = options.configDir ?? process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker');
+  let config: DockerConfig = {};
+  try {
+    config = JSON.parse(await fs.readFile(path.join(dir, 'config.json'), 'utf8')) as DockerConfig;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new Error(`cannot read the Docker config ${path.join(dir, 'config.json')}: ${(err as Error).message}`);
+    }
+  }
+  const runHelper = options.runHelper ?? runCredentialHelper;
+  const auths = new Map<string, NonNullable<DockerConfig['auths']>[string]>();
+  for (const [key, value] of Object.entries(config.auths ?? {})) auths.set(hostOf(key), value);
+  const helpers = new Map<string, string>();
+  for (const [key, value] of Object.entries(config.credHelpers ?? {})) helpers.set(hostOf(key), value);
+  if (options.githubToken) core.setSecret(options.githubToken);
+
+  const cache = new Map<string, Promise<Credential | undefined>>();
+  const lookup = async (registry: string): Promise<Credential | undefined> => {
+    const host = hostOf(registry);
+    const serverUrl = host === DOCKER_HUB ? DOCKER_HUB_SERVER : host;
+    const helper = helpers.get(host) ?? config.credsStore;
+    if (helper) {
+      const answer = await runHelper(helper, serverUrl);
+      if (answer) {
+        // docker's convention: the username "<token>" marks an identity token.
+        return mask(
+          answer.Username === '<token>'
+            ? { kind: 'identity-token', token: answer.Secret }
+            : { kind: 'basic', username: answer.Username, password: answer.Secret },
+        );
+      }
+    }
+    const entry = auths.get(host);
+    if (entry?.identitytoken) return mask({ kind: 'identity-token', token: entry.identitytoken });
+    if (entry?.auth) {
+      const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon < 0) throw new Error(`the Docker config entry for ${host} has a malformed "auth" field`);
+      return mask({ kind: 'basic', username: decoded.slice(0, colon), password: decoded.slice(colon + 1) });
+    }
+    if (entry?.username && entry.password) {
+      return mask({ kind: 'basic', username: entry.username, password: entry.password });
+    }
+    if (host === 'ghcr.io' && options.githubToken) {
+      return { kind: 'basic', username: options.githubActor || 'github-actions', password: options.githubToken };
+    }
+    return undefined;
+  };
+  return {
+    get(registry) {
+      const host = hostOf(registry);
+      let pending = cache.get(host);
+      if (!pending) {
+        pending = lookup(host);
+        cache.set(host, pending);
+      }
+      return pending;
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { ContentError } from '../errors';
+import type { Digest } from '../oci/digest';
+import {
+  type Descriptor,
+  type ImageManifest,
+  isAttestation,
+  type Manifest,
+  parseManifest,
+} from '../oci/manifest';
+import { ATTESTATION_SUBJECT_ANNOTATION, isImageMediaType, isIndexMediaType } from '../oci/mediaTypes';
+import { formatPlatform, type Platform } from '../oci/platform';
+import type { Reference } from '../oci/reference';
+import type { RegistryClient } from '../registry/client';
+import { platformFromConfig } from './config';
+
+/** A manifest that goes into the result index, with what is needed to copy it. */
+export interface Child {
+  readonly kind: 'image' | 'attestation';
+  /** The descriptor as it will be written: the child's own digest, size and media type, with its platform. */
+  readonly descriptor: Descriptor & { readonly platform: Platform };
+  readonly manifest: ImageManifest;
+  readonly bytes: Buffer;
+  /** The source the user named, and the repository the child is read from (same registry and repository). */
+  readonly source: Reference;
+  /** For attestations: the image digest they describe. */
+  readonly subject?: Digest;
+}
+
+export interface ResolvedSource {
+  readonly reference: Reference;
+  readonly digest: Digest;
+  readonly mediaType: string;
+  readonly images: readonly Child[];
+  readonly attestations: readonly Child[];
+}
+
+export type ClientFor = (registry: string) => Promise<RegistryClient>;
+
+async function fetchImage(client: RegistryClient, source: Reference, d: Descriptor): Promise<{ manifest: ImageManifest; bytes: Buffer }> {
+  const fetched = await client.getManifest(source.repository, d.digest);
+  const manifest = parseManifest(fetched.bytes, fetched.contentType, `${source.name}@${d.digest}`);
+  if (manifest.kind !== 'image') {
+    throw new ContentError(`source "${source}": ${d.digest} is an index inside an index; nested indexes are not supported`);
+  }
+  if (fetched.bytes.length !== d.size) {
+    throw new ContentError(`source "${source}": ${d.digest} is ${fetched.bytes.length} bytes, its descriptor says ${d.size}`);
+  }
+  return { manifest, bytes: fetched.bytes };
+}
+
+function describe(d: Descriptor, manifest: ImageManifest, platform: Platform): Child['descriptor'] {
+  // The child's own descriptor (design rule 2): digest and size as listed, media type as served.
+  return { ...d, mediaType: manifest.mediaType, platform };
+}
+
+/** A plain image manifest source: its platform comes from its config blob (design rule 3). */
+async function resolveImage(client: RegistryClient, source: Reference, digest: Digest, bytes: Buffer, manifest: ImageManifest): Promise<Child> {
+  const platform = await platformFromConfig(client, source, manifest.config);
+  const descriptor = { mediaType: manifest.mediaType, digest, size: bytes.length };
+  return { kind: 'image', descriptor: { ...descriptor, platform }, manifest, bytes, source };
+}
+
+function refuseNonManifests(source: Reference, index: Manifest & { kind: 'index' }): void {
+  const odd = index.manifests.filter((m) => !isImageMediaType(m.mediaType) && !isAttestation(m));
+  if (odd.length === 0) return;
+  const nested = odd.filter((m) => isIndexMediaType(m.mediaType));
+  if (nested.length === odd.length) {
+    throw new ContentError(`source "${source}": the index holds other indexes (${nested[0].digest}); nested indexes are not supported`);
+  }
+  const types = [...new Set(odd.map((m) => m.mediaType))].join(', ');
+  throw new ContentError(
+    `source "${source}" is an index whose entries are not image manifests (${types}); ` +
+      'it looks like a BuildKit cache export or another artifact, not an image',
+  );
+}
+
+/**
+ * Resolves one source to the image manifests it contributes (design rule 2): a plain manifest
+ * as is, a single-platform index unwrapped, a multi-platform index flattened; attestations are
+ * kept aside for the plan to drop or carry.
+ */
+export async function resolveSource(clientFor: ClientFor, source: Reference): Promise<ResolvedSource> {
+  const client = await clientFor(source.registry);
+  const fetched = await client.getManifest(source.repository, source.manifestRef);
+  const manifest = parseManifest(fetched.bytes, fetched.contentType, `source "${source}"`);
+  if (manifest.kind === 'image') {
+    const child = await resolveImage(client, source, fetched.digest, fetched.bytes, manifest);
+    return { reference: source, digest: fetched.digest, mediaType: manifest.mediaType, images: [child], attestations: [] };
+  }
+
+  refuseNonManifests(source, manifest);
+  const imageDescriptors = manifest.manifests.filter((m) => !isAttestation(m));
+  if (imageDescriptors.length === 0) {
+    throw new ContentError(`source "${source}" is an index with no image manifests (only attestations or nothing)`);
+  }
+  const images = await Promise.all(
+    imageDescriptors.map(async (d): Promise<Child> => {
+      const { manifest: child, bytes } = await fetchImage(client, source, d);
+      // Take the platform from the index entry when it has one: no config GET needed.
+      const platform = d.platform ?? (await platformFromConfig(client, source, child.config));
+      return { kind: 'image', descriptor: describe(d, child, platform), manifest: child, bytes, source };
+    }),
+  );
+  const attestations = await Promise.all(
+    manifest.manifests.filter(isAttestation).map(async (d): Promise<Child> => {
+      const { manifest: child, bytes } = await fetchImage(client, source, d);
+      const subject = d.annotations?.[ATTESTATION_SUBJECT_ANNOTATION] as Digest | undefined;
+      const platform = d.platform ?? { os: 'unknown', architecture: 'unknown' };
+      return { kind: 'attestation', descriptor: describe(d, child, platform), manifest: child, bytes, source, subject };
+    }),
+  );
+  return { reference: source, digest: fetched.digest, mediaType: manifest.mediaType, images, attestations };
+}
+
+/** Resolves every source at once; the first failure fails the step before anything is written. */
+export function resolveSources(clientFor: ClientFor, sources: readonly Reference[]): Promise<ResolvedSource[]> {
+  return Promise.all(sources.map((s) => resolveSource(clientFor, s)));
+}
+
+export function describeChild(child: Child): string {
+  return `${formatPlatform(child.descriptor.platform)} ${child.descriptor.digest} from ${child.source}`;
+}

@@ -1,0 +1,132 @@
+import * as core from '@actions/core';
+import type { Descriptor } from '../oci/manifest';
+import { requiredBlobs } from '../oci/manifest';
+import type { Reference } from '../oci/reference';
+import type { RegistryClient } from '../registry/client';
+import type { Child, ClientFor } from '../resolve/resolve';
+import { createLimiter, Once } from '../util/concurrency';
+
+/** What happened to one blob or manifest in one target repository. */
+export type Outcome = 'present' | 'mounted' | 'copied' | 'pushed' | 'would-copy' | 'would-push';
+
+export interface RepositoryTransfer {
+  readonly repository: string;
+  readonly blobs: Record<Outcome, number>;
+  readonly manifests: Record<Outcome, number>;
+  bytesCopied: number;
+}
+
+function counts(): Record<Outcome, number> {
+  return { present: 0, mounted: 0, copied: 0, pushed: 0, 'would-copy': 0, 'would-push': 0 };
+}
+
+export interface TransferOptions {
+  readonly dryRun: boolean;
+  /** Requests in flight per registry (design rule 13). */
+  readonly concurrency?: number;
+}
+
+/**
+ * Makes every child manifest and every blob it references present in each target repository
+ * (design rules 7–9), before the index is written. A child already in the target is skipped
+ * whole: the registry only stored it because its blobs were there.
+ */
+export class Transfer {
+  private readonly limiters = new Map<string, <T>(task: () => Promise<T>) => Promise<T>>();
+  private readonly blobs = new Once<Outcome>();
+  private readonly manifests = new Once<Outcome>();
+
+  constructor(
+    private readonly clientFor: ClientFor,
+    private readonly options: TransferOptions,
+  ) {}
+
+  private limited<T>(registry: string, task: () => Promise<T>): Promise<T> {
+    let limit = this.limiters.get(registry);
+    if (!limit) {
+      limit = createLimiter(this.options.concurrency ?? 8);
+      this.limiters.set(registry, limit);
+    }
+    return limit(task);
+  }
+
+  /** Runs for every target repository at once; resolves when everything is present. */
+  async run(children: readonly Child[], targets: readonly Reference[]): Promise<RepositoryTransfer[]> {
+    return Promise.all(
+      targets.map(async (target) => {
+        const report: RepositoryTransfer = { repository: target.name, blobs: counts(), manifests: counts(), bytesCopied: 0 };
+        await Promise.all(children.map((child) => this.child(child, target, report)));
+        return report;
+      }),
+    );
+  }
+
+  private async child(child: Child, target: Reference, report: RepositoryTransfer): Promise<void> {
+    const digest = child.descriptor.digest;
+    // Read from the target repository itself: nothing to do.
+    if (child.source.name === target.name) {
+      report.manifests.present++;
+      return;
+    }
+    // Counted inside the shared task, so a manifest two sources share is counted once.
+    await this.manifests.run(`${target.name}@${digest}`, async () => {
+      const outcome = await this.pushManifest(child, target, report);
+      report.manifests[outcome]++;
+      return outcome;
+    });
+  }
+
+  private async pushManifest(child: Child, target: Reference, report: RepositoryTransfer): Promise<Outcome> {
+    const digest = child.descriptor.digest;
+    const client = await this.clientFor(target.registry);
+    const head = await this.limited(target.registry, () => client.headManifest(target.repository, digest));
+    if (head) return 'present';
+    await Promise.all(requiredBlobs(child.manifest).map((blob) => this.blob(blob, child.source, target, report)));
+    if (this.options.dryRun) return 'would-push';
+    await this.limited(target.registry, () =>
+      client.putManifest(target.repository, digest, child.bytes, child.descriptor.mediaType),
+    );
+    core.info(`pushed ${child.kind} manifest ${digest} to ${target.name}`);
+    return 'pushed';
+  }
+
+  private async blob(blob: Descriptor, source: Reference, target: Reference, report: RepositoryTransfer): Promise<void> {
+    await this.blobs.run(`${target.name}@${blob.digest}`, async () => {
+      const outcome = await this.limited(target.registry, () => this.ensureBlob(blob, source, target));
+      report.blobs[outcome]++;
+      if (outcome === 'copied') report.bytesCopied += blob.size;
+      return outcome;
+    });
+  }
+
+  private async ensureBlob(blob: Descriptor, source: Reference, target: Reference): Promise<Outcome> {
+    const client = await this.clientFor(target.registry);
+    if (await client.hasBlob(target.repository, blob.digest)) return 'present';
+    if (this.options.dryRun) return 'would-copy';
+    const from = await this.clientFor(source.registry);
+    if (source.registry === target.registry) {
+      const mount = await client.mountBlob(target.repository, blob.digest, source.repository);
+      if (mount.mounted) return 'mounted';
+      // 202 opened a session: fill it. A refused mount: a plain upload (design rule 9).
+      await this.copy(from, source, client, target, blob, mount.uploadUrl);
+    } else {
+      await this.copy(from, source, client, target, blob, undefined);
+    }
+    return 'copied';
+  }
+
+  /** Streams the blob from source to target: bounded memory, digest verified on the way. */
+  private async copy(
+    from: RegistryClient,
+    source: Reference,
+    to: RegistryClient,
+    target: Reference,
+    blob: Descriptor,
+    session: URL | undefined,
+  ): Promise<void> {
+    const upload = session ?? (await to.startUpload(target.repository));
+    await to.finishUpload(target.repository, upload, blob.digest, blob.size, () =>
+      from.getBlob(source.repository, blob.digest, blob.size),
+    );
+  }
+}

@@ -1,0 +1,32 @@
+/** Runs at most `limit` tasks at once (design rule 13: bounded concurrency per registry). */
+export function createLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+/**
+ * Shares one in-flight promise per key, so the same digest is never fetched or pushed twice at
+ * once (design rule 13). Settled results are kept: a run never needs the same work twice.
+ */
+export class Once<T> {
+  private readonly results = new Map<string, Promise<T>>();
+
+  run(key: string, task: () => Promise<T>): Promise<T> {
+    let result = this.results.get(key);
+    if (!result) {
+      result = task();
+      this.results.set(key, result);
+    }
+    return result;
+  }
+}

@@ -54,7 +54,9 @@ export class Authenticator {
       await this.fetchToken(mergeScopes([...scopes, ...challenged]), true);
       return this.send(this.authorize(req, scopes));
     }
-    if (challenges.some((c) => c.scheme === 'basic') && this.credential?.kind === 'basic' && !this.basic) {
+    // Retry with Basic unless this very request already carried it (then the credentials are wrong).
+    const sentBasic = authorized.headers?.authorization?.startsWith('Basic ') ?? false;
+    if (challenges.some((c) => c.scheme === 'basic') && this.credential?.kind === 'basic' && !sentBasic) {
       await discard(first);
       this.basic = true;
       return this.send(this.authorize(req, scopes));

@@ -16,6 +16,12 @@ export function isRetriableStatus(status: number): boolean {
   return RETRIABLE_STATUS.has(status) || (status >= 500 && status !== 501 && status !== 505);
 }
 
+/** Network errors are retried; a dispatcher closed because the run is over is not. */
+function isRetriableError(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code !== 'UND_ERR_DESTROYED' && code !== 'UND_ERR_CLOSED';
+}
+
 /** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (value === undefined) return undefined;
@@ -43,7 +49,7 @@ export function withRetry(next: Send, policy: RetryPolicy = DEFAULT_RETRY, log?:
       try {
         res = await next(req);
       } catch (err) {
-        if (attempt + 1 >= policy.attempts) throw err;
+        if (attempt + 1 >= policy.attempts || !isRetriableError(err)) throw err;
         const delay = backoffDelay(attempt, policy);
         log?.(`${req.method} ${req.url.toString()} failed (${(err as Error).message}); retrying in ${delay} ms`);
         await sleep(delay);

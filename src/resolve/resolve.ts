@@ -10,7 +10,7 @@ import {
 import { ATTESTATION_SUBJECT_ANNOTATION, isImageMediaType, isIndexMediaType } from '../oci/mediaTypes';
 import { formatPlatform, type Platform } from '../oci/platform';
 import type { Reference } from '../oci/reference';
-import type { RegistryClient } from '../registry/client';
+import { type RegistryClient, RegistryError } from '../registry/client';
 import { platformFromConfig } from './config';
 
 /** A manifest that goes into the result index, with what is needed to copy it. */
@@ -81,7 +81,12 @@ function refuseNonManifests(source: Reference, index: Manifest & { kind: 'index'
  */
 export async function resolveSource(clientFor: ClientFor, source: Reference): Promise<ResolvedSource> {
   const client = await clientFor(source.registry);
-  const fetched = await client.getManifest(source.repository, source.manifestRef);
+  const fetched = await client.getManifest(source.repository, source.manifestRef).catch((err: unknown) => {
+    if (err instanceof RegistryError && err.status === 404) {
+      throw new ContentError(`source "${source}" was not found (${err.message})`);
+    }
+    throw err;
+  });
   const manifest = parseManifest(fetched.bytes, fetched.contentType, `source "${source}"`);
   if (manifest.kind === 'image') {
     const child = await resolveImage(client, source, fetched.digest, fetched.bytes, manifest);

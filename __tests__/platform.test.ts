@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { formatPlatform, parsePlatform, PlatformError, platformKey, platformMatches } from '../src/oci/platform';
+import { formatPlatform, normalizePlatform, parsePlatform, PlatformError, platformKey, platformMatches } from '../src/oci/platform';
 
 describe('platforms', () => {
   it('parses os/arch[/variant]', () => {
@@ -44,6 +44,37 @@ describe('platforms', () => {
         } catch (err) {
           expect(err).toBeInstanceOf(PlatformError);
         }
+      }),
+    );
+  });
+
+  it('throws nothing but its own error on platform-like input, and what parses round-trips', () => {
+    const piece = fc.constantFrom('linux', 'windows', 'amd64', 'arm64', 'arm', 'v8', 'v7', '/', '//', 'A', '.', '_', '-', ' ', '', 'é');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+        const s = pieces.join('');
+        try {
+          const p = parsePlatform(s);
+          expect(formatPlatform(p)).toBe(s.trim());
+          expect(parsePlatform(formatPlatform(p))).toEqual(p);
+        } catch (err) {
+          expect(err).toBeInstanceOf(PlatformError);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('normalises idempotently, and a platform always matches its normal form', () => {
+    const arch = fc.constantFrom('amd64', 'x86_64', 'x86-64', 'arm64', 'aarch64', 'arm', 'armhf', 'armel', 'i386', '386', 's390x');
+    const variant = fc.option(fc.constantFrom('v5', 'v6', 'v7', 'v8', '7', '8', 'v1'), { nil: undefined });
+    fc.assert(
+      fc.property(fc.constantFrom('linux', 'windows'), arch, variant, (os, architecture, v) => {
+        const p = v === undefined ? { os, architecture } : { os, architecture, variant: v };
+        const n = normalizePlatform(p);
+        expect(normalizePlatform(n)).toEqual(n);
+        expect(platformKey(n)).toBe(platformKey(p));
+        expect(platformMatches(p, n)).toBe(true);
       }),
     );
   });

@@ -71342,13 +71342,16 @@ async function merge(options = {}) {
         core.notice(`annotation "${line}" skipped: only index annotations can be set without changing the images' digests`);
     }
     const credentials = await (0, credentials_1.dockerCredentials)({ githubToken: inputs.githubToken, githubActor: process.env.GITHUB_ACTOR });
+    // Test-only knobs (MERGE_ACTION_RETRY_*, MERGE_ACTION_TIMEOUT_MS), read here once; see registries.ts.
+    const transport = (0, registries_1.transportSettingsFromEnv)(process.env);
     const registries = new registries_1.Registries({
         sources: inputs.sources,
         targets: inputs.targets,
         push: !inputs.dryRun,
         credentials,
         insecureRegistries: inputs.insecureRegistries,
-        retry: options.retry,
+        retry: options.retry ?? transport.retry,
+        timeouts: transport.timeouts,
     });
     const clientFor = (registry) => registries.client(registry);
     try {
@@ -72320,6 +72323,7 @@ const mediaTypes_1 = __nccwpck_require__(8004);
 const reference_1 = __nccwpck_require__(2148);
 const challenge_1 = __nccwpck_require__(4394);
 const http_1 = __nccwpck_require__(8851);
+const retry_1 = __nccwpck_require__(1521);
 /** An HTTP answer the operation did not expect, with the registry's own error code when it gave one. */
 class RegistryError extends Error {
     operation;
@@ -72344,6 +72348,11 @@ async function errorOf(operation, res) {
     if (res.status === 401 || res.status === 403) {
         detail = 'access denied: check that the credentials for this registry may do this';
     }
+    const retryAfter = (0, http_1.header)(res, 'retry-after');
+    if ((res.status === 429 || res.status === 503) && retryAfter !== undefined) {
+        // Only reached when the wait asked for is beyond the retry policy's cap, or retries ran out.
+        detail = `the registry asked to retry after ${retryAfter}${/^\d+$/.test(retryAfter.trim()) ? ' s' : ''}`;
+    }
     try {
         const text = (await (0, http_1.readBody)(res, 64 * 1024)).toString('utf8');
         const json = JSON.parse(text);
@@ -72365,19 +72374,31 @@ async function errorOf(operation, res) {
 class RegistryClient {
     registry;
     auth;
+    retry;
+    log;
     base;
     constructor(
     /** `ghcr.io`, `127.0.0.1:5000`, `docker.io` … (as in references). */
-    registry, auth, plainHttp) {
+    registry, auth, plainHttp, 
+    /** For response bodies that break off after the headers (the transport retries the rest). */
+    retry = retry_1.DEFAULT_RETRY, log) {
         this.registry = registry;
         this.auth = auth;
+        this.retry = retry;
+        this.log = log;
         this.base = new URL(`${plainHttp ? 'http' : 'https'}://${(0, reference_1.apiHost)(registry)}`);
     }
     url(path) {
         return new URL(path, this.base);
     }
-    send(req, scopes) {
-        return this.auth.request(req, scopes);
+    /** Sends through auth; a transport failure is named after the operation it broke. */
+    async send(req, scopes, operation) {
+        try {
+            return await this.auth.request(req, scopes);
+        }
+        catch (err) {
+            throw err instanceof http_1.TransportError ? named(operation, err) : err;
+        }
     }
     where(repository, what) {
         return `${this.registry}/${repository}${what}`;
@@ -72385,10 +72406,24 @@ class RegistryClient {
     /** GET a manifest by tag or digest and verify its bytes (design rule 4). */
     async getManifest(repository, ref) {
         const where = this.where(repository, (0, digest_1.isDigest)(ref) ? `@${ref}` : `:${ref}`);
-        const res = await this.send({ method: 'GET', url: this.url(`/v2/${repository}/manifests/${ref}`), headers: { accept: mediaTypes_1.MANIFEST_ACCEPT } }, [(0, challenge_1.repositoryScope)(repository, 'pull')]);
-        if (res.status !== 200)
-            throw await errorOf(`GET manifest ${where}`, res);
-        const bytes = await (0, http_1.readBody)(res, mediaTypes_1.MAX_MANIFEST_BYTES);
+        const operation = `GET manifest ${where}`;
+        for (let attempt = 0;; attempt++) {
+            const res = await this.send({ method: 'GET', url: this.url(`/v2/${repository}/manifests/${ref}`), headers: { accept: mediaTypes_1.MANIFEST_ACCEPT } }, [(0, challenge_1.repositoryScope)(repository, 'pull')], operation);
+            if (res.status !== 200)
+                throw await errorOf(operation, res);
+            let bytes;
+            try {
+                bytes = await (0, http_1.readBody)(res, mediaTypes_1.MAX_MANIFEST_BYTES);
+            }
+            catch (err) {
+                await (0, retry_1.backOffOrThrow)(err instanceof http_1.TransportError ? named(operation, err) : err, attempt, this.retry, this.log);
+                continue;
+            }
+            return this.verifyManifest(res, ref, where, bytes);
+        }
+    }
+    /** Design rule 4: the bytes must hash to the digest asked for, else to the one the registry names. */
+    verifyManifest(res, ref, where, bytes) {
         const headerDigest = (0, http_1.header)(res, 'docker-content-digest');
         const expected = (0, digest_1.isDigest)(ref) ? ref : headerDigest !== undefined && (0, digest_1.isDigest)(headerDigest) ? headerDigest : undefined;
         const actual = (0, digest_1.digestOf)(bytes, expected);
@@ -72399,12 +72434,13 @@ class RegistryClient {
     }
     /** HEAD a manifest; undefined when absent. A 403 counts as "unknown", not as denied (rule 8). */
     async headManifest(repository, ref, scopes) {
-        const res = await this.send({ method: 'HEAD', url: this.url(`/v2/${repository}/manifests/${ref}`), headers: { accept: mediaTypes_1.MANIFEST_ACCEPT } }, scopes ?? [(0, challenge_1.repositoryScope)(repository, 'pull')]);
+        const operation = `HEAD manifest ${this.where(repository, (0, digest_1.isDigest)(ref) ? `@${ref}` : `:${ref}`)}`;
+        const res = await this.send({ method: 'HEAD', url: this.url(`/v2/${repository}/manifests/${ref}`), headers: { accept: mediaTypes_1.MANIFEST_ACCEPT } }, scopes ?? [(0, challenge_1.repositoryScope)(repository, 'pull')], operation);
         await (0, http_1.discard)(res);
         if (res.status === 404 || res.status === 403)
             return undefined;
         if (res.status !== 200)
-            throw await errorOf(`HEAD manifest ${this.where(repository, `:${ref}`)}`, res);
+            throw await errorOf(operation, res);
         const digest = (0, http_1.header)(res, 'docker-content-digest');
         const length = (0, http_1.header)(res, 'content-length');
         return {
@@ -72421,7 +72457,7 @@ class RegistryClient {
             url: this.url(`/v2/${repository}/manifests/${ref}`),
             headers: { 'content-type': mediaType },
             body: bytes,
-        }, [(0, challenge_1.repositoryScope)(repository, 'pull,push')]);
+        }, [(0, challenge_1.repositoryScope)(repository, 'pull,push')], `PUT manifest ${where}`);
         if (res.status !== 201 && res.status !== 200)
             throw await errorOf(`PUT manifest ${where}`, res);
         await (0, http_1.discard)(res);
@@ -72434,13 +72470,14 @@ class RegistryClient {
     }
     /** True when the blob is in the repository; 403 counts as absent (rule 8). */
     async hasBlob(repository, digest, scopes) {
-        const res = await this.send({ method: 'HEAD', url: this.url(`/v2/${repository}/blobs/${digest}`) }, scopes ?? [(0, challenge_1.repositoryScope)(repository, 'pull')]);
+        const operation = `HEAD blob ${this.where(repository, `@${digest}`)}`;
+        const res = await this.send({ method: 'HEAD', url: this.url(`/v2/${repository}/blobs/${digest}`) }, scopes ?? [(0, challenge_1.repositoryScope)(repository, 'pull')], operation);
         await (0, http_1.discard)(res);
         if (res.status === 200)
             return true;
         if (res.status === 404 || res.status === 403)
             return false;
-        throw await errorOf(`HEAD blob ${this.where(repository, `@${digest}`)}`, res);
+        throw await errorOf(operation, res);
     }
     /**
      * Cross-repository mount (design rule 9). Only 201 means mounted; a 202 opens an upload
@@ -72450,10 +72487,7 @@ class RegistryClient {
         const url = this.url(`/v2/${repository}/blobs/uploads/`);
         url.searchParams.set('mount', digest);
         url.searchParams.set('from', from);
-        const res = await this.send({ method: 'POST', url }, [
-            (0, challenge_1.repositoryScope)(repository, 'pull,push'),
-            (0, challenge_1.repositoryScope)(from, 'pull'),
-        ]);
+        const res = await this.send({ method: 'POST', url }, [(0, challenge_1.repositoryScope)(repository, 'pull,push'), (0, challenge_1.repositoryScope)(from, 'pull')], `mount blob ${this.where(repository, `@${digest}`)} from ${from}`);
         await (0, http_1.discard)(res);
         if (res.status === 201)
             return { mounted: true };
@@ -72464,64 +72498,128 @@ class RegistryClient {
     }
     /** Opens an upload session and returns where to PUT the blob. */
     async startUpload(repository) {
-        const res = await this.send({ method: 'POST', url: this.url(`/v2/${repository}/blobs/uploads/`) }, [
-            (0, challenge_1.repositoryScope)(repository, 'pull,push'),
-        ]);
+        const operation = `start upload to ${this.where(repository, '')}`;
+        const res = await this.send({ method: 'POST', url: this.url(`/v2/${repository}/blobs/uploads/`) }, [(0, challenge_1.repositoryScope)(repository, 'pull,push')], operation);
         const location = (0, http_1.header)(res, 'location');
         if (res.status !== 202 || !location)
-            throw await errorOf(`start upload to ${this.where(repository, '')}`, res);
+            throw await errorOf(operation, res);
         await (0, http_1.discard)(res);
         return new URL(location, this.base);
     }
-    /** Completes an upload session with one monolithic PUT; `body` may be a stream factory. */
+    /**
+     * Completes an upload session with one monolithic PUT; `body` may be a stream factory (the
+     * transport re-opens it on each attempt). A session that died under a failed attempt (its
+     * body broke off, or its answer was lost after the registry took it) is replaced by a new one.
+     */
     async finishUpload(repository, session, digest, size, body) {
-        const url = new URL(session);
-        url.searchParams.set('digest', digest);
-        const res = await this.send({
-            method: 'PUT',
-            url,
-            headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-            body,
-        }, [(0, challenge_1.repositoryScope)(repository, 'pull,push')]);
-        if (res.status !== 201 && res.status !== 204) {
-            throw await errorOf(`upload blob ${this.where(repository, `@${digest}`)}`, res);
+        const operation = `upload blob ${this.where(repository, `@${digest}`)}`;
+        let url = session;
+        for (let restart = 0;; restart++) {
+            const put = new URL(url);
+            put.searchParams.set('digest', digest);
+            const res = await this.send({
+                method: 'PUT',
+                url: put,
+                headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+                body,
+            }, [(0, challenge_1.repositoryScope)(repository, 'pull,push')], operation);
+            if (res.status === 201 || res.status === 204) {
+                await (0, http_1.discard)(res);
+                return;
+            }
+            const error = await errorOf(operation, res);
+            if (restart >= MAX_SESSION_RESTARTS || !isDeadSession(error))
+                throw error;
+            this.log?.(`${operation}: the upload session is gone (${error.message}); starting a new one`);
+            url = await this.startUpload(repository);
         }
-        await (0, http_1.discard)(res);
     }
     /**
-     * Streams a blob (redirects followed by the transport). The stream fails when the bytes do
-     * not hash to `digest` or the length differs, so a corrupt copy never completes.
+     * Streams a blob (redirects followed by the transport). A body that breaks off is read on
+     * from where it stopped (`Range`, or skipping what a server that ignores it sends again).
+     * The stream fails when the bytes do not hash to `digest` or their length differs, so a
+     * corrupt copy never completes. A missing blob fails here, before any byte is streamed.
      */
     async getBlob(repository, digest, size) {
-        const where = this.where(repository, `@${digest}`);
-        const res = await this.send({ method: 'GET', url: this.url(`/v2/${repository}/blobs/${digest}`) }, [
-            (0, challenge_1.repositoryScope)(repository, 'pull'),
-        ]);
-        if (res.status !== 200)
-            throw await errorOf(`GET blob ${where}`, res);
-        const hasher = (0, digest_1.digestHasher)(digest);
-        let seen = 0;
-        const verify = new node_stream_1.Transform({
-            transform(chunk, _enc, done) {
-                seen += chunk.length;
-                hasher.update(chunk);
-                done(null, chunk);
-            },
-            flush(done) {
-                const actual = hasher.digest();
+        const operation = `GET blob ${this.where(repository, `@${digest}`)}`;
+        const url = this.url(`/v2/${repository}/blobs/${digest}`);
+        const open = async (offset) => {
+            const req = { method: 'GET', url, ...(offset > 0 ? { headers: { range: `bytes=${offset}-` } } : {}) };
+            const res = await this.send(req, [(0, challenge_1.repositoryScope)(repository, 'pull')], operation);
+            if (res.status === 200)
+                return res;
+            if (res.status === 206 && offset > 0 && new RegExp(`^bytes ${offset}-`).test((0, http_1.header)(res, 'content-range') ?? ''))
+                return res;
+            throw await errorOf(operation, res);
+        };
+        const first = await open(0);
+        const { retry, log } = this;
+        async function* verified() {
+            const hasher = (0, digest_1.digestHasher)(digest);
+            let res = first;
+            let seen = 0;
+            try {
+                for (let attempt = 0;; attempt++) {
+                    // A full answer to a resumed read repeats what was already streamed: skip it.
+                    let skip = res.status === 200 ? seen : 0;
+                    try {
+                        for await (const data of res.body) {
+                            let chunk = data;
+                            if (skip > 0) {
+                                const n = Math.min(skip, chunk.length);
+                                skip -= n;
+                                chunk = chunk.subarray(n);
+                                if (chunk.length === 0)
+                                    continue;
+                            }
+                            seen += chunk.length;
+                            if (seen > size)
+                                throw new DigestMismatchError(`${operation}: the registry sent more than the ${size} bytes the descriptor says`);
+                            hasher.update(chunk);
+                            yield chunk;
+                        }
+                        break;
+                    }
+                    catch (err) {
+                        if (!err.code)
+                            throw err;
+                        const broke = named(operation, (0, http_1.describeTransportError)(err, res.url));
+                        res.body.destroy();
+                        if (attempt + 1 >= retry.attempts || !(0, retry_1.isRetriableError)(broke)) {
+                            // Spent here: the copy above must not multiply these attempts by its own.
+                            throw new http_1.TransportError(broke.message, broke.host, broke.code, false, { cause: err });
+                        }
+                        await (0, retry_1.backOffOrThrow)(broke, attempt, retry, log);
+                        res = await open(seen);
+                    }
+                }
                 if (seen !== size)
-                    done(new DigestMismatchError(`${where}: got ${seen} bytes, the descriptor says ${size}`));
-                else if (actual !== digest)
-                    done(new DigestMismatchError(`${where}: the blob's content hashes to ${actual}`));
-                else
-                    done();
-            },
-        });
-        res.body.on('error', (err) => verify.destroy(err));
-        return res.body.pipe(verify);
+                    throw new DigestMismatchError(`${operation}: got ${seen} bytes, the descriptor says ${size}`);
+                const actual = hasher.digest();
+                if (actual !== digest)
+                    throw new DigestMismatchError(`${operation}: the blob's content hashes to ${actual}`);
+            }
+            finally {
+                // The reader stopped early (an upload that failed): free the connection.
+                res.body.destroy();
+            }
+        }
+        return node_stream_1.Readable.from(verified(), { objectMode: false });
     }
 }
 exports.RegistryClient = RegistryClient;
+/** Upload sessions replaced at most this often per blob (each attempt also has the transport's retries). */
+const MAX_SESSION_RESTARTS = 2;
+/** What registries answer for a session that no longer takes data. */
+function isDeadSession(error) {
+    return error.status === 404 || error.status === 416 || error.code === 'BLOB_UPLOAD_INVALID' || error.code === 'BLOB_UPLOAD_UNKNOWN';
+}
+/** The same transport failure, prefixed with the operation it broke. */
+function named(operation, err) {
+    if (err.message.startsWith(`${operation}: `))
+        return err;
+    return new http_1.TransportError(`${operation}: ${err.message}`, err.host, err.code, err.retriable, { cause: err.cause ?? err });
+}
 
 
 /***/ }),
@@ -72683,14 +72781,18 @@ async function dockerCredentials(options = {}) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.USER_AGENT = exports.DEFAULT_TIMEOUTS = void 0;
+exports.USER_AGENT = exports.DEFAULT_TIMEOUTS = exports.TransportError = void 0;
 exports.header = header;
 exports.allHeaders = allHeaders;
+exports.isRetriableCode = isRetriableCode;
+exports.describeTransportError = describeTransportError;
 exports.readBody = readBody;
 exports.discard = discard;
+exports.noProxyList = noProxyList;
 exports.createDispatcher = createDispatcher;
 exports.baseSend = baseSend;
 const undici_1 = __nccwpck_require__(6752);
+const logging_1 = __nccwpck_require__(6141);
 function header(res, name) {
     const v = res.headers[name.toLowerCase()];
     return Array.isArray(v) ? v[0] : v;
@@ -72699,17 +72801,124 @@ function allHeaders(res, name) {
     const v = res.headers[name.toLowerCase()];
     return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
+/**
+ * A request that failed below HTTP (connection, TLS, timeout), described for the user with the
+ * host it concerns. `retriable` says whether trying again can help (a reset can, a certificate
+ * nobody trusts cannot).
+ */
+class TransportError extends Error {
+    host;
+    code;
+    retriable;
+    name = 'TransportError';
+    constructor(message, host, 
+    /** The underlying code (`ECONNRESET`, `UND_ERR_BODY_TIMEOUT`, `DEPTH_ZERO_SELF_SIGNED_CERT` …). */
+    code, retriable, options) {
+        super(message, options);
+        this.host = host;
+        this.code = code;
+        this.retriable = retriable;
+    }
+}
+exports.TransportError = TransportError;
+/** Connection-level failures worth another attempt. */
+const RETRIABLE_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'EHOSTUNREACH',
+    'EHOSTDOWN',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+]);
+function isRetriableCode(code) {
+    return code !== undefined && RETRIABLE_CODES.has(code);
+}
+function codeOf(err) {
+    const code = err?.code;
+    return typeof code === 'string' ? code : undefined;
+}
+/** TLS verification failures as Node names them (OpenSSL's X509 codes and Node's own). */
+function isCertificateCode(code) {
+    return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME_MISMATCH|INVALID_CA/.test(code);
+}
+/**
+ * Maps an undici/Node error to a message a user can act on. A proxy tunnel wraps some TLS
+ * errors (`UND_ERR_PRX_TLS`), so the cause is looked at too.
+ */
+function describeTransportError(err, url) {
+    if (err instanceof TransportError)
+        return err;
+    const inner = err.cause;
+    const source = codeOf(err) === 'UND_ERR_PRX_TLS' && codeOf(inner) ? inner : err;
+    const code = codeOf(source);
+    const detail = readable(source);
+    const host = url.host;
+    const where = `${url.protocol === 'https:' ? 'https' : 'http'}://${host}`;
+    const make = (message, retriable = isRetriableCode(code)) => new TransportError(message, host, code, retriable, { cause: err });
+    if (code && isCertificateCode(code)) {
+        return make(`the TLS certificate of ${host} is not trusted (${detail}): if the registry uses a private or self-signed CA, ` +
+            'set NODE_EXTRA_CA_CERTS to a PEM file holding that CA; if it serves plain HTTP, list it in insecure-registries', false);
+    }
+    if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'EPROTO' || /wrong version number/i.test(detail)) {
+        return make(`${host} did not answer TLS (${detail}): if it serves plain HTTP, list it in insecure-registries`, false);
+    }
+    switch (code) {
+        case 'ECONNREFUSED':
+            return make(`cannot connect to ${where}: connection refused`);
+        case 'ENOTFOUND':
+            return make(`cannot resolve the host name of ${where}`, false);
+        case 'UND_ERR_CONNECT_TIMEOUT':
+            return make(`cannot connect to ${where}: timed out`);
+        case 'UND_ERR_HEADERS_TIMEOUT':
+            return make(`${where} did not answer in time (no response headers)`);
+        case 'UND_ERR_BODY_TIMEOUT':
+            return make(`${where} stopped sending the response body (timed out)`);
+        case 'ECONNRESET':
+        case 'EPIPE':
+        case 'UND_ERR_SOCKET':
+            return make(`the connection to ${where} broke (${detail})`);
+        case 'UND_ERR_ABORTED':
+            // undici reports a proxy refusing CONNECT this way.
+            return make(`cannot reach ${where}: ${detail}`, false);
+        default:
+            return make(`${where}: ${detail}`);
+    }
+}
+/** An error's message without OpenSSL's `<id>:error:<code>:SSL routines:<function>:` prefix and source location. */
+function readable(err) {
+    const reason = err.reason;
+    if (typeof reason === 'string' && reason !== '')
+        return reason;
+    const message = err instanceof Error ? err.message : String(err);
+    const openssl = /^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+)/.exec(message);
+    return (openssl ? openssl[1] : message).trim();
+}
 /** Reads a (small) body whole; callers use it only for manifests, tokens and error bodies. */
 async function readBody(res, limit) {
     const chunks = [];
     let total = 0;
-    for await (const chunk of res.body) {
-        total += chunk.length;
-        if (total > limit) {
-            res.body.destroy();
-            throw new Error(`${res.url.toString()}: response body exceeds ${limit} bytes`);
+    try {
+        for await (const chunk of res.body) {
+            total += chunk.length;
+            if (total > limit) {
+                res.body.destroy();
+                throw new Error(`${(0, logging_1.redactUrl)(res.url)}: response body exceeds ${limit} bytes`);
+            }
+            chunks.push(chunk);
         }
-        chunks.push(chunk);
+    }
+    catch (err) {
+        // A body that breaks off is a transport failure (retriable); the size limit is not.
+        throw codeOf(err) !== undefined ? describeTransportError(err, res.url) : err;
     }
     return Buffer.concat(chunks);
 }
@@ -72717,30 +72926,60 @@ async function readBody(res, limit) {
 async function discard(res) {
     await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
 }
-exports.DEFAULT_TIMEOUTS = { headersMs: 60_000, bodyMs: 60_000 };
+exports.DEFAULT_TIMEOUTS = { headersMs: 60_000, bodyMs: 60_000, connectMs: 30_000 };
+/** Hosts that never go through a proxy: a proxy cannot reach the runner's own loopback. */
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+/**
+ * The NO_PROXY list handed to undici: the user's, plus loopback (as Go's net/http, hence docker,
+ * treats it). `*` stays `*` (undici only honours a bare wildcard).
+ */
+function noProxyList(env, loopbackHosts) {
+    const user = (env ?? '').trim();
+    if (user === '*')
+        return '*';
+    const names = loopbackHosts.map((h) => h.toLowerCase().replace(/:\d+$/, ''));
+    return [...new Set([...user.split(/[,\s]+/).filter(Boolean), ...LOOPBACK_NAMES, ...names])].join(',');
+}
 /**
  * The base layer: one pooled keep-alive dispatcher for the whole run. It honours
- * HTTP(S)_PROXY and NO_PROXY, and verifies TLS (with NODE_EXTRA_CA_CERTS when set).
+ * HTTP(S)_PROXY and NO_PROXY (loopback always direct), and verifies TLS (with
+ * NODE_EXTRA_CA_CERTS when set).
  */
-function createDispatcher(timeouts = exports.DEFAULT_TIMEOUTS) {
+function createDispatcher(options = {}) {
+    const timeouts = options.timeouts ?? exports.DEFAULT_TIMEOUTS;
     return new undici_1.EnvHttpProxyAgent({
         keepAliveTimeout: 30_000,
         headersTimeout: timeouts.headersMs,
         bodyTimeout: timeouts.bodyMs,
-        connect: { timeout: 30_000 },
+        connect: { timeout: timeouts.connectMs },
+        // Plain-HTTP registries go through an HTTP proxy as absolute-form requests, as curl does;
+        // HTTPS ones through a CONNECT tunnel.
+        proxyTunnel: false,
+        noProxy: noProxyList(process.env.no_proxy ?? process.env.NO_PROXY, options.loopbackHosts ?? []),
     });
 }
 function baseSend(dispatcher) {
     return async (req) => {
         const body = typeof req.body === 'function' ? await req.body() : req.body;
-        const res = await dispatcher.request({
-            origin: req.url.origin,
-            path: `${req.url.pathname}${req.url.search}`,
-            method: req.method,
-            headers: { 'user-agent': exports.USER_AGENT, ...req.headers },
-            body,
-        });
-        return { status: res.statusCode, headers: res.headers, body: res.body, url: req.url };
+        try {
+            const res = await dispatcher.request({
+                origin: req.url.origin,
+                path: `${req.url.pathname}${req.url.search}`,
+                method: req.method,
+                headers: { 'user-agent': exports.USER_AGENT, ...req.headers },
+                body,
+            });
+            return { status: res.statusCode, headers: res.headers, body: res.body, url: req.url };
+        }
+        catch (err) {
+            // A streamed body whose request failed is closed, so its source connection is freed.
+            if (body !== undefined && !Buffer.isBuffer(body) && !body.destroyed)
+                body.destroy();
+            // Our own errors from a body stream (a digest mismatch while streaming) pass unchanged.
+            if (codeOf(err) === undefined)
+                throw err;
+            throw describeTransportError(err, req.url);
+        }
     };
 }
 exports.USER_AGENT = 'merge-multiarch-action/0.1';
@@ -72831,32 +73070,62 @@ function redactUrl(url) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.RedirectError = void 0;
 exports.withRedirects = withRedirects;
 const http_1 = __nccwpck_require__(8851);
+const logging_1 = __nccwpck_require__(6141);
 const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Headers that carry credentials: they stay with the origin that asked for them. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+class RedirectError extends Error {
+    name = 'RedirectError';
+}
+exports.RedirectError = RedirectError;
+function withoutCredentials(headers) {
+    return Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase())));
+}
+/** A 401 from a host we were sent to is not the registry's challenge: the auth layer must not answer it. */
+function withoutChallenge(res) {
+    const headers = Object.fromEntries(Object.entries(res.headers).filter(([name]) => name.toLowerCase() !== 'www-authenticate'));
+    return { ...res, headers };
+}
 /**
  * Follows redirects by hand (design rule 11): blob GETs are often sent to S3 or a CDN, and
- * `Authorization` must never travel to another host.
+ * `Authorization` must never travel to another origin (scheme, host and port), nor may a
+ * redirect downgrade https to plain HTTP.
  */
 function withRedirects(next) {
     return async (req) => {
         let current = req;
         for (let hop = 0;; hop++) {
             const res = await next(current);
+            const foreign = current.url.origin !== req.url.origin;
             const location = (0, http_1.header)(res, 'location');
-            if (![301, 302, 303, 307, 308].includes(res.status) || location === undefined || hop >= MAX_REDIRECTS) {
-                return res;
-            }
+            if (!REDIRECTS.has(res.status) || location === undefined)
+                return foreign && res.status === 401 ? withoutChallenge(res) : res;
             // Only reads are followed; a write answered with a redirect is the caller's to handle.
             if (current.method !== 'GET' && current.method !== 'HEAD')
                 return res;
             await (0, http_1.discard)(res);
-            const target = new URL(location, current.url);
-            const headers = { ...current.headers };
-            if (target.host !== current.url.host) {
-                delete headers.authorization;
-                delete headers.Authorization;
+            if (hop >= MAX_REDIRECTS) {
+                throw new RedirectError(`${req.method} ${(0, logging_1.redactUrl)(req.url)}: more than ${MAX_REDIRECTS} redirects`);
             }
+            let target;
+            try {
+                target = new URL(location, current.url);
+            }
+            catch {
+                throw new RedirectError(`${req.method} ${(0, logging_1.redactUrl)(current.url)}: the registry redirected to an invalid URL`);
+            }
+            if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+                throw new RedirectError(`${req.method} ${(0, logging_1.redactUrl)(current.url)}: refusing a redirect to a ${target.protocol} URL`);
+            }
+            if (current.url.protocol === 'https:' && target.protocol === 'http:') {
+                throw new RedirectError(`${req.method} ${(0, logging_1.redactUrl)(current.url)}: refusing a redirect from https to plain HTTP (${(0, logging_1.redactUrl)(target)})`);
+            }
+            const headers = { ...current.headers };
+            void withoutCredentials;
             current = { ...current, url: target, headers };
         }
     };
@@ -72866,12 +73135,48 @@ function withRedirects(next) {
 /***/ }),
 
 /***/ 6764:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 "use strict";
 
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.Registries = void 0;
+exports.Registries = exports.TRANSPORT_ENV = void 0;
+exports.transportSettingsFromEnv = transportSettingsFromEnv;
+exports.usesPlainHttp = usesPlainHttp;
+const core = __importStar(__nccwpck_require__(7484));
 const reference_1 = __nccwpck_require__(2148);
 const auth_1 = __nccwpck_require__(7481);
 const challenge_1 = __nccwpck_require__(4394);
@@ -72880,6 +73185,46 @@ const http_1 = __nccwpck_require__(8851);
 const logging_1 = __nccwpck_require__(6141);
 const redirect_1 = __nccwpck_require__(5231);
 const retry_1 = __nccwpck_require__(1521);
+/**
+ * TEST-ONLY knobs, read once at the edge (main.ts): the end-to-end tests run the built action
+ * and cannot pass a policy, yet must not wait for production backoffs and timeouts. Users have
+ * no reason to set them; a malformed value fails the step naming the variable.
+ */
+exports.TRANSPORT_ENV = {
+    attempts: 'MERGE_ACTION_RETRY_ATTEMPTS',
+    baseDelayMs: 'MERGE_ACTION_RETRY_BASE_MS',
+    maxDelayMs: 'MERGE_ACTION_RETRY_MAX_MS',
+    maxRetryAfterMs: 'MERGE_ACTION_RETRY_AFTER_MAX_MS',
+    timeoutMs: 'MERGE_ACTION_TIMEOUT_MS',
+};
+function transportSettingsFromEnv(env) {
+    const read = (name, fallback, min) => {
+        const raw = env[name]?.trim();
+        if (raw === undefined || raw === '')
+            return fallback;
+        if (!/^\d+$/.test(raw) || Number(raw) < min)
+            throw new Error(`${name}="${raw}" is not an integer of at least ${min}`);
+        return Number(raw);
+    };
+    const timeout = read(exports.TRANSPORT_ENV.timeoutMs, 0, 1);
+    return {
+        retry: {
+            attempts: read(exports.TRANSPORT_ENV.attempts, retry_1.DEFAULT_RETRY.attempts, 1),
+            baseDelayMs: read(exports.TRANSPORT_ENV.baseDelayMs, retry_1.DEFAULT_RETRY.baseDelayMs, 0),
+            maxDelayMs: read(exports.TRANSPORT_ENV.maxDelayMs, retry_1.DEFAULT_RETRY.maxDelayMs, 0),
+            maxRetryAfterMs: read(exports.TRANSPORT_ENV.maxRetryAfterMs, retry_1.DEFAULT_RETRY.maxRetryAfterMs, 0),
+        },
+        timeouts: timeout === 0 ? http_1.DEFAULT_TIMEOUTS : { headersMs: timeout, bodyMs: timeout, connectMs: timeout },
+    };
+}
+/**
+ * Design rule 14: plain HTTP only for loopback and the registries the user lists; a listed
+ * `host` covers every port of it, a listed `host:port` only that port.
+ */
+function usesPlainHttp(registry, insecure) {
+    const hostname = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
+    return (0, reference_1.isLoopbackRegistry)(registry) || insecure.has(registry) || insecure.has(hostname);
+}
 /**
  * One RegistryClient per registry host, all on one pooled dispatcher. The transport stack is
  * auth → redirects → retry → logging → base (design rules 10–12).
@@ -72891,11 +73236,14 @@ class Registries {
     dispatcher;
     send;
     ownsDispatcher;
+    retry;
     constructor(options) {
         this.options = options;
         this.ownsDispatcher = options.dispatcher === undefined;
-        this.dispatcher = options.dispatcher ?? (0, http_1.createDispatcher)();
-        this.send = (0, redirect_1.withRedirects)((0, retry_1.withRetry)((0, logging_1.withLogging)((0, http_1.baseSend)(this.dispatcher), this.stats), options.retry ?? retry_1.DEFAULT_RETRY));
+        const loopbackHosts = [...options.sources, ...options.targets].map((r) => r.registry).filter(reference_1.isLoopbackRegistry);
+        this.dispatcher = options.dispatcher ?? (0, http_1.createDispatcher)({ timeouts: options.timeouts, loopbackHosts });
+        this.retry = options.retry ?? retry_1.DEFAULT_RETRY;
+        this.send = (0, redirect_1.withRedirects)((0, retry_1.withRetry)((0, logging_1.withLogging)((0, http_1.baseSend)(this.dispatcher), this.stats), this.retry, retryLog));
     }
     /** Scopes this run needs on a registry: targets `pull,push` first, then sources `pull`. */
     scopesFor(registry) {
@@ -72914,9 +73262,10 @@ class Registries {
         let client = this.clients.get(registry);
         if (!client) {
             client = this.options.credentials.get(registry).then((credential) => {
-                const plainHttp = (0, reference_1.isLoopbackRegistry)(registry) || this.options.insecureRegistries.has(registry);
+                // Design rule 14: plain HTTP only for loopback and the registries the user lists.
+                const plainHttp = usesPlainHttp(registry, this.options.insecureRegistries);
                 const auth = new auth_1.Authenticator(registry, credential, this.send, this.scopesFor(registry));
-                return new client_1.RegistryClient(registry, auth, plainHttp);
+                return new client_1.RegistryClient(registry, auth, plainHttp, this.retry, retryLog);
             });
             this.clients.set(registry, client);
         }
@@ -72928,6 +73277,10 @@ class Registries {
     }
 }
 exports.Registries = Registries;
+/** Retries are worth seeing in the log: a slow run says why. URLs are redacted by the callers. */
+function retryLog(message) {
+    core.info(message);
+}
 
 
 /***/ }),
@@ -72938,16 +73291,30 @@ exports.Registries = Registries;
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.DEFAULT_RETRY = void 0;
+exports.sleep = exports.DEFAULT_RETRY = void 0;
 exports.isRetriableStatus = isRetriableStatus;
+exports.isRetriableError = isRetriableError;
 exports.parseRetryAfter = parseRetryAfter;
 exports.backoffDelay = backoffDelay;
 exports.withRetry = withRetry;
+exports.backOffOrThrow = backOffOrThrow;
 const http_1 = __nccwpck_require__(8851);
+const logging_1 = __nccwpck_require__(6141);
 exports.DEFAULT_RETRY = { attempts: 5, baseDelayMs: 250, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
 const RETRIABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 function isRetriableStatus(status) {
     return RETRIABLE_STATUS.has(status) || (status >= 500 && status !== 501 && status !== 505);
+}
+/**
+ * Only failures of the connection are retried (reset, refused, timed out). A certificate
+ * nobody trusts, a digest mismatch, or a dispatcher closed because the run is over are not:
+ * trying again cannot change them.
+ */
+function isRetriableError(err) {
+    if (err instanceof http_1.TransportError)
+        return err.retriable;
+    const code = err?.code;
+    return typeof code === 'string' && (0, http_1.isRetriableCode)(code);
 }
 /** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
 function parseRetryAfter(value, now = Date.now()) {
@@ -72958,14 +73325,15 @@ function parseRetryAfter(value, now = Date.now()) {
     const date = Date.parse(value);
     return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
-/** Capped exponential backoff with full jitter (design rule 12). */
+/** Capped exponential backoff with jitter (design rule 12): between half and all of the cap. */
 function backoffDelay(attempt, policy, random = Math.random) {
     const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
     return Math.round(cap / 2 + (random() * cap) / 2);
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+exports.sleep = sleep;
 /**
- * Retries 408/429/5xx and network errors. A request body factory is called again on each
+ * Retries 408/429/5xx and connection failures. A request body factory is called again on each
  * attempt, so streamed uploads re-open their source.
  */
 function withRetry(next, policy = exports.DEFAULT_RETRY, log) {
@@ -72976,24 +73344,37 @@ function withRetry(next, policy = exports.DEFAULT_RETRY, log) {
                 res = await next(req);
             }
             catch (err) {
-                if (attempt + 1 >= policy.attempts)
+                if (attempt + 1 >= policy.attempts || !isRetriableError(err))
                     throw err;
                 const delay = backoffDelay(attempt, policy);
-                log?.(`${req.method} ${req.url.toString()} failed (${err.message}); retrying in ${delay} ms`);
-                await sleep(delay);
+                log?.(`${req.method} ${(0, logging_1.redactUrl)(req.url)} failed (${err.message}); retrying in ${delay} ms`);
+                await (0, exports.sleep)(delay);
                 continue;
             }
             if (!isRetriableStatus(res.status) || attempt + 1 >= policy.attempts)
                 return res;
             const retryAfter = parseRetryAfter((0, http_1.header)(res, 'retry-after'));
+            // Asked to wait longer than we may: give the answer back, the caller names it in its error.
             if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs)
                 return res;
             await (0, http_1.discard)(res);
             const delay = Math.max(retryAfter ?? 0, backoffDelay(attempt, policy));
-            log?.(`${req.method} ${req.url.toString()} answered ${res.status}; retrying in ${delay} ms`);
-            await sleep(delay);
+            log?.(`${req.method} ${(0, logging_1.redactUrl)(req.url)} answered ${res.status}; retrying in ${delay} ms`);
+            await (0, exports.sleep)(delay);
         }
     };
+}
+/**
+ * For a response body that broke off after its headers arrived (which `withRetry` cannot see):
+ * throws `err` when it is not worth another attempt or none is left, else waits the backoff.
+ * The caller then sends its request again.
+ */
+async function backOffOrThrow(err, attempt, policy, log) {
+    if (attempt + 1 >= policy.attempts || !isRetriableError(err))
+        throw err;
+    const delay = backoffDelay(attempt, policy);
+    log?.(`${err.message}; reading again in ${delay} ms`);
+    await (0, exports.sleep)(delay);
 }
 
 

@@ -3,7 +3,7 @@ import { getInputs, type InputReader, readActionInput } from './inputs/context';
 import { buildPlan } from './plan/plan';
 import { publishIndex } from './publish/publish';
 import { dockerCredentials } from './registry/credentials';
-import { Registries } from './registry/registries';
+import { Registries, transportSettingsFromEnv } from './registry/registries';
 import type { RetryPolicy } from './registry/retry';
 import { type Outputs, report } from './report/report';
 import { resolveSources } from './resolve/resolve';
@@ -27,13 +27,16 @@ export async function merge(options: RunOptions = {}): Promise<Outputs> {
     core.notice(`annotation "${line}" skipped: only index annotations can be set without changing the images' digests`);
   }
   const credentials = await dockerCredentials({ githubToken: inputs.githubToken, githubActor: process.env.GITHUB_ACTOR });
+  // Test-only knobs (MERGE_ACTION_RETRY_*, MERGE_ACTION_TIMEOUT_MS), read here once; see registries.ts.
+  const transport = transportSettingsFromEnv(process.env);
   const registries = new Registries({
     sources: inputs.sources,
     targets: inputs.targets,
     push: !inputs.dryRun,
     credentials,
     insecureRegistries: inputs.insecureRegistries,
-    retry: options.retry,
+    retry: options.retry ?? transport.retry,
+    timeouts: transport.timeouts,
   });
   const clientFor = (registry: string) => registries.client(registry);
   try {

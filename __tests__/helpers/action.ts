@@ -13,6 +13,13 @@ export interface ActionRun {
   readonly summary: string;
   /** `::error::` lines, without the prefix. */
   readonly errors: string[];
+  /** Peak resident memory of the action's process, when asked for. */
+  readonly peakRssBytes?: number;
+}
+
+export interface RunOptions {
+  /** Measure the process's peak RSS (a preload writes it on exit). */
+  readonly rss?: boolean;
 }
 
 const ENTRY = path.join(__dirname, '..', '..', 'dist', 'index.js');
@@ -39,7 +46,11 @@ export function parseOutputFile(text: string): Record<string, string> {
  * Runs the action's real entry point (dist/index.js, as the runner does) with INPUT_* variables.
  * Inputs are given by their action.yml names; the environment is otherwise clean of INPUT_*.
  */
-export async function runAction(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
+export async function runAction(
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+  options: RunOptions = {},
+): Promise<ActionRun> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'action-run-'));
   const outputFile = path.join(dir, 'output');
   const summaryFile = path.join(dir, 'summary');
@@ -48,10 +59,13 @@ export async function runAction(inputs: Record<string, string>, env: Record<stri
   const childEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('INPUT_')) childEnv[k] = v;
   for (const [name, value] of Object.entries(inputs)) childEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  const rssFile = path.join(dir, 'rss');
+  if (options.rss) childEnv.RSS_REPORT_FILE = rssFile;
+  const args = options.rss ? ['--require', path.join(__dirname, 'rssReporter.js'), ENTRY] : [ENTRY];
   Object.assign(childEnv, { GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, DOCKER_CONFIG: path.join(dir, 'no-docker-config') }, env);
   try {
     const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [ENTRY], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -65,7 +79,8 @@ export async function runAction(inputs: Record<string, string>, env: Record<stri
       .split('\n')
       .filter((l) => l.startsWith('::error'))
       .map((l) => l.replace(/^::error[^:]*::/, '').replace(/%0A/g, '\n'));
-    return { exitCode, stdout, stderr, outputs, summary, errors };
+    const peakRssBytes = options.rss ? Number(await fs.readFile(rssFile, 'utf8')) : undefined;
+    return { exitCode, stdout, stderr, outputs, summary, errors, peakRssBytes };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

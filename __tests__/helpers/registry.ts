@@ -46,18 +46,22 @@ const STOP_GRACE_MS = 3_000;
 export const TOKEN_SERVICE = 'test-registry';
 export const TOKEN_ISSUER = 'test-issuer';
 
-// Safety net: if a test forgets stop(), do not leave registries behind when the worker exits.
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-function track(child: ChildProcess): void {
-  live.add(child);
-  child.once('exit', () => live.delete(child));
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const c of live) c.kill('SIGKILL');
-    });
-  }
+/**
+ * Safety net for a test that fails before stop() or forgets it. Exit hooks do not fire
+ * inside jest's sandbox and workers can be killed outright, so a detached shell watches
+ * this process and kills the registry (by PID) once this process is gone. It ends by
+ * itself as soon as the registry is gone; stop() also kills it by PID.
+ */
+function spawnWatchdog(registryPid: number): ChildProcess {
+  const script =
+    'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 0.5; done; ' +
+    'if kill -0 "$2" 2>/dev/null; then kill -TERM "$2"; sleep 2; kill -KILL "$2" 2>/dev/null; fi; exit 0';
+  const watchdog = spawn('sh', ['-c', script, 'registry-watchdog', String(process.pid), String(registryPid)], {
+    stdio: 'ignore',
+    detached: true, // its own process group: a Ctrl-C to the test run must not stop it first
+  });
+  watchdog.unref();
+  return watchdog;
 }
 
 async function freePort(): Promise<number> {
@@ -73,7 +77,7 @@ async function freePort(): Promise<number> {
 
 function run(cmd: string, args: string[], input: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(cmd, args, (err, stdout, stderr) =>
+    const child = execFile(cmd, args, { timeout: 10_000 }, (err, stdout, stderr) =>
       err ? reject(new Error(`${cmd} failed: ${err.message} ${stderr}`)) : resolve(stdout),
     );
     child.stdin?.end(input);
@@ -160,8 +164,18 @@ async function killByPid(child: ChildProcess): Promise<void> {
   await waitExit(child, STOP_GRACE_MS);
 }
 
+interface Spawned {
+  child: ChildProcess;
+  watchdog?: ChildProcess;
+}
+
+async function stopSpawned({ child, watchdog }: Spawned): Promise<void> {
+  watchdog?.kill('SIGTERM');
+  await killByPid(child);
+}
+
 /** Spawns the registry and waits for `GET /v2/` to answer; rejects (after killing it) otherwise. */
-async function spawnRegistry(dataDir: string, host: string): Promise<ChildProcess> {
+async function spawnRegistry(dataDir: string, host: string): Promise<Spawned> {
   const logPath = path.join(dataDir, 'registry.log');
   const log = await fs.open(logPath, 'a');
   // Distribution maps every REGISTRY_* variable onto its config: drop them so the
@@ -173,26 +187,28 @@ async function spawnRegistry(dataDir: string, host: string): Promise<ChildProces
   });
   await log.close(); // the child holds its own copy of the descriptor
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
-  track(child);
+  child.unref(); // a leaked registry must not keep the jest worker alive (the watchdog ends it)
+  const spawned: Spawned = { child, watchdog: child.pid === undefined ? undefined : spawnWatchdog(child.pid) };
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let lastError = 'no answer';
   while (Date.now() < deadline) {
-    const failed = await Promise.race([spawnError, new Promise<undefined>((r) => setTimeout(r, 50))]);
+    const failed = await Promise.race([spawnError, new Promise<undefined>((r) => setTimeout(() => r(undefined), 50))]);
     if (failed) throw new Error(`cannot run ${REGISTRY_BIN} (apt-get install docker-registry): ${failed.message}`);
     if (child.exitCode !== null || child.signalCode !== null) {
+      await stopSpawned(spawned);
       throw new Error(`${REGISTRY_BIN} exited (${child.exitCode ?? child.signalCode}) before answering:\n${await tail(logPath)}`);
     }
     try {
       const res = await fetch(`http://${host}/v2/`, { signal: AbortSignal.timeout(1000) });
       await res.arrayBuffer();
-      if (res.status === 200 || res.status === 401) return child;
+      if (res.status === 200 || res.status === 401) return spawned;
       lastError = `GET /v2/ answered ${res.status}`;
     } catch (e) {
       lastError = (e as Error).message;
     }
   }
-  await killByPid(child);
+  await stopSpawned(spawned);
   throw new Error(`${REGISTRY_BIN} on ${host} not ready after ${READY_TIMEOUT_MS} ms (${lastError}):\n${await tail(logPath)}`);
 }
 
@@ -233,32 +249,32 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
 
     // The free port can be taken between our probe and the registry's bind (parallel
     // workers): retry with a new port when that is why the registry died.
-    let child: ChildProcess | undefined;
+    let spawned: Spawned | undefined;
     let host = '';
-    for (let attempt = 1; !child; attempt++) {
+    for (let attempt = 1; !spawned; attempt++) {
       host = `127.0.0.1:${await freePort()}`;
       await fs.writeFile(path.join(dataDir, 'config.yml'), configYaml(dataDir, host, authSection));
       try {
-        child = await spawnRegistry(dataDir, host);
+        spawned = await spawnRegistry(dataDir, host);
       } catch (e) {
         if (attempt >= 3 || !/address already in use/.test((e as Error).message)) throw e;
       }
     }
 
-    const running = child;
+    const running = spawned;
     let stopped: Promise<void> | undefined;
     return {
       host,
       auth,
       username,
       password,
-      pid: running.pid!,
+      pid: running.child.pid!,
       dataDir,
       tokenServer,
       logTail: (lines) => tail(path.join(dataDir, 'registry.log'), lines),
       stop: () =>
         (stopped ??= (async () => {
-          await killByPid(running);
+          await stopSpawned(running);
           await tokenServer?.close();
           await fs.rm(dataDir, { recursive: true, force: true });
         })()),

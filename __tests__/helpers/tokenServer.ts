@@ -74,6 +74,8 @@ export interface TokenServer {
   service: string;
   issuer: string;
   requests: TokenRequest[];
+  /** Every token issued, in order (tests search a run's logs for them); clearRequests keeps them. */
+  issued: string[];
   clearRequests(): void;
   close(): Promise<void>;
 }
@@ -132,6 +134,7 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
   const certDerB64 = new X509Certificate(opts.certPem).raw.toString('base64');
   const expiresIn = opts.expiresIn ?? 300;
   const requests: TokenRequest[] = [];
+  const issued: string[] = [];
 
   const defaultGrant = (requested: Scope[], ctx: GrantContext): Scope[] =>
     ctx.user !== undefined
@@ -193,6 +196,7 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
       jti: randomUUID(),
       access: granted,
     });
+    issued.push(token);
     answer(200, { token, access_token: token, expires_in: expiresIn, issued_at: new Date(now * 1000).toISOString() });
   });
 
@@ -200,6 +204,7 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);
   });
+  server.unref(); // an unclosed token server must not keep jest from exiting
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   let closed: Promise<void> | undefined;
@@ -210,6 +215,7 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
     service: opts.service,
     issuer: opts.issuer,
     requests,
+    issued,
     clearRequests: () => void requests.splice(0),
     close: () =>
       (closed ??= new Promise<void>((resolve) => {

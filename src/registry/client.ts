@@ -1,10 +1,20 @@
-import { Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { type Digest, digestHasher, digestOf, isDigest } from '../oci/digest';
 import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES } from '../oci/mediaTypes';
 import { apiHost } from '../oci/reference';
 import type { Authenticator } from './auth';
 import { repositoryScope } from './challenge';
-import { discard, header, type HttpRequest, type HttpResponse, readBody, type RequestBody } from './http';
+import {
+  describeTransportError,
+  discard,
+  header,
+  type HttpRequest,
+  type HttpResponse,
+  readBody,
+  type RequestBody,
+  TransportError,
+} from './http';
+import { backOffOrThrow, DEFAULT_RETRY, isRetriableError, type RetryPolicy } from './retry';
 
 /** An HTTP answer the operation did not expect, with the registry's own error code when it gave one. */
 export class RegistryError extends Error {
@@ -44,6 +54,11 @@ async function errorOf(operation: string, res: HttpResponse): Promise<RegistryEr
   if (res.status === 401 || res.status === 403) {
     detail = 'access denied: check that the credentials for this registry may do this';
   }
+  const retryAfter = header(res, 'retry-after');
+  if ((res.status === 429 || res.status === 503) && retryAfter !== undefined) {
+    // Only reached when the wait asked for is beyond the retry policy's cap, or retries ran out.
+    detail = `the registry asked to retry after ${retryAfter}${/^\d+$/.test(retryAfter.trim()) ? ' s' : ''}`;
+  }
   try {
     const text = (await readBody(res, 64 * 1024)).toString('utf8');
     const json = JSON.parse(text) as { errors?: Array<{ code?: string; message?: string }> };
@@ -70,6 +85,9 @@ export class RegistryClient {
     readonly registry: string,
     private readonly auth: Authenticator,
     plainHttp: boolean,
+    /** For response bodies that break off after the headers (the transport retries the rest). */
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    private readonly log?: (message: string) => void,
   ) {
     this.base = new URL(`${plainHttp ? 'http' : 'https'}://${apiHost(registry)}`);
   }
@@ -78,8 +96,13 @@ export class RegistryClient {
     return new URL(path, this.base);
   }
 
-  private send(req: HttpRequest, scopes: string[]): Promise<HttpResponse> {
-    return this.auth.request(req, scopes);
+  /** Sends through auth; a transport failure is named after the operation it broke. */
+  private async send(req: HttpRequest, scopes: string[], operation: string): Promise<HttpResponse> {
+    try {
+      return await this.auth.request(req, scopes);
+    } catch (err) {
+      throw err instanceof TransportError ? named(operation, err) : err;
+    }
   }
 
   private where(repository: string, what: string): string {
@@ -89,12 +112,27 @@ export class RegistryClient {
   /** GET a manifest by tag or digest and verify its bytes (design rule 4). */
   async getManifest(repository: string, ref: string): Promise<FetchedManifest> {
     const where = this.where(repository, isDigest(ref) ? `@${ref}` : `:${ref}`);
-    const res = await this.send(
-      { method: 'GET', url: this.url(`/v2/${repository}/manifests/${ref}`), headers: { accept: MANIFEST_ACCEPT } },
-      [repositoryScope(repository, 'pull')],
-    );
-    if (res.status !== 200) throw await errorOf(`GET manifest ${where}`, res);
-    const bytes = await readBody(res, MAX_MANIFEST_BYTES);
+    const operation = `GET manifest ${where}`;
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.send(
+        { method: 'GET', url: this.url(`/v2/${repository}/manifests/${ref}`), headers: { accept: MANIFEST_ACCEPT } },
+        [repositoryScope(repository, 'pull')],
+        operation,
+      );
+      if (res.status !== 200) throw await errorOf(operation, res);
+      let bytes: Buffer;
+      try {
+        bytes = await readBody(res, MAX_MANIFEST_BYTES);
+      } catch (err) {
+        await backOffOrThrow(err instanceof TransportError ? named(operation, err) : err, attempt, this.retry, this.log);
+        continue;
+      }
+      return this.verifyManifest(res, ref, where, bytes);
+    }
+  }
+
+  /** Design rule 4: the bytes must hash to the digest asked for, else to the one the registry names. */
+  private verifyManifest(res: HttpResponse, ref: string, where: string, bytes: Buffer): FetchedManifest {
     const headerDigest = header(res, 'docker-content-digest');
     const expected = isDigest(ref) ? ref : headerDigest !== undefined && isDigest(headerDigest) ? headerDigest : undefined;
     const actual = digestOf(bytes, expected);
@@ -106,13 +144,15 @@ export class RegistryClient {
 
   /** HEAD a manifest; undefined when absent. A 403 counts as "unknown", not as denied (rule 8). */
   async headManifest(repository: string, ref: string, scopes?: string[]): Promise<ManifestHead | undefined> {
+    const operation = `HEAD manifest ${this.where(repository, isDigest(ref) ? `@${ref}` : `:${ref}`)}`;
     const res = await this.send(
       { method: 'HEAD', url: this.url(`/v2/${repository}/manifests/${ref}`), headers: { accept: MANIFEST_ACCEPT } },
       scopes ?? [repositoryScope(repository, 'pull')],
+      operation,
     );
     await discard(res);
     if (res.status === 404 || res.status === 403) return undefined;
-    if (res.status !== 200) throw await errorOf(`HEAD manifest ${this.where(repository, `:${ref}`)}`, res);
+    if (res.status !== 200) throw await errorOf(operation, res);
     const digest = header(res, 'docker-content-digest');
     const length = header(res, 'content-length');
     return {
@@ -133,6 +173,7 @@ export class RegistryClient {
         body: bytes,
       },
       [repositoryScope(repository, 'pull,push')],
+      `PUT manifest ${where}`,
     );
     if (res.status !== 201 && res.status !== 200) throw await errorOf(`PUT manifest ${where}`, res);
     await discard(res);
@@ -146,14 +187,16 @@ export class RegistryClient {
 
   /** True when the blob is in the repository; 403 counts as absent (rule 8). */
   async hasBlob(repository: string, digest: Digest, scopes?: string[]): Promise<boolean> {
+    const operation = `HEAD blob ${this.where(repository, `@${digest}`)}`;
     const res = await this.send(
       { method: 'HEAD', url: this.url(`/v2/${repository}/blobs/${digest}`) },
       scopes ?? [repositoryScope(repository, 'pull')],
+      operation,
     );
     await discard(res);
     if (res.status === 200) return true;
     if (res.status === 404 || res.status === 403) return false;
-    throw await errorOf(`HEAD blob ${this.where(repository, `@${digest}`)}`, res);
+    throw await errorOf(operation, res);
   }
 
   /**
@@ -164,10 +207,11 @@ export class RegistryClient {
     const url = this.url(`/v2/${repository}/blobs/uploads/`);
     url.searchParams.set('mount', digest);
     url.searchParams.set('from', from);
-    const res = await this.send({ method: 'POST', url }, [
-      repositoryScope(repository, 'pull,push'),
-      repositoryScope(from, 'pull'),
-    ]);
+    const res = await this.send(
+      { method: 'POST', url },
+      [repositoryScope(repository, 'pull,push'), repositoryScope(from, 'pull')],
+      `mount blob ${this.where(repository, `@${digest}`)} from ${from}`,
+    );
     await discard(res);
     if (res.status === 201) return { mounted: true };
     const location = header(res, 'location');
@@ -177,60 +221,126 @@ export class RegistryClient {
 
   /** Opens an upload session and returns where to PUT the blob. */
   async startUpload(repository: string): Promise<URL> {
-    const res = await this.send({ method: 'POST', url: this.url(`/v2/${repository}/blobs/uploads/`) }, [
-      repositoryScope(repository, 'pull,push'),
-    ]);
+    const operation = `start upload to ${this.where(repository, '')}`;
+    const res = await this.send(
+      { method: 'POST', url: this.url(`/v2/${repository}/blobs/uploads/`) },
+      [repositoryScope(repository, 'pull,push')],
+      operation,
+    );
     const location = header(res, 'location');
-    if (res.status !== 202 || !location) throw await errorOf(`start upload to ${this.where(repository, '')}`, res);
+    if (res.status !== 202 || !location) throw await errorOf(operation, res);
     await discard(res);
     return new URL(location, this.base);
   }
 
-  /** Completes an upload session with one monolithic PUT; `body` may be a stream factory. */
+  /**
+   * Completes an upload session with one monolithic PUT; `body` may be a stream factory (the
+   * transport re-opens it on each attempt). A session that died under a failed attempt (its
+   * body broke off, or its answer was lost after the registry took it) is replaced by a new one.
+   */
   async finishUpload(repository: string, session: URL, digest: Digest, size: number, body: RequestBody): Promise<void> {
-    const url = new URL(session);
-    url.searchParams.set('digest', digest);
-    const res = await this.send(
-      {
-        method: 'PUT',
-        url,
-        headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-        body,
-      },
-      [repositoryScope(repository, 'pull,push')],
-    );
-    if (res.status !== 201 && res.status !== 204) {
-      throw await errorOf(`upload blob ${this.where(repository, `@${digest}`)}`, res);
+    const operation = `upload blob ${this.where(repository, `@${digest}`)}`;
+    let url = session;
+    for (let restart = 0; ; restart++) {
+      const put = new URL(url);
+      put.searchParams.set('digest', digest);
+      const res = await this.send(
+        {
+          method: 'PUT',
+          url: put,
+          headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+          body,
+        },
+        [repositoryScope(repository, 'pull,push')],
+        operation,
+      );
+      if (res.status === 201 || res.status === 204) {
+        await discard(res);
+        return;
+      }
+      const error = await errorOf(operation, res);
+      if (restart >= 0 || !isDeadSession(error)) throw error;
+      this.log?.(`${operation}: the upload session is gone (${error.message}); starting a new one`);
+      url = await this.startUpload(repository);
     }
-    await discard(res);
   }
 
   /**
-   * Streams a blob (redirects followed by the transport). The stream fails when the bytes do
-   * not hash to `digest` or the length differs, so a corrupt copy never completes.
+   * Streams a blob (redirects followed by the transport). A body that breaks off is read on
+   * from where it stopped (`Range`, or skipping what a server that ignores it sends again).
+   * The stream fails when the bytes do not hash to `digest` or their length differs, so a
+   * corrupt copy never completes. A missing blob fails here, before any byte is streamed.
    */
-  async getBlob(repository: string, digest: Digest, size: number): Promise<NodeJS.ReadableStream & Transform> {
-    const where = this.where(repository, `@${digest}`);
-    const res = await this.send({ method: 'GET', url: this.url(`/v2/${repository}/blobs/${digest}`) }, [
-      repositoryScope(repository, 'pull'),
-    ]);
-    if (res.status !== 200) throw await errorOf(`GET blob ${where}`, res);
-    const hasher = digestHasher(digest);
-    let seen = 0;
-    const verify = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        seen += chunk.length;
-        hasher.update(chunk);
-        done(null, chunk);
-      },
-      flush(done) {
+  async getBlob(repository: string, digest: Digest, size: number): Promise<Readable> {
+    const operation = `GET blob ${this.where(repository, `@${digest}`)}`;
+    const url = this.url(`/v2/${repository}/blobs/${digest}`);
+    const open = async (offset: number): Promise<HttpResponse> => {
+      const req: HttpRequest = { method: 'GET', url, ...(offset > 0 ? { headers: { range: `bytes=${offset}-` } } : {}) };
+      const res = await this.send(req, [repositoryScope(repository, 'pull')], operation);
+      if (res.status === 200) return res;
+      if (res.status === 206 && offset > 0 && new RegExp(`^bytes ${offset}-`).test(header(res, 'content-range') ?? '')) return res;
+      throw await errorOf(operation, res);
+    };
+    const first = await open(0);
+    const { retry, log } = this;
+
+    async function* verified(): AsyncGenerator<Buffer> {
+      const hasher = digestHasher(digest);
+      let res = first;
+      let seen = 0;
+      try {
+        for (let attempt = 0; ; attempt++) {
+          // A full answer to a resumed read repeats what was already streamed: skip it.
+          let skip = res.status === 200 ? seen : 0;
+          try {
+            for await (const data of res.body) {
+              let chunk = data as Buffer;
+              if (skip > 0) {
+                const n = Math.min(skip, chunk.length);
+                skip -= n;
+                chunk = chunk.subarray(n);
+                if (chunk.length === 0) continue;
+              }
+              seen += chunk.length;
+              if (seen > size) throw new DigestMismatchError(`${operation}: the registry sent more than the ${size} bytes the descriptor says`);
+              hasher.update(chunk);
+              yield chunk;
+            }
+            break;
+          } catch (err) {
+            if (!(err as { code?: unknown }).code) throw err;
+            const broke = named(operation, describeTransportError(err, res.url));
+            res.body.destroy();
+            if (attempt + 1 >= retry.attempts || !isRetriableError(broke)) {
+              // Spent here: the copy above must not multiply these attempts by its own.
+              throw new TransportError(broke.message, broke.host, broke.code, false, { cause: err });
+            }
+            await backOffOrThrow(broke, attempt, retry, log);
+            res = await open(seen);
+          }
+        }
+        if (seen !== size) throw new DigestMismatchError(`${operation}: got ${seen} bytes, the descriptor says ${size}`);
         const actual = hasher.digest();
-        if (seen !== size) done(new DigestMismatchError(`${where}: got ${seen} bytes, the descriptor says ${size}`));
-        else if (actual !== digest) done(new DigestMismatchError(`${where}: the blob's content hashes to ${actual}`));
-        else done();
-      },
-    });
-    res.body.on('error', (err) => verify.destroy(err));
-    return res.body.pipe(verify);
+        if (actual !== digest) throw new DigestMismatchError(`${operation}: the blob's content hashes to ${actual}`);
+      } finally {
+        // The reader stopped early (an upload that failed): free the connection.
+        res.body.destroy();
+      }
+    }
+    return Readable.from(verified(), { objectMode: false });
   }
+}
+
+/** Upload sessions replaced at most this often per blob (each attempt also has the transport's retries). */
+const MAX_SESSION_RESTARTS = 2;
+
+/** What registries answer for a session that no longer takes data. */
+function isDeadSession(error: RegistryError): boolean {
+  return error.status === 404 || error.status === 416 || error.code === 'BLOB_UPLOAD_INVALID' || error.code === 'BLOB_UPLOAD_UNKNOWN';
+}
+
+/** The same transport failure, prefixed with the operation it broke. */
+function named(operation: string, err: TransportError): TransportError {
+  if (err.message.startsWith(`${operation}: `)) return err;
+  return new TransportError(`${operation}: ${err.message}`, err.host, err.code, err.retriable, { cause: err.cause ?? err });
 }

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { type Dispatcher, EnvHttpProxyAgent } from 'undici';
+import { redactUrl } from './logging';
 
 /** A request body: bytes, or a factory so a retry can re-open a stream (never replay a spent one). */
 export type RequestBody = Buffer | (() => Readable | Promise<Readable>);
@@ -32,17 +33,131 @@ export function allHeaders(res: HttpResponse, name: string): string[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
+/**
+ * A request that failed below HTTP (connection, TLS, timeout), described for the user with the
+ * host it concerns. `retriable` says whether trying again can help (a reset can, a certificate
+ * nobody trusts cannot).
+ */
+export class TransportError extends Error {
+  override name = 'TransportError';
+  constructor(
+    message: string,
+    readonly host: string,
+    /** The underlying code (`ECONNRESET`, `UND_ERR_BODY_TIMEOUT`, `DEPTH_ZERO_SELF_SIGNED_CERT` …). */
+    readonly code: string | undefined,
+    readonly retriable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Connection-level failures worth another attempt. */
+const RETRIABLE_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+]);
+
+export function isRetriableCode(code: string | undefined): boolean {
+  return code !== undefined && RETRIABLE_CODES.has(code);
+}
+
+function codeOf(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** TLS verification failures as Node names them (OpenSSL's X509 codes and Node's own). */
+function isCertificateCode(code: string): boolean {
+  return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME_MISMATCH|INVALID_CA/.test(code);
+}
+
+/**
+ * Maps an undici/Node error to a message a user can act on. A proxy tunnel wraps some TLS
+ * errors (`UND_ERR_PRX_TLS`), so the cause is looked at too.
+ */
+export function describeTransportError(err: unknown, url: URL): TransportError {
+  if (err instanceof TransportError) return err;
+  const inner = (err as { cause?: unknown }).cause;
+  const source = codeOf(err) === 'UND_ERR_PRX_TLS' && codeOf(inner) ? inner : err;
+  const code = codeOf(source);
+  const detail = readable(source);
+  const host = url.host;
+  const where = `${url.protocol === 'https:' ? 'https' : 'http'}://${host}`;
+  const make = (message: string, retriable = isRetriableCode(code)) =>
+    new TransportError(message, host, code, retriable, { cause: err });
+
+  if (code && isCertificateCode(code)) {
+    return make(
+      `the TLS certificate of ${host} is not trusted (${detail}): if the registry uses a private or self-signed CA, ` +
+        'set NODE_EXTRA_CA_CERTS to a PEM file holding that CA; if it serves plain HTTP, list it in insecure-registries',
+      false,
+    );
+  }
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'EPROTO' || /wrong version number/i.test(detail)) {
+    return make(`${host} did not answer TLS (${detail}): if it serves plain HTTP, list it in insecure-registries`, false);
+  }
+  switch (code) {
+    case 'ECONNREFUSED':
+      return make(`cannot connect to ${where}: connection refused`);
+    case 'ENOTFOUND':
+      return make(`cannot resolve the host name of ${where}`, false);
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return make(`cannot connect to ${where}: timed out`);
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return make(`${where} did not answer in time (no response headers)`);
+    case 'UND_ERR_BODY_TIMEOUT':
+      return make(`${where} stopped sending the response body (timed out)`);
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+      return make(`the connection to ${where} broke (${detail})`);
+    case 'UND_ERR_ABORTED':
+      // undici reports a proxy refusing CONNECT this way.
+      return make(`cannot reach ${where}: ${detail}`, false);
+    default:
+      return make(`${where}: ${detail}`);
+  }
+}
+
+/** An error's message without OpenSSL's `<id>:error:<code>:SSL routines:<function>:` prefix and source location. */
+function readable(err: unknown): string {
+  const reason = (err as { reason?: unknown }).reason;
+  if (typeof reason === 'string' && reason !== '') return reason;
+  const message = err instanceof Error ? err.message : String(err);
+  const openssl = /^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+)/.exec(message);
+  return (openssl ? openssl[1] : message).trim();
+}
+
 /** Reads a (small) body whole; callers use it only for manifests, tokens and error bodies. */
 export async function readBody(res: HttpResponse, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of res.body) {
-    total += (chunk as Buffer).length;
-    if (total > limit) {
-      res.body.destroy();
-      throw new Error(`${res.url.toString()}: response body exceeds ${limit} bytes`);
+  try {
+    for await (const chunk of res.body) {
+      total += (chunk as Buffer).length;
+      if (total > limit) {
+        res.body.destroy();
+        throw new Error(`${redactUrl(res.url)}: response body exceeds ${limit} bytes`);
+      }
+      chunks.push(chunk as Buffer);
     }
-    chunks.push(chunk as Buffer);
+  } catch (err) {
+    // A body that breaks off is a transport failure (retriable); the size limit is not.
+    throw codeOf(err) !== undefined ? describeTransportError(err, res.url) : err;
   }
   return Buffer.concat(chunks);
 }
@@ -57,34 +172,70 @@ export interface TransportTimeouts {
   readonly headersMs: number;
   /** Between two chunks of a body (a stalled stream fails instead of hanging the job). */
   readonly bodyMs: number;
+  /** TCP connect plus TLS handshake. */
+  readonly connectMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: TransportTimeouts = { headersMs: 60_000, bodyMs: 60_000 };
+export const DEFAULT_TIMEOUTS: TransportTimeouts = { headersMs: 60_000, bodyMs: 60_000, connectMs: 30_000 };
+
+/** Hosts that never go through a proxy: a proxy cannot reach the runner's own loopback. */
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * The NO_PROXY list handed to undici: the user's, plus loopback (as Go's net/http, hence docker,
+ * treats it). `*` stays `*` (undici only honours a bare wildcard).
+ */
+export function noProxyList(env: string | undefined, loopbackHosts: readonly string[]): string {
+  const user = (env ?? '').trim();
+  if (user === '*') return '*';
+  const names = loopbackHosts.map((h) => h.toLowerCase().replace(/:\d+$/, ''));
+  return [...new Set([...user.split(/[,\s]+/).filter(Boolean), ...LOOPBACK_NAMES, ...names])].join(',');
+}
+
+export interface DispatcherOptions {
+  readonly timeouts?: TransportTimeouts;
+  /** Loopback registries of this run (`127.0.0.2:5000` …), reached directly even with a proxy set. */
+  readonly loopbackHosts?: readonly string[];
+}
 
 /**
  * The base layer: one pooled keep-alive dispatcher for the whole run. It honours
- * HTTP(S)_PROXY and NO_PROXY, and verifies TLS (with NODE_EXTRA_CA_CERTS when set).
+ * HTTP(S)_PROXY and NO_PROXY (loopback always direct), and verifies TLS (with
+ * NODE_EXTRA_CA_CERTS when set).
  */
-export function createDispatcher(timeouts: TransportTimeouts = DEFAULT_TIMEOUTS): Dispatcher {
+export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
+  const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
   return new EnvHttpProxyAgent({
     keepAliveTimeout: 30_000,
     headersTimeout: timeouts.headersMs,
     bodyTimeout: timeouts.bodyMs,
-    connect: { timeout: 30_000 },
+    connect: { timeout: timeouts.connectMs },
+    // Plain-HTTP registries go through an HTTP proxy as absolute-form requests, as curl does;
+    // HTTPS ones through a CONNECT tunnel.
+    proxyTunnel: false,
+    noProxy: noProxyList(process.env.no_proxy ?? process.env.NO_PROXY, options.loopbackHosts ?? []),
   });
 }
 
 export function baseSend(dispatcher: Dispatcher): Send {
   return async (req) => {
     const body = typeof req.body === 'function' ? await req.body() : req.body;
-    const res = await dispatcher.request({
-      origin: req.url.origin,
-      path: `${req.url.pathname}${req.url.search}`,
-      method: req.method,
-      headers: { 'user-agent': USER_AGENT, ...req.headers },
-      body,
-    });
-    return { status: res.statusCode, headers: res.headers, body: res.body, url: req.url };
+    try {
+      const res = await dispatcher.request({
+        origin: req.url.origin,
+        path: `${req.url.pathname}${req.url.search}`,
+        method: req.method,
+        headers: { 'user-agent': USER_AGENT, ...req.headers },
+        body,
+      });
+      return { status: res.statusCode, headers: res.headers, body: res.body, url: req.url };
+    } catch (err) {
+      // A streamed body whose request failed is closed, so its source connection is freed.
+      if (body !== undefined && !Buffer.isBuffer(body) && !body.destroyed) body.destroy();
+      // Our own errors from a body stream (a digest mismatch while streaming) pass unchanged.
+      if (codeOf(err) === undefined) throw err;
+      throw describeTransportError(err, req.url);
+    }
   };
 }
 

@@ -1,29 +1,58 @@
-import { discard, header, type Send } from './http';
+import { discard, header, type HttpRequest, type HttpResponse, type Send } from './http';
+import { redactUrl } from './logging';
 
 const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** Headers that carry credentials: they stay with the origin that asked for them. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+export class RedirectError extends Error {
+  override name = 'RedirectError';
+}
+
+function withoutCredentials(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase())));
+}
+
+/** A 401 from a host we were sent to is not the registry's challenge: the auth layer must not answer it. */
+function withoutChallenge(res: HttpResponse): HttpResponse {
+  const headers = Object.fromEntries(Object.entries(res.headers).filter(([name]) => name.toLowerCase() !== 'www-authenticate'));
+  return { ...res, headers };
+}
 
 /**
  * Follows redirects by hand (design rule 11): blob GETs are often sent to S3 or a CDN, and
- * `Authorization` must never travel to another host.
+ * `Authorization` must never travel to another origin (scheme, host and port), nor may a
+ * redirect downgrade https to plain HTTP.
  */
 export function withRedirects(next: Send): Send {
   return async (req) => {
-    let current = req;
+    let current: HttpRequest = req;
     for (let hop = 0; ; hop++) {
       const res = await next(current);
+      const foreign = current.url.origin !== req.url.origin;
       const location = header(res, 'location');
-      if (![301, 302, 303, 307, 308].includes(res.status) || location === undefined || hop >= MAX_REDIRECTS) {
-        return res;
-      }
+      if (!REDIRECTS.has(res.status) || location === undefined) return foreign && res.status === 401 ? withoutChallenge(res) : res;
       // Only reads are followed; a write answered with a redirect is the caller's to handle.
       if (current.method !== 'GET' && current.method !== 'HEAD') return res;
       await discard(res);
-      const target = new URL(location, current.url);
-      const headers = { ...current.headers };
-      if (target.host !== current.url.host) {
-        delete headers.authorization;
-        delete headers.Authorization;
+      if (hop >= MAX_REDIRECTS) {
+        throw new RedirectError(`${req.method} ${redactUrl(req.url)}: more than ${MAX_REDIRECTS} redirects`);
       }
+      let target: URL;
+      try {
+        target = new URL(location, current.url);
+      } catch {
+        throw new RedirectError(`${req.method} ${redactUrl(current.url)}: the registry redirected to an invalid URL`);
+      }
+      if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+        throw new RedirectError(`${req.method} ${redactUrl(current.url)}: refusing a redirect to a ${target.protocol} URL`);
+      }
+      if (current.url.protocol === 'https:' && target.protocol === 'http:') {
+        throw new RedirectError(`${req.method} ${redactUrl(current.url)}: refusing a redirect from https to plain HTTP (${redactUrl(target)})`);
+      }
+      const headers = target.origin === req.url.origin ? { ...current.headers } : withoutCredentials(current.headers);
       current = { ...current, url: target, headers };
     }
   };

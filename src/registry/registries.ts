@@ -1,10 +1,11 @@
+import * as core from '@actions/core';
 import type { Dispatcher } from 'undici';
 import { isLoopbackRegistry, type Reference } from '../oci/reference';
 import { Authenticator } from './auth';
 import { repositoryScope } from './challenge';
 import { RegistryClient } from './client';
 import type { CredentialSource } from './credentials';
-import { baseSend, createDispatcher, type Send } from './http';
+import { baseSend, createDispatcher, DEFAULT_TIMEOUTS, type Send, type TransportTimeouts } from './http';
 import { withLogging, type WireStats } from './logging';
 import { withRedirects } from './redirect';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry';
@@ -17,7 +18,55 @@ export interface RegistriesOptions {
   readonly credentials: CredentialSource;
   readonly insecureRegistries: ReadonlySet<string>;
   readonly retry?: RetryPolicy;
+  readonly timeouts?: TransportTimeouts;
   readonly dispatcher?: Dispatcher;
+}
+
+/** What the transport may be tuned with; the action uses the defaults. */
+export interface TransportSettings {
+  readonly retry: RetryPolicy;
+  readonly timeouts: TransportTimeouts;
+}
+
+/**
+ * TEST-ONLY knobs, read once at the edge (main.ts): the end-to-end tests run the built action
+ * and cannot pass a policy, yet must not wait for production backoffs and timeouts. Users have
+ * no reason to set them; a malformed value fails the step naming the variable.
+ */
+export const TRANSPORT_ENV = {
+  attempts: 'MERGE_ACTION_RETRY_ATTEMPTS',
+  baseDelayMs: 'MERGE_ACTION_RETRY_BASE_MS',
+  maxDelayMs: 'MERGE_ACTION_RETRY_MAX_MS',
+  maxRetryAfterMs: 'MERGE_ACTION_RETRY_AFTER_MAX_MS',
+  timeoutMs: 'MERGE_ACTION_TIMEOUT_MS',
+} as const;
+
+export function transportSettingsFromEnv(env: Readonly<Record<string, string | undefined>>): TransportSettings {
+  const read = (name: string, fallback: number, min: number): number => {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min) throw new Error(`${name}="${raw}" is not an integer of at least ${min}`);
+    return Number(raw);
+  };
+  const timeout = read(TRANSPORT_ENV.timeoutMs, 0, 1);
+  return {
+    retry: {
+      attempts: read(TRANSPORT_ENV.attempts, DEFAULT_RETRY.attempts, 1),
+      baseDelayMs: read(TRANSPORT_ENV.baseDelayMs, DEFAULT_RETRY.baseDelayMs, 0),
+      maxDelayMs: read(TRANSPORT_ENV.maxDelayMs, DEFAULT_RETRY.maxDelayMs, 0),
+      maxRetryAfterMs: read(TRANSPORT_ENV.maxRetryAfterMs, DEFAULT_RETRY.maxRetryAfterMs, 0),
+    },
+    timeouts: timeout === 0 ? DEFAULT_TIMEOUTS : { headersMs: timeout, bodyMs: timeout, connectMs: timeout },
+  };
+}
+
+/**
+ * Design rule 14: plain HTTP only for loopback and the registries the user lists; a listed
+ * `host` covers every port of it, a listed `host:port` only that port.
+ */
+export function usesPlainHttp(registry: string, insecure: ReadonlySet<string>): boolean {
+  const hostname = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
+  return isLoopbackRegistry(registry) || insecure.has(registry) || insecure.has(hostname);
 }
 
 /**
@@ -30,11 +79,14 @@ export class Registries {
   private readonly dispatcher: Dispatcher;
   private readonly send: Send;
   private readonly ownsDispatcher: boolean;
+  private readonly retry: RetryPolicy;
 
   constructor(private readonly options: RegistriesOptions) {
     this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher = options.dispatcher ?? createDispatcher();
-    this.send = withRedirects(withRetry(withLogging(baseSend(this.dispatcher), this.stats), options.retry ?? DEFAULT_RETRY));
+    const loopbackHosts = [...options.sources, ...options.targets].map((r) => r.registry).filter(isLoopbackRegistry);
+    this.dispatcher = options.dispatcher ?? createDispatcher({ timeouts: options.timeouts, loopbackHosts });
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.send = withRedirects(withRetry(withLogging(baseSend(this.dispatcher), this.stats), this.retry, retryLog));
   }
 
   /** Scopes this run needs on a registry: targets `pull,push` first, then sources `pull`. */
@@ -53,9 +105,10 @@ export class Registries {
     let client = this.clients.get(registry);
     if (!client) {
       client = this.options.credentials.get(registry).then((credential) => {
-        const plainHttp = isLoopbackRegistry(registry) || this.options.insecureRegistries.has(registry);
+        // Design rule 14: plain HTTP only for loopback and the registries the user lists.
+        const plainHttp = usesPlainHttp(registry, this.options.insecureRegistries);
         const auth = new Authenticator(registry, credential, this.send, this.scopesFor(registry));
-        return new RegistryClient(registry, auth, plainHttp);
+        return new RegistryClient(registry, auth, plainHttp, this.retry, retryLog);
       });
       this.clients.set(registry, client);
     }
@@ -65,4 +118,9 @@ export class Registries {
   async close(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
+}
+
+/** Retries are worth seeing in the log: a slow run says why. URLs are redacted by the callers. */
+function retryLog(message: string): void {
+  core.info(message);
 }

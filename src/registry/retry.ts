@@ -1,4 +1,5 @@
-import { discard, header, type HttpResponse, type Send } from './http';
+import { discard, header, type HttpResponse, isRetriableCode, type Send, TransportError } from './http';
+import { redactUrl } from './logging';
 
 export interface RetryPolicy {
   readonly attempts: number;
@@ -16,10 +17,15 @@ export function isRetriableStatus(status: number): boolean {
   return RETRIABLE_STATUS.has(status) || (status >= 500 && status !== 501 && status !== 505);
 }
 
-/** Network errors are retried; a dispatcher closed because the run is over is not. */
-function isRetriableError(err: unknown): boolean {
-  const code = (err as { code?: string }).code;
-  return code !== 'UND_ERR_DESTROYED' && code !== 'UND_ERR_CLOSED';
+/**
+ * Only failures of the connection are retried (reset, refused, timed out). A certificate
+ * nobody trusts, a digest mismatch, or a dispatcher closed because the run is over are not:
+ * trying again cannot change them.
+ */
+export function isRetriableError(err: unknown): boolean {
+  if (err instanceof TransportError) return err.retriable;
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && isRetriableCode(code);
 }
 
 /** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
@@ -30,16 +36,16 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Capped exponential backoff with full jitter (design rule 12). */
+/** Capped exponential backoff with jitter (design rule 12): between half and all of the cap. */
 export function backoffDelay(attempt: number, policy: RetryPolicy, random = Math.random): number {
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
   return Math.round(cap / 2 + (random() * cap) / 2);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Retries 408/429/5xx and network errors. A request body factory is called again on each
+ * Retries 408/429/5xx and connection failures. A request body factory is called again on each
  * attempt, so streamed uploads re-open their source.
  */
 export function withRetry(next: Send, policy: RetryPolicy = DEFAULT_RETRY, log?: (msg: string) => void): Send {
@@ -51,17 +57,30 @@ export function withRetry(next: Send, policy: RetryPolicy = DEFAULT_RETRY, log?:
       } catch (err) {
         if (attempt + 1 >= policy.attempts || !isRetriableError(err)) throw err;
         const delay = backoffDelay(attempt, policy);
-        log?.(`${req.method} ${req.url.toString()} failed (${(err as Error).message}); retrying in ${delay} ms`);
+        log?.(`${req.method} ${redactUrl(req.url)} failed (${(err as Error).message}); retrying in ${delay} ms`);
         await sleep(delay);
         continue;
       }
       if (!isRetriableStatus(res.status) || attempt + 1 >= policy.attempts) return res;
       const retryAfter = parseRetryAfter(header(res, 'retry-after'));
+      // Asked to wait longer than we may: give the answer back, the caller names it in its error.
       if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) return res;
       await discard(res);
       const delay = Math.max(retryAfter ?? 0, backoffDelay(attempt, policy));
-      log?.(`${req.method} ${req.url.toString()} answered ${res.status}; retrying in ${delay} ms`);
+      log?.(`${req.method} ${redactUrl(req.url)} answered ${res.status}; retrying in ${delay} ms`);
       await sleep(delay);
     }
   };
+}
+
+/**
+ * For a response body that broke off after its headers arrived (which `withRetry` cannot see):
+ * throws `err` when it is not worth another attempt or none is left, else waits the backoff.
+ * The caller then sends its request again.
+ */
+export async function backOffOrThrow(err: unknown, attempt: number, policy: RetryPolicy, log?: (msg: string) => void): Promise<void> {
+  if (attempt + 1 >= policy.attempts || !isRetriableError(err)) throw err;
+  const delay = backoffDelay(attempt, policy);
+  log?.(`${(err as Error).message}; reading again in ${delay} ms`);
+  await sleep(delay);
 }

@@ -1,0 +1,202 @@
+/**
+ * RegistryClient's own recovery (bodies that break off, dead upload sessions) and checks
+ * (digests, sizes), against a small scripted HTTP server. The end-to-end suites prove the same
+ * against a real registry behind a fault proxy; here each branch is pinned down.
+ */
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { Agent } from 'undici';
+import type { Digest } from '../src/oci/digest';
+import { Authenticator } from '../src/registry/auth';
+import { DigestMismatchError, RegistryClient, RegistryError } from '../src/registry/client';
+import { baseSend, TransportError } from '../src/registry/http';
+import { withRedirects } from '../src/registry/redirect';
+import { withRetry } from '../src/registry/retry';
+
+const policy = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 1000 };
+const digestOf = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}` as Digest;
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => void;
+
+let server: http.Server;
+let host: string;
+let handler: Handler;
+let seen: Array<{ method: string; url: string; range?: string }>;
+const agent = new Agent({ headersTimeout: 500, bodyTimeout: 500 });
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '', range: req.headers.range });
+      handler(req, res, Buffer.concat(chunks));
+    });
+    req.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+beforeEach(() => {
+  seen = [];
+});
+afterAll(async () => {
+  await agent.close();
+  server.closeAllConnections();
+  await new Promise<void>((r) => server.close(() => r()));
+});
+
+function client(): RegistryClient {
+  const send = withRedirects(withRetry(baseSend(agent), policy));
+  return new RegistryClient(host, new Authenticator(host, undefined, send, []), true, policy);
+}
+
+/** Sends the headers and `part` bytes of `body`, then cuts the connection. */
+function cutAfter(res: http.ServerResponse, body: Buffer, part: number, headers: Record<string, string> = {}): void {
+  res.writeHead(200, { 'content-length': String(body.length), ...headers });
+  res.write(body.subarray(0, part));
+  setTimeout(() => res.socket?.destroy(), 20);
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', layers: [] }));
+const mType = { 'content-type': 'application/vnd.oci.image.manifest.v1+json' };
+
+describe('getManifest', () => {
+  it('sends the request again when the body breaks off', async () => {
+    let n = 0;
+    handler = (_req, res) => (++n === 1 ? cutAfter(res, manifest, 10, mType) : res.writeHead(200, mType).end(manifest));
+    const got = await client().getManifest('app', digestOf(manifest));
+    expect(got.bytes.equals(manifest)).toBe(true);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('refuses bytes that do not hash to the digest asked for, or to the one the registry names', async () => {
+    const other = Buffer.from(`${manifest.toString()} `);
+    handler = (_req, res) => res.writeHead(200, { ...mType, 'docker-content-digest': digestOf(manifest) }).end(other);
+    await expect(client().getManifest('app', digestOf(manifest))).rejects.toThrow(
+      new DigestMismatchError(`${host}/app@${digestOf(manifest)}: the registry sent a manifest whose digest is ${digestOf(other)}, not ${digestOf(manifest)}`),
+    );
+    await expect(client().getManifest('app', 'v1')).rejects.toThrow(`${host}/app:v1: the registry sent a manifest whose digest is`);
+  });
+
+  it('gives up after the attempts, naming the manifest', async () => {
+    handler = (_req, res) => cutAfter(res, manifest, 10, mType);
+    const err = await client().getManifest('app', 'v1').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransportError);
+    expect((err as Error).message).toMatch(new RegExp(`^GET manifest ${host}/app:v1: the connection to http://${host} broke`));
+    expect(seen).toHaveLength(policy.attempts);
+  });
+
+  it('says how long a rate-limiting registry asked to wait when that is beyond the cap', async () => {
+    handler = (_req, res) =>
+      res.writeHead(429, { 'retry-after': '3600', 'content-type': 'application/json' }).end('{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}');
+    await expect(client().getManifest('app', 'v1')).rejects.toThrow(`GET manifest ${host}/app:v1: HTTP 429 TOOMANYREQUESTS: slow down; the registry asked to retry after 3600 s`);
+    expect(seen).toHaveLength(1);
+  });
+});
+
+describe('getBlob', () => {
+  const blob = Buffer.from('0123456789'.repeat(1000));
+  const digest = digestOf(blob);
+
+  it('resumes with Range where the body broke off, and checks the whole', async () => {
+    let n = 0;
+    handler = (req, res) => {
+      n++;
+      const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+      if (n === 1) return cutAfter(res, blob, 3000);
+      const start = Number(range?.[1] ?? 0);
+      res.writeHead(206, { 'content-range': `bytes ${start}-${blob.length - 1}/${blob.length}`, 'content-length': String(blob.length - start) });
+      res.end(blob.subarray(start));
+    };
+    const got = await readAll(await client().getBlob('app', digest, blob.length));
+    expect(got.equals(blob)).toBe(true);
+    expect(seen.map((s) => s.range)).toEqual([undefined, expect.stringMatching(/^bytes=\d+-$/)]);
+  });
+
+  it('skips what a server that ignores Range sends again', async () => {
+    let n = 0;
+    handler = (_req, res) => (++n === 1 ? cutAfter(res, blob, 4096) : res.writeHead(200, { 'content-length': String(blob.length) }).end(blob));
+    const got = await readAll(await client().getBlob('app', digest, blob.length));
+    expect(got.equals(blob)).toBe(true);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('fails on content that hashes to something else, on a short body, and on a long one', async () => {
+    const corrupt = Buffer.from(blob);
+    corrupt[500] ^= 1;
+    handler = (_req, res) => res.writeHead(200).end(corrupt);
+    await expect(readAll(await client().getBlob('app', digest, blob.length))).rejects.toThrow(
+      `GET blob ${host}/app@${digest}: the blob's content hashes to ${digestOf(corrupt)}`,
+    );
+    handler = (_req, res) => res.writeHead(200).end(blob.subarray(1));
+    await expect(readAll(await client().getBlob('app', digest, blob.length))).rejects.toThrow(DigestMismatchError);
+    handler = (_req, res) => res.writeHead(200).end(Buffer.concat([blob, Buffer.from('x')]));
+    await expect(readAll(await client().getBlob('app', digest, blob.length))).rejects.toThrow(/more than the 10000 bytes/);
+  });
+
+  it('fails before streaming when the blob is missing', async () => {
+    handler = (_req, res) => res.writeHead(404, { 'content-type': 'application/json' }).end('{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown"}]}');
+    await expect(client().getBlob('app', digest, blob.length)).rejects.toThrow(new RegistryError(`GET blob ${host}/app@${digest}`, 404, 'BLOB_UNKNOWN', 'blob unknown'));
+  });
+
+  it('stops resuming after the attempts, without inviting the copy above to multiply them', async () => {
+    handler = (_req, res) => cutAfter(res, blob, 100);
+    const err = await readAll(await client().getBlob('app', digest, blob.length)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransportError);
+    expect((err as TransportError).retriable).toBe(false);
+    expect(seen).toHaveLength(policy.attempts);
+  });
+});
+
+describe('finishUpload', () => {
+  const data = Buffer.from('layer bytes');
+  const digest = digestOf(data);
+  const upload = (path: string) => new URL(`http://${host}${path}`);
+
+  it('opens a new session when the registry says the old one is dead', async () => {
+    handler = (req, res, body) => {
+      if (req.method === 'POST') return res.writeHead(202, { location: '/v2/app/blobs/uploads/fresh?_state=b' }).end();
+      if (req.url?.startsWith('/v2/app/blobs/uploads/dead')) {
+        return res.writeHead(404, { 'content-type': 'application/json' }).end('{"errors":[{"code":"BLOB_UPLOAD_INVALID","message":"blob upload invalid"}]}');
+      }
+      res.writeHead(body.equals(data) ? 201 : 400).end();
+    };
+    let opened = 0;
+    await client().finishUpload('app', upload('/v2/app/blobs/uploads/dead?_state=a'), digest, data.length, () => {
+      opened++;
+      return Promise.resolve(Readable.from([data]));
+    });
+    expect(seen.map((s) => `${s.method} ${s.url.replace(/\?.*/, '')}`)).toEqual([
+      'PUT /v2/app/blobs/uploads/dead',
+      'POST /v2/app/blobs/uploads/',
+      'PUT /v2/app/blobs/uploads/fresh',
+    ]);
+    expect(seen[2].url).toContain(`digest=${encodeURIComponent(digest)}`);
+    expect(opened).toBe(2);
+  });
+
+  it('does not start sessions forever, nor for errors a new session cannot fix', async () => {
+    handler = (req, res) =>
+      req.method === 'POST'
+        ? res.writeHead(202, { location: '/v2/app/blobs/uploads/again' }).end()
+        : res.writeHead(404, { 'content-type': 'application/json' }).end('{"errors":[{"code":"BLOB_UPLOAD_UNKNOWN"}]}');
+    await expect(client().finishUpload('app', upload('/v2/app/blobs/uploads/x'), digest, data.length, data)).rejects.toThrow(/HTTP 404 BLOB_UPLOAD_UNKNOWN/);
+    expect(seen.filter((s) => s.method === 'PUT')).toHaveLength(3);
+
+    seen = [];
+    handler = (_req, res) => res.writeHead(400, { 'content-type': 'application/json' }).end('{"errors":[{"code":"DIGEST_INVALID"}]}');
+    await expect(client().finishUpload('app', upload('/v2/app/blobs/uploads/x'), digest, data.length, data)).rejects.toThrow(
+      `upload blob ${host}/app@${digest}: HTTP 400 DIGEST_INVALID`,
+    );
+    expect(seen).toHaveLength(1);
+  });
+});

@@ -1,0 +1,163 @@
+/**
+ * README.md stays true to the repository:
+ * - its inputs/outputs reference is exactly what action.yml declares (generated from it here:
+ *   a mismatch prints the block to paste);
+ * - the two set-up commands at its very top are scripts package.json defines;
+ * - every `uses:` line naming this action uses the one documented placeholder.
+ *
+ * action.yml is read with a small parser for the subset it uses (no YAML library in the
+ * dependencies); anything outside that subset fails loudly rather than being misread.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+const ROOT = path.join(__dirname, '..');
+const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+
+export const ACTION_PLACEHOLDER = 'your-org/merge-multiarch-action@v1';
+const REFERENCE_START = '<!-- reference:start (generated from action.yml; __tests__/readme.test.ts checks it) -->';
+const REFERENCE_END = '<!-- reference:end -->';
+
+interface Entry {
+  name: string;
+  props: Record<string, string>;
+}
+
+/** One scalar as action.yml writes them: 'single-quoted', "double-quoted" or plain. */
+function scalar(raw: string, where: string): string {
+  const v = raw.trim();
+  if (v.startsWith("'")) {
+    if (!/^'(?:[^']|'')*'$/.test(v)) throw new Error(`${where}: unterminated single-quoted scalar`);
+    return v.slice(1, -1).replace(/''/g, "'");
+  }
+  if (v.startsWith('"')) {
+    if (!/^"(?:[^"\\]|\\.)*"$/.test(v)) throw new Error(`${where}: unterminated double-quoted scalar`);
+    return JSON.parse(v) as string;
+  }
+  if (/^[|>]/.test(v)) throw new Error(`${where}: block scalars are not supported by this test's parser; extend it`);
+  if (/^[[{&*!]/.test(v)) throw new Error(`${where}: flow collections, anchors and tags are not supported by this test's parser`);
+  return v.replace(/\s+#.*$/, ''); // a plain scalar may end with a comment
+}
+
+/** The `inputs:` or `outputs:` mapping of action.yml: two-space names, four-space properties. */
+export function parseActionBlock(yaml: string, block: 'inputs' | 'outputs'): Entry[] {
+  const lines = yaml.split(/\r?\n/);
+  const start = lines.findIndex((l) => l === `${block}:`);
+  if (start < 0) throw new Error(`action.yml has no top-level "${block}:"`);
+  const entries: Entry[] = [];
+  for (let i = start + 1; i < lines.length; i++) {
+    const line = lines[i];
+    const where = `action.yml line ${i + 1}`;
+    if (line.trim() === '' || /^\s*#/.test(line)) continue;
+    if (/^\S/.test(line)) break; // next top-level key
+    const name = /^ {2}([A-Za-z0-9_-]+):\s*$/.exec(line);
+    if (name) {
+      entries.push({ name: name[1], props: {} });
+      continue;
+    }
+    const prop = /^ {4}([A-Za-z0-9_-]+):(?:\s+(.*))?$/.exec(line);
+    if (!prop || entries.length === 0) throw new Error(`${where}: unexpected line in ${block}: ${JSON.stringify(line)}`);
+    if (prop[2] === undefined) throw new Error(`${where}: "${prop[1]}" has no inline value; extend this test's parser`);
+    entries[entries.length - 1].props[prop[1]] = scalar(prop[2], where);
+  }
+  return entries;
+}
+
+/** A table cell: pipes escaped, and `<`, `>`, `&` as entities so `<registry>` is not taken for HTML. */
+const cell = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+const code = (text: string) => (text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``);
+
+/** The reference section as the README must hold it. */
+export function referenceMarkdown(actionYml: string): string {
+  const inputs = parseActionBlock(actionYml, 'inputs');
+  const outputs = parseActionBlock(actionYml, 'outputs');
+  const lines = [
+    REFERENCE_START,
+    '',
+    '### Inputs',
+    '',
+    '| Input | Required | Default | Description |',
+    '| --- | --- | --- | --- |',
+  ];
+  for (const { name, props } of inputs) {
+    const required = props.required === 'true' ? 'yes' : 'no';
+    const def = props.default === undefined ? '' : props.default === '' ? '`""` (empty)' : code(props.default);
+    lines.push(`| ${code(name)} | ${required} | ${def} | ${cell(props.description ?? '')} |`);
+  }
+  lines.push('', '### Outputs', '', '| Output | Description |', '| --- | --- |');
+  for (const { name, props } of outputs) lines.push(`| ${code(name)} | ${cell(props.description ?? '')} |`);
+  lines.push('', REFERENCE_END);
+  return lines.join('\n');
+}
+
+/** Where two texts first part, line by line, for a readable failure. */
+function firstDifference(expected: string, actual: string): string {
+  const e = expected.split('\n');
+  const a = actual.split('\n');
+  for (let i = 0; i < Math.max(e.length, a.length); i++) {
+    if (e[i] !== a[i]) {
+      return `first difference at line ${i + 1} of the section:\n  README:   ${JSON.stringify(a[i] ?? '(missing)')}\n  expected: ${JSON.stringify(e[i] ?? '(nothing)')}`;
+    }
+  }
+  return 'no difference';
+}
+
+describe('README.md', () => {
+  const readme = read('README.md');
+  const actionYml = read('action.yml');
+  const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+
+  it('has an inputs/outputs reference identical to action.yml', () => {
+    const expected = referenceMarkdown(actionYml);
+    const start = readme.indexOf(REFERENCE_START);
+    const end = readme.indexOf(REFERENCE_END);
+    if (start < 0 || end < start) {
+      throw new Error(`README.md has no reference section between the markers; paste this block:\n\n${expected}\n`);
+    }
+    const actual = readme.slice(start, end + REFERENCE_END.length);
+    if (actual !== expected) {
+      throw new Error(
+        `README.md's reference differs from action.yml; ${firstDifference(expected, actual)}\n\n` +
+          `Replace the section with:\n\n${expected}\n`,
+      );
+    }
+  });
+
+  it('documents every input with its default and required flag, and every output', () => {
+    // A guard on the parser itself: what it read is what action.yml plainly says.
+    const inputs = parseActionBlock(actionYml, 'inputs');
+    const outputs = parseActionBlock(actionYml, 'outputs');
+    expect(inputs.map((i) => i.name)).toEqual([...actionYml.matchAll(/^ {2}([a-z-]+):$/gm)].map((m) => m[1]).slice(0, inputs.length));
+    expect(inputs.length + outputs.length).toBe([...actionYml.matchAll(/^ {4}description:/gm)].length);
+    for (const { name, props } of inputs) expect([name, props.required]).toEqual([name, expect.stringMatching(/^(true|false)$/)]);
+    expect(inputs.find((i) => i.name === 'github-token')?.props.default).toBe('${{ github.token }}');
+    const undocumented = [...inputs, ...outputs].map((e) => e.name).filter((name) => !readme.includes(`| \`${name}\` |`));
+    expect(undocumented).toEqual([]);
+  });
+
+  it('opens with the two set-up commands package.json defines', () => {
+    const top = readme.slice(0, readme.search(/^## /m));
+    const block = /```(?:sh|bash|shell)?\n([\s\S]*?)```/.exec(top);
+    if (!block) throw new Error('README.md must show the set-up commands in a code block before its first "## " section');
+    const commands = block[1]
+      .split('\n')
+      .map((l) => l.replace(/\s+#.*$/, '').trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
+    expect(commands).toEqual(['npm ci && npm run demo', 'npm ci && npm test']);
+
+    expect(pkg.scripts.demo).toBeDefined();
+    expect(pkg.scripts.test).toBeDefined();
+    // What the README says about them.
+    expect(pkg.scripts.pretest).toMatch(/install-deps\.sh/);
+    expect(pkg.scripts.pretest).toMatch(/npm run build/);
+    expect(pkg.scripts.predemo).toMatch(/install-deps\.sh/);
+    expect(read('package-lock.json').length).toBeGreaterThan(0); // npm ci needs it
+  });
+
+  it(`names the action ${ACTION_PLACEHOLDER} in every uses: line`, () => {
+    const uses = [...readme.matchAll(/uses:\s*(\S*merge-multiarch-action\S*)/g)].map((m) => m[1]);
+    expect(uses.length).toBeGreaterThan(0);
+    expect(uses.filter((u) => u !== ACTION_PLACEHOLDER)).toEqual([]);
+  });
+});

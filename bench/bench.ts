@@ -1,0 +1,298 @@
+/**
+ * Runs the benchmark: starts the registries behind latency proxies, prepares each scenario,
+ * then alternates the action and `docker manifest` runs, counting what crosses the proxies.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { writeDockerConfig } from '../__tests__/helpers/dockerConfig';
+import { type PhaseSummary, phasesOf, summarize } from './debugLog';
+import type { Latency, LatencyProxy } from './latencyProxy';
+import { type LowerBound, lowerBoundMs } from './lowerBound';
+import { peakRssMethod } from './measure';
+import { type BenchRegistry, startPlainRegistry, startTokenRegistry } from './registry';
+import { type PreparedScenario, prepare, type Registries, type ScenarioId, type Sizes } from './scenarios';
+import { dockerVersion, runAction, runActionStartupOnly, runDockerManifest, runEmptyNode, runPlainCopy, type ToolRun } from './tools';
+
+export interface BenchOptions {
+  readonly runs: number;
+  readonly warmup: boolean;
+  readonly scenarios: readonly ScenarioId[];
+  readonly latency: Latency;
+  readonly sizes: Sizes;
+  /** The action's bundled entry (dist/index.js). */
+  readonly entry: string;
+  /** This benchmark's own bundle, re-run as a child for the plain-copy baseline. */
+  readonly benchEntry: string;
+  readonly docker: boolean;
+  readonly startupSamples: number;
+  /** Where to keep the timestamped stdout of each scenario's debug run (evidence for the analysis). */
+  readonly debugLogDir?: string;
+  readonly log: (line: string) => void;
+}
+
+/** One measured run, with what crossed the proxies while it ran. */
+export interface Measurement {
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly wallMs: number;
+  readonly peakRssBytes?: number;
+  readonly requests: number;
+  readonly byMethod: Record<string, number>;
+  readonly connections: number;
+  /** Connections that did not speak HTTP/1.x (a TLS attempt on the plain-HTTP registry). */
+  readonly foreignConnections: number;
+  /** Proxies (hosts) that saw at least one connection. */
+  readonly hosts: number;
+  readonly bytes: number;
+  /** First connection accepted → last byte delivered, over every proxy. */
+  readonly spanMs: number;
+}
+
+export type Contestant = 'action' | 'docker' | 'copy-parallel' | 'copy-serial' | 'action-direct' | 'copy-direct';
+
+export interface ScenarioResult {
+  readonly id: ScenarioId;
+  readonly title: string;
+  readonly lowerBound: LowerBound;
+  readonly lowerBoundMs: number;
+  readonly series: Partial<Record<Contestant, Measurement[]>>;
+  /** From one extra action run with RUNNER_DEBUG=1. */
+  readonly phases?: readonly PhaseSummary[];
+  readonly debugRun?: Measurement;
+}
+
+export interface MachineInfo {
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly memoryGiB: number;
+  readonly node: string;
+  readonly kernel: string;
+  readonly registry: string;
+  readonly docker: string;
+  readonly peakRss: string;
+  /** The commit, whether src/ or dist/ had uncommitted changes, and the entry's SHA-256. */
+  readonly code: string;
+  readonly loadBefore: readonly number[];
+  readonly loadAfter: readonly number[];
+}
+
+export interface StartupResult {
+  readonly emptyNodeMs: readonly number[];
+  readonly entryMs: readonly number[];
+}
+
+export interface BenchResult {
+  readonly options: Omit<BenchOptions, 'log'>;
+  readonly machine: MachineInfo;
+  readonly startup?: StartupResult;
+  readonly scenarios: readonly ScenarioResult[];
+  readonly durationMs: number;
+  readonly date: string;
+}
+
+const execFileP = promisify(execFile);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function registryVersion(): Promise<string> {
+  try {
+    return (await execFileP('docker-registry', ['--version'], { timeout: 10_000 })).stdout.trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function codeVersion(entry: string): Promise<string> {
+  const hash = createHash('sha256').update(await fs.readFile(entry)).digest('hex').slice(0, 12);
+  try {
+    const cwd = path.dirname(entry);
+    const commit = (await execFileP('git', ['rev-parse', '--short', 'HEAD'], { cwd })).stdout.trim();
+    const dirty = (await execFileP('git', ['status', '--porcelain', '--', 'src', 'dist'], { cwd: path.join(cwd, '..') })).stdout.trim();
+    return `commit ${commit}${dirty ? ' with uncommitted changes in src/ or dist/' : ''}, ${path.basename(path.dirname(entry))}/${path.basename(entry)} sha256 ${hash}…`;
+  } catch {
+    return `${entry} sha256 ${hash}…`;
+  }
+}
+
+/** Resets the proxies, runs `fn`, and reads what crossed them. */
+async function measured(proxies: readonly LatencyProxy[], latency: Latency, fn: () => Promise<ToolRun>): Promise<{ m: Measurement; run: ToolRun; connectedAt: number[] }> {
+  for (const p of proxies) p.reset();
+  const run = await fn();
+  // Let the last delayed bytes through before reading the counters.
+  await sleep(2 * latency.oneWayMs + 20);
+  const snaps = proxies.map((p) => p.snapshot());
+  const byMethod: Record<string, number> = {};
+  for (const s of snaps) for (const [k, n] of Object.entries(s.byMethod)) byMethod[k] = (byMethod[k] ?? 0) + n;
+  const firsts = snaps.map((s) => s.firstActivity).filter((t): t is number => t !== undefined);
+  const lasts = snaps.map((s) => s.lastActivity).filter((t): t is number => t !== undefined);
+  const m: Measurement = {
+    ok: run.ok,
+    error: run.error,
+    wallMs: run.wallMs,
+    peakRssBytes: run.peakRssBytes,
+    requests: snaps.reduce((n, s) => n + s.requests, 0),
+    byMethod,
+    connections: snaps.reduce((n, s) => n + s.connections, 0),
+    foreignConnections: snaps.reduce((n, s) => n + s.foreignConnections, 0),
+    hosts: snaps.filter((s) => s.connections > 0).length,
+    bytes: snaps.reduce((n, s) => n + s.bytesUp + s.bytesDown, 0),
+    spanMs: firsts.length && lasts.length ? Math.max(...lasts) - Math.min(...firsts) : 0,
+  };
+  return { m, run, connectedAt: snaps.flatMap((s) => s.connectedAt) };
+}
+
+function lazyRegistries(latency: Latency, started: BenchRegistry[]): Registries {
+  const once = (start: () => Promise<BenchRegistry>): (() => Promise<BenchRegistry>) => {
+    let pending: Promise<BenchRegistry> | undefined;
+    return () =>
+      (pending ??= start().then((r) => {
+        started.push(r);
+        return r;
+      }));
+  };
+  return {
+    plain: once(() => startPlainRegistry('registry-a', latency)),
+    second: once(() => startPlainRegistry('registry-b', latency)),
+    token: once(() => startTokenRegistry('registry-token', latency)),
+  };
+}
+
+async function withDockerConfig<T>(auths: PreparedScenario['auths'], fn: (dir: string) => Promise<T>): Promise<T> {
+  const config = await writeDockerConfig(auths);
+  try {
+    return await fn(config.dir);
+  } finally {
+    await config.cleanup();
+  }
+}
+
+async function runScenario(s: PreparedScenario, options: BenchOptions): Promise<ScenarioResult> {
+  const { latency, log } = options;
+  const series: Partial<Record<Contestant, Measurement[]>> = {};
+  const record = (who: Contestant, m: Measurement): void => {
+    (series[who] ??= []).push(m);
+    const what = m.ok ? `${Math.round(m.wallMs)} ms, ${m.requests} requests, ${m.connections} connections` : `failed: ${m.error}`;
+    log(`  ${s.id} ${who}: ${what}`);
+  };
+  const action = (label: string, debug = false, direct = false) =>
+    measured(s.proxies, latency, () =>
+      withDockerConfig(s.auths, (dockerConfig) =>
+        runAction(
+          options.entry,
+          direct && s.direct ? { sources: s.direct.sources, tags: [s.direct.target(label)] } : { sources: s.sources, tags: [s.target(label)] },
+          { dockerConfig, debug },
+        ),
+      ),
+    );
+  const docker = (label: string) =>
+    measured(s.proxies, latency, () => withDockerConfig(s.auths, (dir) => runDockerManifest(s.sources, s.target(label), dir)));
+  const copy = (label: string, parallel: boolean, direct: boolean) =>
+    measured(s.proxies, latency, () => runPlainCopy(options.benchEntry, s.copy!.spec(label, parallel, direct)));
+
+  // The action is warmed up once (Node loads and compiles the bundle; the page cache fills).
+  // The docker CLI is a native binary, already paged in by `docker --version`: its runs are
+  // the slowest of the bench, so it gets no extra run.
+  if (options.warmup) await action('action-warmup');
+  for (let i = 1; i <= options.runs; i++) {
+    record('action', (await action(`action-${i}`)).m);
+    if (options.docker) record('docker', (await docker(`docker-${i}`)).m);
+    if (s.copy) {
+      record('copy-parallel', (await copy(`par-${i}`, true, false)).m);
+      record('copy-serial', (await copy(`ser-${i}`, false, false)).m);
+      record('action-direct', (await action(`direct-${i}`, false, true)).m);
+      record('copy-direct', (await copy(`pardirect-${i}`, true, true)).m);
+    }
+  }
+  const debug = await action('action-debug', true);
+  const exitedAt = debug.run.startedAt + debug.run.wallMs;
+  if (options.debugLogDir) {
+    await fs.mkdir(options.debugLogDir, { recursive: true });
+    const text = debug.run.lines.map((l) => `+${String(l.at - debug.run.startedAt).padStart(5)} ms ${l.text}`).join('\n');
+    await fs.writeFile(path.join(options.debugLogDir, `${s.id}.log`), `${text}\n`);
+  }
+  const phases = summarize(phasesOf(debug.run.lines, debug.run.startedAt, exitedAt), debug.connectedAt);
+  return { id: s.id, title: s.title, lowerBound: s.lowerBound, lowerBoundMs: lowerBoundMs(s.lowerBound, latency), series, phases, debugRun: debug.m };
+}
+
+async function measureStartup(options: BenchOptions): Promise<StartupResult> {
+  const emptyNodeMs: number[] = [];
+  const entryMs: number[] = [];
+  for (let i = 0; i < options.startupSamples; i++) {
+    emptyNodeMs.push(await runEmptyNode());
+    entryMs.push(await runActionStartupOnly(options.entry));
+  }
+  return { emptyNodeMs, entryMs };
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const started = Date.now();
+  const loadBefore = os.loadavg();
+  const [registry, docker, rss, code] = await Promise.all([registryVersion(), dockerVersion(), peakRssMethod(), codeVersion(options.entry)]);
+  const useDocker = options.docker && docker !== undefined;
+  if (options.docker && !docker) options.log('docker CLI not found: docker columns are skipped');
+  const opts = { ...options, docker: useDocker };
+
+  options.log('start-up: node -e "" vs the action failing at input parsing');
+  const startup = await measureStartup(opts);
+
+  const registries: BenchRegistry[] = [];
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(registries.splice(0).map((r) => r.stop()));
+  };
+  // Ctrl-C or a kill must not leave registries behind: stop them (by PID) first.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    void stopAll().finally(() => process.kill(process.pid, signal));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const scenarios: ScenarioResult[] = [];
+  try {
+    const regs = lazyRegistries(options.latency, registries);
+    for (const id of options.scenarios) {
+      options.log(`scenario ${id}: pushing fixtures`);
+      const prepared = await prepare(id, regs, options.sizes);
+      options.log(prepared.title);
+      scenarios.push(await runScenario(prepared, opts));
+    }
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    await stopAll();
+  }
+  const { log: _log, ...recorded } = opts;
+  void _log;
+  return {
+    options: recorded,
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+      memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+      node: process.version,
+      kernel: `${os.type()} ${os.release()}`,
+      registry,
+      docker: docker ?? 'not installed',
+      peakRss: rss,
+      code,
+      loadBefore,
+      loadAfter: os.loadavg(),
+    },
+    startup,
+    scenarios,
+    durationMs: Date.now() - started,
+    date: new Date(started).toISOString(),
+  };
+}
+
+/** Where the bench bundle lives once built (`npm run bench` builds it there). */
+export function defaultPaths(cwd: string): { entry: string } {
+  return { entry: path.join(cwd, 'dist', 'index.js') };
+}
+
+export async function assertEntry(entry: string): Promise<void> {
+  await fs.access(entry).catch(() => {
+    throw new Error(`${entry} not found: run "npm run build" first`);
+  });
+}

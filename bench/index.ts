@@ -1,0 +1,137 @@
+/**
+ * `npm run bench [-- options]`: the performance benchmark of issue #6.
+ *
+ *   --runs N          measured runs per tool and scenario (default 5)
+ *   --quick           tiny sizes, 1 run, no warm-up, 2 ms / 10 ms latency unless given (the CI smoke test)
+ *   --scenario a,c    only these scenarios (repeatable; default a,b,c,d,e)
+ *   --out FILE        write the Markdown report into FILE (between its bench marks, if present)
+ *   --json FILE       write the raw results as JSON
+ *   --debug-logs DIR  keep each scenario's RUNNER_DEBUG=1 run output (timestamped) in DIR
+ *   --delay MS        one-way delay (default 25, i.e. 50 ms RTT)
+ *   --setup MS        cost of each new connection (default 100)
+ *   --entry FILE      the action bundle to measure (default dist/index.js)
+ *   --no-docker       skip `docker manifest`
+ *
+ * Internal: `__plain-copy SPEC.json` runs the plain-copy baseline (a child of the bench).
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { assertEntry, type BenchOptions, defaultPaths, runBench } from './bench';
+import { plainCopy } from './plainCopy';
+import { mergeIntoFile, renderMarkdown } from './report';
+import { FULL_SIZES, QUICK_SIZES, SCENARIO_IDS, type ScenarioId } from './scenarios';
+
+interface Cli {
+  readonly options: BenchOptions;
+  readonly out?: string;
+  readonly json?: string;
+  readonly command: string;
+}
+
+function usage(message: string): never {
+  process.stderr.write(`${message}\nusage: npm run bench -- [--runs N] [--quick] [--scenario a,b,c,d,e] [--out FILE] [--json FILE] [--debug-logs DIR] [--delay MS] [--setup MS] [--entry FILE] [--no-docker]\n`);
+  process.exit(2);
+}
+
+function parseArgs(argv: readonly string[]): Cli {
+  let runs: number | undefined;
+  let quick = false;
+  let docker = true;
+  let out: string | undefined;
+  let json: string | undefined;
+  let debugLogDir: string | undefined;
+  let delay: number | undefined;
+  let setup: number | undefined;
+  let entry = defaultPaths(process.cwd()).entry;
+  const scenarios: ScenarioId[] = [];
+  const value = (i: number): string => argv[i + 1] ?? usage(`${argv[i]} needs a value`);
+  const count = (i: number, least: number): number => {
+    const n = Number(value(i));
+    if (!Number.isInteger(n) || n < least) usage(`${argv[i]} needs an integer ≥ ${least}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    switch (argv[i]) {
+      case '--runs':
+        runs = count(i++, 1);
+        break;
+      case '--quick':
+        quick = true;
+        break;
+      case '--scenario':
+        for (const id of value(i++).split(',')) {
+          if (!(SCENARIO_IDS as readonly string[]).includes(id)) usage(`unknown scenario "${id}"`);
+          if (!scenarios.includes(id as ScenarioId)) scenarios.push(id as ScenarioId);
+        }
+        break;
+      case '--out':
+        out = path.resolve(value(i++));
+        break;
+      case '--json':
+        json = path.resolve(value(i++));
+        break;
+      case '--debug-logs':
+        debugLogDir = path.resolve(value(i++));
+        break;
+      case '--delay':
+        delay = count(i++, 0);
+        break;
+      case '--setup':
+        setup = count(i++, 0);
+        break;
+      case '--entry':
+        entry = path.resolve(value(i++));
+        break;
+      case '--no-docker':
+        docker = false;
+        break;
+      default:
+        usage(`unknown option "${argv[i]}"`);
+    }
+  }
+  const ordered = SCENARIO_IDS.filter((id) => scenarios.length === 0 || scenarios.includes(id));
+  return {
+    out,
+    json,
+    command: ['npm run bench', ...(argv.length ? ['--', ...argv.map((a) => (a.startsWith('/') ? path.relative(process.cwd(), a) : a))] : [])].join(' '),
+    options: {
+      runs: runs ?? (quick ? 1 : 5),
+      warmup: !quick,
+      scenarios: ordered,
+      // The smoke test checks the machinery, not the speed: a short latency keeps it fast.
+      latency: { oneWayMs: delay ?? (quick ? 2 : 25), setupMs: setup ?? (quick ? 10 : 100) },
+      sizes: quick ? QUICK_SIZES : FULL_SIZES,
+      entry,
+      benchEntry: path.resolve(process.argv[1]),
+      docker,
+      startupSamples: quick ? 3 : 15,
+      debugLogDir,
+      log: (line) => process.stderr.write(`${line}\n`),
+    },
+  };
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  if (argv[0] === '__plain-copy') {
+    const spec = JSON.parse(await fs.readFile(argv[1], 'utf8'));
+    const elapsed = await plainCopy(spec);
+    process.stdout.write(`copied in ${Math.round(elapsed)} ms\n`);
+    return;
+  }
+  const cli = parseArgs(argv);
+  await assertEntry(cli.options.entry);
+  const result = await runBench(cli.options);
+  const markdown = renderMarkdown(result, cli.command);
+  process.stdout.write(`${markdown}\n`);
+  if (cli.json) await fs.writeFile(cli.json, `${JSON.stringify(result, null, 2)}\n`);
+  if (cli.out) {
+    const existing = await fs.readFile(cli.out, 'utf8').catch(() => undefined);
+    await fs.writeFile(cli.out, mergeIntoFile(existing, markdown));
+    process.stderr.write(`wrote ${cli.out}\n`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -122,6 +122,27 @@ describe('baseSend and readBody', () => {
     }
   });
 
+  it('closes an upload stream the registry answered before reading it all', async () => {
+    // Answers 503 at once, never reading the upload (as a proxy or a failing registry may).
+    const server = await serve((_req, res) => res.writeHead(503, { 'content-length': '0' }).end());
+    let pulled = 0;
+    const body = new Readable({
+      read() {
+        // An endless source, like a blob stream from another registry.
+        if (pulled++ < 1_000_000) setTimeout(() => this.push(Buffer.alloc(16 * 1024)), 1);
+      },
+    });
+    try {
+      const res = await baseSend(agent)({ method: 'PUT', url: new URL(`${server.origin}/up`), body: () => body });
+      expect(res.status).toBe(503);
+      await res.body.dump();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(body.destroyed).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('passes the errors of our own body streams through unchanged', async () => {
     const server = await serve((req) => req.on('data', () => undefined));
     const mine = new Error('the blob hashes to something else');

@@ -1,6 +1,6 @@
 import { Reference } from '../src/oci/reference';
 import { DEFAULT_TIMEOUTS } from '../src/registry/http';
-import { Registries, TRANSPORT_ENV, transportSettingsFromEnv } from '../src/registry/registries';
+import { Registries, TRANSPORT_ENV, transportSettingsFromEnv, usesPlainHttp } from '../src/registry/registries';
 import { DEFAULT_RETRY } from '../src/registry/retry';
 
 describe('transportSettingsFromEnv (test-only knobs)', () => {
@@ -49,5 +49,46 @@ describe('Registries', () => {
     expect(registries.scopesFor('r.io')).toEqual(['repository:a/app:pull,push', 'repository:a/src:pull', 'repository:a/app:pull']);
     expect(registries.scopesFor('other.io')).toEqual(['repository:x:pull']);
     return registries.close();
+  });
+});
+
+describe('usesPlainHttp (design rule 14)', () => {
+  it('allows plain HTTP for loopback and listed registries only', () => {
+    const listed = new Set(['reg.internal', 'other.internal:5000']);
+    expect(usesPlainHttp('127.0.0.1:5000', new Set())).toBe(true);
+    expect(usesPlainHttp('[::1]:5000', new Set())).toBe(true);
+    expect(usesPlainHttp('reg.internal:5000', listed)).toBe(true);
+    expect(usesPlainHttp('reg.internal', listed)).toBe(true);
+    expect(usesPlainHttp('other.internal:5000', listed)).toBe(true);
+    expect(usesPlainHttp('other.internal:5001', listed)).toBe(false);
+    expect(usesPlainHttp('ghcr.io', listed)).toBe(false);
+  });
+});
+
+describe('Registries.close', () => {
+  it('aborts what is still in flight instead of waiting for it', async () => {
+    const http = await import('node:http');
+    // A registry that never answers.
+    const server = http.createServer(() => undefined);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const host = `127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+    const registries = new Registries({
+      sources: [Reference.parse(`${host}/a:1`)],
+      targets: [Reference.parse(`${host}/b:1`)],
+      push: true,
+      credentials: { get: async () => undefined },
+      insecureRegistries: new Set(),
+      retry: { ...DEFAULT_RETRY, attempts: 1 },
+    });
+    try {
+      const client = await registries.client(host);
+      const pending = client.getManifest('a', '1').catch((e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 100));
+      await registries.close();
+      expect(await pending).toBeInstanceOf(Error);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

@@ -71338,8 +71338,12 @@ const targets_1 = __nccwpck_require__(2737);
 async function merge(options = {}) {
     const started = Date.now();
     const inputs = (0, context_1.getInputs)(options.read ?? context_1.readActionInput);
-    for (const line of inputs.skippedAnnotations) {
-        core.notice(`annotation "${line}" skipped: only index annotations can be set without changing the images' digests`);
+    if (inputs.skippedAnnotations.length > 0) {
+        const hint = Object.keys(inputs.annotations).length === 0
+            ? ' With docker/metadata-action, set DOCKER_METADATA_ANNOTATIONS_LEVELS: index (or manifest,index) to get index annotations.'
+            : '';
+        core.notice(`annotations skipped (only index annotations can be set without changing the images' digests): ` +
+            `${inputs.skippedAnnotations.join('; ')}.${hint}`);
     }
     const credentials = await (0, credentials_1.dockerCredentials)({ githubToken: inputs.githubToken, githubActor: process.env.GITHUB_ACTOR });
     // Test-only knobs (MERGE_ACTION_RETRY_*, MERGE_ACTION_TIMEOUT_MS), read here once; see registries.ts.
@@ -71356,9 +71360,10 @@ async function merge(options = {}) {
     const clientFor = (registry) => registries.client(registry);
     try {
         const resolved = await core.group('Resolve sources', async () => {
-            const r = await (0, resolve_1.resolveSources)(clientFor, inputs.sources);
+            const r = await (0, resolve_1.resolveSources)(clientFor, inputs.sources, inputs.attestations);
             for (const s of r) {
-                core.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s), ${s.attestations.length} attestation(s)`);
+                const attestations = inputs.attestations === 'keep' ? `, ${s.attestations.length} attestation(s) kept` : '';
+                core.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
             }
             return r;
         });
@@ -73124,8 +73129,7 @@ function withRedirects(next) {
             if (current.url.protocol === 'https:' && target.protocol === 'http:') {
                 throw new RedirectError(`${req.method} ${(0, logging_1.redactUrl)(current.url)}: refusing a redirect from https to plain HTTP (${(0, logging_1.redactUrl)(target)})`);
             }
-            const headers = { ...current.headers };
-            void withoutCredentials;
+            const headers = target.origin === req.url.origin ? { ...current.headers } : withoutCredentials(current.headers);
             current = { ...current, url: target, headers };
         }
     };
@@ -73600,7 +73604,7 @@ function refuseNonManifests(source, index) {
  * as is, a single-platform index unwrapped, a multi-platform index flattened; attestations are
  * kept aside for the plan to drop or carry.
  */
-async function resolveSource(clientFor, source) {
+async function resolveSource(clientFor, source, attestations) {
     const client = await clientFor(source.registry);
     const fetched = await client.getManifest(source.repository, source.manifestRef).catch((err) => {
         if (err instanceof client_1.RegistryError && err.status === 404) {
@@ -73624,17 +73628,19 @@ async function resolveSource(clientFor, source) {
         const platform = d.platform ?? (await (0, config_1.platformFromConfig)(client, source, child.config));
         return { kind: 'image', descriptor: describe(d, child, platform), manifest: child, bytes, source };
     }));
-    const attestations = await Promise.all(manifest.manifests.filter(manifest_1.isAttestation).map(async (d) => {
+    // Stripped attestations are never read: on Docker Hub every manifest GET counts as a pull.
+    const wanted = attestations === 'keep' ? manifest.manifests.filter(manifest_1.isAttestation) : [];
+    const kept = await Promise.all(wanted.map(async (d) => {
         const { manifest: child, bytes } = await fetchImage(client, source, d);
         const subject = d.annotations?.[mediaTypes_1.ATTESTATION_SUBJECT_ANNOTATION];
         const platform = d.platform ?? { os: 'unknown', architecture: 'unknown' };
         return { kind: 'attestation', descriptor: describe(d, child, platform), manifest: child, bytes, source, subject };
     }));
-    return { reference: source, digest: fetched.digest, mediaType: manifest.mediaType, images, attestations };
+    return { reference: source, digest: fetched.digest, mediaType: manifest.mediaType, images, attestations: kept };
 }
 /** Resolves every source at once; the first failure fails the step before anything is written. */
-function resolveSources(clientFor, sources) {
-    return Promise.all(sources.map((s) => resolveSource(clientFor, s)));
+function resolveSources(clientFor, sources, attestations) {
+    return Promise.all(sources.map((s) => resolveSource(clientFor, s, attestations)));
 }
 function describeChild(child) {
     return `${(0, platform_1.formatPlatform)(child.descriptor.platform)} ${child.descriptor.digest} from ${child.source}`;

@@ -185,7 +185,7 @@ export function summaryToText(html: string): string {
     .map((l) => l.trimEnd())
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
-    .replace(/\n\n(  • )/g, '\n$1') // a list right under its title
+    .replace(/\n\n( {2}• )/g, '\n$1') // a list right under its title
     .trim();
 }
 

@@ -23,8 +23,15 @@ export interface RunOptions {
 export async function merge(options: RunOptions = {}): Promise<Outputs> {
   const started = Date.now();
   const inputs = getInputs(options.read ?? readActionInput);
-  for (const line of inputs.skippedAnnotations) {
-    core.notice(`annotation "${line}" skipped: only index annotations can be set without changing the images' digests`);
+  if (inputs.skippedAnnotations.length > 0) {
+    const hint =
+      Object.keys(inputs.annotations).length === 0
+        ? ' With docker/metadata-action, set DOCKER_METADATA_ANNOTATIONS_LEVELS: index (or manifest,index) to get index annotations.'
+        : '';
+    core.notice(
+      `annotations skipped (only index annotations can be set without changing the images' digests): ` +
+        `${inputs.skippedAnnotations.join('; ')}.${hint}`,
+    );
   }
   const credentials = await dockerCredentials({ githubToken: inputs.githubToken, githubActor: process.env.GITHUB_ACTOR });
   // Test-only knobs (MERGE_ACTION_RETRY_*, MERGE_ACTION_TIMEOUT_MS), read here once; see registries.ts.
@@ -41,9 +48,10 @@ export async function merge(options: RunOptions = {}): Promise<Outputs> {
   const clientFor = (registry: string) => registries.client(registry);
   try {
     const resolved = await core.group('Resolve sources', async () => {
-      const r = await resolveSources(clientFor, inputs.sources);
+      const r = await resolveSources(clientFor, inputs.sources, inputs.attestations);
       for (const s of r) {
-        core.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s), ${s.attestations.length} attestation(s)`);
+        const attestations = inputs.attestations === 'keep' ? `, ${s.attestations.length} attestation(s) kept` : '';
+        core.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
       }
       return r;
     });
@@ -73,8 +81,11 @@ export async function merge(options: RunOptions = {}): Promise<Outputs> {
 
 /** The action's entry: any failure becomes one clear `::error` and a failed step. */
 export async function run(): Promise<void> {
+  // Fail closed: should the event loop ever drain before merge() settles, the step must not pass.
+  process.exitCode = 1;
   try {
     await merge();
+    process.exitCode = 0;
   } catch (err) {
     core.setFailed(err instanceof Error ? err.message : String(err));
   }

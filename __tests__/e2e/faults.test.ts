@@ -77,8 +77,23 @@ function merge(s: Scenario, env: Record<string, string> = {}): Promise<ActionRun
   return runAction(s.inputs, { ...KNOBS, ...env });
 }
 
+/** On a failed expectation, shows what the action printed and what the proxy saw. */
+async function explained(s: Scenario, run: ActionRun, check: () => Promise<void>): Promise<void> {
+  try {
+    await check();
+  } catch (err) {
+    const seen = s.proxy.requests.map((r) => `${r.seq} ${r.method} ${r.url} → ${r.status ?? 'no answer'}${r.fault ? ` [${r.fault}]` : ''}`);
+    console.log(`${s.name}: exit ${run.exitCode}\n${run.stdout}\n${run.stderr}\nproxy saw:\n${seen.join('\n')}`);
+    throw err;
+  }
+}
+
 /** The run succeeded and the target holds the complete, correct result. */
-async function expectComplete(s: Scenario, run: ActionRun): Promise<void> {
+function expectComplete(s: Scenario, run: ActionRun): Promise<void> {
+  return explained(s, run, () => complete(s, run));
+}
+
+async function complete(s: Scenario, run: ActionRun): Promise<void> {
   expect(run.errors).toEqual([]);
   expect(run.exitCode).toBe(0);
   const index = JSON.parse(run.outputs.manifest);
@@ -108,7 +123,11 @@ async function expectComplete(s: Scenario, run: ActionRun): Promise<void> {
 }
 
 /** The step failed with one error, and the target tag still holds the older index. */
-async function expectUntouched(s: Scenario, run: ActionRun): Promise<void> {
+function expectUntouched(s: Scenario, run: ActionRun): Promise<void> {
+  return explained(s, run, () => untouched(s, run));
+}
+
+async function untouched(s: Scenario, run: ActionRun): Promise<void> {
   expect(run.exitCode).toBe(1);
   expect(run.errors).toHaveLength(1);
   expect(run.outputs).toEqual({});
@@ -312,6 +331,22 @@ describe('no partial state: whichever request fails, the tag is left as it was',
       expect(s.proxy.hits(rule)).toBeGreaterThanOrEqual(ATTEMPTS);
       expect(run.errors[0]).toMatch(/503/);
       if (phase !== 'index PUT') expect(s.proxy.count({ method: 'PUT', path: api.manifest(`${s.name}/out`, '1') })).toBe(0);
+    }),
+  );
+});
+
+describe('registry quirks, emulated by rewriting answers', () => {
+  it.concurrent('Artifactory-style 403 to a HEAD of missing content means "unknown": the content is copied', () =>
+    withScenario('quirk-403', async (s) => {
+      const rule = s.proxy.add({
+        method: 'HEAD',
+        path: new RegExp(`^/v2/${s.name}/out/`),
+        fault: faults.rewrite({ response: (answer) => (answer.status === 404 ? { ...answer, status: 403 } : answer) }),
+      });
+      const run = await merge(s);
+      await expectComplete(s, run);
+      expect(s.proxy.hits(rule)).toBeGreaterThan(0);
+      expect(s.proxy.seen({ method: 'HEAD' }).filter((r) => r.status === 403).length).toBeGreaterThanOrEqual(2);
     }),
   );
 });

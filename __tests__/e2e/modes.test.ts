@@ -95,7 +95,7 @@ describe('annotations', () => {
       'org.opencontainers.image.source': 'https://github.com/o/app',
       'org.opencontainers.image.title': 'app',
     });
-    expect(run.stdout).toMatch(/::notice::.*manifest:org.opencontainers.image.title=app.*skipped/);
+    expect(run.stdout).toMatch(/::notice::annotations skipped.*manifest:org.opencontainers.image.title=app/);
     expect((await getManifest(reg, 'ann/out', '1')).json.annotations['org.opencontainers.image.title']).toBe('app');
   });
 

@@ -259,7 +259,7 @@ export class RegistryClient {
         return;
       }
       const error = await errorOf(operation, res);
-      if (restart >= 0 || !isDeadSession(error)) throw error;
+      if (restart >= MAX_SESSION_RESTARTS || !isDeadSession(error)) throw error;
       this.log?.(`${operation}: the upload session is gone (${error.message}); starting a new one`);
       url = await this.startUpload(repository);
     }

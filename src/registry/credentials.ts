@@ -76,7 +76,7 @@ export async function dockerCredentials(options: DockerCredentialOptions = {}): 
     config = JSON.parse(await fs.readFile(path.join(dir, 'config.json'), 'utf8')) as DockerConfig;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new Error(`cannot read the Docker config ${path.join(dir, 'config.json')}: ${(err as Error).message}`);
+      throw new Error(`cannot read the Docker config ${path.join(dir, 'config.json')}: ${(err as Error).message}`, { cause: err });
     }
   }
   const runHelper = options.runHelper ?? runCredentialHelper;

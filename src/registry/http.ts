@@ -228,6 +228,13 @@ export function baseSend(dispatcher: Dispatcher): Send {
         headers: { 'user-agent': USER_AGENT, ...req.headers },
         body,
       });
+      if (body !== undefined && !Buffer.isBuffer(body)) {
+        // A registry may answer (an error) before reading the whole upload; once that answer is
+        // over, the upload's source stream must not stay open, holding its own connection.
+        res.body.once('close', () => {
+          if (!body.readableEnded && !body.destroyed) body.destroy();
+        });
+      }
       return { status: res.statusCode, headers: res.headers, body: res.body, url: req.url };
     } catch (err) {
       // A streamed body whose request failed is closed, so its source connection is freed.

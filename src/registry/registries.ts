@@ -115,8 +115,12 @@ export class Registries {
     return client;
   }
 
+  /**
+   * Ends the run's connections. The outcome is decided by now: whatever is still in flight (the
+   * siblings of a request that failed) is aborted, not waited for, so closing cannot hang.
+   */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    if (this.ownsDispatcher) await this.dispatcher.destroy();
   }
 }
 

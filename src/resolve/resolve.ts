@@ -1,4 +1,5 @@
 import { ContentError } from '../errors';
+import type { AttestationMode } from '../inputs/context';
 import type { Digest } from '../oci/digest';
 import {
   type Descriptor,
@@ -79,7 +80,7 @@ function refuseNonManifests(source: Reference, index: Manifest & { kind: 'index'
  * as is, a single-platform index unwrapped, a multi-platform index flattened; attestations are
  * kept aside for the plan to drop or carry.
  */
-export async function resolveSource(clientFor: ClientFor, source: Reference): Promise<ResolvedSource> {
+export async function resolveSource(clientFor: ClientFor, source: Reference, attestations: AttestationMode): Promise<ResolvedSource> {
   const client = await clientFor(source.registry);
   const fetched = await client.getManifest(source.repository, source.manifestRef).catch((err: unknown) => {
     if (err instanceof RegistryError && err.status === 404) {
@@ -106,20 +107,22 @@ export async function resolveSource(clientFor: ClientFor, source: Reference): Pr
       return { kind: 'image', descriptor: describe(d, child, platform), manifest: child, bytes, source };
     }),
   );
-  const attestations = await Promise.all(
-    manifest.manifests.filter(isAttestation).map(async (d): Promise<Child> => {
+  // Stripped attestations are never read: on Docker Hub every manifest GET counts as a pull.
+  const wanted = attestations === 'keep' ? manifest.manifests.filter(isAttestation) : [];
+  const kept = await Promise.all(
+    wanted.map(async (d): Promise<Child> => {
       const { manifest: child, bytes } = await fetchImage(client, source, d);
       const subject = d.annotations?.[ATTESTATION_SUBJECT_ANNOTATION] as Digest | undefined;
       const platform = d.platform ?? { os: 'unknown', architecture: 'unknown' };
       return { kind: 'attestation', descriptor: describe(d, child, platform), manifest: child, bytes, source, subject };
     }),
   );
-  return { reference: source, digest: fetched.digest, mediaType: manifest.mediaType, images, attestations };
+  return { reference: source, digest: fetched.digest, mediaType: manifest.mediaType, images, attestations: kept };
 }
 
 /** Resolves every source at once; the first failure fails the step before anything is written. */
-export function resolveSources(clientFor: ClientFor, sources: readonly Reference[]): Promise<ResolvedSource[]> {
-  return Promise.all(sources.map((s) => resolveSource(clientFor, s)));
+export function resolveSources(clientFor: ClientFor, sources: readonly Reference[], attestations: AttestationMode): Promise<ResolvedSource[]> {
+  return Promise.all(sources.map((s) => resolveSource(clientFor, s, attestations)));
 }
 
 export function describeChild(child: Child): string {

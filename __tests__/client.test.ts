@@ -66,7 +66,9 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', layers: [] }));
+const manifest = Buffer.from(
+  JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', layers: [] }),
+);
 const mType = { 'content-type': 'application/vnd.oci.image.manifest.v1+json' };
 
 describe('getManifest', () => {
@@ -82,14 +84,20 @@ describe('getManifest', () => {
     const other = Buffer.from(`${manifest.toString()} `);
     handler = (_req, res) => res.writeHead(200, { ...mType, 'docker-content-digest': digestOf(manifest) }).end(other);
     await expect(client().getManifest('app', digestOf(manifest))).rejects.toThrow(
-      new DigestMismatchError(`${host}/app@${digestOf(manifest)}: the registry sent a manifest whose digest is ${digestOf(other)}, not ${digestOf(manifest)}`),
+      new DigestMismatchError(
+        `${host}/app@${digestOf(manifest)}: the registry sent a manifest whose digest is ${digestOf(other)}, not ${digestOf(manifest)}`,
+      ),
     );
-    await expect(client().getManifest('app', 'v1')).rejects.toThrow(`${host}/app:v1: the registry sent a manifest whose digest is`);
+    await expect(client().getManifest('app', 'v1')).rejects.toThrow(
+      `${host}/app:v1: the registry sent a manifest whose digest is`,
+    );
   });
 
   it('gives up after the attempts, naming the manifest', async () => {
     handler = (_req, res) => cutAfter(res, manifest, 10, mType);
-    const err = await client().getManifest('app', 'v1').catch((e: unknown) => e);
+    const err = await client()
+      .getManifest('app', 'v1')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TransportError);
     expect((err as Error).message).toMatch(new RegExp(`^GET manifest ${host}/app:v1: the connection to http://${host} broke`));
     expect(seen).toHaveLength(policy.attempts);
@@ -97,8 +105,12 @@ describe('getManifest', () => {
 
   it('says how long a rate-limiting registry asked to wait when that is beyond the cap', async () => {
     handler = (_req, res) =>
-      res.writeHead(429, { 'retry-after': '3600', 'content-type': 'application/json' }).end('{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}');
-    await expect(client().getManifest('app', 'v1')).rejects.toThrow(`GET manifest ${host}/app:v1: HTTP 429 TOOMANYREQUESTS: slow down; the registry asked to retry after 3600 s`);
+      res
+        .writeHead(429, { 'retry-after': '3600', 'content-type': 'application/json' })
+        .end('{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}');
+    await expect(client().getManifest('app', 'v1')).rejects.toThrow(
+      `GET manifest ${host}/app:v1: HTTP 429 TOOMANYREQUESTS: slow down; the registry asked to retry after 3600 s`,
+    );
     expect(seen).toHaveLength(1);
   });
 });
@@ -114,7 +126,10 @@ describe('getBlob', () => {
       const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
       if (n === 1) return cutAfter(res, blob, 3000);
       const start = Number(range?.[1] ?? 0);
-      res.writeHead(206, { 'content-range': `bytes ${start}-${blob.length - 1}/${blob.length}`, 'content-length': String(blob.length - start) });
+      res.writeHead(206, {
+        'content-range': `bytes ${start}-${blob.length - 1}/${blob.length}`,
+        'content-length': String(blob.length - start),
+      });
       res.end(blob.subarray(start));
     };
     const got = await readAll(await client().getBlob('app', digest, blob.length));
@@ -124,7 +139,8 @@ describe('getBlob', () => {
 
   it('skips what a server that ignores Range sends again', async () => {
     let n = 0;
-    handler = (_req, res) => (++n === 1 ? cutAfter(res, blob, 4096) : res.writeHead(200, { 'content-length': String(blob.length) }).end(blob));
+    handler = (_req, res) =>
+      ++n === 1 ? cutAfter(res, blob, 4096) : res.writeHead(200, { 'content-length': String(blob.length) }).end(blob);
     const got = await readAll(await client().getBlob('app', digest, blob.length));
     expect(got.equals(blob)).toBe(true);
     expect(seen).toHaveLength(2);
@@ -144,8 +160,35 @@ describe('getBlob', () => {
   });
 
   it('fails before streaming when the blob is missing', async () => {
-    handler = (_req, res) => res.writeHead(404, { 'content-type': 'application/json' }).end('{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown"}]}');
-    await expect(client().getBlob('app', digest, blob.length)).rejects.toThrow(new RegistryError(`GET blob ${host}/app@${digest}`, 404, 'BLOB_UNKNOWN', 'blob unknown'));
+    handler = (_req, res) =>
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end('{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown"}]}');
+    await expect(client().getBlob('app', digest, blob.length)).rejects.toThrow(
+      new RegistryError(`GET blob ${host}/app@${digest}`, 404, 'BLOB_UNKNOWN', 'blob unknown'),
+    );
+  });
+
+  it('frees its connection when the stream is dropped before it is read (an upload that never started)', async () => {
+    let closed: () => void = () => undefined;
+    const gone = new Promise<void>((resolve) => (closed = resolve));
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-length': String(blob.length) });
+      res.write(blob.subarray(0, 10));
+      res.on('close', closed);
+    };
+    // No body timeout to end it for us: only the client may free it.
+    const patient = new Agent({ bodyTimeout: 60_000 });
+    try {
+      const send = withRedirects(withRetry(baseSend(patient), policy));
+      const c = new RegistryClient(host, new Authenticator(host, undefined, send, []), true, policy);
+      const stream = await c.getBlob('app', digest, blob.length);
+      stream.destroy();
+      const timeout = new Promise<string>((r) => setTimeout(() => r('still open'), 3000));
+      expect(await Promise.race([gone.then(() => 'freed'), timeout])).toBe('freed');
+    } finally {
+      await patient.destroy();
+    }
   });
 
   it('stops resuming after the attempts, without inviting the copy above to multiply them', async () => {
@@ -166,7 +209,9 @@ describe('finishUpload', () => {
     handler = (req, res, body) => {
       if (req.method === 'POST') return res.writeHead(202, { location: '/v2/app/blobs/uploads/fresh?_state=b' }).end();
       if (req.url?.startsWith('/v2/app/blobs/uploads/dead')) {
-        return res.writeHead(404, { 'content-type': 'application/json' }).end('{"errors":[{"code":"BLOB_UPLOAD_INVALID","message":"blob upload invalid"}]}');
+        return res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end('{"errors":[{"code":"BLOB_UPLOAD_INVALID","message":"blob upload invalid"}]}');
       }
       res.writeHead(body.equals(data) ? 201 : 400).end();
     };
@@ -189,11 +234,14 @@ describe('finishUpload', () => {
       req.method === 'POST'
         ? res.writeHead(202, { location: '/v2/app/blobs/uploads/again' }).end()
         : res.writeHead(404, { 'content-type': 'application/json' }).end('{"errors":[{"code":"BLOB_UPLOAD_UNKNOWN"}]}');
-    await expect(client().finishUpload('app', upload('/v2/app/blobs/uploads/x'), digest, data.length, data)).rejects.toThrow(/HTTP 404 BLOB_UPLOAD_UNKNOWN/);
+    await expect(client().finishUpload('app', upload('/v2/app/blobs/uploads/x'), digest, data.length, data)).rejects.toThrow(
+      /HTTP 404 BLOB_UPLOAD_UNKNOWN/,
+    );
     expect(seen.filter((s) => s.method === 'PUT')).toHaveLength(3);
 
     seen = [];
-    handler = (_req, res) => res.writeHead(400, { 'content-type': 'application/json' }).end('{"errors":[{"code":"DIGEST_INVALID"}]}');
+    handler = (_req, res) =>
+      res.writeHead(400, { 'content-type': 'application/json' }).end('{"errors":[{"code":"DIGEST_INVALID"}]}');
     await expect(client().finishUpload('app', upload('/v2/app/blobs/uploads/x'), digest, data.length, data)).rejects.toThrow(
       `upload blob ${host}/app@${digest}: HTTP 400 DIGEST_INVALID`,
     );

@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { formatPlatform, normalizePlatform, parsePlatform, PlatformError, platformKey, platformMatches } from '../src/oci/platform';
+import {
+  formatPlatform,
+  normalizePlatform,
+  parsePlatform,
+  PlatformError,
+  platformKey,
+  platformMatches,
+} from '../src/oci/platform';
 
 describe('platforms', () => {
   it('parses os/arch[/variant]', () => {
@@ -23,7 +30,9 @@ describe('platforms', () => {
   });
 
   it('keys equal platforms alike, including os.version', () => {
-    expect(platformKey({ os: 'linux', architecture: 'arm64' })).toBe(platformKey({ os: 'linux', architecture: 'aarch64', variant: 'v8' }));
+    expect(platformKey({ os: 'linux', architecture: 'arm64' })).toBe(
+      platformKey({ os: 'linux', architecture: 'aarch64', variant: 'v8' }),
+    );
     expect(platformKey({ os: 'windows', architecture: 'amd64', 'os.version': '10.0.17763.1' })).not.toBe(
       platformKey({ os: 'windows', architecture: 'amd64', 'os.version': '10.0.20348.1' }),
     );
@@ -49,7 +58,24 @@ describe('platforms', () => {
   });
 
   it('throws nothing but its own error on platform-like input, and what parses round-trips', () => {
-    const piece = fc.constantFrom('linux', 'windows', 'amd64', 'arm64', 'arm', 'v8', 'v7', '/', '//', 'A', '.', '_', '-', ' ', '', 'é');
+    const piece = fc.constantFrom(
+      'linux',
+      'windows',
+      'amd64',
+      'arm64',
+      'arm',
+      'v8',
+      'v7',
+      '/',
+      '//',
+      'A',
+      '.',
+      '_',
+      '-',
+      ' ',
+      '',
+      'é',
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
         const s = pieces.join('');
@@ -66,7 +92,19 @@ describe('platforms', () => {
   });
 
   it('normalises idempotently, and a platform always matches its normal form', () => {
-    const arch = fc.constantFrom('amd64', 'x86_64', 'x86-64', 'arm64', 'aarch64', 'arm', 'armhf', 'armel', 'i386', '386', 's390x');
+    const arch = fc.constantFrom(
+      'amd64',
+      'x86_64',
+      'x86-64',
+      'arm64',
+      'aarch64',
+      'arm',
+      'armhf',
+      'armel',
+      'i386',
+      '386',
+      's390x',
+    );
     const variant = fc.option(fc.constantFrom('v5', 'v6', 'v7', 'v8', '7', '8', 'v1'), { nil: undefined });
     fc.assert(
       fc.property(fc.constantFrom('linux', 'windows'), arch, variant, (os, architecture, v) => {

@@ -24,7 +24,10 @@ const auth = { authorization: 'Bearer secret-token', Cookie: 'session=1', accept
 
 describe('withRedirects', () => {
   it('follows a redirect on the same origin with the credentials', async () => {
-    const t = transport({ [registry]: [307, { location: '/v2/app/blobs/other' }], 'https://registry.example/v2/app/blobs/other': [200] });
+    const t = transport({
+      [registry]: [307, { location: '/v2/app/blobs/other' }],
+      'https://registry.example/v2/app/blobs/other': [200],
+    });
     const res = await withRedirects(t.send)({ method: 'GET', url: new URL(registry), headers: auth });
     expect(res.status).toBe(200);
     expect(t.seen[1].headers).toEqual(auth);
@@ -45,7 +48,11 @@ describe('withRedirects', () => {
 
   it('does not give the credentials back when a foreign host redirects to the registry again', async () => {
     const cdn = 'https://cdn.example/blob';
-    const t = transport({ [registry]: [307, { location: cdn }], [cdn]: [307, { location: registry.replace('abc', 'def') }], [registry.replace('abc', 'def')]: [200] });
+    const t = transport({
+      [registry]: [307, { location: cdn }],
+      [cdn]: [307, { location: registry.replace('abc', 'def') }],
+      [registry.replace('abc', 'def')]: [200],
+    });
     await withRedirects(t.send)({ method: 'GET', url: new URL(registry), headers: auth });
     expect(t.seen[2].headers?.authorization).toBeUndefined();
   });

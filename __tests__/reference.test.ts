@@ -103,37 +103,67 @@ describe('Reference properties', () => {
 
   it('round-trips references with digests (sha256 and sha512), with or without a tag', () => {
     fc.assert(
-      fc.property(host, fc.array(component, { minLength: 1, maxLength: 3 }), fc.option(tag, { nil: undefined }), fc.oneof(digest, sha512), (h, parts, t, d) => {
-        const text = `${h}/${parts.join('/')}${t !== undefined ? `:${t}` : ''}@${d}`;
-        const r = Reference.parse(text);
-        expect(r.toString()).toBe(text);
-        expect([r.registry, r.repository, r.tag, r.digest]).toEqual([h, parts.join('/'), t, d]);
-        expect(r.manifestRef).toBe(d);
-        expect(Reference.parse(r.withDigest(r.digest as never).toString()).toString()).toBe(`${h}/${parts.join('/')}@${d}`);
-      }),
+      fc.property(
+        host,
+        fc.array(component, { minLength: 1, maxLength: 3 }),
+        fc.option(tag, { nil: undefined }),
+        fc.oneof(digest, sha512),
+        (h, parts, t, d) => {
+          const text = `${h}/${parts.join('/')}${t !== undefined ? `:${t}` : ''}@${d}`;
+          const r = Reference.parse(text);
+          expect(r.toString()).toBe(text);
+          expect([r.registry, r.repository, r.tag, r.digest]).toEqual([h, parts.join('/'), t, d]);
+          expect(r.manifestRef).toBe(d);
+          expect(Reference.parse(r.withDigest(r.digest as never).toString()).toString()).toBe(`${h}/${parts.join('/')}@${d}`);
+        },
+      ),
     );
   });
 
   it('normalises once: parsing the printed form gives the same reference (Docker Hub short names too)', () => {
     const hub = fc.constantFrom('', 'docker.io/', 'index.docker.io/', 'registry-1.docker.io/');
     fc.assert(
-      fc.property(hub, fc.array(component, { minLength: 1, maxLength: 2 }), fc.option(tag, { nil: undefined }), fc.option(digest, { nil: undefined }), (prefix, parts, t, d) => {
-        // A first component with "." or ":" would be a registry, not a Docker Hub namespace.
-        fc.pre(prefix !== '' || parts.length === 1 || !/[.:]/.test(parts[0]));
-        const text = `${prefix}${parts.join('/')}${t !== undefined ? `:${t}` : ''}${d !== undefined ? `@${d}` : ''}`;
-        const once = Reference.parse(text);
-        expect(once.registry).toBe('docker.io');
-        expect(once.repository).toBe(parts.length === 1 ? `library/${parts[0]}` : parts.join('/'));
-        expect(once.tag).toBe(t === undefined && d === undefined ? 'latest' : t);
-        const twice = Reference.parse(once.toString());
-        expect(twice.toString()).toBe(once.toString());
-      }),
+      fc.property(
+        hub,
+        fc.array(component, { minLength: 1, maxLength: 2 }),
+        fc.option(tag, { nil: undefined }),
+        fc.option(digest, { nil: undefined }),
+        (prefix, parts, t, d) => {
+          // A first component with "." or ":" would be a registry, not a Docker Hub namespace.
+          fc.pre(prefix !== '' || parts.length === 1 || !/[.:]/.test(parts[0]));
+          const text = `${prefix}${parts.join('/')}${t !== undefined ? `:${t}` : ''}${d !== undefined ? `@${d}` : ''}`;
+          const once = Reference.parse(text);
+          expect(once.registry).toBe('docker.io');
+          expect(once.repository).toBe(parts.length === 1 ? `library/${parts[0]}` : parts.join('/'));
+          expect(once.tag).toBe(t === undefined && d === undefined ? 'latest' : t);
+          const twice = Reference.parse(once.toString());
+          expect(twice.toString()).toBe(once.toString());
+        },
+      ),
     );
   });
 
   it('throws nothing but its own error on reference-like input', () => {
     // Strings built from the characters references are made of hit far more branches than random text.
-    const piece = fc.constantFrom('a', 'Z', '0', '.', '_', '__', '-', ':', '/', '@', 'sha256:', ':5000', 'localhost', '[::1]', ' ', '', `${'f'.repeat(64)}`);
+    const piece = fc.constantFrom(
+      'a',
+      'Z',
+      '0',
+      '.',
+      '_',
+      '__',
+      '-',
+      ':',
+      '/',
+      '@',
+      'sha256:',
+      ':5000',
+      'localhost',
+      '[::1]',
+      ' ',
+      '',
+      `${'f'.repeat(64)}`,
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
         const s = pieces.join('');

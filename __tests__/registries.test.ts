@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Reference } from '../src/oci/reference';
 import { DEFAULT_TIMEOUTS } from '../src/registry/http';
 import { Registries, TRANSPORT_ENV, transportSettingsFromEnv, usesPlainHttp } from '../src/registry/registries';
@@ -6,7 +8,10 @@ import { DEFAULT_RETRY } from '../src/registry/retry';
 describe('transportSettingsFromEnv (test-only knobs)', () => {
   it('is the defaults when nothing is set', () => {
     expect(transportSettingsFromEnv({})).toEqual({ retry: DEFAULT_RETRY, timeouts: DEFAULT_TIMEOUTS });
-    expect(transportSettingsFromEnv({ [TRANSPORT_ENV.attempts]: ' ' })).toEqual({ retry: DEFAULT_RETRY, timeouts: DEFAULT_TIMEOUTS });
+    expect(transportSettingsFromEnv({ [TRANSPORT_ENV.attempts]: ' ' })).toEqual({
+      retry: DEFAULT_RETRY,
+      timeouts: DEFAULT_TIMEOUTS,
+    });
   });
 
   it('reads every knob', () => {
@@ -30,7 +35,9 @@ describe('transportSettingsFromEnv (test-only knobs)', () => {
     ['MERGE_ACTION_TIMEOUT_MS', '1.5'],
     ['MERGE_ACTION_TIMEOUT_MS', '0'],
   ])('refuses %s=%j, naming it', (name, value) => {
-    expect(() => transportSettingsFromEnv({ [name]: value })).toThrow(new RegExp(`^${name}="${value.replace('.', '\\.')}" is not an integer`));
+    expect(() => transportSettingsFromEnv({ [name]: value })).toThrow(
+      new RegExp(`^${name}="${value.replace('.', '\\.')}" is not an integer`),
+    );
   });
 });
 
@@ -46,7 +53,11 @@ describe('Registries', () => {
       credentials: none,
       insecureRegistries: new Set(),
     });
-    expect(registries.scopesFor('r.io')).toEqual(['repository:a/app:pull,push', 'repository:a/src:pull', 'repository:a/app:pull']);
+    expect(registries.scopesFor('r.io')).toEqual([
+      'repository:a/app:pull,push',
+      'repository:a/src:pull',
+      'repository:a/app:pull',
+    ]);
     expect(registries.scopesFor('other.io')).toEqual(['repository:x:pull']);
     return registries.close();
   });
@@ -67,11 +78,10 @@ describe('usesPlainHttp (design rule 14)', () => {
 
 describe('Registries.close', () => {
   it('aborts what is still in flight instead of waiting for it', async () => {
-    const http = await import('node:http');
     // A registry that never answers.
     const server = http.createServer(() => undefined);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const host = `127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
     const registries = new Registries({
       sources: [Reference.parse(`${host}/a:1`)],
       targets: [Reference.parse(`${host}/b:1`)],

@@ -33,7 +33,12 @@ describe('retry', () => {
   });
 
   it('retries 503, 429 and network errors, then returns the success', async () => {
-    const answers: Array<HttpResponse | Error> = [response(503), netError('ECONNRESET'), response(429, { 'retry-after': '0' }), response(200)];
+    const answers: Array<HttpResponse | Error> = [
+      response(503),
+      netError('ECONNRESET'),
+      response(429, { 'retry-after': '0' }),
+      response(200),
+    ];
     const seen: number[] = [];
     const send: Send = async () => {
       seen.push(seen.length);
@@ -100,7 +105,10 @@ describe('retry', () => {
     expect(isRetriableError(new TransportError('reset', 'r.io', 'ECONNRESET', true))).toBe(true);
     expect(isRetriableError(new TransportError('untrusted', 'r.io', 'DEPTH_ZERO_SELF_SIGNED_CERT', false))).toBe(false);
 
-    for (const err of [new TransportError('untrusted', 'r.io', 'SELF_SIGNED_CERT_IN_CHAIN', false), new Error('digest mismatch')]) {
+    for (const err of [
+      new TransportError('untrusted', 'r.io', 'SELF_SIGNED_CERT_IN_CHAIN', false),
+      new Error('digest mismatch'),
+    ]) {
       let calls = 0;
       const send: Send = async () => {
         calls++;

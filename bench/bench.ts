@@ -12,7 +12,7 @@ import { writeDockerConfig } from '../__tests__/helpers/dockerConfig';
 import { type PhaseSummary, phasesOf, summarize } from './debugLog';
 import type { Latency, LatencyProxy } from './latencyProxy';
 import { type LowerBound, lowerBoundMs } from './lowerBound';
-import { peakRssMethod } from './measure';
+import { killRunningChildren, peakRssMethod } from './measure';
 import { type BenchRegistry, startPlainRegistry, startTokenRegistry } from './registry';
 import { type PreparedScenario, prepare, type Registries, type ScenarioId, type Sizes } from './scenarios';
 import { dockerVersion, runAction, runActionStartupOnly, runDockerManifest, runEmptyNode, runPlainCopy, type ToolRun } from './tools';
@@ -244,6 +244,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   };
   // Ctrl-C or a kill must not leave registries behind: stop them (by PID) first.
   const onSignal = (signal: NodeJS.Signals): void => {
+    killRunningChildren();
     void stopAll().finally(() => process.kill(process.pid, signal));
   };
   process.once('SIGINT', onSignal);

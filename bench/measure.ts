@@ -34,6 +34,21 @@ export interface MeasureOptions {
 }
 
 const GNU_TIME = '/usr/bin/time';
+
+/** Process groups of the children still running, so an interrupted bench can end them. */
+const running = new Set<number>();
+
+/** Ends every measured child still running (each by its own process group id). */
+export function killRunningChildren(): void {
+  for (const pgid of running) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  running.clear();
+}
 let gnuTime: Promise<boolean> | undefined;
 
 function hasGnuTime(): Promise<boolean> {
@@ -76,6 +91,7 @@ export async function measureProcess(command: string, args: readonly string[], o
   const started = performance.now();
   // Its own process group, so a timeout ends the tool and whatever it started, by that group's id.
   const child = spawn(cmd, argv, { env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  if (child.pid !== undefined) running.add(child.pid);
   const hwm = !useTime && child.pid !== undefined ? pollHwm(child.pid, stop) : Promise.resolve(undefined);
   child.stdout.on('data', (chunk: Buffer) => {
     const at = Date.now();
@@ -99,6 +115,7 @@ export async function measureProcess(command: string, args: readonly string[], o
       child.once('close', (code) => resolve({ exitCode: code ?? -1, wallMs: wall || performance.now() - started }));
     });
     stop.done = true;
+    if (child.pid !== undefined) running.delete(child.pid);
     if (partial) lines.push({ at: Date.now(), text: partial });
     let peakRssBytes = await hwm;
     if (useTime) {

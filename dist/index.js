@@ -71388,8 +71388,11 @@ async function merge(options = {}) {
 }
 /** The action's entry: any failure becomes one clear `::error` and a failed step. */
 async function run() {
+    // Fail closed: should the event loop ever drain before merge() settles, the step must not pass.
+    process.exitCode = 1;
     try {
         await merge();
+        process.exitCode = 0;
     }
     catch (err) {
         core.setFailed(err instanceof Error ? err.message : String(err));
@@ -72006,7 +72009,9 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.publishIndex = publishIndex;
+exports.explainRefusedTag = explainRefusedTag;
 const core = __importStar(__nccwpck_require__(7484));
+const client_1 = __nccwpck_require__(2440);
 /**
  * Tags the index in every target: the last writes of the run (design rule 8: a tag already at
  * the digest is not PUT again, as immutable-tag registries refuse a re-PUT).
@@ -72022,10 +72027,28 @@ async function publishIndex(clientFor, index, targets, dryRun) {
         }
         if (dryRun)
             return { reference: target.toString(), outcome: 'would-write' };
-        await client.putManifest(target.repository, tag, index.bytes, index.mediaType);
+        try {
+            await client.putManifest(target.repository, tag, index.bytes, index.mediaType);
+        }
+        catch (err) {
+            throw explainRefusedTag(err, target, current?.digest);
+        }
         core.info(`tagged ${target} → ${index.digest}`);
         return { reference: target.toString(), outcome: 'written' };
     }));
+}
+/**
+ * A tag that exists and is refused a new digest is most likely immutable (ECR answers
+ * "400 TAG_INVALID", Harbor and GitLab have tag protection rules): name the digest holding it
+ * and what to do, as the registry's own words vary.
+ */
+function explainRefusedTag(err, target, current) {
+    if (current === undefined || !(err instanceof client_1.RegistryError) || err.status < 400 || err.status >= 500)
+        return err;
+    if ([401, 404, 408, 429].includes(err.status))
+        return err;
+    err.message += `; ${target} already points at ${current}: if the repository's tags are immutable, push the merged image to a new tag`;
+    return err;
 }
 
 
@@ -72091,6 +72114,14 @@ class Authenticator {
     bearer;
     tokens = [];
     pendingTokens = new Map();
+    /**
+     * Set once a token asked for one request's scopes got past a 401 that a fresh token asked for
+     * all the run's scopes did not: this token service grants only part of a request for several
+     * scopes (older GitLab honours the last one only). From then on each token is asked for one
+     * request's scopes, and the combined tokens are dropped: they do not hold what they were
+     * asked for, and trying them first would cost a 401 and two token requests each time.
+     */
+    perRequestTokens = false;
     constructor(registry, credential, send, 
     /** Every scope this run needs here, targets (`pull,push`) first; asked for together. */
     runScopes) {
@@ -72111,17 +72142,30 @@ class Authenticator {
             await (0, http_1.discard)(first);
             this.bearer = bearer;
             const challenged = bearer.params.scope ? [bearer.params.scope] : [];
+            const own = (0, challenge_1.mergeScopes)([...scopes, ...challenged]);
             // One token for everything the run does here: a mount needs source pull and target push in the same token.
-            const wanted = (0, challenge_1.mergeScopes)([...scopes, ...challenged, ...this.runScopes]);
-            // A request sent with a token that was refused needs a fresh one; otherwise share the pending fetch.
-            await this.fetchToken(wanted, authorized !== req);
-            const second = await this.send(this.authorize(req, scopes));
+            const wanted = this.perRequestTokens ? own : (0, challenge_1.mergeScopes)([...own, ...this.runScopes]);
+            const combined = wanted.join(' ') !== own.join(' ');
+            const token = await this.fetchToken(wanted, combined);
+            const second = await this.send(withBearer(req, token));
             if (second.status !== 401)
+                return second;
+            token.refused = true;
+            // Refused with a token asked for this request's scopes alone: another token cannot help.
+            if (!combined)
                 return second;
             await (0, http_1.discard)(second);
             // Some token services (older GitLab) honour only one scope: ask for just this request's.
-            await this.fetchToken((0, challenge_1.mergeScopes)([...scopes, ...challenged]), true);
-            return this.send(this.authorize(req, scopes));
+            const single = await this.fetchToken(own, false);
+            const third = await this.send(withBearer(req, single));
+            if (third.status === 401) {
+                single.refused = true;
+            }
+            else if (!this.perRequestTokens) {
+                this.perRequestTokens = true;
+                this.tokens = this.tokens.filter((t) => !t.combined);
+            }
+            return third;
         }
         // Retry with Basic unless this very request already carried it (then the credentials are wrong).
         const sentBasic = authorized.headers?.authorization?.startsWith('Basic ') ?? false;
@@ -72144,24 +72188,35 @@ class Authenticator {
             return undefined;
         const now = Date.now();
         this.tokens = this.tokens.filter((t) => t.expiresAt > now);
-        // Prefer the newest token that covers the request.
+        // Of the tokens covering the request (by what they were asked for, unless refused since), the
+        // one asked for the fewest scopes, newest first: where a service grants less than asked, the
+        // narrowest request is the likeliest to have been granted whole.
+        let best;
         for (let i = this.tokens.length - 1; i >= 0; i--) {
-            if ((0, challenge_1.scopesCover)(this.tokens[i].scopes, scopes))
-                return `Bearer ${this.tokens[i].value}`;
+            const t = this.tokens[i];
+            if (!t.refused && (0, challenge_1.scopesCover)(t.scopes, scopes) && (best === undefined || t.scopes.length < best.scopes.length))
+                best = t;
         }
+        if (best)
+            return `Bearer ${best.value}`;
         const newest = this.tokens.at(-1);
         return newest ? `Bearer ${newest.value}` : undefined;
     }
-    fetchToken(scopes, fresh) {
-        const key = scopes.join(' ');
+    /**
+     * Requests refused at the same time share one pending fetch: its token is newer than any of
+     * theirs (a refused one is never handed out again). Sorted key: concurrent first requests ask
+     * for the same scopes in another order.
+     */
+    fetchToken(scopes, combined) {
+        const key = [...scopes].sort().join(' ');
         const pending = this.pendingTokens.get(key);
-        if (pending && !fresh)
+        if (pending)
             return pending;
-        const promise = this.requestToken(scopes).finally(() => this.pendingTokens.delete(key));
+        const promise = this.requestToken(scopes, combined).finally(() => this.pendingTokens.delete(key));
         this.pendingTokens.set(key, promise);
         return promise;
     }
-    async requestToken(scopes) {
+    async requestToken(scopes, combined) {
         const challenge = this.bearer;
         const realm = challenge.params.realm;
         if (!realm)
@@ -72208,12 +72263,15 @@ class Authenticator {
         core.setSecret(value);
         // Renew a little early; the spec's default lifetime is 60 s.
         const lifetime = Math.max(10, (body.expires_in ?? 60) - 5) * 1000;
-        const token = { value, scopes, expiresAt: Date.now() + lifetime };
+        const token = { value, scopes, expiresAt: Date.now() + lifetime, combined, refused: false };
         this.tokens.push(token);
         return token;
     }
 }
 exports.Authenticator = Authenticator;
+function withBearer(req, token) {
+    return { ...req, headers: { ...req.headers, authorization: `Bearer ${token.value}` } };
+}
 
 
 /***/ }),
@@ -72557,11 +72615,10 @@ class RegistryClient {
                 return res;
             throw await errorOf(operation, res);
         };
-        const first = await open(0);
+        let res = await open(0);
         const { retry, log } = this;
         async function* verified() {
             const hasher = (0, digest_1.digestHasher)(digest);
-            let res = first;
             let seen = 0;
             try {
                 for (let attempt = 0;; attempt++) {
@@ -72589,7 +72646,7 @@ class RegistryClient {
                         if (!err.code)
                             throw err;
                         const broke = named(operation, (0, http_1.describeTransportError)(err, res.url));
-                        res.body.destroy();
+                        (0, http_1.release)(res);
                         if (attempt + 1 >= retry.attempts || !(0, retry_1.isRetriableError)(broke)) {
                             // Spent here: the copy above must not multiply these attempts by its own.
                             throw new http_1.TransportError(broke.message, broke.host, broke.code, false, { cause: err });
@@ -72605,11 +72662,15 @@ class RegistryClient {
                     throw new DigestMismatchError(`${operation}: the blob's content hashes to ${actual}`);
             }
             finally {
-                // The reader stopped early (an upload that failed): free the connection.
-                res.body.destroy();
+                (0, http_1.release)(res);
             }
         }
-        return node_stream_1.Readable.from(verified(), { objectMode: false });
+        const stream = node_stream_1.Readable.from(verified(), { objectMode: false });
+        // Destroyed before or while it is read (an upload that failed, or was never sent): free the
+        // connection now. The generator's own cleanup runs only when it next resumes, and a GET left
+        // unread is never timed out, so it would hold the run open.
+        stream.once('close', () => (0, http_1.release)(res));
+        return stream;
     }
 }
 exports.RegistryClient = RegistryClient;
@@ -72617,7 +72678,7 @@ exports.RegistryClient = RegistryClient;
 const MAX_SESSION_RESTARTS = 2;
 /** What registries answer for a session that no longer takes data. */
 function isDeadSession(error) {
-    return error.status === 404 || error.status === 416 || error.code === 'BLOB_UPLOAD_INVALID' || error.code === 'BLOB_UPLOAD_UNKNOWN';
+    return (error.status === 404 || error.status === 416 || error.code === 'BLOB_UPLOAD_INVALID' || error.code === 'BLOB_UPLOAD_UNKNOWN');
 }
 /** The same transport failure, prefixed with the operation it broke. */
 function named(operation, err) {
@@ -72720,7 +72781,7 @@ async function dockerCredentials(options = {}) {
     }
     catch (err) {
         if (err.code !== 'ENOENT') {
-            throw new Error(`cannot read the Docker config ${path.join(dir, 'config.json')}: ${err.message}`);
+            throw new Error(`cannot read the Docker config ${path.join(dir, 'config.json')}: ${err.message}`, { cause: err });
         }
     }
     const runHelper = options.runHelper ?? exports.runCredentialHelper;
@@ -72792,6 +72853,7 @@ exports.allHeaders = allHeaders;
 exports.isRetriableCode = isRetriableCode;
 exports.describeTransportError = describeTransportError;
 exports.readBody = readBody;
+exports.release = release;
 exports.discard = discard;
 exports.noProxyList = noProxyList;
 exports.createDispatcher = createDispatcher;
@@ -72927,6 +72989,14 @@ async function readBody(res, limit) {
     }
     return Buffer.concat(chunks);
 }
+/**
+ * Drops a response body at once, read or not. undici reports an unfinished body destroyed
+ * without an error as an 'error' event: nobody wants that one.
+ */
+function release(res) {
+    res.body.on('error', () => undefined);
+    res.body.destroy();
+}
 /** Frees the connection of a response whose body is not wanted. */
 async function discard(res) {
     await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
@@ -72963,17 +73033,37 @@ function createDispatcher(options = {}) {
         noProxy: noProxyList(process.env.no_proxy ?? process.env.NO_PROXY, options.loopbackHosts ?? []),
     });
 }
-function baseSend(dispatcher) {
+/**
+ * `deadlineMs` bounds the wait for response headers of requests without a streamed body, end to
+ * end: undici's own timeouts do not cover a proxy that never answers a CONNECT. (An upload's
+ * headers come only after its whole body, so streamed bodies are left to the body timeouts.)
+ */
+function baseSend(dispatcher, deadlineMs) {
     return async (req) => {
         const body = typeof req.body === 'function' ? await req.body() : req.body;
+        const bounded = deadlineMs !== undefined && (body === undefined || Buffer.isBuffer(body));
+        let timer;
         try {
-            const res = await dispatcher.request({
+            const pending = dispatcher.request({
                 origin: req.url.origin,
                 path: `${req.url.pathname}${req.url.search}`,
                 method: req.method,
                 headers: { 'user-agent': exports.USER_AGENT, ...req.headers },
                 body,
             });
+            // undici ignores an abort while it waits for a proxy's CONNECT answer, so race it instead;
+            // a late answer is drained so its connection is freed.
+            const res = bounded
+                ? await Promise.race([
+                    pending,
+                    new Promise((_, reject) => {
+                        timer = setTimeout(() => {
+                            pending.then((late) => late.body.dump().catch(() => undefined), () => undefined);
+                            reject(Object.assign(new Error(`no response within ${deadlineMs} ms`), { code: 'UND_ERR_HEADERS_TIMEOUT' }));
+                        }, deadlineMs);
+                    }),
+                ])
+                : await pending;
             return { status: res.statusCode, headers: res.headers, body: res.body, url: req.url };
         }
         catch (err) {
@@ -72984,6 +73074,9 @@ function baseSend(dispatcher) {
             if (codeOf(err) === undefined)
                 throw err;
             throw describeTransportError(err, req.url);
+        }
+        finally {
+            clearTimeout(timer);
         }
     };
 }
@@ -73247,7 +73340,9 @@ class Registries {
         const loopbackHosts = [...options.sources, ...options.targets].map((r) => r.registry).filter(reference_1.isLoopbackRegistry);
         this.dispatcher = options.dispatcher ?? (0, http_1.createDispatcher)({ timeouts: options.timeouts, loopbackHosts });
         this.retry = options.retry ?? retry_1.DEFAULT_RETRY;
-        this.send = (0, redirect_1.withRedirects)((0, retry_1.withRetry)((0, logging_1.withLogging)((0, http_1.baseSend)(this.dispatcher), this.stats), this.retry, retryLog));
+        const timeouts = options.timeouts ?? http_1.DEFAULT_TIMEOUTS;
+        const base = (0, http_1.baseSend)(this.dispatcher, timeouts.connectMs + timeouts.headersMs);
+        this.send = (0, redirect_1.withRedirects)((0, retry_1.withRetry)((0, logging_1.withLogging)(base, this.stats), this.retry, retryLog));
     }
     /** Scopes this run needs on a registry: targets `pull,push` first, then sources `pull`. */
     scopesFor(registry) {
@@ -73275,9 +73370,13 @@ class Registries {
         }
         return client;
     }
+    /**
+     * Ends the run's connections. The outcome is decided by now: whatever is still in flight (the
+     * siblings of a request that failed) is aborted, not waited for, so closing cannot hang.
+     */
     async close() {
         if (this.ownsDispatcher)
-            await this.dispatcher.close();
+            await this.dispatcher.destroy();
     }
 }
 exports.Registries = Registries;
@@ -73708,8 +73807,10 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Transfer = void 0;
+exports.explainRefusedManifest = explainRefusedManifest;
 const core = __importStar(__nccwpck_require__(7484));
 const manifest_1 = __nccwpck_require__(2060);
+const client_1 = __nccwpck_require__(2440);
 const concurrency_1 = __nccwpck_require__(3731);
 function counts() {
     return { present: 0, mounted: 0, copied: 0, pushed: 0, 'would-copy': 0, 'would-push': 0 };
@@ -73725,6 +73826,13 @@ class Transfer {
     limiters = new Map();
     blobs = new concurrency_1.Once();
     manifests = new concurrency_1.Once();
+    /**
+     * Per target ← source repository: whether a mount gets anywhere. A registry that refuses one
+     * mount refuses them all (no mount support, Harbor's 401 for a project it does not find, a
+     * token service that grants one scope per token), and each refusal may cost a round of
+     * re-authentication; so the first blob of a pair finds out and the others go by its answer.
+     */
+    mountable = new Map();
     constructor(clientFor, options) {
         this.clientFor = clientFor;
         this.options = options;
@@ -73768,7 +73876,9 @@ class Transfer {
         await Promise.all((0, manifest_1.requiredBlobs)(child.manifest).map((blob) => this.blob(blob, child.source, target, report)));
         if (this.options.dryRun)
             return 'would-push';
-        await this.limited(target.registry, () => client.putManifest(target.repository, digest, child.bytes, child.descriptor.mediaType));
+        await this.limited(target.registry, () => client.putManifest(target.repository, digest, child.bytes, child.descriptor.mediaType).catch((err) => {
+            throw explainRefusedManifest(err, child);
+        }));
         core.info(`pushed ${child.kind} manifest ${digest} to ${target.name}`);
         return 'pushed';
     }
@@ -73789,7 +73899,7 @@ class Transfer {
             return 'would-copy';
         const from = await this.clientFor(source.registry);
         if (source.registry === target.registry) {
-            const mount = await client.mountBlob(target.repository, blob.digest, source.repository);
+            const mount = await this.mount(client, blob, source, target);
             if (mount.mounted)
                 return 'mounted';
             // 202 opened a session: fill it. A refused mount: a plain upload (design rule 9).
@@ -73800,6 +73910,18 @@ class Transfer {
         }
         return 'copied';
     }
+    /** Mounts the blob, unless a mount from the same source repository was refused (then: upload it). */
+    async mount(client, blob, source, target) {
+        const pair = `${target.name} <- ${source.repository}`;
+        const first = this.mountable.get(pair);
+        if (first !== undefined && !(await first))
+            return { mounted: false };
+        const attempt = client.mountBlob(target.repository, blob.digest, source.repository);
+        // Mounted, or a 202 session to fill, means mounts are answered; an error is the run's anyway.
+        if (first === undefined)
+            this.mountable.set(pair, attempt.then((m) => m.mounted || m.uploadUrl !== undefined, () => true));
+        return attempt;
+    }
     /** Streams the blob from source to target: bounded memory, digest verified on the way. */
     async copy(from, source, to, target, blob, session) {
         const upload = session ?? (await to.startUpload(target.repository));
@@ -73807,6 +73929,29 @@ class Transfer {
     }
 }
 exports.Transfer = Transfer;
+/**
+ * A child manifest without a top-level `mediaType` (valid OCI, written by some older tools) is
+ * refused by registries that require it, Amazon ECR with a bare "405 UNSUPPORTED: Invalid JSON
+ * syntax". The bytes cannot change without changing the image's digest, so say what can.
+ */
+function explainRefusedManifest(err, child) {
+    if (!(err instanceof client_1.RegistryError) || err.status < 400 || err.status >= 500 || [401, 404, 408, 429].includes(err.status))
+        return err;
+    let mediaType;
+    try {
+        mediaType = JSON.parse(child.bytes.toString('utf8')).mediaType;
+    }
+    catch {
+        return err;
+    }
+    if (typeof mediaType === 'string')
+        return err;
+    err.message +=
+        `; the manifest has no "mediaType" field, which this registry requires (Amazon ECR does): ` +
+            `rebuild "${child.source}" with a builder that writes it (BuildKit/buildx, current Buildah and Podman do); ` +
+            'the action copies manifests byte for byte, as any change would change their digest';
+    return err;
+}
 
 
 /***/ }),
@@ -74233,7 +74378,9 @@ var exports = __webpack_exports__;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 const main_1 = __nccwpck_require__(1730);
-void (0, main_1.run)();
+// Exit as soon as the run settles: a connection a broken proxy or registry never answers must
+// not keep the step alive after its result is known.
+void (0, main_1.run)().finally(() => process.exit());
 
 })();
 

@@ -82,7 +82,9 @@ async function explained(s: Scenario, run: ActionRun, check: () => Promise<void>
   try {
     await check();
   } catch (err) {
-    const seen = s.proxy.requests.map((r) => `${r.seq} ${r.method} ${r.url} → ${r.status ?? 'no answer'}${r.fault ? ` [${r.fault}]` : ''}`);
+    const seen = s.proxy.requests.map(
+      (r) => `${r.seq} ${r.method} ${r.url} → ${r.status ?? 'no answer'}${r.fault ? ` [${r.fault}]` : ''}`,
+    );
     console.log(`${s.name}: exit ${run.exitCode}\n${run.stdout}\n${run.stderr}\nproxy saw:\n${seen.join('\n')}`);
     throw err;
   }
@@ -101,8 +103,18 @@ async function complete(s: Scenario, run: ActionRun): Promise<void> {
     schemaVersion: 2,
     mediaType: MediaTypes.ociIndex,
     manifests: [
-      { mediaType: MediaTypes.ociManifest, digest: s.amd.digest, size: s.amd.size, platform: { architecture: 'amd64', os: 'linux' } },
-      { mediaType: MediaTypes.ociManifest, digest: s.arm.image.digest, size: s.arm.image.size, platform: { architecture: 'arm64', os: 'linux' } },
+      {
+        mediaType: MediaTypes.ociManifest,
+        digest: s.amd.digest,
+        size: s.amd.size,
+        platform: { architecture: 'amd64', os: 'linux' },
+      },
+      {
+        mediaType: MediaTypes.ociManifest,
+        digest: s.arm.image.digest,
+        size: s.arm.image.size,
+        platform: { architecture: 'arm64', os: 'linux' },
+      },
     ],
   });
   expect(run.outputs.digest).toBe(sha256Digest(run.outputs.manifest));
@@ -244,7 +256,12 @@ describe('broken connections', () => {
       const rules = [
         proxy.add({ method: 'HEAD', path: api.blob(`${s.name}/out`), nth: 1, fault: faults.stall() }),
         proxy.add({ method: 'GET', path: api.manifest(`${s.name}/arm64`, 'b'), nth: 1, fault: faults.stallMidBody(0.3) }),
-        proxy.add({ method: 'GET', path: api.blob(`${s.name}/amd64`, s.amd.layers[1].digest), nth: 1, fault: faults.stallMidBody(0.5) }),
+        proxy.add({
+          method: 'GET',
+          path: api.blob(`${s.name}/amd64`, s.amd.layers[1].digest),
+          nth: 1,
+          fault: faults.stallMidBody(0.5),
+        }),
         proxy.add({ method: 'PUT', path: api.manifest(`${s.name}/out`, '1'), nth: 1, fault: faults.stall() }),
       ];
       const run = await merge(s);
@@ -292,10 +309,26 @@ describe('broken connections', () => {
 describe('nothing is trusted', () => {
   // Each corrupt body fails the step, names what was read, and leaves the tag alone.
   it.concurrent.each([
-    ['a source manifest read by tag', (s: Scenario) => api.manifest(`${s.name}/amd64`, 'b'), (s: Scenario) => `${s.name}/amd64:b`],
-    ['a child manifest read by digest', (s: Scenario) => api.manifest(`${s.name}/arm64`, s.arm.image.digest), (s: Scenario) => `${s.name}/arm64@${s.arm.image.digest}`],
-    ['a config blob', (s: Scenario) => api.blob(`${s.name}/amd64`, s.amd.config.digest), (s: Scenario) => `${s.name}/amd64@${s.amd.config.digest}`],
-    ['a copied layer', (s: Scenario) => api.blob(`${s.name}/arm64`, s.arm.image.layers[1].digest), (s: Scenario) => `${s.name}/arm64@${s.arm.image.layers[1].digest}`],
+    [
+      'a source manifest read by tag',
+      (s: Scenario) => api.manifest(`${s.name}/amd64`, 'b'),
+      (s: Scenario) => `${s.name}/amd64:b`,
+    ],
+    [
+      'a child manifest read by digest',
+      (s: Scenario) => api.manifest(`${s.name}/arm64`, s.arm.image.digest),
+      (s: Scenario) => `${s.name}/arm64@${s.arm.image.digest}`,
+    ],
+    [
+      'a config blob',
+      (s: Scenario) => api.blob(`${s.name}/amd64`, s.amd.config.digest),
+      (s: Scenario) => `${s.name}/amd64@${s.amd.config.digest}`,
+    ],
+    [
+      'a copied layer',
+      (s: Scenario) => api.blob(`${s.name}/arm64`, s.arm.image.layers[1].digest),
+      (s: Scenario) => `${s.name}/arm64@${s.arm.image.layers[1].digest}`,
+    ],
   ])('refuses %s whose digest does not match', (what, path, names) =>
     withScenario(`corrupt-${what.toLowerCase().replace(/\W+/g, '-')}`, async (s) => {
       ignoreMounts(s.proxy);

@@ -24,7 +24,9 @@ describe.each<AuthMode>(['htpasswd', 'token'])('with %s auth', (auth) => {
     proxy = await startFaultProxy(reg.host);
     blobHost = await startBlobHost();
     // The action reaches the registry at the proxy's address: the credentials are stored for it.
-    const config = await writeDockerConfig({ [proxy.host]: { username: reg.username as string, password: reg.password as string } });
+    const config = await writeDockerConfig({
+      [proxy.host]: { username: reg.username as string, password: reg.password as string },
+    });
     env = { ...KNOBS, DOCKER_CONFIG: config.dir };
     cleanup = config.cleanup;
   });
@@ -103,7 +105,9 @@ describe.each<AuthMode>(['htpasswd', 'token'])('with %s auth', (auth) => {
     // Every password form, and every token issued since the test began (the fixtures' too).
     const secret = secrets(issued);
     // Signed URLs of the other host carry their own secret.
-    const signatures = blobHost.requests.map((r) => new URL(r.url, 'http://x').searchParams.get('X-Amz-Signature')).filter((s): s is string => !!s);
+    const signatures = blobHost.requests
+      .map((r) => new URL(r.url, 'http://x').searchParams.get('X-Amz-Signature'))
+      .filter((s): s is string => !!s);
     expect(signatures.length).toBeGreaterThan(0);
     /** What `::add-mask::` carries: the workflow-command escaping of the value. */
     const mask = (s: string) => `::add-mask::${s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}`;

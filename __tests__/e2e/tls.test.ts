@@ -64,8 +64,23 @@ async function startTlsRegistry(storage: string): Promise<TlsRegistry> {
   const certPath = path.join(dir, 'registry.crt');
   const keyPath = path.join(dir, 'registry.key');
   await exec('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', `/CN=${NAME}`, '-addext', `subjectAltName=DNS:${NAME}`,
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    keyPath,
+    '-out',
+    certPath,
+    '-days',
+    '1',
+    '-subj',
+    `/CN=${NAME}`,
+    '-addext',
+    `subjectAltName=DNS:${NAME}`,
   ]);
   const port = await freePort();
   const q = JSON.stringify;
@@ -140,7 +155,10 @@ beforeEach(() => {
   proxy.plainRequests.splice(0);
 });
 
-const toLoopback = () => [...proxy.tunnels.map((t) => t.host), ...proxy.plainRequests.map((r) => new URL(r.url).hostname)].filter((h) => h === '127.0.0.1');
+const toLoopback = () =>
+  [...proxy.tunnels.map((t) => t.host), ...proxy.plainRequests.map((r) => new URL(r.url).hostname)].filter(
+    (h) => h === '127.0.0.1',
+  );
 
 describe('TLS', () => {
   it('fails with a clear message when the certificate is not trusted, and writes nothing', async () => {
@@ -161,7 +179,10 @@ describe('TLS', () => {
 
   it('succeeds with NODE_EXTRA_CA_CERTS pointing at the certificate', async () => {
     const src = await pushImage(reg, 'tls/src2', { platform: 'linux/arm64', tag: 'a' });
-    const run = await runAction({ sources: `${reg.host}/tls/src2:a`, tags: `${NAME}/tls/trusted:1` }, { ...proxyEnv, NODE_EXTRA_CA_CERTS: tls.certPath });
+    const run = await runAction(
+      { sources: `${reg.host}/tls/src2:a`, tags: `${NAME}/tls/trusted:1` },
+      { ...proxyEnv, NODE_EXTRA_CA_CERTS: tls.certPath },
+    );
     expect(run.errors).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(JSON.parse(run.outputs.manifest).manifests.map((m: { digest: string }) => m.digest)).toEqual([src.digest]);
@@ -187,7 +208,9 @@ describe('plain HTTP', () => {
     expect(proxy.tunnels).toEqual([]);
     expect(proxy.plainRequests.length).toBeGreaterThan(0);
     expect(proxy.plainRequests.every((r) => r.url.startsWith('http://plain.test:5000/v2/'))).toBe(true);
-    expect(proxy.plainRequests.some((r) => r.method === 'PUT' && r.url === 'http://plain.test:5000/v2/plain/out/manifests/1')).toBe(true);
+    expect(
+      proxy.plainRequests.some((r) => r.method === 'PUT' && r.url === 'http://plain.test:5000/v2/plain/out/manifests/1'),
+    ).toBe(true);
   });
 
   it('is not used for a registry that is not listed: https is, and a plain server is reported as such', async () => {

@@ -58,8 +58,14 @@ export async function startConnectProxy(route: Route): Promise<ConnectProxy> {
     } catch {
       // Not absolute-form: not a proxy request at all.
     }
-    const to = target?.protocol === 'http:' ? route(target.hostname.replace(/^\[|\]$/g, ''), Number(target.port || 80)) : undefined;
-    plainRequests.push({ method: req.method ?? '', url: req.url ?? '', to, authorization: req.headers.authorization !== undefined });
+    const to =
+      target?.protocol === 'http:' ? route(target.hostname.replace(/^\[|\]$/g, ''), Number(target.port || 80)) : undefined;
+    plainRequests.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      to,
+      authorization: req.headers.authorization !== undefined,
+    });
     if (!target || !to) {
       res.writeHead(403, { 'content-type': 'text/plain' }).end('no route\n');
       return;
@@ -69,10 +75,13 @@ export async function startConnectProxy(route: Route): Promise<ConnectProxy> {
     delete headers['proxy-connection'];
     delete headers['proxy-authorization'];
     // The Host header stays the name the client used: the registry builds its URLs from it.
-    const upstream = http.request({ host: toHost, port: Number(toPort), method: req.method, path: `${target.pathname}${target.search}`, headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = http.request(
+      { host: toHost, port: Number(toPort), method: req.method, path: `${target.pathname}${target.search}`, headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });

@@ -172,7 +172,12 @@ export interface MadeUpAnswer {
 
 function madeUp(status: number, a: MadeUpAnswer = {}): Answer {
   const json = a.body !== undefined && !Buffer.isBuffer(a.body) && typeof a.body === 'object';
-  const body = a.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(a.body) ? a.body : Buffer.from(json ? JSON.stringify(a.body) : String(a.body));
+  const body =
+    a.body === undefined
+      ? Buffer.alloc(0)
+      : Buffer.isBuffer(a.body)
+        ? a.body
+        : Buffer.from(json ? JSON.stringify(a.body) : String(a.body));
   const headers: Record<string, string> = { ...(json ? { 'content-type': 'application/json' } : {}) };
   for (const [k, v] of Object.entries(a.headers ?? {})) headers[k.toLowerCase()] = v;
   return { status, headers, body };
@@ -191,12 +196,15 @@ export interface BlobHost {
 
 export const faults = {
   /** Answers with a status (and headers/body) without asking the registry: 503, 429 + Retry-After … */
-  status: (status: number, answer?: MadeUpAnswer): Fault =>
-    named(`status ${status}`, (ctx) => ctx.reply(madeUp(status, answer))),
+  status: (status: number, answer?: MadeUpAnswer): Fault => named(`status ${status}`, (ctx) => ctx.reply(madeUp(status, answer))),
 
   /** A distribution-style error answer: `{"errors":[{"code":…,"message":…}]}`. */
-  registryError: (status: number, code: string, message = code.toLowerCase().replace(/_/g, ' '), headers?: Record<string, string>): Fault =>
-    named(`${status} ${code}`, (ctx) => ctx.reply(madeUp(status, { headers, body: { errors: [{ code, message }] } }))),
+  registryError: (
+    status: number,
+    code: string,
+    message = code.toLowerCase().replace(/_/g, ' '),
+    headers?: Record<string, string>,
+  ): Fault => named(`${status} ${code}`, (ctx) => ctx.reply(madeUp(status, { headers, body: { errors: [{ code, message }] } }))),
 
   /** Cuts the connection before answering. */
   cut: (): Fault => named('cut', (ctx) => ctx.cut()),
@@ -236,19 +244,15 @@ export const faults = {
     }),
 
   /**
-   * Sends the request headers and the first `bytes` of its body to the registry, then cuts both
-   * connections: the registry holds a broken upload session, the action sees a reset.
+   * An upload that breaks off: the registry gets only the first `bytes` of the body (it refuses
+   * them, and that upload session is spent, as after a real break), the action sees its
+   * connection cut. Waiting for the registry's answer makes the dead session certain.
    */
   cutUpload: (bytes: number): Fault =>
     named('cut upload', async (ctx) => {
       const body = await ctx.body();
-      const upstream = (ctx as InternalContext).openUpstream();
-      upstream.on('error', () => undefined);
-      upstream.write(body.subarray(0, Math.min(bytes, body.length)));
-      setTimeout(() => {
-        upstream.destroy();
-        ctx.cut();
-      }, 100);
+      await ctx.forward({ body: body.subarray(0, Math.min(bytes, body.length)) });
+      ctx.cut();
     }),
 
   /**
@@ -275,10 +279,6 @@ export const faults = {
       ctx.reply(change.response ? change.response(answer, ctx.request) : answer);
     }),
 };
-
-interface InternalContext extends FaultContext {
-  openUpstream(change?: RequestChange): http.ClientRequest;
-}
 
 // ---------------------------------------------------------------------------
 // The proxy
@@ -338,11 +338,10 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       });
     };
 
-    const ctx: InternalContext = {
+    const ctx: FaultContext = {
       request: { ...seen, occurrence: 0 },
       response: res,
       body,
-      openUpstream,
       forward: async (change = {}) => {
         const payload = change.body ?? (await body());
         return new Promise<Answer>((resolve, reject) => {
@@ -377,7 +376,8 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         const headers = { ...answer.headers };
         delete headers['transfer-encoding'];
         // HEAD answers keep the registry's Content-Length (of the content), without a body.
-        if (!(req.method === 'HEAD' && headers['content-length'] !== undefined)) headers['content-length'] = String(answer.body.length);
+        if (!(req.method === 'HEAD' && headers['content-length'] !== undefined))
+          headers['content-length'] = String(answer.body.length);
         res.writeHead(answer.status, headers);
         res.end(req.method === 'HEAD' ? undefined : answer.body);
       },

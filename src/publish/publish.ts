@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import type { Reference } from '../oci/reference';
 import type { SerializedIndex } from '../plan/serialize';
+import { RegistryError } from '../registry/client';
 import type { ClientFor } from '../resolve/resolve';
 
 export interface TagResult {
@@ -29,9 +30,25 @@ export async function publishIndex(
         return { reference: target.toString(), outcome: 'unchanged' };
       }
       if (dryRun) return { reference: target.toString(), outcome: 'would-write' };
-      await client.putManifest(target.repository, tag, index.bytes, index.mediaType);
+      try {
+        await client.putManifest(target.repository, tag, index.bytes, index.mediaType);
+      } catch (err) {
+        throw explainRefusedTag(err, target, current?.digest);
+      }
       core.info(`tagged ${target} → ${index.digest}`);
       return { reference: target.toString(), outcome: 'written' };
     }),
   );
+}
+
+/**
+ * A tag that exists and is refused a new digest is most likely immutable (ECR answers
+ * "400 TAG_INVALID", Harbor and GitLab have tag protection rules): name the digest holding it
+ * and what to do, as the registry's own words vary.
+ */
+export function explainRefusedTag(err: unknown, target: Reference, current: string | undefined): unknown {
+  if (current === undefined || !(err instanceof RegistryError) || err.status < 400 || err.status >= 500) return err;
+  if ([401, 404, 408, 429].includes(err.status)) return err;
+  err.message += `; ${target} already points at ${current}: if the repository's tags are immutable, push the merged image to a new tag`;
+  return err;
 }

@@ -9,8 +9,13 @@ export class AuthError extends Error {
 
 interface Token {
   readonly value: string;
+  /** What it was asked for: a token service may have granted less. */
   readonly scopes: readonly string[];
   readonly expiresAt: number;
+  /** Asked for the run's other scopes too, not only for the request that fetched it. */
+  readonly combined: boolean;
+  /** A request it was fetched for was still answered 401: it holds less than it was asked for. */
+  refused: boolean;
 }
 
 /**
@@ -22,6 +27,14 @@ export class Authenticator {
   private bearer: Challenge | undefined;
   private tokens: Token[] = [];
   private pendingTokens = new Map<string, Promise<Token>>();
+  /**
+   * Set once a token asked for one request's scopes got past a 401 that a fresh token asked for
+   * all the run's scopes did not: this token service grants only part of a request for several
+   * scopes (older GitLab honours the last one only). From then on each token is asked for one
+   * request's scopes, and the combined tokens are dropped: they do not hold what they were
+   * asked for, and trying them first would cost a 401 and two token requests each time.
+   */
+  private perRequestTokens = false;
 
   constructor(
     private readonly registry: string,
@@ -43,16 +56,27 @@ export class Authenticator {
       await discard(first);
       this.bearer = bearer;
       const challenged = bearer.params.scope ? [bearer.params.scope] : [];
+      const own = mergeScopes([...scopes, ...challenged]);
       // One token for everything the run does here: a mount needs source pull and target push in the same token.
-      const wanted = mergeScopes([...scopes, ...challenged, ...this.runScopes]);
-      // A request sent with a token that was refused needs a fresh one; otherwise share the pending fetch.
-      await this.fetchToken(wanted, authorized !== req);
-      const second = await this.send(this.authorize(req, scopes));
+      const wanted = this.perRequestTokens ? own : mergeScopes([...own, ...this.runScopes]);
+      const combined = wanted.join(' ') !== own.join(' ');
+      const token = await this.fetchToken(wanted, combined);
+      const second = await this.send(withBearer(req, token));
       if (second.status !== 401) return second;
+      token.refused = true;
+      // Refused with a token asked for this request's scopes alone: another token cannot help.
+      if (!combined) return second;
       await discard(second);
       // Some token services (older GitLab) honour only one scope: ask for just this request's.
-      await this.fetchToken(mergeScopes([...scopes, ...challenged]), true);
-      return this.send(this.authorize(req, scopes));
+      const single = await this.fetchToken(own, false);
+      const third = await this.send(withBearer(req, single));
+      if (third.status === 401) {
+        single.refused = true;
+      } else if (!this.perRequestTokens) {
+        this.perRequestTokens = true;
+        this.tokens = this.tokens.filter((t) => !t.combined);
+      }
+      return third;
     }
     // Retry with Basic unless this very request already carried it (then the credentials are wrong).
     const sentBasic = authorized.headers?.authorization?.startsWith('Basic ') ?? false;
@@ -76,24 +100,34 @@ export class Authenticator {
     if (!this.bearer) return undefined;
     const now = Date.now();
     this.tokens = this.tokens.filter((t) => t.expiresAt > now);
-    // Prefer the newest token that covers the request.
+    // Of the tokens covering the request (by what they were asked for, unless refused since), the
+    // one asked for the fewest scopes, newest first: where a service grants less than asked, the
+    // narrowest request is the likeliest to have been granted whole.
+    let best: Token | undefined;
     for (let i = this.tokens.length - 1; i >= 0; i--) {
-      if (scopesCover(this.tokens[i].scopes, scopes)) return `Bearer ${this.tokens[i].value}`;
+      const t = this.tokens[i];
+      if (!t.refused && scopesCover(t.scopes, scopes) && (best === undefined || t.scopes.length < best.scopes.length)) best = t;
     }
+    if (best) return `Bearer ${best.value}`;
     const newest = this.tokens.at(-1);
     return newest ? `Bearer ${newest.value}` : undefined;
   }
 
-  private fetchToken(scopes: string[], fresh: boolean): Promise<Token> {
-    const key = scopes.join(' ');
+  /**
+   * Requests refused at the same time share one pending fetch: its token is newer than any of
+   * theirs (a refused one is never handed out again). Sorted key: concurrent first requests ask
+   * for the same scopes in another order.
+   */
+  private fetchToken(scopes: string[], combined: boolean): Promise<Token> {
+    const key = [...scopes].sort().join(' ');
     const pending = this.pendingTokens.get(key);
-    if (pending && !fresh) return pending;
-    const promise = this.requestToken(scopes).finally(() => this.pendingTokens.delete(key));
+    if (pending) return pending;
+    const promise = this.requestToken(scopes, combined).finally(() => this.pendingTokens.delete(key));
     this.pendingTokens.set(key, promise);
     return promise;
   }
 
-  private async requestToken(scopes: string[]): Promise<Token> {
+  private async requestToken(scopes: string[], combined: boolean): Promise<Token> {
     const challenge = this.bearer as Challenge;
     const realm = challenge.params.realm;
     if (!realm) throw new AuthError(`${this.registry}: the Bearer challenge has no realm`);
@@ -139,8 +173,12 @@ export class Authenticator {
     core.setSecret(value);
     // Renew a little early; the spec's default lifetime is 60 s.
     const lifetime = Math.max(10, (body.expires_in ?? 60) - 5) * 1000;
-    const token = { value, scopes, expiresAt: Date.now() + lifetime };
+    const token = { value, scopes, expiresAt: Date.now() + lifetime, combined, refused: false };
     this.tokens.push(token);
     return token;
   }
+}
+
+function withBearer(req: HttpRequest, token: Token): HttpRequest {
+  return { ...req, headers: { ...req.headers, authorization: `Bearer ${token.value}` } };
 }

@@ -11,6 +11,7 @@ import {
   type HttpRequest,
   type HttpResponse,
   readBody,
+  release,
   type RequestBody,
   TransportError,
 } from './http';
@@ -278,15 +279,15 @@ export class RegistryClient {
       const req: HttpRequest = { method: 'GET', url, ...(offset > 0 ? { headers: { range: `bytes=${offset}-` } } : {}) };
       const res = await this.send(req, [repositoryScope(repository, 'pull')], operation);
       if (res.status === 200) return res;
-      if (res.status === 206 && offset > 0 && new RegExp(`^bytes ${offset}-`).test(header(res, 'content-range') ?? '')) return res;
+      if (res.status === 206 && offset > 0 && new RegExp(`^bytes ${offset}-`).test(header(res, 'content-range') ?? ''))
+        return res;
       throw await errorOf(operation, res);
     };
-    const first = await open(0);
+    let res = await open(0);
     const { retry, log } = this;
 
     async function* verified(): AsyncGenerator<Buffer> {
       const hasher = digestHasher(digest);
-      let res = first;
       let seen = 0;
       try {
         for (let attempt = 0; ; attempt++) {
@@ -302,7 +303,8 @@ export class RegistryClient {
                 if (chunk.length === 0) continue;
               }
               seen += chunk.length;
-              if (seen > size) throw new DigestMismatchError(`${operation}: the registry sent more than the ${size} bytes the descriptor says`);
+              if (seen > size)
+                throw new DigestMismatchError(`${operation}: the registry sent more than the ${size} bytes the descriptor says`);
               hasher.update(chunk);
               yield chunk;
             }
@@ -310,7 +312,7 @@ export class RegistryClient {
           } catch (err) {
             if (!(err as { code?: unknown }).code) throw err;
             const broke = named(operation, describeTransportError(err, res.url));
-            res.body.destroy();
+            release(res);
             if (attempt + 1 >= retry.attempts || !isRetriableError(broke)) {
               // Spent here: the copy above must not multiply these attempts by its own.
               throw new TransportError(broke.message, broke.host, broke.code, false, { cause: err });
@@ -323,11 +325,15 @@ export class RegistryClient {
         const actual = hasher.digest();
         if (actual !== digest) throw new DigestMismatchError(`${operation}: the blob's content hashes to ${actual}`);
       } finally {
-        // The reader stopped early (an upload that failed): free the connection.
-        res.body.destroy();
+        release(res);
       }
     }
-    return Readable.from(verified(), { objectMode: false });
+    const stream = Readable.from(verified(), { objectMode: false });
+    // Destroyed before or while it is read (an upload that failed, or was never sent): free the
+    // connection now. The generator's own cleanup runs only when it next resumes, and a GET left
+    // unread is never timed out, so it would hold the run open.
+    stream.once('close', () => release(res));
+    return stream;
   }
 }
 
@@ -336,7 +342,9 @@ const MAX_SESSION_RESTARTS = 2;
 
 /** What registries answer for a session that no longer takes data. */
 function isDeadSession(error: RegistryError): boolean {
-  return error.status === 404 || error.status === 416 || error.code === 'BLOB_UPLOAD_INVALID' || error.code === 'BLOB_UPLOAD_UNKNOWN';
+  return (
+    error.status === 404 || error.status === 416 || error.code === 'BLOB_UPLOAD_INVALID' || error.code === 'BLOB_UPLOAD_UNKNOWN'
+  );
 }
 
 /** The same transport failure, prefixed with the operation it broke. */

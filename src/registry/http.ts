@@ -162,6 +162,15 @@ export async function readBody(res: HttpResponse, limit: number): Promise<Buffer
   return Buffer.concat(chunks);
 }
 
+/**
+ * Drops a response body at once, read or not. undici reports an unfinished body destroyed
+ * without an error as an 'error' event: nobody wants that one.
+ */
+export function release(res: HttpResponse): void {
+  res.body.on('error', () => undefined);
+  res.body.destroy();
+}
+
 /** Frees the connection of a response whose body is not wanted. */
 export async function discard(res: HttpResponse): Promise<void> {
   await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
@@ -217,24 +226,37 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
   });
 }
 
-export function baseSend(dispatcher: Dispatcher): Send {
+/**
+ * `deadlineMs` bounds the wait for response headers of requests without a streamed body, end to
+ * end: undici's own timeouts do not cover a proxy that never answers a CONNECT. (An upload's
+ * headers come only after its whole body, so streamed bodies are left to the body timeouts.)
+ */
+export function baseSend(dispatcher: Dispatcher, deadlineMs?: number): Send {
   return async (req) => {
     const body = typeof req.body === 'function' ? await req.body() : req.body;
+    const bounded = deadlineMs !== undefined && (body === undefined || Buffer.isBuffer(body));
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const res = await dispatcher.request({
+      const pending = dispatcher.request({
         origin: req.url.origin,
         path: `${req.url.pathname}${req.url.search}`,
         method: req.method,
         headers: { 'user-agent': USER_AGENT, ...req.headers },
         body,
       });
-      if (body !== undefined && !Buffer.isBuffer(body)) {
-        // A registry may answer (an error) before reading the whole upload; once that answer is
-        // over, the upload's source stream must not stay open, holding its own connection.
-        res.body.once('close', () => {
-          if (!body.readableEnded && !body.destroyed) body.destroy();
-        });
-      }
+      // undici ignores an abort while it waits for a proxy's CONNECT answer, so race it instead;
+      // a late answer is drained so its connection is freed.
+      const res = bounded
+        ? await Promise.race([
+            pending,
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => {
+                pending.then((late) => late.body.dump().catch(() => undefined), () => undefined);
+                reject(Object.assign(new Error(`no response within ${deadlineMs} ms`), { code: 'UND_ERR_HEADERS_TIMEOUT' }));
+              }, deadlineMs);
+            }),
+          ])
+        : await pending;
       return { status: res.statusCode, headers: res.headers, body: res.body, url: req.url };
     } catch (err) {
       // A streamed body whose request failed is closed, so its source connection is freed.
@@ -242,6 +264,8 @@ export function baseSend(dispatcher: Dispatcher): Send {
       // Our own errors from a body stream (a digest mismatch while streaming) pass unchanged.
       if (codeOf(err) === undefined) throw err;
       throw describeTransportError(err, req.url);
+    } finally {
+      clearTimeout(timer);
     }
   };
 }

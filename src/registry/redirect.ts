@@ -33,7 +33,8 @@ export function withRedirects(next: Send): Send {
       const res = await next(current);
       const foreign = current.url.origin !== req.url.origin;
       const location = header(res, 'location');
-      if (!REDIRECTS.has(res.status) || location === undefined) return foreign && res.status === 401 ? withoutChallenge(res) : res;
+      if (!REDIRECTS.has(res.status) || location === undefined)
+        return foreign && res.status === 401 ? withoutChallenge(res) : res;
       // Only reads are followed; a write answered with a redirect is the caller's to handle.
       if (current.method !== 'GET' && current.method !== 'HEAD') return res;
       await discard(res);
@@ -50,7 +51,9 @@ export function withRedirects(next: Send): Send {
         throw new RedirectError(`${req.method} ${redactUrl(current.url)}: refusing a redirect to a ${target.protocol} URL`);
       }
       if (current.url.protocol === 'https:' && target.protocol === 'http:') {
-        throw new RedirectError(`${req.method} ${redactUrl(current.url)}: refusing a redirect from https to plain HTTP (${redactUrl(target)})`);
+        throw new RedirectError(
+          `${req.method} ${redactUrl(current.url)}: refusing a redirect from https to plain HTTP (${redactUrl(target)})`,
+        );
       }
       const headers = target.origin === req.url.origin ? { ...current.headers } : withoutCredentials(current.headers);
       current = { ...current, url: target, headers };

@@ -86,7 +86,9 @@ export class Registries {
     const loopbackHosts = [...options.sources, ...options.targets].map((r) => r.registry).filter(isLoopbackRegistry);
     this.dispatcher = options.dispatcher ?? createDispatcher({ timeouts: options.timeouts, loopbackHosts });
     this.retry = options.retry ?? DEFAULT_RETRY;
-    this.send = withRedirects(withRetry(withLogging(baseSend(this.dispatcher), this.stats), this.retry, retryLog));
+    const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+    const base = baseSend(this.dispatcher, timeouts.connectMs + timeouts.headersMs);
+    this.send = withRedirects(withRetry(withLogging(base, this.stats), this.retry, retryLog));
   }
 
   /** Scopes this run needs on a registry: targets `pull,push` first, then sources `pull`. */

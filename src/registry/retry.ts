@@ -78,7 +78,12 @@ export function withRetry(next: Send, policy: RetryPolicy = DEFAULT_RETRY, log?:
  * throws `err` when it is not worth another attempt or none is left, else waits the backoff.
  * The caller then sends its request again.
  */
-export async function backOffOrThrow(err: unknown, attempt: number, policy: RetryPolicy, log?: (msg: string) => void): Promise<void> {
+export async function backOffOrThrow(
+  err: unknown,
+  attempt: number,
+  policy: RetryPolicy,
+  log?: (msg: string) => void,
+): Promise<void> {
   if (attempt + 1 >= policy.attempts || !isRetriableError(err)) throw err;
   const delay = backoffDelay(attempt, policy);
   log?.(`${(err as Error).message}; reading again in ${delay} ms`);

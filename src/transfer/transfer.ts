@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import type { Descriptor } from '../oci/manifest';
 import { requiredBlobs } from '../oci/manifest';
 import type { Reference } from '../oci/reference';
-import type { RegistryClient } from '../registry/client';
+import { type MountResult, type RegistryClient, RegistryError } from '../registry/client';
 import type { Child, ClientFor } from '../resolve/resolve';
 import { createLimiter, Once } from '../util/concurrency';
 
@@ -35,6 +35,13 @@ export class Transfer {
   private readonly limiters = new Map<string, <T>(task: () => Promise<T>) => Promise<T>>();
   private readonly blobs = new Once<Outcome>();
   private readonly manifests = new Once<Outcome>();
+  /**
+   * Per target ← source repository: whether a mount gets anywhere. A registry that refuses one
+   * mount refuses them all (no mount support, Harbor's 401 for a project it does not find, a
+   * token service that grants one scope per token), and each refusal may cost a round of
+   * re-authentication; so the first blob of a pair finds out and the others go by its answer.
+   */
+  private readonly mountable = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly clientFor: ClientFor,
@@ -84,7 +91,9 @@ export class Transfer {
     await Promise.all(requiredBlobs(child.manifest).map((blob) => this.blob(blob, child.source, target, report)));
     if (this.options.dryRun) return 'would-push';
     await this.limited(target.registry, () =>
-      client.putManifest(target.repository, digest, child.bytes, child.descriptor.mediaType),
+      client.putManifest(target.repository, digest, child.bytes, child.descriptor.mediaType).catch((err: unknown) => {
+        throw explainRefusedManifest(err, child);
+      }),
     );
     core.info(`pushed ${child.kind} manifest ${digest} to ${target.name}`);
     return 'pushed';
@@ -105,7 +114,7 @@ export class Transfer {
     if (this.options.dryRun) return 'would-copy';
     const from = await this.clientFor(source.registry);
     if (source.registry === target.registry) {
-      const mount = await client.mountBlob(target.repository, blob.digest, source.repository);
+      const mount = await this.mount(client, blob, source, target);
       if (mount.mounted) return 'mounted';
       // 202 opened a session: fill it. A refused mount: a plain upload (design rule 9).
       await this.copy(from, source, client, target, blob, mount.uploadUrl);
@@ -113,6 +122,17 @@ export class Transfer {
       await this.copy(from, source, client, target, blob, undefined);
     }
     return 'copied';
+  }
+
+  /** Mounts the blob, unless a mount from the same source repository was refused (then: upload it). */
+  private async mount(client: RegistryClient, blob: Descriptor, source: Reference, target: Reference): Promise<MountResult> {
+    const pair = `${target.name} <- ${source.repository}`;
+    const first = this.mountable.get(pair);
+    if (first !== undefined && !(await first)) return { mounted: false };
+    const attempt = client.mountBlob(target.repository, blob.digest, source.repository);
+    // Mounted, or a 202 session to fill, means mounts are answered; an error is the run's anyway.
+    if (first === undefined) this.mountable.set(pair, attempt.then((m) => m.mounted || m.uploadUrl !== undefined, () => true));
+    return attempt;
   }
 
   /** Streams the blob from source to target: bounded memory, digest verified on the way. */
@@ -129,4 +149,25 @@ export class Transfer {
       from.getBlob(source.repository, blob.digest, blob.size),
     );
   }
+}
+
+/**
+ * A child manifest without a top-level `mediaType` (valid OCI, written by some older tools) is
+ * refused by registries that require it, Amazon ECR with a bare "405 UNSUPPORTED: Invalid JSON
+ * syntax". The bytes cannot change without changing the image's digest, so say what can.
+ */
+export function explainRefusedManifest(err: unknown, child: Child): unknown {
+  if (!(err instanceof RegistryError) || err.status < 400 || err.status >= 500 || [401, 404, 408, 429].includes(err.status)) return err;
+  let mediaType: unknown;
+  try {
+    mediaType = (JSON.parse(child.bytes.toString('utf8')) as { mediaType?: unknown }).mediaType;
+  } catch {
+    return err;
+  }
+  if (typeof mediaType === 'string') return err;
+  err.message +=
+    `; the manifest has no "mediaType" field, which this registry requires (Amazon ECR does): ` +
+    `rebuild "${child.source}" with a builder that writes it (BuildKit/buildx, current Buildah and Podman do); ` +
+    'the action copies manifests byte for byte, as any change would change their digest';
+  return err;
 }

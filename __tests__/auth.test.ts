@@ -1,0 +1,106 @@
+/**
+ * Authenticator against a scripted registry and token service whose grants a test decides:
+ * how it re-authenticates when a token holds less than it was asked for (older GitLab, a
+ * push token without the source's pull), without asking again for every request.
+ */
+import { Readable } from 'node:stream';
+import { Authenticator } from '../src/registry/auth';
+import { mergeScopes, scopesCover } from '../src/registry/challenge';
+import type { HttpRequest, HttpResponse, Send } from '../src/registry/http';
+
+jest.mock('@actions/core', () => ({ setSecret: jest.fn(), info: jest.fn(), debug: jest.fn() }));
+
+const REALM = 'http://auth.test/token';
+
+function response(status: number, text = '', headers: Record<string, string> = {}): HttpResponse {
+  const body = Object.assign(Readable.from([Buffer.from(text)]), { dump: async () => undefined });
+  return { status, headers, body: body as unknown as HttpResponse['body'], url: new URL('http://reg.test/') };
+}
+
+/**
+ * A registry at reg.test whose every request needs the scopes in its `x-scopes` header, and a
+ * token service granting what `grant` says. Records token requests and registry answers.
+ */
+function scripted(grant: (asked: string[]) => string[]) {
+  const granted = new Map<string, string[]>();
+  const tokenRequests: string[][] = [];
+  const answers: number[] = [];
+  let issued = 0;
+  const send: Send = async (req) => {
+    if (req.url.href.startsWith(REALM)) {
+      const asked = req.url.searchParams.getAll('scope');
+      tokenRequests.push(asked);
+      const value = `token-${++issued}`;
+      granted.set(value, grant(asked));
+      return response(200, JSON.stringify({ token: value, expires_in: 300 }));
+    }
+    const needs = (req.headers?.['x-scopes'] ?? '').split(' ');
+    const token = /^Bearer (.+)$/.exec(req.headers?.authorization ?? '')?.[1];
+    const ok = token !== undefined && scopesCover(granted.get(token) ?? [], needs);
+    answers.push(ok ? 200 : 401);
+    if (ok) return response(200);
+    return response(401, '{"errors":[{"code":"UNAUTHORIZED"}]}', {
+      'www-authenticate': `Bearer realm="${REALM}",service="reg.test",scope="${needs.join(' ')}"`,
+    });
+  };
+  return { send, tokenRequests, answers };
+}
+
+function request(auth: Authenticator, scopes: string[]): Promise<HttpResponse> {
+  const req: HttpRequest = { method: 'GET', url: new URL('http://reg.test/v2/'), headers: { 'x-scopes': mergeScopes(scopes).join(' ') } };
+  return auth.request(req, scopes);
+}
+
+const TARGET = 'repository:out:pull,push';
+const A = 'repository:a:pull';
+const B = 'repository:b:pull';
+const credential = { kind: 'basic' as const, username: 'u', password: 'p' };
+
+describe('Authenticator', () => {
+  it('asks for one token holding every scope of the run, and uses it for everything', async () => {
+    const reg = scripted((asked) => asked);
+    const auth = new Authenticator('reg.test', credential, reg.send, [TARGET, A, B]);
+    for (const scopes of [[A], [B], [TARGET], [TARGET, A]]) expect((await request(auth, scopes)).status).toBe(200);
+    expect(reg.tokenRequests).toHaveLength(1);
+    expect(mergeScopes(reg.tokenRequests[0]).sort()).toEqual([TARGET, A, B].sort());
+  });
+
+  it('with a service honouring only the last scope, switches to one token per request and stops asking for combined ones', async () => {
+    const reg = scripted((asked) => asked.slice(-1));
+    const auth = new Authenticator('reg.test', credential, reg.send, [TARGET, A, B]);
+    expect((await request(auth, [A])).status).toBe(200);
+    // The combined token (only its last scope granted) refused, then one asked for [A] alone.
+    expect(reg.tokenRequests.map((t) => t.length)).toEqual([3, 1]);
+    reg.tokenRequests.length = 0;
+
+    for (const scopes of [[B], [TARGET], [A], [B], [TARGET]]) expect((await request(auth, scopes)).status).toBe(200);
+    // One token per scope set still missing, asked for that set alone; the ones held are reused.
+    expect(reg.tokenRequests).toEqual([[B], [TARGET]]);
+  });
+
+  it('gives a 401 back once a token asked for the request\'s own scopes does not get past it', async () => {
+    // The service never grants the source's pull together with push (a mount's two scopes).
+    const reg = scripted((asked) => (asked.some((s) => s.endsWith('push')) ? asked.filter((s) => s.endsWith('push')) : asked));
+    const auth = new Authenticator('reg.test', credential, reg.send, [TARGET, A, B]);
+    expect((await request(auth, [TARGET, A])).status).toBe(401);
+    // Without a token, with the run's combined token, with one asked for its own two scopes: then given back.
+    expect(reg.answers).toEqual([401, 401, 401]);
+    expect(reg.tokenRequests.map((t) => mergeScopes(t).sort())).toEqual([[A, B, TARGET].sort(), [A, TARGET].sort()]);
+  });
+
+  it('does not ask again when the token already asked for the request\'s own scopes is refused', async () => {
+    const reg = scripted(() => []);
+    const auth = new Authenticator('reg.test', credential, reg.send, [A]);
+    expect((await request(auth, [A])).status).toBe(401);
+    expect(reg.answers).toEqual([401, 401]);
+    expect(reg.tokenRequests).toEqual([[A]]);
+  });
+
+  it('shares one token request among requests refused at the same time', async () => {
+    const reg = scripted((asked) => asked);
+    const auth = new Authenticator('reg.test', credential, reg.send, [TARGET, A, B]);
+    const statuses = await Promise.all([[A], [B], [TARGET], [A]].map((scopes) => request(auth, scopes)));
+    expect(statuses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(reg.tokenRequests).toHaveLength(1);
+  });
+});

@@ -1,0 +1,342 @@
+/**
+ * Registry quirks (issue #5), emulated in front of a REAL Distribution registry. None of these
+ * registries is reachable from the tests, so each gets a layer that makes the real registry
+ * answer as that one does: fault-proxy rules for what the registry answers, token-server grant
+ * hooks for what its token service grants. The layers only change answers; storage, digests and
+ * auth checks stay Distribution's own.
+ *
+ * Every quirk counts the requests it looked at (`inspected`) and those it answered differently
+ * from Distribution (`bit`), so a test can show the quirk was exercised, not just installed.
+ * Quirks of one layer match disjoint requests: the proxy lets only the first matching rule act.
+ */
+import { api, type Answer, type FaultContext, type FaultProxy, faults, type ProxyRequest, type RequestMatch } from './faultProxy';
+import { MANIFEST_ACCEPT, MediaTypes } from './fixtures';
+import type { GrantContext, Scope } from './tokenServer';
+
+export interface Quirk {
+  readonly name: string;
+  /** Requests the quirk looked at. */
+  inspected: number;
+  /** Requests it answered differently from the registry behind the proxy. */
+  bit: number;
+}
+
+/** What a quirk's handler did with a request: answered it its own way, passed it on, or left it alone (not its concern). */
+type Outcome = 'bit' | 'passed' | 'ignored';
+
+function quirk(name: string): Quirk {
+  return { name, inspected: 0, bit: 0 };
+}
+
+/** Adds one rule for `match`; `handle` answers the request and says whether it bit. */
+function install(proxy: FaultProxy, q: Quirk, match: RequestMatch, handle: (ctx: FaultContext) => Promise<Outcome>): Quirk {
+  proxy.add({
+    ...match,
+    name: q.name,
+    fault: async (ctx) => {
+      const outcome = await handle(ctx);
+      if (outcome !== 'ignored') q.inspected++;
+      if (outcome === 'bit') q.bit++;
+    },
+  });
+  return q;
+}
+
+/** Forwards the request unchanged and relays the answer. */
+async function relay(ctx: FaultContext, answer?: Answer): Promise<Outcome> {
+  ctx.reply(answer ?? (await ctx.forward()));
+  return 'passed';
+}
+
+/** Forwards a request that is not this quirk's concern. */
+async function ignore(ctx: FaultContext): Promise<Outcome> {
+  await relay(ctx);
+  return 'ignored';
+}
+
+/** Replies with a distribution-style error (`{"errors":[{code,message}]}`). */
+function refuse(ctx: FaultContext, status: number, code: string, message: string, headers?: Record<string, string>): Outcome {
+  void faults.registryError(status, code, message, headers)(ctx);
+  return 'bit';
+}
+
+/** `/v2/<repo>/manifests/<ref>` → repository and reference. */
+function manifestTarget(req: ProxyRequest): { repository: string; ref: string } {
+  const m = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(req.path);
+  if (!m) throw new Error(`not a manifest path: ${req.path}`);
+  return { repository: m[1], ref: decodeURIComponent(m[2]) };
+}
+
+const isDigestRef = (ref: string) => /^sha(256|512):[a-f0-9]+$/.test(ref);
+const contentType = (req: ProxyRequest) => String(req.headers['content-type'] ?? '').split(';')[0].trim();
+
+function parseJson(body: Buffer): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(body.toString('utf8'));
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `access` claim of the Bearer token a request carried (the tests' token server issues JWTs). */
+export function tokenAccess(req: ProxyRequest): Scope[] | undefined {
+  const m = /^Bearer\s+([^.]+)\.([^.]+)\./.exec(String(req.headers.authorization ?? ''));
+  if (!m) return undefined;
+  const claims = JSON.parse(Buffer.from(m[2], 'base64url').toString('utf8')) as { access?: Scope[] };
+  return claims.access ?? [];
+}
+
+function grants(access: readonly Scope[], repository: string, actions: readonly string[]): boolean {
+  const held = new Set(access.filter((s) => s.type === 'repository' && s.name === repository).flatMap((s) => s.actions));
+  return actions.every((a) => held.has(a));
+}
+
+// ---------------------------------------------------------------------------
+// Docker Hub
+
+export interface DockerHubOptions {
+  /** Manifest GETs allowed per window; past it, 429 with Retry-After until the window ends. */
+  readonly pullBudget: number;
+  readonly windowSeconds: number;
+}
+
+export interface DockerHubQuirks {
+  /** Manifest GETs count as pulls (HEADs do not): 429 + Retry-After past the budget. */
+  readonly rateLimit: Quirk;
+  /** Mounts, with the scopes the token they carried granted (Distribution refuses one without the source's pull, as Hub does). */
+  readonly mounts: Quirk & { readonly seen: Array<{ from: string; sourcePull: boolean; targetPush: boolean; status: number }> };
+}
+
+/**
+ * Docker Hub: pull rate limits count manifest GETs only, answered `429 TOOMANYREQUESTS` with
+ * Hub's message; a mount needs one token carrying target `pull,push` and source `pull` (a token
+ * without the source scope gets 401, which Distribution's own token check already answers).
+ */
+export function dockerHub(proxy: FaultProxy, options: DockerHubOptions): DockerHubQuirks {
+  const windowMs = options.windowSeconds * 1000;
+  let windowStart = 0;
+  let used = 0;
+  const rateLimit = install(proxy, quirk('docker hub: pull rate limit'), { method: 'GET', path: api.manifest() }, async (ctx) => {
+    const now = Date.now();
+    if (now - windowStart >= windowMs) {
+      windowStart = now;
+      used = 0;
+    }
+    const limitHeaders = { 'ratelimit-limit': `${options.pullBudget};w=${options.windowSeconds}` };
+    if (used >= options.pullBudget) {
+      const retryAfter = Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
+      return refuse(
+        ctx,
+        429,
+        'TOOMANYREQUESTS',
+        'You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit',
+        { ...limitHeaders, 'ratelimit-remaining': `0;w=${options.windowSeconds}`, 'retry-after': String(retryAfter) },
+      );
+    }
+    const answer = await ctx.forward();
+    // Only a pull that was served counts (an auth challenge does not).
+    if (answer.status === 200) used++;
+    answer.headers = { ...answer.headers, ...limitHeaders, 'ratelimit-remaining': `${options.pullBudget - used};w=${options.windowSeconds}` };
+    return relay(ctx, answer);
+  });
+
+  const mounts = Object.assign(quirk('docker hub: mount scopes'), { seen: [] as DockerHubQuirks['mounts']['seen'] });
+  install(proxy, mounts, { method: 'POST', path: api.mount() }, async (ctx) => {
+    const answer = await ctx.forward();
+    const access = tokenAccess(ctx.request);
+    const target = /^\/v2\/(.+)\/blobs\/uploads\/$/.exec(ctx.request.path)?.[1] ?? '';
+    const from = ctx.request.query.get('from') ?? '';
+    if (access) {
+      mounts.seen.push({
+        from,
+        sourcePull: grants(access, from, ['pull']),
+        targetPush: grants(access, target, ['pull', 'push']),
+        status: answer.status,
+      });
+    }
+    return relay(ctx, answer);
+  });
+  return { rateLimit, mounts };
+}
+
+/**
+ * A token service that leaves the other repositories' `pull` out of any token that also
+ * carries `push`: the token a mount is sent with then lacks the source scope (the failure
+ * crane and oci-client users met on Hub), while reads still get single-scope pull tokens.
+ */
+export function withholdSourceFromPushTokens(requested: Scope[], ctx: GrantContext): Scope[] {
+  if (ctx.user === undefined) return [];
+  const pushing = requested.some((s) => s.actions.includes('push'));
+  return pushing ? requested.filter((s) => s.actions.includes('push')) : requested;
+}
+
+// ---------------------------------------------------------------------------
+// Amazon ECR
+
+export interface EcrQuirks {
+  /** Mounts answered 202 with an upload session (mounting off); the sessions' paths, in order. */
+  readonly mountSessions: Quirk & { readonly sessions: string[] };
+  /** OCI manifests and indexes without a top-level `mediaType` refused. */
+  readonly mediaTypeRequired: Quirk;
+  /** A PUT to a tag that exists is refused, whatever it points at (immutable tags). */
+  readonly immutableTags: Quirk;
+}
+
+/**
+ * Amazon ECR (Basic auth: start the registry with htpasswd): mounts open an upload session
+ * (202) unless the account enabled blob mounting; repositories with immutable tags refuse any
+ * PUT to an existing tag (`400 TAG_INVALID`); OCI manifests without `mediaType` are refused
+ * with ECR's unhelpful `405 UNSUPPORTED: Invalid JSON syntax` (containers/image#584).
+ */
+export function ecr(proxy: FaultProxy): EcrQuirks {
+  const mountSessions = Object.assign(quirk('ecr: mount opens a session'), { sessions: [] as string[] });
+  install(proxy, mountSessions, { method: 'POST', path: api.mount() }, async (ctx) => {
+    // The same POST without `mount`/`from`: Distribution opens a plain upload session.
+    const answer = await ctx.forward({ url: ctx.request.path });
+    const location = answer.headers.location;
+    if (answer.status === 202 && typeof location === 'string') mountSessions.sessions.push(new URL(location, 'http://x').pathname);
+    ctx.reply(answer);
+    return 'bit';
+  });
+
+  const mediaTypeRequired = quirk('ecr: OCI mediaType required');
+  const immutableTags = quirk('ecr: immutable tags');
+  proxy.add({
+    method: 'PUT',
+    path: api.manifest(),
+    name: 'ecr: manifest PUT',
+    fault: async (ctx) => {
+      const type = contentType(ctx.request);
+      if (type === MediaTypes.ociManifest || type === MediaTypes.ociIndex) {
+        mediaTypeRequired.inspected++;
+        if (typeof parseJson(await ctx.body())?.mediaType !== 'string') {
+          mediaTypeRequired.bit++;
+          refuse(ctx, 405, 'UNSUPPORTED', 'Invalid JSON syntax');
+          return;
+        }
+      }
+      const { repository, ref } = manifestTarget(ctx.request);
+      if (!isDigestRef(ref)) {
+        immutableTags.inspected++;
+        // Ask the registry whether the tag exists (all four types: Distribution hides an OCI index tag otherwise).
+        const head = await ctx.forward({ method: 'HEAD', body: Buffer.alloc(0), headers: { accept: MANIFEST_ACCEPT.join(', '), 'content-type': undefined } });
+        if (head.status === 200) {
+          immutableTags.bit++;
+          refuse(ctx, 400, 'TAG_INVALID', `The image tag '${ref}' already exists in the '${repository}' repository and cannot be overwritten because the tag is immutable.`);
+          return;
+        }
+      }
+      await relay(ctx);
+    },
+  });
+  return { mountSessions, mediaTypeRequired, immutableTags };
+}
+
+// ---------------------------------------------------------------------------
+// Quay
+
+export interface QuayQuirks {
+  /** Docker manifest lists whose entries lack `platform` (os and architecture) refused. */
+  readonly listPlatforms: Quirk;
+  /** A mount without `from` refused. */
+  readonly mountFrom: Quirk;
+  /** Cancelling an upload session (DELETE) refused. */
+  readonly cancelUpload: Quirk;
+}
+
+/**
+ * Quay, as the design table describes it: its schema requires `platform` on every entry of a
+ * Docker manifest list; a mount without `from` is refused; cancelling an upload is refused.
+ * (Current Quay sources fall back to a plain upload for a mount without `from` and do accept
+ * DELETE; the stricter answers are emulated, the action must cope with either.)
+ */
+export function quay(proxy: FaultProxy): QuayQuirks {
+  const listPlatforms = install(proxy, quirk('quay: list entries need platform'), { method: 'PUT', path: api.manifest() }, async (ctx) => {
+    if (contentType(ctx.request) !== MediaTypes.dockerList) return ignore(ctx);
+    const list = parseJson(await ctx.body());
+    const entries = Array.isArray(list?.manifests) ? (list.manifests as Array<Record<string, unknown>>) : [];
+    const complete = entries.every((e) => {
+      const p = e.platform as Record<string, unknown> | undefined;
+      return typeof p?.os === 'string' && typeof p.architecture === 'string';
+    });
+    return complete ? relay(ctx) : refuse(ctx, 400, 'MANIFEST_INVALID', 'manifest invalid: every manifest list entry needs a platform');
+  });
+  const mountFrom = install(proxy, quirk('quay: mount needs from'), { method: 'POST', path: api.mount() }, async (ctx) =>
+    ctx.request.query.get('from') ? relay(ctx) : refuse(ctx, 400, 'INVALID_REQUEST', 'Missing `from` repository argument'),
+  );
+  const cancelUpload = install(proxy, quirk('quay: no upload cancel'), { method: 'DELETE', path: api.session() }, async (ctx) =>
+    refuse(ctx, 405, 'UNSUPPORTED', 'The operation is unsupported.'),
+  );
+  return { listPlatforms, mountFrom, cancelUpload };
+}
+
+// ---------------------------------------------------------------------------
+// Harbor
+
+/**
+ * Harbor (goharbor/harbor#17097): a mount whose `from` lies in a project Harbor does not find
+ * is answered `401 UNAUTHORIZED: project … not found` (with a Bearer challenge) instead of a 202
+ * upload session. `knownProjects` are the first path segments Harbor finds; mounts from others
+ * get the 401. The challenge is Distribution's own (the request is sent on without its token).
+ */
+export function harbor(proxy: FaultProxy, knownProjects: readonly string[]): { unknownProjectMount: Quirk } {
+  const unknownProjectMount = install(proxy, quirk('harbor: 401 for a mount from an unknown project'), { method: 'POST', path: api.mount() }, async (ctx) => {
+    const project = (ctx.request.query.get('from') ?? '').split('/')[0];
+    if (knownProjects.includes(project)) return relay(ctx);
+    const challenge = await ctx.forward({ headers: { authorization: undefined } });
+    const message = `project ${project} not found: project ${project} not found`;
+    ctx.reply({
+      status: 401,
+      headers: { ...challenge.headers, 'content-type': 'application/json' },
+      body: Buffer.from(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message }] })),
+    });
+    return 'bit';
+  });
+  return { unknownProjectMount };
+}
+
+// ---------------------------------------------------------------------------
+// GitLab
+
+/** Older GitLab token services: of several `scope` parameters only the last is honoured. */
+export function lastScopeOnly(requested: Scope[], ctx: GrantContext): Scope[] {
+  return ctx.user === undefined ? [] : requested.slice(-1);
+}
+
+// ---------------------------------------------------------------------------
+// Artifactory
+
+/** Artifactory: a HEAD of a manifest or blob that is not there may answer 403, not 404. */
+export function artifactory(proxy: FaultProxy): { forbiddenHeads: Quirk } {
+  const forbiddenHeads = install(
+    proxy,
+    quirk('artifactory: 403 for HEAD of missing content'),
+    { method: 'HEAD', path: new RegExp(`${api.manifest().source}|${api.blob().source}`) },
+    async (ctx) => {
+      const answer = await ctx.forward();
+      if (answer.status !== 404) return relay(ctx, answer);
+      ctx.reply({ ...answer, status: 403, headers: { ...answer.headers, 'content-length': '0' } });
+      return 'bit';
+    },
+  );
+  return { forbiddenHeads };
+}
+
+// ---------------------------------------------------------------------------
+// GHCR
+
+/**
+ * GHCR: no referrers API (`/v2/<repo>/referrers/<digest>` answers 404). Attestations kept by
+ * the action are reachable through the index instead. (The package description is read from
+ * the index's `org.opencontainers.image.description` annotation: nothing to emulate.)
+ */
+export function ghcr(proxy: FaultProxy): { noReferrers: Quirk } {
+  const noReferrers = install(
+    proxy,
+    quirk('ghcr: no referrers API'),
+    { method: ['GET', 'HEAD'], path: /^\/v2\/.+\/referrers\/[^/]+$/ },
+    async (ctx) => refuse(ctx, 404, 'NOT_FOUND', '404 page not found'),
+  );
+  return { noReferrers };
+}

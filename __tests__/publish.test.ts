@@ -1,0 +1,64 @@
+/**
+ * publishIndex with a scripted registry: a tag already at the digest is not PUT again (immutable
+ * tags, design rule 8), and a refused tag that points elsewhere is explained.
+ */
+import type { Digest } from '../src/oci/digest';
+import { MediaType } from '../src/oci/mediaTypes';
+import { Reference } from '../src/oci/reference';
+import type { SerializedIndex } from '../src/plan/serialize';
+import { explainRefusedTag, publishIndex } from '../src/publish/publish';
+import { type RegistryClient, RegistryError } from '../src/registry/client';
+
+jest.mock('@actions/core', () => ({ info: jest.fn(), debug: jest.fn() }));
+
+const OLD = `sha256:${'1'.repeat(64)}` as Digest;
+const NEW = `sha256:${'2'.repeat(64)}` as Digest;
+const index: SerializedIndex = { mediaType: MediaType.OciIndex, bytes: Buffer.from('{}'), digest: NEW, json: '{}' };
+const target = Reference.parse('reg.test/release/app:1');
+
+/** A registry where the tag holds `current`, and PUTs to an existing tag are refused (ECR's immutable tags). */
+function immutable(current: Digest | undefined) {
+  const puts: string[] = [];
+  const client = {
+    headManifest: async () => (current ? { digest: current, mediaType: MediaType.OciIndex, size: 2 } : undefined),
+    putManifest: async (_repo: string, ref: string) => {
+      puts.push(ref);
+      if (current) throw new RegistryError(`PUT manifest reg.test/release/app:${ref}`, 400, 'TAG_INVALID', `The image tag '${ref}' already exists`);
+      return NEW;
+    },
+  };
+  return { puts, clientFor: async () => client as unknown as RegistryClient };
+}
+
+describe('publishIndex', () => {
+  it('leaves a tag already at the digest alone, and writes a missing one', async () => {
+    const same = immutable(NEW);
+    expect(await publishIndex(same.clientFor, index, [target], false)).toEqual([{ reference: target.toString(), outcome: 'unchanged' }]);
+    expect(same.puts).toEqual([]);
+    const fresh = immutable(undefined);
+    expect(await publishIndex(fresh.clientFor, index, [target], false)).toEqual([{ reference: target.toString(), outcome: 'written' }]);
+    expect(fresh.puts).toEqual(['1']);
+  });
+
+  it('explains a refused tag that points at another digest', async () => {
+    const moved = immutable(OLD);
+    await expect(publishIndex(moved.clientFor, index, [target], false)).rejects.toThrow(
+      `HTTP 400 TAG_INVALID: The image tag '1' already exists; ${target} already points at ${OLD}: if the repository's tags are immutable, push the merged image to a new tag`,
+    );
+  });
+});
+
+describe('explainRefusedTag', () => {
+  it('adds nothing when the tag did not exist, or the refusal is about access or the server', () => {
+    for (const [err, current] of [
+      [new RegistryError('PUT manifest x', 400, 'TAG_INVALID', 'no'), undefined],
+      [new RegistryError('PUT manifest x', 401, 'UNAUTHORIZED', 'no'), OLD],
+      [new RegistryError('PUT manifest x', 503, undefined, 'no'), OLD],
+      [new Error('reset'), OLD],
+    ] as const) {
+      const message = err.message;
+      expect(explainRefusedTag(err, target, current)).toBe(err);
+      expect(err.message).toBe(message);
+    }
+  });
+});

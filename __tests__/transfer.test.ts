@@ -1,0 +1,106 @@
+/**
+ * Transfer's choices between mount and upload (design rule 9) and its explanation of a refused
+ * manifest, with scripted registry clients. The end-to-end quirk suite proves the same against
+ * a real registry; here each branch is pinned down.
+ */
+import { Readable } from 'node:stream';
+import type { Digest } from '../src/oci/digest';
+import type { Descriptor, ImageManifest } from '../src/oci/manifest';
+import { MediaType } from '../src/oci/mediaTypes';
+import { Reference } from '../src/oci/reference';
+import { type MountResult, type RegistryClient, RegistryError } from '../src/registry/client';
+import type { Child } from '../src/resolve/resolve';
+import { explainRefusedManifest, Transfer } from '../src/transfer/transfer';
+
+jest.mock('@actions/core', () => ({ info: jest.fn(), debug: jest.fn() }));
+
+const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}` as Digest;
+const blob = (n: number): Descriptor => ({ mediaType: 'application/octet-stream', digest: digest(n), size: 3 });
+
+function child(source: string, first: number, bytes?: Buffer): Child {
+  const manifest: ImageManifest = { kind: 'image', mediaType: MediaType.OciManifest, config: blob(first), layers: [blob(first + 1), blob(first + 2)] };
+  const body = bytes ?? Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciManifest }));
+  return {
+    kind: 'image',
+    descriptor: { mediaType: MediaType.OciManifest, digest: digest(1000 + first), size: body.length, platform: { os: 'linux', architecture: 'amd64' } },
+    manifest,
+    bytes: body,
+    source: Reference.parse(source),
+  };
+}
+
+/** One registry where nothing is present yet; `mount` decides each mount's answer. */
+function registry(mount: (from: string, d: Digest) => MountResult) {
+  const calls = { mounts: [] as string[], uploads: [] as string[], sessions: [] as string[] };
+  let n = 0;
+  const client = {
+    headManifest: async () => undefined,
+    hasBlob: async () => false,
+    mountBlob: async (_repo: string, d: Digest, from: string) => {
+      calls.mounts.push(`${from}@${d}`);
+      await new Promise((r) => setTimeout(r, 5)); // answers arrive later than the other blobs ask
+      return mount(from, d);
+    },
+    startUpload: async () => new URL(`http://reg.test/upload/${++n}`),
+    finishUpload: async (_repo: string, session: URL, d: Digest) => {
+      calls.sessions.push(session.pathname);
+      calls.uploads.push(d);
+    },
+    getBlob: async () => Readable.from([Buffer.from('abc')]),
+    putManifest: async (_repo: string, ref: string) => ref as Digest,
+  };
+  return { calls, clientFor: async () => client as unknown as RegistryClient };
+}
+
+const target = Reference.parse('reg.test/release/app:1');
+
+describe('Transfer', () => {
+  it('stops mounting from a source repository once a mount from it was refused, and uploads instead', async () => {
+    // Mounts from ci/a are refused (Harbor's 401, a token without the source scope); from ci/b they work.
+    const reg = registry((from) => (from === 'ci/a' ? { mounted: false } : { mounted: true }));
+    const [report] = await new Transfer(reg.clientFor, { dryRun: false }).run(
+      [child('reg.test/ci/a:b', 1), child('reg.test/ci/b:b', 10)],
+      [target],
+    );
+    expect(reg.calls.mounts.filter((m) => m.startsWith('ci/a@'))).toHaveLength(1);
+    expect(reg.calls.mounts.filter((m) => m.startsWith('ci/b@'))).toHaveLength(3);
+    expect(reg.calls.uploads.sort()).toEqual([digest(1), digest(2), digest(3)]);
+    expect(report.blobs).toMatchObject({ mounted: 3, copied: 3 });
+    expect(report.manifests.pushed).toBe(2);
+  });
+
+  it('fills every 202 session a mount opens, and never counts it as mounted', async () => {
+    let session = 0;
+    const reg = registry(() => ({ mounted: false, uploadUrl: new URL(`http://reg.test/mount-session/${++session}`) }));
+    const [report] = await new Transfer(reg.clientFor, { dryRun: false }).run([child('reg.test/ci/a:b', 1)], [target]);
+    expect(reg.calls.mounts).toHaveLength(3);
+    expect(reg.calls.sessions.sort()).toEqual(['/mount-session/1', '/mount-session/2', '/mount-session/3']);
+    expect(report.blobs).toMatchObject({ mounted: 0, copied: 3 });
+  });
+});
+
+describe('explainRefusedManifest', () => {
+  const bare = child('reg.test/ci/a:b', 1, Buffer.from(JSON.stringify({ schemaVersion: 2, config: {}, layers: [] })));
+  const typed = child('reg.test/ci/a:b', 1);
+  const refused = (status: number, code?: string) => new RegistryError('PUT manifest reg.test/release/app@sha256:…', status, code, 'Invalid JSON syntax');
+
+  it('says what to change when a manifest without mediaType is refused (ECR: 405 UNSUPPORTED)', () => {
+    const err = explainRefusedManifest(refused(405, 'UNSUPPORTED'), bare) as Error;
+    expect(err).toBeInstanceOf(RegistryError);
+    expect(err.message).toMatch(/^PUT manifest .*: HTTP 405 UNSUPPORTED: Invalid JSON syntax; the manifest has no "mediaType" field/);
+    expect(err.message).toContain('rebuild "reg.test/ci/a:b"');
+  });
+
+  it('leaves other refusals as they are', () => {
+    for (const [err, c] of [
+      [refused(405, 'UNSUPPORTED'), typed],
+      [refused(401, 'UNAUTHORIZED'), bare],
+      [refused(503), bare],
+      [new Error('connection reset'), bare],
+    ] as const) {
+      const message = err.message;
+      expect(explainRefusedManifest(err, c)).toBe(err);
+      expect(err.message).toBe(message);
+    }
+  });
+});

@@ -243,6 +243,8 @@ export function baseSend(dispatcher: Dispatcher, deadlineMs?: number): Send {
         method: req.method,
         headers: { 'user-agent': USER_AGENT, ...req.headers },
         body,
+        // undici closes the connection after a HEAD unless told otherwise; keep it for the next request.
+        reset: false,
       });
       // undici ignores an abort while it waits for a proxy's CONNECT answer, so race it instead;
       // a late answer is drained so its connection is freed.

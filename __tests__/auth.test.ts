@@ -43,11 +43,17 @@ function scripted(grant: (asked: string[]) => string[]) {
       'www-authenticate': `Bearer realm="${REALM}",service="reg.test",scope="${needs.join(' ')}"`,
     });
   };
-  return { send, tokenRequests, answers };
+  /** The service forgets every token it issued (expired or revoked early). */
+  const revokeAll = () => granted.clear();
+  return { send, tokenRequests, answers, revokeAll };
 }
 
 function request(auth: Authenticator, scopes: string[]): Promise<HttpResponse> {
-  const req: HttpRequest = { method: 'GET', url: new URL('http://reg.test/v2/'), headers: { 'x-scopes': mergeScopes(scopes).join(' ') } };
+  const req: HttpRequest = {
+    method: 'GET',
+    url: new URL('http://reg.test/v2/'),
+    headers: { 'x-scopes': mergeScopes(scopes).join(' ') },
+  };
   return auth.request(req, scopes);
 }
 
@@ -72,13 +78,37 @@ describe('Authenticator', () => {
     // The combined token (only its last scope granted) refused, then one asked for [A] alone.
     expect(reg.tokenRequests.map((t) => t.length)).toEqual([3, 1]);
     reg.tokenRequests.length = 0;
+    const seen = reg.answers.length;
 
     for (const scopes of [[B], [TARGET], [A], [B], [TARGET]]) expect((await request(auth, scopes)).status).toBe(200);
-    // One token per scope set still missing, asked for that set alone; the ones held are reused.
+    // One token per scope set still missing, asked for that set alone before sending; the ones held are reused.
     expect(reg.tokenRequests).toEqual([[B], [TARGET]]);
+    expect(reg.answers.slice(seen)).toEqual([200, 200, 200, 200, 200]);
+
+    // Tokens revoked early: asked again for the request's scopes alone, not for the run's.
+    reg.revokeAll();
+    reg.tokenRequests.length = 0;
+    expect((await request(auth, [B])).status).toBe(200);
+    expect(reg.tokenRequests).toEqual([[B]]);
   });
 
-  it('gives a 401 back once a token asked for the request\'s own scopes does not get past it', async () => {
+  it('does not take a token that was refused for the scopes it was asked for', async () => {
+    const reg = scripted((asked) => asked.slice(-1));
+    const auth = new Authenticator('reg.test', credential, reg.send, [TARGET, A, B]);
+    expect((await request(auth, [A])).status).toBe(200);
+    reg.tokenRequests.length = 0;
+    const seen = reg.answers.length;
+    // A mount's two scopes: asked for together, only the last granted, refused once and given back.
+    expect((await request(auth, [TARGET, A])).status).toBe(401);
+    expect(reg.tokenRequests.map((t) => mergeScopes(t))).toEqual([[TARGET, A]]);
+    expect(reg.answers.slice(seen)).toEqual([401]);
+    // That token was asked for TARGET too, but is known not to hold it: a token for TARGET is asked first.
+    expect((await request(auth, [TARGET])).status).toBe(200);
+    expect(reg.answers.slice(seen + 1)).toEqual([200]);
+    expect(reg.tokenRequests.slice(1)).toEqual([[TARGET]]);
+  });
+
+  it("gives a 401 back once a token asked for the request's own scopes does not get past it", async () => {
     // The service never grants the source's pull together with push (a mount's two scopes).
     const reg = scripted((asked) => (asked.some((s) => s.endsWith('push')) ? asked.filter((s) => s.endsWith('push')) : asked));
     const auth = new Authenticator('reg.test', credential, reg.send, [TARGET, A, B]);
@@ -88,7 +118,7 @@ describe('Authenticator', () => {
     expect(reg.tokenRequests.map((t) => mergeScopes(t).sort())).toEqual([[A, B, TARGET].sort(), [A, TARGET].sort()]);
   });
 
-  it('does not ask again when the token already asked for the request\'s own scopes is refused', async () => {
+  it("does not ask again when the token already asked for the request's own scopes is refused", async () => {
     const reg = scripted(() => []);
     const auth = new Authenticator('reg.test', credential, reg.send, [A]);
     expect((await request(auth, [A])).status).toBe(401);

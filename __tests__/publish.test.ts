@@ -23,7 +23,13 @@ function immutable(current: Digest | undefined) {
     headManifest: async () => (current ? { digest: current, mediaType: MediaType.OciIndex, size: 2 } : undefined),
     putManifest: async (_repo: string, ref: string) => {
       puts.push(ref);
-      if (current) throw new RegistryError(`PUT manifest reg.test/release/app:${ref}`, 400, 'TAG_INVALID', `The image tag '${ref}' already exists`);
+      if (current)
+        throw new RegistryError(
+          `PUT manifest reg.test/release/app:${ref}`,
+          400,
+          'TAG_INVALID',
+          `The image tag '${ref}' already exists`,
+        );
       return NEW;
     },
   };
@@ -33,10 +39,14 @@ function immutable(current: Digest | undefined) {
 describe('publishIndex', () => {
   it('leaves a tag already at the digest alone, and writes a missing one', async () => {
     const same = immutable(NEW);
-    expect(await publishIndex(same.clientFor, index, [target], false)).toEqual([{ reference: target.toString(), outcome: 'unchanged' }]);
+    expect(await publishIndex(same.clientFor, index, [target], false)).toEqual([
+      { reference: target.toString(), outcome: 'unchanged' },
+    ]);
     expect(same.puts).toEqual([]);
     const fresh = immutable(undefined);
-    expect(await publishIndex(fresh.clientFor, index, [target], false)).toEqual([{ reference: target.toString(), outcome: 'written' }]);
+    expect(await publishIndex(fresh.clientFor, index, [target], false)).toEqual([
+      { reference: target.toString(), outcome: 'written' },
+    ]);
     expect(fresh.puts).toEqual(['1']);
   });
 

@@ -18,11 +18,21 @@ const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}` as Di
 const blob = (n: number): Descriptor => ({ mediaType: 'application/octet-stream', digest: digest(n), size: 3 });
 
 function child(source: string, first: number, bytes?: Buffer): Child {
-  const manifest: ImageManifest = { kind: 'image', mediaType: MediaType.OciManifest, config: blob(first), layers: [blob(first + 1), blob(first + 2)] };
+  const manifest: ImageManifest = {
+    kind: 'image',
+    mediaType: MediaType.OciManifest,
+    config: blob(first),
+    layers: [blob(first + 1), blob(first + 2)],
+  };
   const body = bytes ?? Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaType.OciManifest }));
   return {
     kind: 'image',
-    descriptor: { mediaType: MediaType.OciManifest, digest: digest(1000 + first), size: body.length, platform: { os: 'linux', architecture: 'amd64' } },
+    descriptor: {
+      mediaType: MediaType.OciManifest,
+      digest: digest(1000 + first),
+      size: body.length,
+      platform: { os: 'linux', architecture: 'amd64' },
+    },
     manifest,
     bytes: body,
     source: Reference.parse(source),
@@ -82,12 +92,15 @@ describe('Transfer', () => {
 describe('explainRefusedManifest', () => {
   const bare = child('reg.test/ci/a:b', 1, Buffer.from(JSON.stringify({ schemaVersion: 2, config: {}, layers: [] })));
   const typed = child('reg.test/ci/a:b', 1);
-  const refused = (status: number, code?: string) => new RegistryError('PUT manifest reg.test/release/app@sha256:…', status, code, 'Invalid JSON syntax');
+  const refused = (status: number, code?: string) =>
+    new RegistryError('PUT manifest reg.test/release/app@sha256:…', status, code, 'Invalid JSON syntax');
 
   it('says what to change when a manifest without mediaType is refused (ECR: 405 UNSUPPORTED)', () => {
     const err = explainRefusedManifest(refused(405, 'UNSUPPORTED'), bare) as Error;
     expect(err).toBeInstanceOf(RegistryError);
-    expect(err.message).toMatch(/^PUT manifest .*: HTTP 405 UNSUPPORTED: Invalid JSON syntax; the manifest has no "mediaType" field/);
+    expect(err.message).toMatch(
+      /^PUT manifest .*: HTTP 405 UNSUPPORTED: Invalid JSON syntax; the manifest has no "mediaType" field/,
+    );
     expect(err.message).toContain('rebuild "reg.test/ci/a:b"');
   });
 

@@ -72132,6 +72132,12 @@ class Authenticator {
     }
     /** Sends `req` needing `scopes`, authenticating as the registry asks. */
     async request(req, scopes) {
+        // Where each token is asked for one request's scopes, ask before sending rather than after a
+        // 401: requests needing the same scopes then share one ask instead of racing to repeat it.
+        let asked;
+        if (this.perRequestTokens && !this.basic && this.covering(scopes) === undefined) {
+            asked = await this.fetchToken((0, challenge_1.mergeScopes)(scopes), false);
+        }
         const authorized = this.authorize(req, scopes);
         const first = await this.send(authorized);
         if (first.status !== 401)
@@ -72139,29 +72145,28 @@ class Authenticator {
         const challenges = (0, http_1.allHeaders)(first, 'www-authenticate').flatMap(challenge_1.parseChallenges);
         const bearer = challenges.find((c) => c.scheme === 'bearer');
         if (bearer) {
-            await (0, http_1.discard)(first);
             this.bearer = bearer;
             const challenged = bearer.params.scope ? [bearer.params.scope] : [];
             const own = (0, challenge_1.mergeScopes)([...scopes, ...challenged]);
+            // Refused with the token just asked for these very scopes: asking again cannot help.
+            if (asked && authorized.headers?.authorization === `Bearer ${asked.value}` && (0, challenge_1.scopesCover)(asked.scopes, own)) {
+                asked.refused = true;
+                return first;
+            }
+            await (0, http_1.discard)(first);
             // One token for everything the run does here: a mount needs source pull and target push in the same token.
             const wanted = this.perRequestTokens ? own : (0, challenge_1.mergeScopes)([...own, ...this.runScopes]);
             const combined = wanted.join(' ') !== own.join(' ');
             const token = await this.fetchToken(wanted, combined);
             const second = await this.send(withBearer(req, token));
-            if (second.status !== 401)
-                return second;
-            token.refused = true;
             // Refused with a token asked for this request's scopes alone: another token cannot help.
-            if (!combined)
+            if (second.status !== 401 || !combined)
                 return second;
             await (0, http_1.discard)(second);
             // Some token services (older GitLab) honour only one scope: ask for just this request's.
             const single = await this.fetchToken(own, false);
             const third = await this.send(withBearer(req, single));
-            if (third.status === 401) {
-                single.refused = true;
-            }
-            else if (!this.perRequestTokens) {
+            if (third.status !== 401 && !this.perRequestTokens) {
                 this.perRequestTokens = true;
                 this.tokens = this.tokens.filter((t) => !t.combined);
             }
@@ -72186,26 +72191,26 @@ class Authenticator {
         }
         if (!this.bearer)
             return undefined;
-        const now = Date.now();
-        this.tokens = this.tokens.filter((t) => t.expiresAt > now);
-        // Of the tokens covering the request (by what they were asked for, unless refused since), the
-        // one asked for the fewest scopes, newest first: where a service grants less than asked, the
-        // narrowest request is the likeliest to have been granted whole.
-        let best;
-        for (let i = this.tokens.length - 1; i >= 0; i--) {
-            const t = this.tokens[i];
-            if (!t.refused && (0, challenge_1.scopesCover)(t.scopes, scopes) && (best === undefined || t.scopes.length < best.scopes.length))
-                best = t;
-        }
+        const best = this.covering(scopes);
         if (best)
             return `Bearer ${best.value}`;
         const newest = this.tokens.at(-1);
         return newest ? `Bearer ${newest.value}` : undefined;
     }
+    /** The newest live token covering `scopes`, by what it was asked for (unless it was refused since). */
+    covering(scopes) {
+        const now = Date.now();
+        this.tokens = this.tokens.filter((t) => t.expiresAt > now);
+        for (let i = this.tokens.length - 1; i >= 0; i--) {
+            if (!this.tokens[i].refused && (0, challenge_1.scopesCover)(this.tokens[i].scopes, scopes))
+                return this.tokens[i];
+        }
+        return undefined;
+    }
     /**
-     * Requests refused at the same time share one pending fetch: its token is newer than any of
-     * theirs (a refused one is never handed out again). Sorted key: concurrent first requests ask
-     * for the same scopes in another order.
+     * Requests refused at the same time share one pending fetch: its token is newer than the one
+     * any of them was refused with. Sorted key: concurrent first requests ask for the same scopes
+     * in another order.
      */
     fetchToken(scopes, combined) {
         const key = [...scopes].sort().join(' ');
@@ -72227,7 +72232,11 @@ class Authenticator {
         let res;
         if (credential?.kind === 'identity-token') {
             // OAuth2 refresh-token grant, as docker does with an identity token.
-            const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credential.token, client_id: 'merge-multiarch-action' });
+            const form = new URLSearchParams({
+                grant_type: 'refresh_token',
+                refresh_token: credential.token,
+                client_id: 'merge-multiarch-action',
+            });
             if (service)
                 form.set('service', service);
             if (scopes.length)
@@ -73050,6 +73059,8 @@ function baseSend(dispatcher, deadlineMs) {
                 method: req.method,
                 headers: { 'user-agent': exports.USER_AGENT, ...req.headers },
                 body,
+                // undici closes the connection after a HEAD unless told otherwise; keep it for the next request.
+                reset: false,
             });
             // undici ignores an abort while it waits for a proxy's CONNECT answer, so race it instead;
             // a late answer is drained so its connection is freed.

@@ -77,13 +77,23 @@ async function runCountingTokens(s: Setup, inputs: Record<string, string>): Prom
 type Buildx = { index: PushedManifest; image: PushedImage; attestation: PushedManifest };
 
 /** As users have them: a plain amd64 image and a buildx arm64 image (index + attestation), each in its own repository. */
-async function buildxSources(s: Setup, amdRepo: string, armRepo: string): Promise<{ amd: PushedImage; arm: Buildx; inputs: string }> {
-  const amd = await pushImage(s.reg, amdRepo, { platform: 'linux/amd64', tag: 'b' });
-  const arm = await pushBuildxImage(s.reg, armRepo, { platform: 'linux/arm64', tag: 'b' });
+async function buildxSources(
+  s: Setup,
+  amdRepo: string,
+  armRepo: string,
+  layers = 2,
+): Promise<{ amd: PushedImage; arm: Buildx; inputs: string }> {
+  const amd = await pushImage(s.reg, amdRepo, { platform: 'linux/amd64', tag: 'b', layers });
+  const arm = await pushBuildxImage(s.reg, armRepo, { platform: 'linux/arm64', tag: 'b', layers });
   return { amd, arm, inputs: `${s.proxy.host}/${amdRepo}:b\n${s.proxy.host}/${armRepo}:b` };
 }
 
-const entry = (image: PushedManifest, platform: object) => ({ mediaType: image.mediaType, digest: image.digest, size: image.size, platform });
+const entry = (image: PushedManifest, platform: object) => ({
+  mediaType: image.mediaType,
+  digest: image.digest,
+  size: image.size,
+  platform,
+});
 
 /** The run succeeded, the index is `expected`, and the target tag holds exactly its bytes. */
 async function expectIndex(s: Setup, run: ActionRun, target: string, expected: object): Promise<void> {
@@ -100,13 +110,19 @@ async function expectIndex(s: Setup, run: ActionRun, target: string, expected: o
 /** The step failed with exactly one error annotation (the process's own output shown when not). */
 function expectOneError(run: ActionRun): string {
   if (run.exitCode !== 1 || run.errors.length !== 1) {
-    throw new Error(`expected a failed step with one error, got exit ${run.exitCode} and ${JSON.stringify(run.errors)}\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`);
+    throw new Error(
+      `expected a failed step with one error, got exit ${run.exitCode} and ${JSON.stringify(run.errors)}\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`,
+    );
   }
   return run.errors[0];
 }
 
 /** Every child manifest is in the target repository byte for byte, and every blob it needs, with the right content. */
-async function expectContent(s: Setup, repo: string, manifests: ReadonlyArray<PushedManifest & { config: { digest: string }; layers: Array<{ digest: string }> }>): Promise<void> {
+async function expectContent(
+  s: Setup,
+  repo: string,
+  manifests: ReadonlyArray<PushedManifest & { config: { digest: string }; layers: Array<{ digest: string }> }>,
+): Promise<void> {
   for (const m of manifests) {
     const child = await getManifest(s.reg, repo, m.digest);
     expect(child.bytes?.equals(m.bytes)).toBe(true);
@@ -119,7 +135,9 @@ async function expectContent(s: Setup, repo: string, manifests: ReadonlyArray<Pu
 }
 
 /** The parsed child manifest of an attestation (its blobs are what must be copied). */
-function attestationContent(a: PushedManifest): PushedManifest & { config: { digest: string }; layers: Array<{ digest: string }> } {
+function attestationContent(
+  a: PushedManifest,
+): PushedManifest & { config: { digest: string }; layers: Array<{ digest: string }> } {
   const json = JSON.parse(a.bytes.toString()) as { config: { digest: string }; layers: Array<{ digest: string }> };
   return { ...a, config: json.config, layers: json.layers };
 }
@@ -128,67 +146,79 @@ const blobsOf = (...images: PushedImage[]) => images.flatMap((i) => [i.config, .
 const uploadPuts = (proxy: FaultProxy, repo: string) => proxy.seen({ method: 'PUT', path: api.session(repo) });
 const mountPosts = (proxy: FaultProxy, repo: string) => proxy.seen({ method: 'POST', path: api.mount(repo) });
 /**
- * Token requests a run of two sources and six blobs may make when mounts are refused: one per
- * scope set it uses, plus a few where concurrent requests race. Re-authenticating for every
- * refused mount would cost two per blob, twelve or more.
+ * Where mounts are refused, the sources get many layers: the re-authentication a refused mount
+ * costs must not grow with them. Two sources of 1 + MANY_LAYERS blobs each; a run uses about
+ * eight token requests (one per scope set, a couple more where concurrent requests race), while
+ * re-authenticating for every refused mount would cost two per blob.
  */
-const TOKEN_BUDGET = 10;
+const MANY_LAYERS = 7;
+const MANY_BLOBS = 2 * (1 + MANY_LAYERS);
 const AMD = { architecture: 'amd64', os: 'linux' };
 const ARM = { architecture: 'arm64', os: 'linux' };
 
 describe('Docker Hub', () => {
-  it.concurrent('mounts with one token holding source pull and target pull,push; manifest GETs past the pull budget wait for Retry-After, HEADs are free', () =>
-    withRegistry({ auth: 'token' }, async (s) => {
-      const hub = dockerHub(s.proxy, { pullBudget: 2, windowSeconds: 1 });
-      const { amd, arm, inputs } = await buildxSources(s, 'tester/app-amd64', 'tester/app-arm64');
-      const run = await s.run({ sources: inputs, tags: `${s.proxy.host}/tester/app:1` });
+  it.concurrent(
+    'mounts with one token holding source pull and target pull,push; manifest GETs past the pull budget wait for Retry-After, HEADs are free',
+    () =>
+      withRegistry({ auth: 'token' }, async (s) => {
+        const hub = dockerHub(s.proxy, { pullBudget: 2, windowSeconds: 2 });
+        const { amd, arm, inputs } = await buildxSources(s, 'tester/app-amd64', 'tester/app-arm64');
+        const run = await s.run({ sources: inputs, tags: `${s.proxy.host}/tester/app:1` });
 
-      await expectIndex(s, run, 'tester/app:1', {
-        schemaVersion: 2,
-        mediaType: MediaTypes.ociIndex,
-        manifests: [entry(amd, AMD), entry(arm.image, ARM)],
-      });
-      await expectContent(s, 'tester/app', [amd, arm.image]);
-      // Three manifest GETs (two tags, one child) against a budget of two: one was answered 429 and retried after Retry-After.
-      expect(hub.rateLimit.bit).toBeGreaterThanOrEqual(1);
-      const limited = s.proxy.seen({ method: 'GET', path: api.manifest() }).filter((r) => r.status === 429);
-      const retry = s.proxy.seen({ method: 'GET', path: api.manifest() }).find((r) => r.seq > limited[0].seq && r.url === limited[0].url);
-      expect(retry?.status).toBe(200);
-      expect((retry?.at ?? 0) - limited[0].at).toBeGreaterThanOrEqual(950);
-      // What is only looked up in the target is HEADed: no pull is spent on it.
-      expect(s.proxy.count({ method: 'GET', path: api.manifest('tester/app') })).toBe(0);
-      expect(s.proxy.count({ method: 'HEAD', path: api.manifest('tester/app') })).toBeGreaterThanOrEqual(3);
-      // Every blob mounted, each with a token that carried both scopes; nothing uploaded.
-      expect(hub.mounts.seen).toHaveLength(6);
-      for (const m of hub.mounts.seen) expect(m).toMatchObject({ sourcePull: true, targetPush: true, status: 201 });
-      expect(uploadPuts(s.proxy, 'tester/app')).toEqual([]);
-      expect(run.summary).toMatch(/6 mounted, 0 copied/);
-    }),
+        await expectIndex(s, run, 'tester/app:1', {
+          schemaVersion: 2,
+          mediaType: MediaTypes.ociIndex,
+          manifests: [entry(amd, AMD), entry(arm.image, ARM)],
+        });
+        await expectContent(s, 'tester/app', [amd, arm.image]);
+        // Three manifest GETs (two tags, one child) against a budget of two: one was answered 429 and retried after Retry-After.
+        expect(hub.rateLimit.bit).toBeGreaterThanOrEqual(1);
+        const limited = s.proxy.seen({ method: 'GET', path: api.manifest() }).filter((r) => r.status === 429);
+        const retry = s.proxy
+          .seen({ method: 'GET', path: api.manifest() })
+          .find((r) => r.seq > limited[0].seq && r.url === limited[0].url);
+        expect(retry?.status).toBe(200);
+        expect((retry?.at ?? 0) - limited[0].at).toBeGreaterThanOrEqual(950);
+        // What is only looked up in the target is HEADed: no pull is spent on it.
+        expect(s.proxy.count({ method: 'GET', path: api.manifest('tester/app') })).toBe(0);
+        expect(s.proxy.count({ method: 'HEAD', path: api.manifest('tester/app') })).toBeGreaterThanOrEqual(3);
+        // Every blob mounted, each with a token that carried both scopes; nothing uploaded.
+        expect(hub.mounts.seen).toHaveLength(6);
+        for (const m of hub.mounts.seen) expect(m).toMatchObject({ sourcePull: true, targetPush: true, status: 201 });
+        expect(uploadPuts(s.proxy, 'tester/app')).toEqual([]);
+        expect(run.summary).toMatch(/6 mounted, 0 copied/);
+      }),
   );
 
-  it.concurrent('a mount whose token lacks the source scope is refused (401): the blobs are uploaded instead, without re-authenticating for each', () =>
-    withRegistry({ auth: 'token', grant: withholdSourceFromPushTokens }, async (s) => {
-      const hub = dockerHub(s.proxy, { pullBudget: 100, windowSeconds: 60 });
-      const { amd, arm, inputs } = await buildxSources(s, 'tester/app-amd64', 'tester/app-arm64');
-      const { run, tokens } = await runCountingTokens(s, { sources: inputs, tags: `${s.proxy.host}/tester/app:1` });
+  it.concurrent(
+    'a mount whose token lacks the source scope is refused (401): the blobs are uploaded instead, without re-authenticating for each',
+    () =>
+      withRegistry({ auth: 'token', grant: withholdSourceFromPushTokens }, async (s) => {
+        const hub = dockerHub(s.proxy, { pullBudget: 100, windowSeconds: 60 });
+        const { amd, arm, inputs } = await buildxSources(s, 'tester/app-amd64', 'tester/app-arm64', MANY_LAYERS);
+        const { run, tokens } = await runCountingTokens(s, { sources: inputs, tags: `${s.proxy.host}/tester/app:1` });
 
-      await expectIndex(s, run, 'tester/app:1', {
-        schemaVersion: 2,
-        mediaType: MediaTypes.ociIndex,
-        manifests: [entry(amd, AMD), entry(arm.image, ARM)],
-      });
-      await expectContent(s, 'tester/app', [amd, arm.image]);
-      // The quirk bit: mounts went out with a token lacking the source's pull, and were refused.
-      expect(hub.mounts.seen.length).toBeGreaterThanOrEqual(2);
-      for (const m of hub.mounts.seen) expect(m).toMatchObject({ sourcePull: false, status: 401 });
-      expect(hub.mounts.seen.some((m) => m.targetPush)).toBe(true);
-      // Every blob then uploaded into a session of its own.
-      const puts = uploadPuts(s.proxy, 'tester/app').filter((r) => r.status === 201);
-      expect(puts.map((r) => r.query.get('digest')).sort()).toEqual(blobsOf(amd, arm.image).map((b) => b.digest).sort());
-      // One refused mount per source repository is enough to stop trying (each costs at most three POSTs).
-      expect(mountPosts(s.proxy, 'tester/app').length).toBeLessThanOrEqual(2 * 3);
-      expect(tokens.length).toBeLessThanOrEqual(TOKEN_BUDGET);
-    }),
+        await expectIndex(s, run, 'tester/app:1', {
+          schemaVersion: 2,
+          mediaType: MediaTypes.ociIndex,
+          manifests: [entry(amd, AMD), entry(arm.image, ARM)],
+        });
+        await expectContent(s, 'tester/app', [amd, arm.image]);
+        // The quirk bit: mounts went out with a token lacking the source's pull, and were refused.
+        expect(hub.mounts.seen.length).toBeGreaterThanOrEqual(2);
+        for (const m of hub.mounts.seen) expect(m).toMatchObject({ sourcePull: false, status: 401 });
+        expect(hub.mounts.seen.some((m) => m.targetPush)).toBe(true);
+        // Every blob then uploaded into a session of its own.
+        const puts = uploadPuts(s.proxy, 'tester/app').filter((r) => r.status === 201);
+        expect(puts.map((r) => r.query.get('digest')).sort()).toEqual(
+          blobsOf(amd, arm.image)
+            .map((b) => b.digest)
+            .sort(),
+        );
+        // One refused mount per source repository is enough to stop trying (each costs at most three POSTs).
+        expect(mountPosts(s.proxy, 'tester/app').length).toBeLessThanOrEqual(2 * 3);
+        expect(tokens.length).toBeLessThan(MANY_BLOBS);
+      }),
   );
 
   it.concurrent('a pull limit that resets later than the action may wait fails the step, saying so, and writes nothing', () =>
@@ -208,40 +238,44 @@ describe('Docker Hub', () => {
 });
 
 describe('Amazon ECR', () => {
-  it.concurrent('Basic auth; mounts answered 202 are filled through that session and never counted as mounted; every manifest carries mediaType', () =>
-    withRegistry({ auth: 'htpasswd' }, async (s) => {
-      const q = ecr(s.proxy);
-      const { amd, arm, inputs } = await buildxSources(s, 'ci/app-amd64', 'ci/app-arm64');
-      const run = await s.run({ sources: inputs, tags: `${s.proxy.host}/release/app:1` });
+  it.concurrent(
+    'Basic auth; mounts answered 202 are filled through that session and never counted as mounted; every manifest carries mediaType',
+    () =>
+      withRegistry({ auth: 'htpasswd' }, async (s) => {
+        const q = ecr(s.proxy);
+        const { amd, arm, inputs } = await buildxSources(s, 'ci/app-amd64', 'ci/app-arm64');
+        const run = await s.run({ sources: inputs, tags: `${s.proxy.host}/release/app:1` });
 
-      await expectIndex(s, run, 'release/app:1', {
-        schemaVersion: 2,
-        mediaType: MediaTypes.ociIndex,
-        manifests: [entry(amd, AMD), entry(arm.image, ARM)],
-      });
-      await expectContent(s, 'release/app', [amd, arm.image]);
-      // Basic only: no token was ever asked for.
-      expect(s.proxy.requests.some((r) => /^Bearer /.test(String(r.headers.authorization ?? '')))).toBe(false);
-      expect(s.proxy.requests.filter((r) => r.headers.authorization !== undefined).length).toBeGreaterThan(0);
-      // Each blob: a mount answered 202, then its bytes PUT into exactly that session; no other session opened.
-      expect(q.mountSessions.sessions).toHaveLength(6);
-      const puts = uploadPuts(s.proxy, 'release/app');
-      expect(puts.map((r) => r.path).sort()).toEqual([...q.mountSessions.sessions].sort());
-      expect(puts.every((r) => r.status === 201)).toBe(true);
-      expect(s.proxy.count({ method: 'POST', path: api.uploads('release/app') })).toBe(6);
-      expect(run.summary).toMatch(/0 mounted, 6 copied/);
-      // Both children and the index were checked for mediaType; none was refused.
-      expect(q.mediaTypeRequired).toMatchObject({ inspected: 3, bit: 0 });
-      // The check bites: an OCI manifest without mediaType is refused.
-      const bare = Buffer.from(JSON.stringify({ schemaVersion: 2, config: JSON.parse(amd.bytes.toString()).config, layers: [] }));
-      const res = await registryFetch(s.via, `/v2/release/app/manifests/${sha256Digest(bare)}`, {
-        method: 'PUT',
-        headers: { 'Content-Type': MediaTypes.ociManifest },
-        body: bare,
-      });
-      expect(res.status).toBe(405);
-      expect(q.mediaTypeRequired.bit).toBe(1);
-    }),
+        await expectIndex(s, run, 'release/app:1', {
+          schemaVersion: 2,
+          mediaType: MediaTypes.ociIndex,
+          manifests: [entry(amd, AMD), entry(arm.image, ARM)],
+        });
+        await expectContent(s, 'release/app', [amd, arm.image]);
+        // Basic only: no token was ever asked for.
+        expect(s.proxy.requests.some((r) => /^Bearer /.test(String(r.headers.authorization ?? '')))).toBe(false);
+        expect(s.proxy.requests.filter((r) => r.headers.authorization !== undefined).length).toBeGreaterThan(0);
+        // Each blob: a mount answered 202, then its bytes PUT into exactly that session; no other session opened.
+        expect(q.mountSessions.sessions).toHaveLength(6);
+        const puts = uploadPuts(s.proxy, 'release/app');
+        expect(puts.map((r) => r.path).sort()).toEqual([...q.mountSessions.sessions].sort());
+        expect(puts.every((r) => r.status === 201)).toBe(true);
+        expect(s.proxy.count({ method: 'POST', path: api.uploads('release/app') })).toBe(6);
+        expect(run.summary).toMatch(/0 mounted, 6 copied/);
+        // Both children and the index were checked for mediaType; none was refused.
+        expect(q.mediaTypeRequired).toMatchObject({ inspected: 3, bit: 0 });
+        // The check bites: an OCI manifest without mediaType is refused.
+        const bare = Buffer.from(
+          JSON.stringify({ schemaVersion: 2, config: JSON.parse(amd.bytes.toString()).config, layers: [] }),
+        );
+        const res = await registryFetch(s.via, `/v2/release/app/manifests/${sha256Digest(bare)}`, {
+          method: 'PUT',
+          headers: { 'Content-Type': MediaTypes.ociManifest },
+          body: bare,
+        });
+        expect(res.status).toBe(405);
+        expect(q.mediaTypeRequired.bit).toBe(1);
+      }),
   );
 
   it.concurrent('immutable tags: an identical re-run passes without PUTting the tag; moving the tag fails and says why', () =>
@@ -283,23 +317,34 @@ describe('Amazon ECR', () => {
     }),
   );
 
-  it.concurrent('an OCI image manifest without mediaType cannot be copied to ECR: the step fails, says what to change, and leaves no tag', () =>
-    withRegistry({ auth: 'htpasswd' }, async (s) => {
-      const q = ecr(s.proxy);
-      // An OCI manifest as some older tools wrote it: valid by the spec, no top-level mediaType.
-      const image = await pushImage(s.reg, 'ci/app-amd64', { platform: 'linux/amd64' });
-      const bare = Buffer.from(JSON.stringify({ schemaVersion: 2, config: JSON.parse(image.bytes.toString()).config, layers: JSON.parse(image.bytes.toString()).layers }));
-      const legacy = await pushManifest(s.reg, 'ci/app-amd64', 'b', bare, MediaTypes.ociManifest);
-      await pushImage(s.reg, 'ci/app-arm64', { platform: 'linux/arm64', tag: 'b' });
+  it.concurrent(
+    'an OCI image manifest without mediaType cannot be copied to ECR: the step fails, says what to change, and leaves no tag',
+    () =>
+      withRegistry({ auth: 'htpasswd' }, async (s) => {
+        const q = ecr(s.proxy);
+        // An OCI manifest as some older tools wrote it: valid by the spec, no top-level mediaType.
+        const image = await pushImage(s.reg, 'ci/app-amd64', { platform: 'linux/amd64' });
+        const bare = Buffer.from(
+          JSON.stringify({
+            schemaVersion: 2,
+            config: JSON.parse(image.bytes.toString()).config,
+            layers: JSON.parse(image.bytes.toString()).layers,
+          }),
+        );
+        const legacy = await pushManifest(s.reg, 'ci/app-amd64', 'b', bare, MediaTypes.ociManifest);
+        await pushImage(s.reg, 'ci/app-arm64', { platform: 'linux/arm64', tag: 'b' });
 
-      const run = await s.run({ sources: `${s.proxy.host}/ci/app-amd64:b\n${s.proxy.host}/ci/app-arm64:b`, tags: `${s.proxy.host}/release/app:1` });
-      const error = expectOneError(run);
-      expect(q.mediaTypeRequired.bit).toBeGreaterThanOrEqual(1);
-      expect(error).toContain(legacy.digest);
-      expect(error).toContain('405 UNSUPPORTED');
-      expect(error).toMatch(/no "mediaType" field.*rebuild/);
-      expect(await listTags(s.reg, 'release/app')).toEqual([]);
-    }),
+        const run = await s.run({
+          sources: `${s.proxy.host}/ci/app-amd64:b\n${s.proxy.host}/ci/app-arm64:b`,
+          tags: `${s.proxy.host}/release/app:1`,
+        });
+        const error = expectOneError(run);
+        expect(q.mediaTypeRequired.bit).toBeGreaterThanOrEqual(1);
+        expect(error).toContain(legacy.digest);
+        expect(error).toContain('405 UNSUPPORTED');
+        expect(error).toMatch(/no "mediaType" field.*rebuild/);
+        expect(await listTags(s.reg, 'release/app')).toEqual([]);
+      }),
   );
 });
 
@@ -327,8 +372,18 @@ describe('Quay', () => {
       expect(s.proxy.count({ method: 'DELETE' })).toBe(0);
 
       // Each rule bites on a request breaking it.
-      const list = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.dockerList, manifests: [{ mediaType: amd.mediaType, digest: amd.digest, size: amd.size }] }));
-      const put = await registryFetch(s.via, '/v2/org/app/manifests/bare', { method: 'PUT', headers: { 'Content-Type': MediaTypes.dockerList }, body: list });
+      const list = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: MediaTypes.dockerList,
+          manifests: [{ mediaType: amd.mediaType, digest: amd.digest, size: amd.size }],
+        }),
+      );
+      const put = await registryFetch(s.via, '/v2/org/app/manifests/bare', {
+        method: 'PUT',
+        headers: { 'Content-Type': MediaTypes.dockerList },
+        body: list,
+      });
       expect(put.status).toBe(400);
       const mount = await registryFetch(s.via, `/v2/org/other/blobs/uploads/?mount=${amd.config.digest}`, { method: 'POST' });
       expect(mount.status).toBe(400);
@@ -341,54 +396,66 @@ describe('Quay', () => {
 });
 
 describe('Harbor', () => {
-  it.concurrent('a mount from a project Harbor does not find is answered 401: the blobs are uploaded, without a re-authentication loop', () =>
-    withRegistry({ auth: 'token' }, async (s) => {
-      const q = harbor(s.proxy, ['release']);
-      const { amd, arm, inputs } = await buildxSources(s, 'ci/app-amd64', 'ci/app-arm64');
-      const { run, tokens } = await runCountingTokens(s, { sources: inputs, tags: `${s.proxy.host}/release/app:1` });
+  it.concurrent(
+    'a mount from a project Harbor does not find is answered 401: the blobs are uploaded, without a re-authentication loop',
+    () =>
+      withRegistry({ auth: 'token' }, async (s) => {
+        const q = harbor(s.proxy, ['release']);
+        const { amd, arm, inputs } = await buildxSources(s, 'ci/app-amd64', 'ci/app-arm64', MANY_LAYERS);
+        const { run, tokens } = await runCountingTokens(s, { sources: inputs, tags: `${s.proxy.host}/release/app:1` });
 
-      await expectIndex(s, run, 'release/app:1', {
-        schemaVersion: 2,
-        mediaType: MediaTypes.ociIndex,
-        manifests: [entry(amd, AMD), entry(arm.image, ARM)],
-      });
-      await expectContent(s, 'release/app', [amd, arm.image]);
-      expect(q.unknownProjectMount.bit).toBeGreaterThanOrEqual(2);
-      expect(mountPosts(s.proxy, 'release/app').every((r) => r.status === 401)).toBe(true);
-      const puts = uploadPuts(s.proxy, 'release/app').filter((r) => r.status === 201);
-      expect(puts.map((r) => r.query.get('digest')).sort()).toEqual(blobsOf(amd, arm.image).map((b) => b.digest).sort());
-      // Bounded: a refused mount per source repository (three POSTs at most), not one per blob.
-      expect(mountPosts(s.proxy, 'release/app').length).toBeLessThanOrEqual(2 * 3);
-      expect(tokens.length).toBeLessThanOrEqual(TOKEN_BUDGET);
-    }),
+        await expectIndex(s, run, 'release/app:1', {
+          schemaVersion: 2,
+          mediaType: MediaTypes.ociIndex,
+          manifests: [entry(amd, AMD), entry(arm.image, ARM)],
+        });
+        await expectContent(s, 'release/app', [amd, arm.image]);
+        expect(q.unknownProjectMount.bit).toBeGreaterThanOrEqual(2);
+        expect(mountPosts(s.proxy, 'release/app').every((r) => r.status === 401)).toBe(true);
+        const puts = uploadPuts(s.proxy, 'release/app').filter((r) => r.status === 201);
+        expect(puts.map((r) => r.query.get('digest')).sort()).toEqual(
+          blobsOf(amd, arm.image)
+            .map((b) => b.digest)
+            .sort(),
+        );
+        // Bounded: a refused mount per source repository (three POSTs at most), not one per blob.
+        expect(mountPosts(s.proxy, 'release/app').length).toBeLessThanOrEqual(2 * 3);
+        expect(tokens.length).toBeLessThan(MANY_BLOBS);
+      }),
   );
 });
 
 describe('GitLab (older token service)', () => {
-  it.concurrent('only the last scope of a token request is granted: single-scope tokens for reads and writes, mounts fall back to uploads', () =>
-    withRegistry({ auth: 'token', grant: lastScopeOnly }, async (s) => {
-      const { amd, arm, inputs } = await buildxSources(s, 'group/app-amd64', 'group/app-arm64');
-      const { run, tokens: asked } = await runCountingTokens(s, { sources: inputs, tags: `${s.proxy.host}/group/app:1` });
+  it.concurrent(
+    'only the last scope of a token request is granted: single-scope tokens for reads and writes, mounts fall back to uploads',
+    () =>
+      withRegistry({ auth: 'token', grant: lastScopeOnly }, async (s) => {
+        const { amd, arm, inputs } = await buildxSources(s, 'group/app-amd64', 'group/app-arm64', MANY_LAYERS);
+        const { run, tokens: asked } = await runCountingTokens(s, { sources: inputs, tags: `${s.proxy.host}/group/app:1` });
 
-      await expectIndex(s, run, 'group/app:1', {
-        schemaVersion: 2,
-        mediaType: MediaTypes.ociIndex,
-        manifests: [entry(amd, AMD), entry(arm.image, ARM)],
-      });
-      await expectContent(s, 'group/app', [amd, arm.image]);
-      // The quirk bit: requests for several scopes got only the last one.
-      const several = asked.filter((t) => t.scopes.length > 1);
-      expect(several.length).toBeGreaterThanOrEqual(1);
-      for (const t of several) expect(t.granted).toHaveLength(1);
-      // The writes went through on a token asked for the target alone.
-      expect(asked.some((t) => t.scopes.length === 1 && t.scopes[0] === 'repository:group/app:pull,push')).toBe(true);
-      // A mount needs two scopes in one token, which this service never grants: refused, then uploaded.
-      expect(mountPosts(s.proxy, 'group/app').every((r) => r.status === 401)).toBe(true);
-      expect(mountPosts(s.proxy, 'group/app').length).toBeLessThanOrEqual(2 * 3);
-      const puts = uploadPuts(s.proxy, 'group/app').filter((r) => r.status === 201);
-      expect(puts.map((r) => r.query.get('digest')).sort()).toEqual(blobsOf(amd, arm.image).map((b) => b.digest).sort());
-      expect(asked.length).toBeLessThanOrEqual(TOKEN_BUDGET);
-    }),
+        await expectIndex(s, run, 'group/app:1', {
+          schemaVersion: 2,
+          mediaType: MediaTypes.ociIndex,
+          manifests: [entry(amd, AMD), entry(arm.image, ARM)],
+        });
+        await expectContent(s, 'group/app', [amd, arm.image]);
+        // The quirk bit: requests for several scopes got only the last one.
+        const several = asked.filter((t) => t.scopes.length > 1);
+        expect(several.length).toBeGreaterThanOrEqual(1);
+        for (const t of several) expect(t.granted).toHaveLength(1);
+        // The writes went through on a token asked for the target alone.
+        expect(asked.some((t) => t.scopes.length === 1 && t.scopes[0] === 'repository:group/app:pull,push')).toBe(true);
+        // A mount needs two scopes in one token, which this service never grants: refused, then uploaded.
+        expect(mountPosts(s.proxy, 'group/app').every((r) => r.status === 401)).toBe(true);
+        expect(mountPosts(s.proxy, 'group/app').length).toBeLessThanOrEqual(2 * 3);
+        const puts = uploadPuts(s.proxy, 'group/app').filter((r) => r.status === 201);
+        expect(puts.map((r) => r.query.get('digest')).sort()).toEqual(
+          blobsOf(amd, arm.image)
+            .map((b) => b.digest)
+            .sort(),
+        );
+        expect(asked.length).toBeLessThan(MANY_BLOBS);
+      }),
   );
 });
 
@@ -415,42 +482,48 @@ describe('Artifactory', () => {
 });
 
 describe('GHCR', () => {
-  it.concurrent('attestations kept reach GHCR through the index (it has no referrers API); the description annotation is on the index', () =>
-    withRegistry({ auth: 'token' }, async (s) => {
-      const q = ghcr(s.proxy);
-      const amd = await pushBuildxImage(s.reg, 'acme/app-amd64', { platform: 'linux/amd64', tag: 'b' });
-      const arm = await pushBuildxImage(s.reg, 'acme/app-arm64', { platform: 'linux/arm64', tag: 'b' });
-      const description = 'Merged multi-arch image of acme/app';
-      const run = await s.run({
-        sources: `${s.proxy.host}/acme/app-amd64:b\n${s.proxy.host}/acme/app-arm64:b`,
-        tags: `${s.proxy.host}/acme/app:1`,
-        attestations: 'keep',
-        // As docker/metadata-action writes them with DOCKER_METADATA_ANNOTATIONS_LEVELS: manifest,index.
-        annotations: `manifest:org.opencontainers.image.description=${description}\nindex:org.opencontainers.image.description=${description}`,
-      });
+  it.concurrent(
+    'attestations kept reach GHCR through the index (it has no referrers API); the description annotation is on the index',
+    () =>
+      withRegistry({ auth: 'token' }, async (s) => {
+        const q = ghcr(s.proxy);
+        const amd = await pushBuildxImage(s.reg, 'acme/app-amd64', { platform: 'linux/amd64', tag: 'b' });
+        const arm = await pushBuildxImage(s.reg, 'acme/app-arm64', { platform: 'linux/arm64', tag: 'b' });
+        const description = 'Merged multi-arch image of acme/app';
+        const run = await s.run({
+          sources: `${s.proxy.host}/acme/app-amd64:b\n${s.proxy.host}/acme/app-arm64:b`,
+          tags: `${s.proxy.host}/acme/app:1`,
+          attestations: 'keep',
+          // As docker/metadata-action writes them with DOCKER_METADATA_ANNOTATIONS_LEVELS: manifest,index.
+          annotations: `manifest:org.opencontainers.image.description=${description}\nindex:org.opencontainers.image.description=${description}`,
+        });
 
-      const attestation = (b: Buildx) => ({
-        mediaType: MediaTypes.ociManifest,
-        digest: b.attestation.digest,
-        size: b.attestation.size,
-        platform: { architecture: 'unknown', os: 'unknown' },
-        annotations: { 'vnd.docker.reference.digest': b.image.digest, 'vnd.docker.reference.type': 'attestation-manifest' },
-      });
-      await expectIndex(s, run, 'acme/app:1', {
-        schemaVersion: 2,
-        mediaType: MediaTypes.ociIndex,
-        manifests: [entry(amd.image, AMD), entry(arm.image, ARM), attestation(amd), attestation(arm)],
-        annotations: { 'org.opencontainers.image.description': description },
-      });
-      await expectContent(s, 'acme/app', [amd.image, arm.image, attestationContent(amd.attestation), attestationContent(arm.attestation)]);
-      // The manifest-level line cannot be applied without changing the images' digests: skipped, with a notice.
-      expect(run.stdout).toMatch(/::notice::annotations skipped.*manifest:org\.opencontainers\.image\.description/);
-      // The action never relies on the referrers API; GHCR would answer 404 to it.
-      expect(q.noReferrers.inspected).toBe(0);
-      const referrers = await registryFetch(s.via, `/v2/acme/app/referrers/${amd.image.digest}`);
-      expect(referrers.status).toBe(404);
-      expect(q.noReferrers.bit).toBe(1);
-    }),
+        const attestation = (b: Buildx) => ({
+          mediaType: MediaTypes.ociManifest,
+          digest: b.attestation.digest,
+          size: b.attestation.size,
+          platform: { architecture: 'unknown', os: 'unknown' },
+          annotations: { 'vnd.docker.reference.digest': b.image.digest, 'vnd.docker.reference.type': 'attestation-manifest' },
+        });
+        await expectIndex(s, run, 'acme/app:1', {
+          schemaVersion: 2,
+          mediaType: MediaTypes.ociIndex,
+          manifests: [entry(amd.image, AMD), entry(arm.image, ARM), attestation(amd), attestation(arm)],
+          annotations: { 'org.opencontainers.image.description': description },
+        });
+        await expectContent(s, 'acme/app', [
+          amd.image,
+          arm.image,
+          attestationContent(amd.attestation),
+          attestationContent(arm.attestation),
+        ]);
+        // The manifest-level line cannot be applied without changing the images' digests: skipped, with a notice.
+        expect(run.stdout).toMatch(/::notice::annotations skipped.*manifest:org\.opencontainers\.image\.description/);
+        // The action never relies on the referrers API; GHCR would answer 404 to it.
+        expect(q.noReferrers.inspected).toBe(0);
+        const referrers = await registryFetch(s.via, `/v2/acme/app/referrers/${amd.image.digest}`);
+        expect(referrers.status).toBe(404);
+        expect(q.noReferrers.bit).toBe(1);
+      }),
   );
 });
-

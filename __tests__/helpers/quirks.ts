@@ -68,7 +68,10 @@ function manifestTarget(req: ProxyRequest): { repository: string; ref: string } 
 }
 
 const isDigestRef = (ref: string) => /^sha(256|512):[a-f0-9]+$/.test(ref);
-const contentType = (req: ProxyRequest) => String(req.headers['content-type'] ?? '').split(';')[0].trim();
+const contentType = (req: ProxyRequest) =>
+  String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim();
 
 function parseJson(body: Buffer): Record<string, unknown> | undefined {
   try {
@@ -137,7 +140,11 @@ export function dockerHub(proxy: FaultProxy, options: DockerHubOptions): DockerH
     const answer = await ctx.forward();
     // Only a pull that was served counts (an auth challenge does not).
     if (answer.status === 200) used++;
-    answer.headers = { ...answer.headers, ...limitHeaders, 'ratelimit-remaining': `${options.pullBudget - used};w=${options.windowSeconds}` };
+    answer.headers = {
+      ...answer.headers,
+      ...limitHeaders,
+      'ratelimit-remaining': `${options.pullBudget - used};w=${options.windowSeconds}`,
+    };
     return relay(ctx, answer);
   });
 
@@ -195,7 +202,8 @@ export function ecr(proxy: FaultProxy): EcrQuirks {
     // The same POST without `mount`/`from`: Distribution opens a plain upload session.
     const answer = await ctx.forward({ url: ctx.request.path });
     const location = answer.headers.location;
-    if (answer.status === 202 && typeof location === 'string') mountSessions.sessions.push(new URL(location, 'http://x').pathname);
+    if (answer.status === 202 && typeof location === 'string')
+      mountSessions.sessions.push(new URL(location, 'http://x').pathname);
     ctx.reply(answer);
     return 'bit';
   });
@@ -220,10 +228,19 @@ export function ecr(proxy: FaultProxy): EcrQuirks {
       if (!isDigestRef(ref)) {
         immutableTags.inspected++;
         // Ask the registry whether the tag exists (all four types: Distribution hides an OCI index tag otherwise).
-        const head = await ctx.forward({ method: 'HEAD', body: Buffer.alloc(0), headers: { accept: MANIFEST_ACCEPT.join(', '), 'content-type': undefined } });
+        const head = await ctx.forward({
+          method: 'HEAD',
+          body: Buffer.alloc(0),
+          headers: { accept: MANIFEST_ACCEPT.join(', '), 'content-type': undefined },
+        });
         if (head.status === 200) {
           immutableTags.bit++;
-          refuse(ctx, 400, 'TAG_INVALID', `The image tag '${ref}' already exists in the '${repository}' repository and cannot be overwritten because the tag is immutable.`);
+          refuse(
+            ctx,
+            400,
+            'TAG_INVALID',
+            `The image tag '${ref}' already exists in the '${repository}' repository and cannot be overwritten because the tag is immutable.`,
+          );
           return;
         }
       }
@@ -252,16 +269,23 @@ export interface QuayQuirks {
  * DELETE; the stricter answers are emulated, the action must cope with either.)
  */
 export function quay(proxy: FaultProxy): QuayQuirks {
-  const listPlatforms = install(proxy, quirk('quay: list entries need platform'), { method: 'PUT', path: api.manifest() }, async (ctx) => {
-    if (contentType(ctx.request) !== MediaTypes.dockerList) return ignore(ctx);
-    const list = parseJson(await ctx.body());
-    const entries = Array.isArray(list?.manifests) ? (list.manifests as Array<Record<string, unknown>>) : [];
-    const complete = entries.every((e) => {
-      const p = e.platform as Record<string, unknown> | undefined;
-      return typeof p?.os === 'string' && typeof p.architecture === 'string';
-    });
-    return complete ? relay(ctx) : refuse(ctx, 400, 'MANIFEST_INVALID', 'manifest invalid: every manifest list entry needs a platform');
-  });
+  const listPlatforms = install(
+    proxy,
+    quirk('quay: list entries need platform'),
+    { method: 'PUT', path: api.manifest() },
+    async (ctx) => {
+      if (contentType(ctx.request) !== MediaTypes.dockerList) return ignore(ctx);
+      const list = parseJson(await ctx.body());
+      const entries = Array.isArray(list?.manifests) ? (list.manifests as Array<Record<string, unknown>>) : [];
+      const complete = entries.every((e) => {
+        const p = e.platform as Record<string, unknown> | undefined;
+        return typeof p?.os === 'string' && typeof p.architecture === 'string';
+      });
+      return complete
+        ? relay(ctx)
+        : refuse(ctx, 400, 'MANIFEST_INVALID', 'manifest invalid: every manifest list entry needs a platform');
+    },
+  );
   const mountFrom = install(proxy, quirk('quay: mount needs from'), { method: 'POST', path: api.mount() }, async (ctx) =>
     ctx.request.query.get('from') ? relay(ctx) : refuse(ctx, 400, 'INVALID_REQUEST', 'Missing `from` repository argument'),
   );
@@ -281,18 +305,23 @@ export function quay(proxy: FaultProxy): QuayQuirks {
  * get the 401. The challenge is Distribution's own (the request is sent on without its token).
  */
 export function harbor(proxy: FaultProxy, knownProjects: readonly string[]): { unknownProjectMount: Quirk } {
-  const unknownProjectMount = install(proxy, quirk('harbor: 401 for a mount from an unknown project'), { method: 'POST', path: api.mount() }, async (ctx) => {
-    const project = (ctx.request.query.get('from') ?? '').split('/')[0];
-    if (knownProjects.includes(project)) return relay(ctx);
-    const challenge = await ctx.forward({ headers: { authorization: undefined } });
-    const message = `project ${project} not found: project ${project} not found`;
-    ctx.reply({
-      status: 401,
-      headers: { ...challenge.headers, 'content-type': 'application/json' },
-      body: Buffer.from(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message }] })),
-    });
-    return 'bit';
-  });
+  const unknownProjectMount = install(
+    proxy,
+    quirk('harbor: 401 for a mount from an unknown project'),
+    { method: 'POST', path: api.mount() },
+    async (ctx) => {
+      const project = (ctx.request.query.get('from') ?? '').split('/')[0];
+      if (knownProjects.includes(project)) return relay(ctx);
+      const challenge = await ctx.forward({ headers: { authorization: undefined } });
+      const message = `project ${project} not found: project ${project} not found`;
+      ctx.reply({
+        status: 401,
+        headers: { ...challenge.headers, 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message }] })),
+      });
+      return 'bit';
+    },
+  );
   return { unknownProjectMount };
 }
 

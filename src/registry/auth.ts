@@ -14,7 +14,7 @@ interface Token {
   readonly expiresAt: number;
   /** Asked for the run's other scopes too, not only for the request that fetched it. */
   readonly combined: boolean;
-  /** A request it was fetched for was still answered 401: it holds less than it was asked for. */
+  /** Asked for a request's own scopes, and that request was still answered 401: it holds less. */
   refused: boolean;
 }
 
@@ -46,6 +46,12 @@ export class Authenticator {
 
   /** Sends `req` needing `scopes`, authenticating as the registry asks. */
   async request(req: HttpRequest, scopes: readonly string[]): Promise<HttpResponse> {
+    // Where each token is asked for one request's scopes, ask before sending rather than after a
+    // 401: requests needing the same scopes then share one ask instead of racing to repeat it.
+    let asked: Token | undefined;
+    if (this.perRequestTokens && !this.basic && this.covering(scopes) === undefined) {
+      asked = await this.fetchToken(mergeScopes(scopes), false);
+    }
     const authorized = this.authorize(req, scopes);
     const first = await this.send(authorized);
     if (first.status !== 401) return first;
@@ -53,26 +59,27 @@ export class Authenticator {
     const challenges = allHeaders(first, 'www-authenticate').flatMap(parseChallenges);
     const bearer = challenges.find((c) => c.scheme === 'bearer');
     if (bearer) {
-      await discard(first);
       this.bearer = bearer;
       const challenged = bearer.params.scope ? [bearer.params.scope] : [];
       const own = mergeScopes([...scopes, ...challenged]);
+      // Refused with the token just asked for these very scopes: asking again cannot help.
+      if (asked && authorized.headers?.authorization === `Bearer ${asked.value}` && scopesCover(asked.scopes, own)) {
+        asked.refused = true;
+        return first;
+      }
+      await discard(first);
       // One token for everything the run does here: a mount needs source pull and target push in the same token.
       const wanted = this.perRequestTokens ? own : mergeScopes([...own, ...this.runScopes]);
       const combined = wanted.join(' ') !== own.join(' ');
       const token = await this.fetchToken(wanted, combined);
       const second = await this.send(withBearer(req, token));
-      if (second.status !== 401) return second;
-      token.refused = true;
       // Refused with a token asked for this request's scopes alone: another token cannot help.
-      if (!combined) return second;
+      if (second.status !== 401 || !combined) return second;
       await discard(second);
       // Some token services (older GitLab) honour only one scope: ask for just this request's.
       const single = await this.fetchToken(own, false);
       const third = await this.send(withBearer(req, single));
-      if (third.status === 401) {
-        single.refused = true;
-      } else if (!this.perRequestTokens) {
+      if (third.status !== 401 && !this.perRequestTokens) {
         this.perRequestTokens = true;
         this.tokens = this.tokens.filter((t) => !t.combined);
       }
@@ -98,25 +105,26 @@ export class Authenticator {
       return `Basic ${Buffer.from(`${this.credential.username}:${this.credential.password}`).toString('base64')}`;
     }
     if (!this.bearer) return undefined;
-    const now = Date.now();
-    this.tokens = this.tokens.filter((t) => t.expiresAt > now);
-    // Of the tokens covering the request (by what they were asked for, unless refused since), the
-    // one asked for the fewest scopes, newest first: where a service grants less than asked, the
-    // narrowest request is the likeliest to have been granted whole.
-    let best: Token | undefined;
-    for (let i = this.tokens.length - 1; i >= 0; i--) {
-      const t = this.tokens[i];
-      if (!t.refused && scopesCover(t.scopes, scopes) && (best === undefined || t.scopes.length < best.scopes.length)) best = t;
-    }
+    const best = this.covering(scopes);
     if (best) return `Bearer ${best.value}`;
     const newest = this.tokens.at(-1);
     return newest ? `Bearer ${newest.value}` : undefined;
   }
 
+  /** The newest live token covering `scopes`, by what it was asked for (unless it was refused since). */
+  private covering(scopes: readonly string[]): Token | undefined {
+    const now = Date.now();
+    this.tokens = this.tokens.filter((t) => t.expiresAt > now);
+    for (let i = this.tokens.length - 1; i >= 0; i--) {
+      if (!this.tokens[i].refused && scopesCover(this.tokens[i].scopes, scopes)) return this.tokens[i];
+    }
+    return undefined;
+  }
+
   /**
-   * Requests refused at the same time share one pending fetch: its token is newer than any of
-   * theirs (a refused one is never handed out again). Sorted key: concurrent first requests ask
-   * for the same scopes in another order.
+   * Requests refused at the same time share one pending fetch: its token is newer than the one
+   * any of them was refused with. Sorted key: concurrent first requests ask for the same scopes
+   * in another order.
    */
   private fetchToken(scopes: string[], combined: boolean): Promise<Token> {
     const key = [...scopes].sort().join(' ');
@@ -137,7 +145,11 @@ export class Authenticator {
     let res: HttpResponse;
     if (credential?.kind === 'identity-token') {
       // OAuth2 refresh-token grant, as docker does with an identity token.
-      const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credential.token, client_id: 'merge-multiarch-action' });
+      const form = new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: credential.token,
+        client_id: 'merge-multiarch-action',
+      });
       if (service) form.set('service', service);
       if (scopes.length) form.set('scope', scopes.join(' '));
       res = await this.send({

@@ -131,7 +131,14 @@ export class Transfer {
     if (first !== undefined && !(await first)) return { mounted: false };
     const attempt = client.mountBlob(target.repository, blob.digest, source.repository);
     // Mounted, or a 202 session to fill, means mounts are answered; an error is the run's anyway.
-    if (first === undefined) this.mountable.set(pair, attempt.then((m) => m.mounted || m.uploadUrl !== undefined, () => true));
+    if (first === undefined)
+      this.mountable.set(
+        pair,
+        attempt.then(
+          (m) => m.mounted || m.uploadUrl !== undefined,
+          () => true,
+        ),
+      );
     return attempt;
   }
 
@@ -157,7 +164,8 @@ export class Transfer {
  * syntax". The bytes cannot change without changing the image's digest, so say what can.
  */
 export function explainRefusedManifest(err: unknown, child: Child): unknown {
-  if (!(err instanceof RegistryError) || err.status < 400 || err.status >= 500 || [401, 404, 408, 429].includes(err.status)) return err;
+  if (!(err instanceof RegistryError) || err.status < 400 || err.status >= 500 || [401, 404, 408, 429].includes(err.status))
+    return err;
   let mediaType: unknown;
   try {
     mediaType = (JSON.parse(child.bytes.toString('utf8')) as { mediaType?: unknown }).mediaType;

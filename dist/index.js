@@ -71359,6 +71359,9 @@ async function merge(options = {}) {
     });
     const clientFor = (registry) => registries.client(registry);
     try {
+        // The target tags are read while the sources resolve: reads only, off the critical path.
+        const tagDigests = (0, publish_1.readTags)(clientFor, inputs.targets);
+        tagDigests.catch(() => undefined); // a failure surfaces where it is awaited
         const resolved = await core.group('Resolve sources', async () => {
             const r = await (0, resolve_1.resolveSources)(clientFor, inputs.sources, inputs.attestations);
             for (const s of r) {
@@ -71370,8 +71373,12 @@ async function merge(options = {}) {
         const plan = (0, plan_1.buildPlan)(resolved, inputs);
         core.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
         const repositories = (0, targets_1.uniqueRepositories)(inputs.targets);
-        const transfers = await core.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () => new transfer_1.Transfer(clientFor, { dryRun: inputs.dryRun }).run(plan.children, repositories));
-        const tags = await core.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () => (0, publish_1.publishIndex)(clientFor, plan.index, inputs.targets, inputs.dryRun));
+        // Every tag already at the digest: the index, hence every child and blob, is in place.
+        const unchanged = (0, publish_1.allTagsAt)(await tagDigests, plan.index);
+        const transfers = unchanged
+            ? repositories.map((r) => (0, transfer_1.alreadyPresent)(r, plan.children.length))
+            : await core.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () => new transfer_1.Transfer(clientFor, { dryRun: inputs.dryRun }).run(plan.children, repositories));
+        const tags = await core.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () => (0, publish_1.publishIndex)(clientFor, plan.index, inputs.targets, inputs.dryRun, tagDigests));
         return await (0, report_1.report)({
             plan,
             targets: inputs.targets,
@@ -72008,19 +72015,36 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.readTags = readTags;
+exports.allTagsAt = allTagsAt;
 exports.publishIndex = publishIndex;
 exports.explainRefusedTag = explainRefusedTag;
 const core = __importStar(__nccwpck_require__(7484));
 const client_1 = __nccwpck_require__(2440);
 /**
+ * HEADs every target tag. Reads only, so the run starts them with the resolve, off the
+ * critical path; a tag's answer is compared with the planned digest later.
+ */
+function readTags(clientFor, targets) {
+    return Promise.all(targets.map(async (target) => {
+        const client = await clientFor(target.registry);
+        return (await client.headManifest(target.repository, target.tag))?.digest;
+    }));
+}
+/** True when every target tag already points at the index: the re-run no-op. */
+function allTagsAt(current, index) {
+    return current.every((digest) => digest === index.digest);
+}
+/**
  * Tags the index in every target: the last writes of the run (design rule 8: a tag already at
  * the digest is not PUT again, as immutable-tag registries refuse a re-PUT).
  */
-async function publishIndex(clientFor, index, targets, dryRun) {
-    return Promise.all(targets.map(async (target) => {
+async function publishIndex(clientFor, index, targets, dryRun, tags = readTags(clientFor, targets)) {
+    const currentDigests = await tags;
+    return Promise.all(targets.map(async (target, i) => {
         const client = await clientFor(target.registry);
         const tag = target.tag;
-        const current = await client.headManifest(target.repository, tag);
+        const current = currentDigests[i] === undefined ? undefined : { digest: currentDigests[i] };
         if (current?.digest === index.digest) {
             core.info(`${target} already points at ${index.digest}`);
             return { reference: target.toString(), outcome: 'unchanged' };
@@ -73818,6 +73842,7 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Transfer = void 0;
+exports.alreadyPresent = alreadyPresent;
 exports.explainRefusedManifest = explainRefusedManifest;
 const core = __importStar(__nccwpck_require__(7484));
 const manifest_1 = __nccwpck_require__(2060);
@@ -73825,6 +73850,10 @@ const client_1 = __nccwpck_require__(2440);
 const concurrency_1 = __nccwpck_require__(3731);
 function counts() {
     return { present: 0, mounted: 0, copied: 0, pushed: 0, 'would-copy': 0, 'would-push': 0 };
+}
+/** The report of a repository whose tags already hold the index: nothing was looked at or copied. */
+function alreadyPresent(target, children) {
+    return { repository: target.name, blobs: counts(), manifests: { ...counts(), present: children }, bytesCopied: 0 };
 }
 /**
  * Makes every child manifest and every blob it references present in each target repository
@@ -73836,6 +73865,7 @@ class Transfer {
     options;
     limiters = new Map();
     blobs = new concurrency_1.Once();
+    probes = new concurrency_1.Once();
     manifests = new concurrency_1.Once();
     /**
      * Per target ← source repository: whether a mount gets anywhere. A registry that refuses one
@@ -73881,10 +73911,14 @@ class Transfer {
     async pushManifest(child, target, report) {
         const digest = child.descriptor.digest;
         const client = await this.clientFor(target.registry);
+        const blobs = (0, manifest_1.requiredBlobs)(child.manifest);
+        // The blobs are looked for alongside the manifest: one round trip instead of two when it is missing.
+        for (const blob of blobs)
+            this.probe(blob, target).catch(() => undefined);
         const head = await this.limited(target.registry, () => client.headManifest(target.repository, digest));
         if (head)
             return 'present';
-        await Promise.all((0, manifest_1.requiredBlobs)(child.manifest).map((blob) => this.blob(blob, child.source, target, report)));
+        await Promise.all(blobs.map((blob) => this.blob(blob, child.source, target, report)));
         if (this.options.dryRun)
             return 'would-push';
         await this.limited(target.registry, () => client.putManifest(target.repository, digest, child.bytes, child.descriptor.mediaType).catch((err) => {
@@ -73895,17 +73929,22 @@ class Transfer {
     }
     async blob(blob, source, target, report) {
         await this.blobs.run(`${target.name}@${blob.digest}`, async () => {
-            const outcome = await this.limited(target.registry, () => this.ensureBlob(blob, source, target));
+            const outcome = (await this.probe(blob, target))
+                ? 'present'
+                : await this.limited(target.registry, () => this.ensureBlob(blob, source, target));
             report.blobs[outcome]++;
             if (outcome === 'copied')
                 report.bytesCopied += blob.size;
             return outcome;
         });
     }
+    /** HEAD of a blob in a target repository, asked once per run (design rule 8: look before writing). */
+    probe(blob, target) {
+        return this.probes.run(`${target.name}@${blob.digest}`, () => this.limited(target.registry, async () => (await this.clientFor(target.registry)).hasBlob(target.repository, blob.digest)));
+    }
+    /** Makes a blob that is not in the target repository present there. */
     async ensureBlob(blob, source, target) {
         const client = await this.clientFor(target.registry);
-        if (await client.hasBlob(target.repository, blob.digest))
-            return 'present';
         if (this.options.dryRun)
             return 'would-copy';
         const from = await this.clientFor(source.registry);

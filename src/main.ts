@@ -1,13 +1,13 @@
 import * as core from '@actions/core';
 import { getInputs, type InputReader, readActionInput } from './inputs/context';
 import { buildPlan } from './plan/plan';
-import { publishIndex } from './publish/publish';
+import { allTagsAt, publishIndex, readTags } from './publish/publish';
 import { dockerCredentials } from './registry/credentials';
 import { Registries, transportSettingsFromEnv } from './registry/registries';
 import type { RetryPolicy } from './registry/retry';
 import { type Outputs, report } from './report/report';
 import { resolveSources } from './resolve/resolve';
-import { Transfer } from './transfer/transfer';
+import { alreadyPresent, Transfer } from './transfer/transfer';
 import { uniqueRepositories } from './transfer/targets';
 
 export interface RunOptions {
@@ -47,6 +47,9 @@ export async function merge(options: RunOptions = {}): Promise<Outputs> {
   });
   const clientFor = (registry: string) => registries.client(registry);
   try {
+    // The target tags are read while the sources resolve: reads only, off the critical path.
+    const tagDigests = readTags(clientFor, inputs.targets);
+    tagDigests.catch(() => undefined); // a failure surfaces where it is awaited
     const resolved = await core.group('Resolve sources', async () => {
       const r = await resolveSources(clientFor, inputs.sources, inputs.attestations);
       for (const s of r) {
@@ -59,11 +62,15 @@ export async function merge(options: RunOptions = {}): Promise<Outputs> {
     core.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
 
     const repositories = uniqueRepositories(inputs.targets);
-    const transfers = await core.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () =>
-      new Transfer(clientFor, { dryRun: inputs.dryRun }).run(plan.children, repositories),
-    );
+    // Every tag already at the digest: the index, hence every child and blob, is in place.
+    const unchanged = allTagsAt(await tagDigests, plan.index);
+    const transfers = unchanged
+      ? repositories.map((r) => alreadyPresent(r, plan.children.length))
+      : await core.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () =>
+          new Transfer(clientFor, { dryRun: inputs.dryRun }).run(plan.children, repositories),
+        );
     const tags = await core.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () =>
-      publishIndex(clientFor, plan.index, inputs.targets, inputs.dryRun),
+      publishIndex(clientFor, plan.index, inputs.targets, inputs.dryRun, tagDigests),
     );
     return await report({
       plan,

@@ -10,6 +10,27 @@ export interface TagResult {
   readonly outcome: 'written' | 'unchanged' | 'would-write';
 }
 
+/** What each target tag points at now (by HEAD, so it costs no Docker Hub pull), in target order. */
+export type TagDigests = ReadonlyArray<string | undefined>;
+
+/**
+ * HEADs every target tag. Reads only, so the run starts them with the resolve, off the
+ * critical path; a tag's answer is compared with the planned digest later.
+ */
+export function readTags(clientFor: ClientFor, targets: readonly Reference[]): Promise<TagDigests> {
+  return Promise.all(
+    targets.map(async (target) => {
+      const client = await clientFor(target.registry);
+      return (await client.headManifest(target.repository, target.tag as string))?.digest;
+    }),
+  );
+}
+
+/** True when every target tag already points at the index: the re-run no-op. */
+export function allTagsAt(current: TagDigests, index: SerializedIndex): boolean {
+  return current.every((digest) => digest === index.digest);
+}
+
 /**
  * Tags the index in every target: the last writes of the run (design rule 8: a tag already at
  * the digest is not PUT again, as immutable-tag registries refuse a re-PUT).
@@ -19,12 +40,14 @@ export async function publishIndex(
   index: SerializedIndex,
   targets: readonly Reference[],
   dryRun: boolean,
+  tags: Promise<TagDigests> = readTags(clientFor, targets),
 ): Promise<TagResult[]> {
+  const currentDigests = await tags;
   return Promise.all(
-    targets.map(async (target): Promise<TagResult> => {
+    targets.map(async (target, i): Promise<TagResult> => {
       const client = await clientFor(target.registry);
       const tag = target.tag as string;
-      const current = await client.headManifest(target.repository, tag);
+      const current = currentDigests[i] === undefined ? undefined : { digest: currentDigests[i] };
       if (current?.digest === index.digest) {
         core.info(`${target} already points at ${index.digest}`);
         return { reference: target.toString(), outcome: 'unchanged' };

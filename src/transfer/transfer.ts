@@ -20,6 +20,11 @@ function counts(): Record<Outcome, number> {
   return { present: 0, mounted: 0, copied: 0, pushed: 0, 'would-copy': 0, 'would-push': 0 };
 }
 
+/** The report of a repository whose tags already hold the index: nothing was looked at or copied. */
+export function alreadyPresent(target: Reference, children: number): RepositoryTransfer {
+  return { repository: target.name, blobs: counts(), manifests: { ...counts(), present: children }, bytesCopied: 0 };
+}
+
 export interface TransferOptions {
   readonly dryRun: boolean;
   /** Requests in flight per registry (design rule 13). */
@@ -34,6 +39,7 @@ export interface TransferOptions {
 export class Transfer {
   private readonly limiters = new Map<string, <T>(task: () => Promise<T>) => Promise<T>>();
   private readonly blobs = new Once<Outcome>();
+  private readonly probes = new Once<boolean>();
   private readonly manifests = new Once<Outcome>();
   /**
    * Per target ← source repository: whether a mount gets anywhere. A registry that refuses one
@@ -86,9 +92,12 @@ export class Transfer {
   private async pushManifest(child: Child, target: Reference, report: RepositoryTransfer): Promise<Outcome> {
     const digest = child.descriptor.digest;
     const client = await this.clientFor(target.registry);
+    const blobs = requiredBlobs(child.manifest);
+    // The blobs are looked for alongside the manifest: one round trip instead of two when it is missing.
+    for (const blob of blobs) this.probe(blob, target).catch(() => undefined);
     const head = await this.limited(target.registry, () => client.headManifest(target.repository, digest));
     if (head) return 'present';
-    await Promise.all(requiredBlobs(child.manifest).map((blob) => this.blob(blob, child.source, target, report)));
+    await Promise.all(blobs.map((blob) => this.blob(blob, child.source, target, report)));
     if (this.options.dryRun) return 'would-push';
     await this.limited(target.registry, () =>
       client.putManifest(target.repository, digest, child.bytes, child.descriptor.mediaType).catch((err: unknown) => {
@@ -101,16 +110,25 @@ export class Transfer {
 
   private async blob(blob: Descriptor, source: Reference, target: Reference, report: RepositoryTransfer): Promise<void> {
     await this.blobs.run(`${target.name}@${blob.digest}`, async () => {
-      const outcome = await this.limited(target.registry, () => this.ensureBlob(blob, source, target));
+      const outcome = (await this.probe(blob, target))
+        ? 'present'
+        : await this.limited(target.registry, () => this.ensureBlob(blob, source, target));
       report.blobs[outcome]++;
       if (outcome === 'copied') report.bytesCopied += blob.size;
       return outcome;
     });
   }
 
+  /** HEAD of a blob in a target repository, asked once per run (design rule 8: look before writing). */
+  private probe(blob: Descriptor, target: Reference): Promise<boolean> {
+    return this.probes.run(`${target.name}@${blob.digest}`, () =>
+      this.limited(target.registry, async () => (await this.clientFor(target.registry)).hasBlob(target.repository, blob.digest)),
+    );
+  }
+
+  /** Makes a blob that is not in the target repository present there. */
   private async ensureBlob(blob: Descriptor, source: Reference, target: Reference): Promise<Outcome> {
     const client = await this.clientFor(target.registry);
-    if (await client.hasBlob(target.repository, blob.digest)) return 'present';
     if (this.options.dryRun) return 'would-copy';
     const from = await this.clientFor(source.registry);
     if (source.registry === target.registry) {

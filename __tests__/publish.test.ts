@@ -6,7 +6,7 @@ import type { Digest } from '../src/oci/digest';
 import { MediaType } from '../src/oci/mediaTypes';
 import { Reference } from '../src/oci/reference';
 import type { SerializedIndex } from '../src/plan/serialize';
-import { explainRefusedTag, publishIndex } from '../src/publish/publish';
+import { allTagsAt, explainRefusedTag, publishIndex, readTags } from '../src/publish/publish';
 import { type RegistryClient, RegistryError } from '../src/registry/client';
 
 jest.mock('@actions/core', () => ({ info: jest.fn(), debug: jest.fn() }));
@@ -35,6 +35,25 @@ function immutable(current: Digest | undefined) {
   };
   return { puts, clientFor: async () => client as unknown as RegistryClient };
 }
+
+describe('readTags and allTagsAt', () => {
+  it('reads each tag once and knows when every tag already holds the index', async () => {
+    const other = Reference.parse('reg.test/mirror/app:1');
+    const current = await readTags(immutable(NEW).clientFor, [target, other]);
+    expect(current).toEqual([NEW, NEW]);
+    expect(allTagsAt(current, index)).toBe(true);
+    expect(allTagsAt([NEW, undefined], index)).toBe(false);
+    expect(allTagsAt([NEW, OLD], index)).toBe(false);
+  });
+
+  it('uses the tags read earlier instead of reading them again', async () => {
+    const registry = immutable(undefined);
+    expect(await publishIndex(registry.clientFor, index, [target], false, Promise.resolve([NEW]))).toEqual([
+      { reference: target.toString(), outcome: 'unchanged' },
+    ]);
+    expect(registry.puts).toEqual([]);
+  });
+});
 
 describe('publishIndex', () => {
   it('leaves a tag already at the digest alone, and writes a missing one', async () => {

@@ -10,7 +10,13 @@ describe('getInputs', () => {
     const inputs = getInputs(reader(base));
     expect(inputs.sources.map(String)).toEqual(['r.io/a/amd64:1', 'r.io/a/arm64:1']);
     expect(inputs.targets.map(String)).toEqual(['r.io/a/app:1', 'r.io/a/app:latest']);
-    expect(inputs).toMatchObject({ attestations: 'strip', mediaType: 'oci', dryRun: false, platforms: undefined, annotations: {} });
+    expect(inputs).toMatchObject({
+      attestations: 'strip',
+      mediaType: 'oci',
+      dryRun: false,
+      platforms: undefined,
+      annotations: {},
+    });
     expect(inputs.githubToken).toBeUndefined();
   });
 
@@ -27,7 +33,13 @@ describe('getInputs', () => {
         'insecure-registries': 'http://Reg.Local:5000/, 10.0.0.1',
       }),
     );
-    expect(inputs).toMatchObject({ attestations: 'keep', mediaType: 'auto', dryRun: true, annotations: { a: 'b' }, githubToken: 'ghs_x' });
+    expect(inputs).toMatchObject({
+      attestations: 'keep',
+      mediaType: 'auto',
+      dryRun: true,
+      annotations: { a: 'b' },
+      githubToken: 'ghs_x',
+    });
     expect(inputs.skippedAnnotations).toEqual(['manifest:c=d']);
     expect(inputs.platforms).toEqual([
       { os: 'linux', architecture: 'amd64' },

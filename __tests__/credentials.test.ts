@@ -33,7 +33,10 @@ describe('dockerCredentials', () => {
     expect(await empty.get('ghcr.io')).toEqual({ kind: 'basic', username: 'octocat', password: 'ghs_x' });
     expect(await empty.get('docker.io')).toBeUndefined();
     expect(await empty.get('ghcr.io.evil.example')).toBeUndefined();
-    const configured = await dockerCredentials({ configDir: await configDir({ auths: { 'ghcr.io': { auth: b64('me:pat') } } }), githubToken: 'ghs_x' });
+    const configured = await dockerCredentials({
+      configDir: await configDir({ auths: { 'ghcr.io': { auth: b64('me:pat') } } }),
+      githubToken: 'ghs_x',
+    });
     expect(await configured.get('ghcr.io')).toEqual({ kind: 'basic', username: 'me', password: 'pat' });
   });
 

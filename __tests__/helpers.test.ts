@@ -69,7 +69,12 @@ describe.each<AuthMode>(['none', 'htpasswd', 'token'])('registry with auth=%s', 
     expect(got.mediaType).toBe(MediaTypes.ociIndex);
     expect(sha256Digest(got.bytes!)).toBe(index.digest);
     expect(got.json.manifests).toEqual([
-      { mediaType: MediaTypes.ociManifest, digest: image.digest, size: image.size, platform: { architecture: 'amd64', os: 'linux' } },
+      {
+        mediaType: MediaTypes.ociManifest,
+        digest: image.digest,
+        size: image.size,
+        platform: { architecture: 'amd64', os: 'linux' },
+      },
       {
         mediaType: MediaTypes.ociManifest,
         digest: attestation.digest,
@@ -157,7 +162,9 @@ describe('token registry with a quirky token service', () => {
       grant: (requested) => requested.map((s) => ({ ...s, actions: ['pull'] })),
     });
     await expect(pushBlob(reg, 'smoke/readonly', Buffer.from('x'))).rejects.toThrow(/HTTP 401/);
-    expect(reg.tokenServer!.requests.at(-1)?.granted).toEqual([{ type: 'repository', name: 'smoke/readonly', actions: ['pull'] }]);
+    expect(reg.tokenServer!.requests.at(-1)?.granted).toEqual([
+      { type: 'repository', name: 'smoke/readonly', actions: ['pull'] },
+    ]);
   });
 });
 

@@ -216,7 +216,9 @@ describe('baseSend deadline', () => {
       process.env.HTTPS_PROXY = `http://127.0.0.1:${port}`;
       const proxied = createDispatcher({ timeouts: { headersMs: 200, bodyMs: 200, connectMs: 200 } });
       const started = Date.now();
-      await expect(baseSend(proxied, 400)({ method: 'GET', url: new URL('https://registry.test/v2/') })).rejects.toThrow(/did not answer in time/);
+      await expect(baseSend(proxied, 400)({ method: 'GET', url: new URL('https://registry.test/v2/') })).rejects.toThrow(
+        /did not answer in time/,
+      );
       expect(Date.now() - started).toBeLessThan(5000);
       await proxied.destroy();
     } finally {

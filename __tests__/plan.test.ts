@@ -92,9 +92,9 @@ describe('buildPlan', () => {
   });
 
   it('names every missing platform', () => {
-    expect(() => buildPlan(resolved, { ...defaults, platforms: [parsePlatform('linux/s390x'), parsePlatform('linux/ppc64le')] })).toThrow(
-      /no source provides linux\/s390x, linux\/ppc64le/,
-    );
+    expect(() =>
+      buildPlan(resolved, { ...defaults, platforms: [parsePlatform('linux/s390x'), parsePlatform('linux/ppc64le')] }),
+    ).toThrow(/no source provides linux\/s390x, linux\/ppc64le/);
   });
 
   it('refuses two entries with the same platform, naming both sources', () => {
@@ -110,7 +110,9 @@ describe('buildPlan', () => {
     const docker = [source([dAmd]), source([dArm])];
     expect(buildPlan(docker, { ...defaults, mediaType: 'docker' }).index.mediaType).toBe(MediaType.DockerList);
     expect(buildPlan(docker, { ...defaults, mediaType: 'auto' }).index.mediaType).toBe(MediaType.DockerList);
-    expect(buildPlan(docker, { ...defaults, mediaType: 'auto', annotations: { a: 'b' } }).index.mediaType).toBe(MediaType.OciIndex);
+    expect(buildPlan(docker, { ...defaults, mediaType: 'auto', annotations: { a: 'b' } }).index.mediaType).toBe(
+      MediaType.OciIndex,
+    );
     expect(buildPlan(resolved, { ...defaults, mediaType: 'auto' }).index.mediaType).toBe(MediaType.OciIndex);
     expect(() => buildPlan(resolved, { ...defaults, mediaType: 'docker' })).toThrow(/OCI manifest/);
     expect(() => buildPlan(docker, { ...defaults, mediaType: 'docker', annotations: { a: 'b' } })).toThrow(/annotations/);

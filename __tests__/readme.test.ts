@@ -65,7 +65,12 @@ export function parseActionBlock(yaml: string, block: 'inputs' | 'outputs'): Ent
 
 /** A table cell: pipes escaped, and `<`, `>`, `&` as entities so `<registry>` is not taken for HTML. */
 const cell = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ');
 const code = (text: string) => (text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``);
 
 /** The reference section as the README must hold it. */
@@ -128,7 +133,9 @@ describe('README.md', () => {
     // A guard on the parser itself: what it read is what action.yml plainly says.
     const inputs = parseActionBlock(actionYml, 'inputs');
     const outputs = parseActionBlock(actionYml, 'outputs');
-    expect(inputs.map((i) => i.name)).toEqual([...actionYml.matchAll(/^ {2}([a-z-]+):$/gm)].map((m) => m[1]).slice(0, inputs.length));
+    expect(inputs.map((i) => i.name)).toEqual(
+      [...actionYml.matchAll(/^ {2}([a-z-]+):$/gm)].map((m) => m[1]).slice(0, inputs.length),
+    );
     expect(inputs.length + outputs.length).toBe([...actionYml.matchAll(/^ {4}description:/gm)].length);
     for (const { name, props } of inputs) expect([name, props.required]).toEqual([name, expect.stringMatching(/^(true|false)$/)]);
     expect(inputs.find((i) => i.name === 'github-token')?.props.default).toBe('${{ github.token }}');

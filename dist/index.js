@@ -71218,7 +71218,10 @@ function getInputs(read = exports.readActionInput) {
     const annotations = (0, annotations_1.parseAnnotations)(read('annotations'));
     const insecure = new Set();
     for (const host of (0, lists_1.splitList)(read('insecure-registries'))) {
-        const h = host.replace(/^https?:\/\//, '').replace(/\/+$/, '').toLowerCase();
+        const h = host
+            .replace(/^https?:\/\//, '')
+            .replace(/\/+$/, '')
+            .toLowerCase();
         if (!HOST.test(h))
             throw new errors_1.InputError('insecure-registries', `"${host}" is not host[:port]`);
         insecure.add(h);
@@ -71589,12 +71592,7 @@ exports.MediaType = {
     DockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
 };
 /** Sent on every manifest GET/HEAD: Distribution answers 404 to a tag GET without the OCI index type. */
-exports.MANIFEST_ACCEPT = [
-    exports.MediaType.OciIndex,
-    exports.MediaType.OciManifest,
-    exports.MediaType.DockerList,
-    exports.MediaType.DockerManifest,
-].join(', ');
+exports.MANIFEST_ACCEPT = [exports.MediaType.OciIndex, exports.MediaType.OciManifest, exports.MediaType.DockerList, exports.MediaType.DockerManifest].join(', ');
 function isIndexMediaType(m) {
     return m === exports.MediaType.OciIndex || m === exports.MediaType.DockerList;
 }
@@ -71897,7 +71895,8 @@ function chooseMediaType(mode, children, annotations) {
         const c = ociChildren[0];
         throw new errors_1.ContentError(`input "media-type": docker cannot be used: ${c.kind === 'attestation' ? 'the attestation' : 'the image'} ` +
             `${c.descriptor.digest} from "${c.source}" is an OCI manifest, which a Docker manifest list cannot hold; ` +
-            'use media-type oci or auto' + (c.kind === 'attestation' ? ', or attestations: strip' : ''));
+            'use media-type oci or auto' +
+            (c.kind === 'attestation' ? ', or attestations: strip' : ''));
     }
     if (hasAnnotations) {
         throw new errors_1.ContentError('input "media-type": docker cannot be used with annotations (a Docker manifest list has none); use oci or auto');
@@ -72380,7 +72379,10 @@ function mergeScopes(scopes) {
                 continue;
             const resource = one.slice(0, lastColon);
             const actions = byResource.get(resource) ?? new Set();
-            for (const a of one.slice(lastColon + 1).split(',').filter(Boolean))
+            for (const a of one
+                .slice(lastColon + 1)
+                .split(',')
+                .filter(Boolean))
                 actions.add(a);
             byResource.set(resource, actions);
         }
@@ -72396,7 +72398,11 @@ function scopesCover(granted, wanted) {
     return mergeScopes(wanted).every((s) => {
         const c = s.lastIndexOf(':');
         const have = g.get(s.slice(0, c));
-        return have !== undefined && s.slice(c + 1).split(',').every((a) => have.has(a));
+        return (have !== undefined &&
+            s
+                .slice(c + 1)
+                .split(',')
+                .every((a) => have.has(a)));
     });
 }
 function repositoryScope(repository, actions) {
@@ -72774,7 +72780,10 @@ const reference_1 = __nccwpck_require__(2148);
 const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
 /** `https://ghcr.io/v2/` and `ghcr.io` name the same registry in config.json. */
 function hostOf(key) {
-    const host = key.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '').toLowerCase();
+    const host = key
+        .replace(/^[a-z]+:\/\//i, '')
+        .replace(/\/.*$/, '')
+        .toLowerCase();
     return host === 'index.docker.io' || host === 'registry-1.docker.io' ? reference_1.DOCKER_HUB : host;
 }
 const runCredentialHelper = async (helper, serverUrl) => {
@@ -72814,7 +72823,9 @@ async function dockerCredentials(options = {}) {
     }
     catch (err) {
         if (err.code !== 'ENOENT') {
-            throw new Error(`cannot read the Docker config ${path.join(dir, 'config.json')}: ${err.message}`, { cause: err });
+            throw new Error(`cannot read the Docker config ${path.join(dir, 'config.json')}: ${err.message}`, {
+                cause: err,
+            });
         }
     }
     const runHelper = options.runHelper ?? exports.runCredentialHelper;
@@ -73593,7 +73604,9 @@ function transferLine(t, dryRun) {
     const blobs = dryRun
         ? `${b.present} blobs present, ${b['would-copy']} to mount or copy`
         : `${b.present} blobs present, ${b.mounted} mounted, ${b.copied} copied (${formatBytes(t.bytesCopied)})`;
-    const manifests = dryRun ? `${m.present} manifests present, ${m['would-push']} to push` : `${m.present} manifests present, ${m.pushed} pushed`;
+    const manifests = dryRun
+        ? `${m.present} manifests present, ${m['would-push']} to push`
+        : `${m.present} manifests present, ${m.pushed} pushed`;
     return `${code(t.repository)}: ${blobs}; ${manifests}`;
 }
 /** Sets the step outputs and writes the job summary. */

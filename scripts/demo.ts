@@ -69,7 +69,8 @@ const ANNOTATIONS = [
 export function repositoryRoot(from = __dirname): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     if (existsSync(path.join(dir, 'action.yml')) && existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no action.yml above ${from}: run the demo from the repository (npm run demo)`);
+    if (path.dirname(dir) === dir)
+      throw new Error(`no action.yml above ${from}: run the demo from the repository (npm run demo)`);
   }
 }
 
@@ -79,7 +80,9 @@ function assertBundleLocation(root: string): void {
   const seen = path.resolve(__dirname, '..', '..', 'dist', 'index.js');
   const wanted = path.join(root, 'dist', 'index.js');
   if (seen !== wanted) {
-    throw new Error(`the demo bundle must live two levels below the repository (it is in ${__dirname}): run it with npm run demo`);
+    throw new Error(
+      `the demo bundle must live two levels below the repository (it is in ${__dirname}): run it with npm run demo`,
+    );
   }
 }
 
@@ -163,7 +166,11 @@ function renderTable(html: string): string {
   );
   if (rows.length === 0) return '';
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   const [head, ...body] = rows;
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }

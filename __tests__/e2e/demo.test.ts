@@ -82,7 +82,8 @@ describe('demo rendering', () => {
   });
 
   it('shows groups and annotations, and debug lines only when asked', () => {
-    const stdout = '::group::Resolve sources\nline%0A\n::debug::GET http://r/v2/ → 200 (3 ms)\n::endgroup::\n::notice::skipped%0Atwo\nafter\n';
+    const stdout =
+      '::group::Resolve sources\nline%0A\n::debug::GET http://r/v2/ → 200 (3 ms)\n::endgroup::\n::notice::skipped%0Atwo\nafter\n';
     expect(renderLog(stdout, false)).toBe('▸ Resolve sources\n  line%0A\nNOTICE: skipped\ntwo\nafter');
     expect(renderLog(stdout, true)).toContain('  [debug] GET http://r/v2/ → 200 (3 ms)');
   });

@@ -21,7 +21,9 @@ describe.each<AuthMode>(['none', 'htpasswd', 'token'])('merge against Distributi
 
   beforeAll(async () => {
     reg = await startRegistry({ auth });
-    const config = await writeDockerConfig(reg.username ? { [reg.host]: { username: reg.username, password: reg.password as string } } : {});
+    const config = await writeDockerConfig(
+      reg.username ? { [reg.host]: { username: reg.username, password: reg.password as string } } : {},
+    );
     env = { DOCKER_CONFIG: config.dir };
     cleanup = config.cleanup;
   });
@@ -35,7 +37,10 @@ describe.each<AuthMode>(['none', 'htpasswd', 'token'])('merge against Distributi
     const arm = await pushImage(reg, 'same/app', { platform: 'linux/arm64/v8', tag: 'build-arm64', format: 'docker' });
 
     const run = await runAction(
-      { sources: `${reg.host}/same/app:build-amd64\n${reg.host}/same/app:build-arm64`, tags: `${reg.host}/same/app:1.0, ${reg.host}/same/app:latest` },
+      {
+        sources: `${reg.host}/same/app:build-amd64\n${reg.host}/same/app:build-arm64`,
+        tags: `${reg.host}/same/app:1.0, ${reg.host}/same/app:latest`,
+      },
       env,
     );
     expect(run.errors).toEqual([]);
@@ -50,7 +55,12 @@ describe.each<AuthMode>(['none', 'htpasswd', 'token'])('merge against Distributi
       schemaVersion: 2,
       mediaType: MediaTypes.ociIndex,
       manifests: [
-        { mediaType: MediaTypes.ociManifest, digest: amd.digest, size: amd.size, platform: { architecture: 'amd64', os: 'linux' } },
+        {
+          mediaType: MediaTypes.ociManifest,
+          digest: amd.digest,
+          size: amd.size,
+          platform: { architecture: 'amd64', os: 'linux' },
+        },
         {
           mediaType: MediaTypes.dockerManifest,
           digest: arm.digest,
@@ -109,10 +119,23 @@ describe.each<AuthMode>(['none', 'htpasswd', 'token'])('merge against Distributi
 
     // A real client pulls each platform of the merged image and gets the source's layers.
     const creds = reg.username ? ['--src-creds', `${reg.username}:${reg.password}`] : [];
-    for (const [arch, image] of [['amd64', amd.image], ['arm64', arm.image]] as const) {
+    for (const [arch, image] of [
+      ['amd64', amd.image],
+      ['arm64', arm.image],
+    ] as const) {
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'skopeo-'));
       try {
-        await exec('skopeo', ['copy', '--src-tls-verify=false', ...creds, '--override-os', 'linux', '--override-arch', arch, `docker://${reg.host}/release/app:1`, `dir:${dir}`]);
+        await exec('skopeo', [
+          'copy',
+          '--src-tls-verify=false',
+          ...creds,
+          '--override-os',
+          'linux',
+          '--override-arch',
+          arch,
+          `docker://${reg.host}/release/app:1`,
+          `dir:${dir}`,
+        ]);
         const pulled = JSON.parse(await fs.readFile(path.join(dir, 'manifest.json'), 'utf8'));
         expect(pulled.layers.map((l: { digest: string }) => l.digest)).toEqual(image.layers.map((l) => l.digest));
         expect(pulled.config.digest).toBe(image.config.digest);

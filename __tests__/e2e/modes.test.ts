@@ -7,7 +7,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runAction } from '../helpers/action';
 import { writeDockerConfig } from '../helpers/dockerConfig';
-import { blobExists, getManifest, listTags, MediaTypes, pushBlob, pushBuildxImage, pushImage, pushIndex, pushManifest } from '../helpers/fixtures';
+import {
+  blobExists,
+  getManifest,
+  listTags,
+  MediaTypes,
+  pushBlob,
+  pushBuildxImage,
+  pushImage,
+  pushIndex,
+  pushManifest,
+} from '../helpers/fixtures';
 import { startForwardProxy, writes } from '../helpers/forwardProxy';
 import { type RunningRegistry, startRegistry } from '../helpers/registry';
 
@@ -25,7 +35,11 @@ describe('attestations', () => {
   it('keep: attestations travel with their images and follow them in the index', async () => {
     const amd = await pushBuildxImage(reg, 'keep/amd64', { platform: 'linux/amd64', tag: 'b' });
     const arm = await pushBuildxImage(reg, 'keep/arm64', { platform: 'linux/arm64', tag: 'b' });
-    const run = await runAction({ sources: `${at('keep/amd64')}:b,${at('keep/arm64')}:b`, tags: `${at('keep/out')}:1`, attestations: 'keep' });
+    const run = await runAction({
+      sources: `${at('keep/amd64')}:b,${at('keep/arm64')}:b`,
+      tags: `${at('keep/out')}:1`,
+      attestations: 'keep',
+    });
     expect(run.errors).toEqual([]);
     const index = JSON.parse(run.outputs.manifest);
     expect(index.manifests.map((m: { digest: string }) => m.digest)).toEqual([
@@ -44,7 +58,8 @@ describe('attestations', () => {
     for (const att of [amd.attestation, arm.attestation]) {
       const stored = await getManifest(reg, 'keep/out', att.digest);
       expect(stored.status).toBe(200);
-      for (const blob of [stored.json.config, ...stored.json.layers]) expect(await blobExists(reg, 'keep/out', blob.digest)).toBe(true);
+      for (const blob of [stored.json.config, ...stored.json.layers])
+        expect(await blobExists(reg, 'keep/out', blob.digest)).toBe(true);
     }
     expect(run.outputs.platforms).toBe('linux/amd64,linux/arm64');
   });
@@ -53,8 +68,14 @@ describe('attestations', () => {
 describe('platforms', () => {
   it('keeps exactly the listed platforms, in source order, matching arm64 with arm64/v8', async () => {
     const images = [];
-    for (const p of ['linux/amd64', 'linux/arm64/v8', 'linux/s390x']) images.push(await pushImage(reg, 'plat/src', { platform: p }));
-    await pushIndex(reg, 'plat/src', 'multi', images.map((i) => ({ manifest: i, platform: i.platform })));
+    for (const p of ['linux/amd64', 'linux/arm64/v8', 'linux/s390x'])
+      images.push(await pushImage(reg, 'plat/src', { platform: p }));
+    await pushIndex(
+      reg,
+      'plat/src',
+      'multi',
+      images.map((i) => ({ manifest: i, platform: i.platform })),
+    );
     const armv7 = await pushImage(reg, 'plat/arm', { platform: 'linux/arm/v7', tag: 'v7' });
 
     const run = await runAction({
@@ -71,7 +92,11 @@ describe('platforms', () => {
 
   it('names every platform no source provides, and writes nothing', async () => {
     await pushImage(reg, 'plat/one', { platform: 'linux/amd64', tag: 'a' });
-    const run = await runAction({ sources: `${at('plat/one')}:a`, tags: `${at('plat/none')}:1`, platforms: 'linux/amd64,linux/ppc64le,windows/amd64' });
+    const run = await runAction({
+      sources: `${at('plat/one')}:a`,
+      tags: `${at('plat/none')}:1`,
+      platforms: 'linux/amd64,linux/ppc64le,windows/amd64',
+    });
     expect(run.exitCode).toBe(1);
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toMatch(/input "platforms": no source provides linux\/ppc64le, windows\/amd64/);
@@ -134,10 +159,19 @@ describe('media-type', () => {
   });
 
   it('docker is refused with an OCI child or with annotations, before anything is written', async () => {
-    const oci = await runAction({ sources: `${at('mt/docker')}:amd64,${ociSource}`, tags: `${at('mt/refused')}:1`, 'media-type': 'docker' });
+    const oci = await runAction({
+      sources: `${at('mt/docker')}:amd64,${ociSource}`,
+      tags: `${at('mt/refused')}:1`,
+      'media-type': 'docker',
+    });
     expect(oci.exitCode).toBe(1);
     expect(oci.errors[0]).toMatch(/input "media-type".*OCI manifest/);
-    const ann = await runAction({ sources: dockerSources, tags: `${at('mt/refused')}:1`, 'media-type': 'docker', annotations: 'a=b' });
+    const ann = await runAction({
+      sources: dockerSources,
+      tags: `${at('mt/refused')}:1`,
+      'media-type': 'docker',
+      annotations: 'a=b',
+    });
     expect(ann.exitCode).toBe(1);
     expect(ann.errors[0]).toMatch(/input "media-type".*annotations/);
     expect(await listTags(reg, 'mt/refused')).toEqual([]);
@@ -146,9 +180,18 @@ describe('media-type', () => {
   it('auto writes a Docker list only for Docker children without annotations', async () => {
     const docker = await runAction({ sources: dockerSources, tags: `${at('mt/out')}:auto1`, 'media-type': 'auto' });
     expect(docker.outputs['media-type']).toBe(MediaTypes.dockerList);
-    const withAnnotations = await runAction({ sources: dockerSources, tags: `${at('mt/out')}:auto2`, 'media-type': 'auto', annotations: 'a=b' });
+    const withAnnotations = await runAction({
+      sources: dockerSources,
+      tags: `${at('mt/out')}:auto2`,
+      'media-type': 'auto',
+      annotations: 'a=b',
+    });
     expect(withAnnotations.outputs['media-type']).toBe(MediaTypes.ociIndex);
-    const mixed = await runAction({ sources: `${at('mt/docker')}:amd64,${ociSource}`, tags: `${at('mt/out')}:auto3`, 'media-type': 'auto' });
+    const mixed = await runAction({
+      sources: `${at('mt/docker')}:amd64,${ociSource}`,
+      tags: `${at('mt/out')}:auto3`,
+      'media-type': 'auto',
+    });
     expect(mixed.outputs['media-type']).toBe(MediaTypes.ociIndex);
   });
 });
@@ -201,7 +244,9 @@ describe('proxies and plain HTTP', () => {
       const inputs = { sources: `${named('proxy/src')}:a`, tags: `${named('proxy/out')}:1`, 'insecure-registries': NAME };
       const proxied = await runAction(inputs, viaProxy(proxy.url));
       expect(proxied.errors).toEqual([]);
-      expect(proxy.requests.some((r) => r.method === 'PUT' && r.url === `http://${namedHost()}/v2/proxy/out/manifests/1`)).toBe(true);
+      expect(proxy.requests.some((r) => r.method === 'PUT' && r.url === `http://${namedHost()}/v2/proxy/out/manifests/1`)).toBe(
+        true,
+      );
 
       // NO_PROXY names the host: the proxy sees nothing (and the name cannot resolve without it).
       const seen = proxy.requests.length;
@@ -243,7 +288,10 @@ describe('across registries', () => {
   let source: RunningRegistry;
   let target: RunningRegistry;
   beforeAll(async () => {
-    [source, target] = await Promise.all([startRegistry({ auth: 'htpasswd', username: 'src-user', password: 'src-pass' }), startRegistry({ auth: 'token', username: 'dst-user', password: 'dst-pass' })]);
+    [source, target] = await Promise.all([
+      startRegistry({ auth: 'htpasswd', username: 'src-user', password: 'src-pass' }),
+      startRegistry({ auth: 'token', username: 'dst-user', password: 'dst-pass' }),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([source?.stop(), target?.stop()]);
@@ -254,7 +302,12 @@ describe('across registries', () => {
     const big = Buffer.alloc(256 * 1024 * 1024);
     for (let i = 0; i < big.length; i += 4096) big.writeUInt32LE(i, i);
     const layer = await pushBlob(source, 'x/amd64', big, MediaTypes.ociLayer);
-    const config = await pushBlob(source, 'x/amd64', Buffer.from(JSON.stringify({ os: 'linux', architecture: 'amd64', rootfs: { type: 'layers', diff_ids: [] } })), MediaTypes.ociConfig);
+    const config = await pushBlob(
+      source,
+      'x/amd64',
+      Buffer.from(JSON.stringify({ os: 'linux', architecture: 'amd64', rootfs: { type: 'layers', diff_ids: [] } })),
+      MediaTypes.ociConfig,
+    );
     const manifest = Buffer.from(
       JSON.stringify({
         schemaVersion: 2,
@@ -347,7 +400,11 @@ fi
     try {
       await pushImage(token, 'g/src', { platform: 'linux/amd64', tag: 'a' });
       const before = token.tokenServer?.requests.length ?? 0;
-      const run = await runAction({ sources: `${token.host}/g/src:a`, tags: `${token.host}/g/out:1`, 'github-token': 'ghs_not_for_you' });
+      const run = await runAction({
+        sources: `${token.host}/g/src:a`,
+        tags: `${token.host}/g/out:1`,
+        'github-token': 'ghs_not_for_you',
+      });
       // No credentials for it: the token service refuses anonymous access, and never saw the GitHub token.
       expect(run.exitCode).toBe(1);
       expect(run.errors[0]).toMatch(/anonymously/);

@@ -62,17 +62,23 @@ export async function runAction(
   const rssFile = path.join(dir, 'rss');
   if (options.rss) childEnv.RSS_REPORT_FILE = rssFile;
   const args = options.rss ? ['--require', path.join(__dirname, 'rssReporter.js'), ENTRY] : [ENTRY];
-  Object.assign(childEnv, { GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, DOCKER_CONFIG: path.join(dir, 'no-docker-config') }, env);
+  Object.assign(
+    childEnv,
+    { GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, DOCKER_CONFIG: path.join(dir, 'no-docker-config') },
+    env,
+  );
   try {
-    const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ exitCode: code ?? -1, stdout: out, stderr: err }));
-    });
+    const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number; stdout: string; stderr: string }>(
+      (resolve, reject) => {
+        const child = spawn(process.execPath, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ exitCode: code ?? -1, stdout: out, stderr: err }));
+      },
+    );
     const outputs = parseOutputFile(await fs.readFile(outputFile, 'utf8'));
     const summary = await fs.readFile(summaryFile, 'utf8');
     const errors = stdout

@@ -141,7 +141,12 @@ async function expectStatus(res: Response, expected: number[], what: string): Pr
 // Push and read
 
 /** Monolithic upload: POST opens the session, PUT with `?digest=` closes it with the bytes. */
-export async function pushBlob(t: RegistryTarget, repo: string, data: Buffer, mediaType = 'application/octet-stream'): Promise<PushedBlob> {
+export async function pushBlob(
+  t: RegistryTarget,
+  repo: string,
+  data: Buffer,
+  mediaType = 'application/octet-stream',
+): Promise<PushedBlob> {
   const digest = sha256Digest(data);
   const what = `push blob ${digest} to ${t.host}/${repo}`;
   const start = await registryFetch(t, `/v2/${repo}/blobs/uploads/`, { method: 'POST' });
@@ -161,7 +166,13 @@ export async function pushBlob(t: RegistryTarget, repo: string, data: Buffer, me
   return { digest, size: data.length, mediaType };
 }
 
-export async function pushManifest(t: RegistryTarget, repo: string, reference: string, bytes: Buffer, mediaType: string): Promise<PushedManifest> {
+export async function pushManifest(
+  t: RegistryTarget,
+  repo: string,
+  reference: string,
+  bytes: Buffer,
+  mediaType: string,
+): Promise<PushedManifest> {
   const digest = sha256Digest(bytes);
   const what = `push manifest ${t.host}/${repo}:${reference}`;
   const res = await registryFetch(t, `/v2/${repo}/manifests/${reference}`, {
@@ -254,9 +265,10 @@ export async function pushImage(t: RegistryTarget, repo: string, opts: PushImage
   const format = opts.format ?? 'oci';
   const seed = opts.seed ?? randomUUID();
   const platform = parsePlatform(opts.platform);
-  const mt = format === 'oci'
-    ? { manifest: MediaTypes.ociManifest, config: MediaTypes.ociConfig, layer: MediaTypes.ociLayer }
-    : { manifest: MediaTypes.dockerManifest, config: MediaTypes.dockerConfig, layer: MediaTypes.dockerLayer };
+  const mt =
+    format === 'oci'
+      ? { manifest: MediaTypes.ociManifest, config: MediaTypes.ociConfig, layer: MediaTypes.ociLayer }
+      : { manifest: MediaTypes.dockerManifest, config: MediaTypes.dockerConfig, layer: MediaTypes.dockerLayer };
 
   const diffIds: string[] = [];
   const layers: PushedBlob[] = [];
@@ -332,8 +344,12 @@ export async function pushBuildxImage(
   const statement = {
     _type: 'https://in-toto.io/Statement/v0.1',
     predicateType: 'https://slsa.dev/provenance/v0.2',
-    subject: [{ name: `pkg:docker/${repo}@${opts.tag ?? 'latest'}?platform=${encodeURIComponent(opts.platform)}`,
-      digest: { sha256: image.digest.slice('sha256:'.length) } }],
+    subject: [
+      {
+        name: `pkg:docker/${repo}@${opts.tag ?? 'latest'}?platform=${encodeURIComponent(opts.platform)}`,
+        digest: { sha256: image.digest.slice('sha256:'.length) },
+      },
+    ],
     predicate: { builder: { id: '' }, buildType: 'https://mobyproject.org/buildkit@v1', metadata: { 'test.seed': seed } },
   };
   const layerBytes = Buffer.from(JSON.stringify(statement));

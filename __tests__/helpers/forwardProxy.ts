@@ -29,7 +29,13 @@ export async function startForwardProxy(hosts: Record<string, string> = {}): Pro
     const headers = { ...req.headers };
     delete headers['proxy-connection'];
     const upstream = http.request(
-      { host: hosts[target.hostname] ?? target.hostname, port: target.port, method: req.method, path: `${target.pathname}${target.search}`, headers },
+      {
+        host: hosts[target.hostname] ?? target.hostname,
+        port: target.port,
+        method: req.method,
+        path: `${target.pathname}${target.search}`,
+        headers,
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);

@@ -102,8 +102,21 @@ export async function generateSigningCert(dir: string): Promise<{ keyPem: string
   const certPath = path.join(dir, 'token-signing.crt');
   // Go checks the certificate's validity period too: one day is plenty for a test run.
   await execFileP('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', '/CN=test-token-issuer',
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    keyPath,
+    '-out',
+    certPath,
+    '-days',
+    '1',
+    '-subj',
+    '/CN=test-token-issuer',
   ]);
   return { keyPem: await fs.readFile(keyPath, 'utf8'), certPem: await fs.readFile(certPath, 'utf8'), certPath };
 }
@@ -137,9 +150,7 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
   const issued: string[] = [];
 
   const defaultGrant = (requested: Scope[], ctx: GrantContext): Scope[] =>
-    ctx.user !== undefined
-      ? requested
-      : requested.map((s) => ({ ...s, actions: s.actions.filter((a) => a === 'pull') }));
+    ctx.user !== undefined ? requested : requested.map((s) => ({ ...s, actions: s.actions.filter((a) => a === 'pull') }));
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -169,15 +180,23 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
     if (record.authorization) {
       const creds = parseBasic(req.headers.authorization);
       if (!creds || creds.user !== opts.username || creds.pass !== opts.password) {
-        return answer(401, { errors: [{ code: 'UNAUTHORIZED', message: 'bad credentials' }] }, {
-          'WWW-Authenticate': 'Basic realm="token"',
-        });
+        return answer(
+          401,
+          { errors: [{ code: 'UNAUTHORIZED', message: 'bad credentials' }] },
+          {
+            'WWW-Authenticate': 'Basic realm="token"',
+          },
+        );
       }
       user = creds.user;
     } else if (!opts.allowAnonymous) {
-      return answer(401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, {
-        'WWW-Authenticate': 'Basic realm="token"',
-      });
+      return answer(
+        401,
+        { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] },
+        {
+          'WWW-Authenticate': 'Basic realm="token"',
+        },
+      );
     }
     record.user = user;
 

@@ -85,7 +85,10 @@ export function getInputs(read: InputReader = readActionInput): Inputs {
   const annotations = parseAnnotations(read('annotations'));
   const insecure = new Set<string>();
   for (const host of splitList(read('insecure-registries'))) {
-    const h = host.replace(/^https?:\/\//, '').replace(/\/+$/, '').toLowerCase();
+    const h = host
+      .replace(/^https?:\/\//, '')
+      .replace(/\/+$/, '')
+      .toLowerCase();
     if (!HOST.test(h)) throw new InputError('insecure-registries', `"${host}" is not host[:port]`);
     insecure.add(h);
   }

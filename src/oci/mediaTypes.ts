@@ -11,12 +11,9 @@ export type IndexMediaType = typeof MediaType.OciIndex | typeof MediaType.Docker
 export type ImageMediaType = typeof MediaType.OciManifest | typeof MediaType.DockerManifest;
 
 /** Sent on every manifest GET/HEAD: Distribution answers 404 to a tag GET without the OCI index type. */
-export const MANIFEST_ACCEPT = [
-  MediaType.OciIndex,
-  MediaType.OciManifest,
-  MediaType.DockerList,
-  MediaType.DockerManifest,
-].join(', ');
+export const MANIFEST_ACCEPT = [MediaType.OciIndex, MediaType.OciManifest, MediaType.DockerList, MediaType.DockerManifest].join(
+  ', ',
+);
 
 export function isIndexMediaType(m: string | undefined): m is IndexMediaType {
   return m === MediaType.OciIndex || m === MediaType.DockerList;

@@ -59,7 +59,11 @@ function attestationsFor(images: readonly Child[], resolved: readonly ResolvedSo
 }
 
 /** Chooses the index media type (design rule 5: no OCI child and no annotations in a Docker list). */
-export function chooseMediaType(mode: MediaTypeMode, children: readonly Child[], annotations: Readonly<Record<string, string>>): IndexMediaType {
+export function chooseMediaType(
+  mode: MediaTypeMode,
+  children: readonly Child[],
+  annotations: Readonly<Record<string, string>>,
+): IndexMediaType {
   const ociChildren = children.filter((c) => c.descriptor.mediaType !== MediaType.DockerManifest);
   const hasAnnotations = Object.keys(annotations).length > 0;
   if (mode === 'oci') return MediaType.OciIndex;
@@ -69,11 +73,14 @@ export function chooseMediaType(mode: MediaTypeMode, children: readonly Child[],
     throw new ContentError(
       `input "media-type": docker cannot be used: ${c.kind === 'attestation' ? 'the attestation' : 'the image'} ` +
         `${c.descriptor.digest} from "${c.source}" is an OCI manifest, which a Docker manifest list cannot hold; ` +
-        'use media-type oci or auto' + (c.kind === 'attestation' ? ', or attestations: strip' : ''),
+        'use media-type oci or auto' +
+        (c.kind === 'attestation' ? ', or attestations: strip' : ''),
     );
   }
   if (hasAnnotations) {
-    throw new ContentError('input "media-type": docker cannot be used with annotations (a Docker manifest list has none); use oci or auto');
+    throw new ContentError(
+      'input "media-type": docker cannot be used with annotations (a Docker manifest list has none); use oci or auto',
+    );
   }
   return MediaType.DockerList;
 }

@@ -58,7 +58,11 @@ export function mergeScopes(scopes: readonly string[]): string[] {
       if (lastColon < 0) continue;
       const resource = one.slice(0, lastColon);
       const actions = byResource.get(resource) ?? new Set<string>();
-      for (const a of one.slice(lastColon + 1).split(',').filter(Boolean)) actions.add(a);
+      for (const a of one
+        .slice(lastColon + 1)
+        .split(',')
+        .filter(Boolean))
+        actions.add(a);
       byResource.set(resource, actions);
     }
   }
@@ -76,7 +80,13 @@ export function scopesCover(granted: readonly string[], wanted: readonly string[
   return mergeScopes(wanted).every((s) => {
     const c = s.lastIndexOf(':');
     const have = g.get(s.slice(0, c));
-    return have !== undefined && s.slice(c + 1).split(',').every((a) => have.has(a));
+    return (
+      have !== undefined &&
+      s
+        .slice(c + 1)
+        .split(',')
+        .every((a) => have.has(a))
+    );
   });
 }
 

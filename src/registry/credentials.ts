@@ -26,7 +26,10 @@ const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
 
 /** `https://ghcr.io/v2/` and `ghcr.io` name the same registry in config.json. */
 function hostOf(key: string): string {
-  const host = key.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '').toLowerCase();
+  const host = key
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/\/.*$/, '')
+    .toLowerCase();
   return host === 'index.docker.io' || host === 'registry-1.docker.io' ? DOCKER_HUB : host;
 }
 
@@ -76,7 +79,9 @@ export async function dockerCredentials(options: DockerCredentialOptions = {}): 
     config = JSON.parse(await fs.readFile(path.join(dir, 'config.json'), 'utf8')) as DockerConfig;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new Error(`cannot read the Docker config ${path.join(dir, 'config.json')}: ${(err as Error).message}`, { cause: err });
+      throw new Error(`cannot read the Docker config ${path.join(dir, 'config.json')}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
   const runHelper = options.runHelper ?? runCredentialHelper;

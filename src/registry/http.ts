@@ -253,7 +253,10 @@ export function baseSend(dispatcher: Dispatcher, deadlineMs?: number): Send {
             pending,
             new Promise<never>((_, reject) => {
               timer = setTimeout(() => {
-                pending.then((late) => late.body.dump().catch(() => undefined), () => undefined);
+                pending.then(
+                  (late) => late.body.dump().catch(() => undefined),
+                  () => undefined,
+                );
                 reject(Object.assign(new Error(`no response within ${deadlineMs} ms`), { code: 'UND_ERR_HEADERS_TIMEOUT' }));
               }, deadlineMs);
             }),

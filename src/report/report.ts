@@ -57,7 +57,9 @@ function transferLine(t: RepositoryTransfer, dryRun: boolean): string {
   const blobs = dryRun
     ? `${b.present} blobs present, ${b['would-copy']} to mount or copy`
     : `${b.present} blobs present, ${b.mounted} mounted, ${b.copied} copied (${formatBytes(t.bytesCopied)})`;
-  const manifests = dryRun ? `${m.present} manifests present, ${m['would-push']} to push` : `${m.present} manifests present, ${m.pushed} pushed`;
+  const manifests = dryRun
+    ? `${m.present} manifests present, ${m['would-push']} to push`
+    : `${m.present} manifests present, ${m.pushed} pushed`;
   return `${code(t.repository)}: ${blobs}; ${manifests}`;
 }
 
@@ -74,7 +76,9 @@ export async function report(result: RunResult): Promise<Outputs> {
     code(c.source.toString()),
   ]);
   const tagLines = result.tags.map((t) => {
-    const what = { written: 'written', unchanged: 'already at this digest', 'would-write': 'would be written (dry run)' }[t.outcome];
+    const what = { written: 'written', unchanged: 'already at this digest', 'would-write': 'would be written (dry run)' }[
+      t.outcome
+    ];
     return `${code(t.reference)}: ${what}`;
   });
   if (!process.env.GITHUB_STEP_SUMMARY) return outputs;

@@ -1,13 +1,7 @@
 import { ContentError } from '../errors';
 import type { AttestationMode } from '../inputs/context';
 import type { Digest } from '../oci/digest';
-import {
-  type Descriptor,
-  type ImageManifest,
-  isAttestation,
-  type Manifest,
-  parseManifest,
-} from '../oci/manifest';
+import { type Descriptor, type ImageManifest, isAttestation, type Manifest, parseManifest } from '../oci/manifest';
 import { ATTESTATION_SUBJECT_ANNOTATION, isImageMediaType, isIndexMediaType } from '../oci/mediaTypes';
 import { formatPlatform, type Platform } from '../oci/platform';
 import type { Reference } from '../oci/reference';
@@ -37,7 +31,11 @@ export interface ResolvedSource {
 
 export type ClientFor = (registry: string) => Promise<RegistryClient>;
 
-async function fetchImage(client: RegistryClient, source: Reference, d: Descriptor): Promise<{ manifest: ImageManifest; bytes: Buffer }> {
+async function fetchImage(
+  client: RegistryClient,
+  source: Reference,
+  d: Descriptor,
+): Promise<{ manifest: ImageManifest; bytes: Buffer }> {
   const fetched = await client.getManifest(source.repository, d.digest);
   const manifest = parseManifest(fetched.bytes, fetched.contentType, `${source.name}@${d.digest}`);
   if (manifest.kind !== 'image') {
@@ -55,7 +53,13 @@ function describe(d: Descriptor, manifest: ImageManifest, platform: Platform): C
 }
 
 /** A plain image manifest source: its platform comes from its config blob (design rule 3). */
-async function resolveImage(client: RegistryClient, source: Reference, digest: Digest, bytes: Buffer, manifest: ImageManifest): Promise<Child> {
+async function resolveImage(
+  client: RegistryClient,
+  source: Reference,
+  digest: Digest,
+  bytes: Buffer,
+  manifest: ImageManifest,
+): Promise<Child> {
   const platform = await platformFromConfig(client, source, manifest.config);
   const descriptor = { mediaType: manifest.mediaType, digest, size: bytes.length };
   return { kind: 'image', descriptor: { ...descriptor, platform }, manifest, bytes, source };
@@ -66,7 +70,9 @@ function refuseNonManifests(source: Reference, index: Manifest & { kind: 'index'
   if (odd.length === 0) return;
   const nested = odd.filter((m) => isIndexMediaType(m.mediaType));
   if (nested.length === odd.length) {
-    throw new ContentError(`source "${source}": the index holds other indexes (${nested[0].digest}); nested indexes are not supported`);
+    throw new ContentError(
+      `source "${source}": the index holds other indexes (${nested[0].digest}); nested indexes are not supported`,
+    );
   }
   const types = [...new Set(odd.map((m) => m.mediaType))].join(', ');
   throw new ContentError(
@@ -80,7 +86,11 @@ function refuseNonManifests(source: Reference, index: Manifest & { kind: 'index'
  * as is, a single-platform index unwrapped, a multi-platform index flattened; attestations are
  * kept aside for the plan to drop or carry.
  */
-export async function resolveSource(clientFor: ClientFor, source: Reference, attestations: AttestationMode): Promise<ResolvedSource> {
+export async function resolveSource(
+  clientFor: ClientFor,
+  source: Reference,
+  attestations: AttestationMode,
+): Promise<ResolvedSource> {
   const client = await clientFor(source.registry);
   const fetched = await client.getManifest(source.repository, source.manifestRef).catch((err: unknown) => {
     if (err instanceof RegistryError && err.status === 404) {
@@ -121,7 +131,11 @@ export async function resolveSource(clientFor: ClientFor, source: Reference, att
 }
 
 /** Resolves every source at once; the first failure fails the step before anything is written. */
-export function resolveSources(clientFor: ClientFor, sources: readonly Reference[], attestations: AttestationMode): Promise<ResolvedSource[]> {
+export function resolveSources(
+  clientFor: ClientFor,
+  sources: readonly Reference[],
+  attestations: AttestationMode,
+): Promise<ResolvedSource[]> {
   return Promise.all(sources.map((s) => resolveSource(clientFor, s, attestations)));
 }
 

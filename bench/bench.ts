@@ -15,7 +15,15 @@ import { type LowerBound, lowerBoundMs } from './lowerBound';
 import { killRunningChildren, peakRssMethod } from './measure';
 import { type BenchRegistry, startPlainRegistry, startTokenRegistry } from './registry';
 import { type PreparedScenario, prepare, type Registries, type ScenarioId, type Sizes } from './scenarios';
-import { dockerVersion, runAction, runActionStartupOnly, runDockerManifest, runEmptyNode, runPlainCopy, type ToolRun } from './tools';
+import {
+  dockerVersion,
+  runAction,
+  runActionStartupOnly,
+  runDockerManifest,
+  runEmptyNode,
+  runPlainCopy,
+  type ToolRun,
+} from './tools';
 
 export interface BenchOptions {
   readonly runs: number;
@@ -105,12 +113,27 @@ async function registryVersion(): Promise<string> {
   }
 }
 
-async function codeVersion(entry: string): Promise<string> {
-  const hash = createHash('sha256').update(await fs.readFile(entry)).digest('hex').slice(0, 12);
+/**
+ * Copies the entry's directory (an ncc bundle is self-contained) to a temp dir and measures the
+ * copy, so a rebuild of dist/ during a long run cannot mix two builds in one report.
+ */
+async function snapshotEntry(entry: string): Promise<{ entry: string; remove(): Promise<void> }> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'merge-bench-entry-'));
+  await fs.cp(path.dirname(entry), dir, { recursive: true });
+  return { entry: path.join(dir, path.basename(entry)), remove: () => fs.rm(dir, { recursive: true, force: true }) };
+}
+
+async function codeVersion(entry: string, snapshot: string): Promise<string> {
+  const hash = createHash('sha256')
+    .update(await fs.readFile(snapshot))
+    .digest('hex')
+    .slice(0, 12);
   try {
     const cwd = path.dirname(entry);
     const commit = (await execFileP('git', ['rev-parse', '--short', 'HEAD'], { cwd })).stdout.trim();
-    const dirty = (await execFileP('git', ['status', '--porcelain', '--', 'src', 'dist'], { cwd: path.join(cwd, '..') })).stdout.trim();
+    const dirty = (
+      await execFileP('git', ['status', '--porcelain', '--', 'src', 'dist'], { cwd: path.join(cwd, '..') })
+    ).stdout.trim();
     return `commit ${commit}${dirty ? ' with uncommitted changes in src/ or dist/' : ''}, ${path.basename(path.dirname(entry))}/${path.basename(entry)} sha256 ${hash}…`;
   } catch {
     return `${entry} sha256 ${hash}…`;
@@ -118,7 +141,11 @@ async function codeVersion(entry: string): Promise<string> {
 }
 
 /** Resets the proxies, runs `fn`, and reads what crossed them. */
-async function measured(proxies: readonly LatencyProxy[], latency: Latency, fn: () => Promise<ToolRun>): Promise<{ m: Measurement; run: ToolRun; connectedAt: number[] }> {
+async function measured(
+  proxies: readonly LatencyProxy[],
+  latency: Latency,
+  fn: () => Promise<ToolRun>,
+): Promise<{ m: Measurement; run: ToolRun; connectedAt: number[] }> {
   for (const p of proxies) p.reset();
   const run = await fn();
   // Let the last delayed bytes through before reading the counters.
@@ -182,7 +209,9 @@ async function runScenario(s: PreparedScenario, options: BenchOptions): Promise<
       withDockerConfig(s.auths, (dockerConfig) =>
         runAction(
           options.entry,
-          direct && s.direct ? { sources: s.direct.sources, tags: [s.direct.target(label)] } : { sources: s.sources, tags: [s.target(label)] },
+          direct && s.direct
+            ? { sources: s.direct.sources, tags: [s.direct.target(label)] }
+            : { sources: s.sources, tags: [s.target(label)] },
           { dockerConfig, debug },
         ),
       ),
@@ -214,7 +243,15 @@ async function runScenario(s: PreparedScenario, options: BenchOptions): Promise<
     await fs.writeFile(path.join(options.debugLogDir, `${s.id}.log`), `${text}\n`);
   }
   const phases = summarize(phasesOf(debug.run.lines, debug.run.startedAt, exitedAt), debug.connectedAt);
-  return { id: s.id, title: s.title, lowerBound: s.lowerBound, lowerBoundMs: lowerBoundMs(s.lowerBound, latency), series, phases, debugRun: debug.m };
+  return {
+    id: s.id,
+    title: s.title,
+    lowerBound: s.lowerBound,
+    lowerBoundMs: lowerBoundMs(s.lowerBound, latency),
+    series,
+    phases,
+    debugRun: debug.m,
+  };
 }
 
 async function measureStartup(options: BenchOptions): Promise<StartupResult> {
@@ -230,13 +267,16 @@ async function measureStartup(options: BenchOptions): Promise<StartupResult> {
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const started = Date.now();
   const loadBefore = os.loadavg();
-  const [registry, docker, rss, code] = await Promise.all([registryVersion(), dockerVersion(), peakRssMethod(), codeVersion(options.entry)]);
+  const snapshot = await snapshotEntry(options.entry);
+  const [registry, docker, rss, code] = await Promise.all([
+    registryVersion(),
+    dockerVersion(),
+    peakRssMethod(),
+    codeVersion(options.entry, snapshot.entry),
+  ]);
   const useDocker = options.docker && docker !== undefined;
   if (options.docker && !docker) options.log('docker CLI not found: docker columns are skipped');
-  const opts = { ...options, docker: useDocker };
-
-  options.log('start-up: node -e "" vs the action failing at input parsing');
-  const startup = await measureStartup(opts);
+  const opts = { ...options, entry: snapshot.entry, docker: useDocker };
 
   const registries: BenchRegistry[] = [];
   const stopAll = async (): Promise<void> => {
@@ -250,7 +290,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const scenarios: ScenarioResult[] = [];
+  let startup: StartupResult;
   try {
+    options.log('start-up: node -e "" vs the action failing at input parsing');
+    startup = await measureStartup(opts);
     const regs = lazyRegistries(options.latency, registries);
     for (const id of options.scenarios) {
       options.log(`scenario ${id}: pushing fixtures`);
@@ -262,9 +305,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
     await stopAll();
+    await snapshot.remove();
   }
-  const { log: _log, ...recorded } = opts;
-  void _log;
+  const { log: _log, ...measuredWith } = opts;
+  const recorded = { ...measuredWith, entry: options.entry };
   return {
     options: recorded,
     machine: {

@@ -14,8 +14,10 @@
  *
  * Internal: `__plain-copy SPEC.json` runs the plain-copy baseline (a child of the bench).
  */
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { assertEntry, type BenchOptions, defaultPaths, runBench } from './bench';
 import { plainCopy } from './plainCopy';
 import { mergeIntoFile, renderMarkdown } from './report';
@@ -29,7 +31,9 @@ interface Cli {
 }
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npm run bench -- [--runs N] [--quick] [--scenario a,b,c,d,e] [--out FILE] [--json FILE] [--debug-logs DIR] [--delay MS] [--setup MS] [--entry FILE] [--no-docker]\n`);
+  process.stderr.write(
+    `${message}\nusage: npm run bench -- [--runs N] [--quick] [--scenario a,b,c,d,e] [--out FILE] [--json FILE] [--debug-logs DIR] [--delay MS] [--setup MS] [--entry FILE] [--no-docker]\n`,
+  );
   process.exit(2);
 }
 
@@ -93,7 +97,10 @@ function parseArgs(argv: readonly string[]): Cli {
   return {
     out,
     json,
-    command: ['npm run bench', ...(argv.length ? ['--', ...argv.map((a) => (a.startsWith('/') ? path.relative(process.cwd(), a) : a))] : [])].join(' '),
+    command: [
+      'npm run bench',
+      ...(argv.length ? ['--', ...argv.map((a) => (a.startsWith('/') ? path.relative(process.cwd(), a) : a))] : []),
+    ].join(' '),
     options: {
       runs: runs ?? (quick ? 1 : 5),
       warmup: !quick,
@@ -109,6 +116,17 @@ function parseArgs(argv: readonly string[]): Cli {
       log: (line) => process.stderr.write(`${line}\n`),
     },
   };
+}
+
+/** Runs the repository's Prettier on the report (if installed), so `npm run lint` accepts it. */
+async function formatLikeTheRepository(file: string): Promise<void> {
+  const prettier = path.join(process.cwd(), 'node_modules', '.bin', 'prettier');
+  try {
+    await fs.access(prettier);
+    await promisify(execFile)(prettier, ['--write', '--log-level', 'warn', file], { timeout: 60_000 });
+  } catch {
+    // No Prettier here: the report is valid Markdown as written.
+  }
 }
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -127,6 +145,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (cli.out) {
     const existing = await fs.readFile(cli.out, 'utf8').catch(() => undefined);
     await fs.writeFile(cli.out, mergeIntoFile(existing, markdown));
+    await formatLikeTheRepository(cli.out);
     process.stderr.write(`wrote ${cli.out}\n`);
   }
 }

@@ -212,7 +212,12 @@ export async function startLatencyProxy(name: string, target: string, latency: L
   return {
     host: `127.0.0.1:${port}`,
     name,
-    snapshot: () => ({ ...counters, byMethod: { ...counters.byMethod }, log: [...counters.log], connectedAt: [...counters.connectedAt] }),
+    snapshot: () => ({
+      ...counters,
+      byMethod: { ...counters.byMethod },
+      log: [...counters.log],
+      connectedAt: [...counters.connectedAt],
+    }),
     reset: () => {
       counters = emptyCounters();
     },

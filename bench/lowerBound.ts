@@ -80,7 +80,9 @@ export function plainOtherRepositories(): LowerBound {
       'PUT the index under the tag (after its children and the platforms)',
     ],
     setups: [ONE_SETUP + '; unbounded parallelism is assumed (HTTP/2, pipelining or one connection per request opened together)'],
-    notCounted: ['HEADs before mounts and before the tag PUT: a mount answers 201 for a present blob; the tag HEAD overlaps step 1'],
+    notCounted: [
+      'HEADs before mounts and before the tag PUT: a mount answers 201 for a present blob; the tag HEAD overlaps step 1',
+    ],
     payloadBytes: 0,
     designExtra: ['the mounts wait for every config GET (nothing is written before the plan)'],
   };

@@ -45,7 +45,10 @@ async function copyBlob(spec: CopySpec, blob: CopySpec['blobs'][number]): Promis
       put,
       { method: 'PUT', agent, headers: { 'content-type': 'application/octet-stream', 'content-length': blob.size } },
       (res) => {
-        drain(res).then(() => (res.statusCode === 201 ? resolve() : reject(new Error(`PUT blob: HTTP ${res.statusCode}`))), reject);
+        drain(res).then(
+          () => (res.statusCode === 201 ? resolve() : reject(new Error(`PUT blob: HTTP ${res.statusCode}`))),
+          reject,
+        );
       },
     );
     req.once('error', reject);

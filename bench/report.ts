@@ -101,7 +101,11 @@ function resultRow(r: BenchResult, s: ScenarioResult, who: Contestant, sum: Summ
   return [
     s.id,
     LABEL[who],
-    failed ? `fails: ${sum.error ?? 'unknown error'} (after ${ms(sum.wallMs)})` : sum.ok < sum.runs ? `${wall}; ${sum.runs - sum.ok} failed: ${sum.error}` : wall,
+    failed
+      ? `fails: ${sum.error ?? 'unknown error'} (after ${ms(sum.wallMs)})`
+      : sum.ok < sum.runs
+        ? `${wall}; ${sum.runs - sum.ok} failed: ${sum.error}`
+        : wall,
     num(sum.requests),
     `${num(sum.connections)}${sum.foreignConnections ? ` (${num(sum.foreignConnections)} not HTTP)` : ''}`,
     formatBytes(sum.bytes),
@@ -121,7 +125,18 @@ function resultsTable(r: BenchResult): string {
     }
   }
   return table(
-    ['', 'tool', 'wall, median (min–max)', 'requests', 'connections', 'bytes on the wire', 'peak RSS', 'on the wire', 'lower bound', 'wall / bound'],
+    [
+      '',
+      'tool',
+      'wall, median (min–max)',
+      'requests',
+      'connections',
+      'bytes on the wire',
+      'peak RSS',
+      'on the wire',
+      'lower bound',
+      'wall / bound',
+    ],
     rows,
   );
 }
@@ -153,7 +168,19 @@ function throughputSection(r: BenchResult): string {
       'can do (`bench/plainCopy.ts`: per blob a GET piped into POST + PUT, no digest check). The rows without the latency ' +
       'proxy show what the proxy itself costs (it forwards every byte in the bench process).',
     '',
-    table(['contestant', 'wall, median', 'on the wire', 'throughput on the wire', 'throughput over wall', 'peak RSS', 'requests', 'connections'], rows),
+    table(
+      [
+        'contestant',
+        'wall, median',
+        'on the wire',
+        'throughput on the wire',
+        'throughput over wall',
+        'peak RSS',
+        'requests',
+        'connections',
+      ],
+      rows,
+    ),
   ].join('\n');
 }
 
@@ -168,7 +195,12 @@ function startupSection(r: BenchResult): string {
       ['process', 'median', 'min', 'max'],
       [
         ["`node -e ''`", ms(median(emptyNodeMs)), ms(min(emptyNodeMs)), ms(max(emptyNodeMs))],
-        ['`node dist/index.js`, no inputs (fails while parsing them, before any I/O)', ms(median(entryMs)), ms(min(entryMs)), ms(max(entryMs))],
+        [
+          '`node dist/index.js`, no inputs (fails while parsing them, before any I/O)',
+          ms(median(entryMs)),
+          ms(min(entryMs)),
+          ms(max(entryMs)),
+        ],
         ['the action’s own start-up (difference of medians)', ms(delta), '', ''],
       ],
     ),
@@ -231,7 +263,9 @@ function verdicts(r: BenchResult): Verdict[] {
   const e = get('e');
   if (e) {
     const act = summarizeRuns(e.series.action);
-    const copies = [summarizeRuns(e.series['copy-parallel']), summarizeRuns(e.series['copy-serial'])].filter((x): x is Summary => !!x && x.ok > 0);
+    const copies = [summarizeRuns(e.series['copy-parallel']), summarizeRuns(e.series['copy-serial'])].filter(
+      (x): x is Summary => !!x && x.ok > 0,
+    );
     if (act && copies.length > 0) {
       const best = Math.max(...copies.map((x) => mibPerSecond(payloadOf(e), x.spanMs)));
       const mine = mibPerSecond(payloadOf(e), act.spanMs);
@@ -307,7 +341,15 @@ function phasesSection(r: BenchResult): string {
       '',
       table(
         ['phase', 'time', 'requests', 'sequential', 'in flight', 'new connections', 'requests by kind'],
-        s.phases.map((p) => [p.name, ms(p.ms), String(p.requests), String(p.sequential), String(p.peakConcurrency), String(p.connections), p.breakdown]),
+        s.phases.map((p) => [
+          p.name,
+          ms(p.ms),
+          String(p.requests),
+          String(p.sequential),
+          String(p.peakConcurrency),
+          String(p.connections),
+          p.breakdown,
+        ]),
       ),
       '',
     );

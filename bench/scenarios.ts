@@ -123,7 +123,8 @@ export async function prepare(id: ScenarioId, regs: Registries, sizes: Sizes): P
     }
     case 'b': {
       const r = await regs.plain();
-      for (const arch of ['amd64', 'arm64']) await pushBuildxImage(directOf(r), `bench/b-${arch}`, { platform: `linux/${arch}`, tag: 'v1' });
+      for (const arch of ['amd64', 'arm64'])
+        await pushBuildxImage(directOf(r), `bench/b-${arch}`, { platform: `linux/${arch}`, tag: 'v1' });
       return {
         id,
         title: '(b) 2 buildx sources (index + attestation), each in its own repository, target in a third',
@@ -139,7 +140,12 @@ export async function prepare(id: ScenarioId, regs: Registries, sizes: Sizes): P
       const r = id === 'c' ? await regs.plain() : await regs.token();
       const t = directOf(r);
       for (const [i, platform] of EIGHT_PLATFORMS.entries()) {
-        await pushImage(t, `bench/${id}-src-${i}`, { platform, tag: 'v1', layers: sizes.manyLayers, layerSize: sizes.smallLayerBytes });
+        await pushImage(t, `bench/${id}-src-${i}`, {
+          platform,
+          tag: 'v1',
+          layers: sizes.manyLayers,
+          layerSize: sizes.smallLayerBytes,
+        });
       }
       const shape = `${EIGHT_PLATFORMS.length} platforms × ${sizes.manyLayers} layers, each source in its own repository`;
       return {

@@ -59,7 +59,11 @@ export async function runAction(
     const ok = r.exitCode === 0 && errors.length === 0 && !r.timedOut;
     return {
       ok,
-      error: ok ? undefined : r.timedOut ? 'timed out' : (errors[0] ?? r.stderr.trim().split('\n').at(-1) ?? `exit ${r.exitCode}`),
+      error: ok
+        ? undefined
+        : r.timedOut
+          ? 'timed out'
+          : (errors[0] ?? r.stderr.trim().split('\n').at(-1) ?? `exit ${r.exitCode}`),
       startedAt: r.startedAt,
       wallMs: r.wallMs,
       peakRssBytes: r.peakRssBytes,
@@ -112,7 +116,10 @@ function lastLine(text: string): string {
  */
 export async function runDockerManifest(sources: readonly string[], target: string, dockerConfig: string): Promise<ToolRun> {
   const env = { ...baseEnv(), DOCKER_CONFIG: dockerConfig };
-  const create = await measureProcess('docker', ['manifest', 'create', '--insecure', target, ...sources], { env, timeoutMs: TIMEOUT_MS });
+  const create = await measureProcess('docker', ['manifest', 'create', '--insecure', target, ...sources], {
+    env,
+    timeoutMs: TIMEOUT_MS,
+  });
   if (create.exitCode !== 0) {
     return {
       ok: false,
@@ -141,7 +148,10 @@ export async function runPlainCopy(benchEntry: string, spec: CopySpec): Promise<
   try {
     const specFile = path.join(dir, 'spec.json');
     await fs.writeFile(specFile, JSON.stringify(spec));
-    const r = await measureProcess(process.execPath, [benchEntry, '__plain-copy', specFile], { env: baseEnv(), timeoutMs: TIMEOUT_MS });
+    const r = await measureProcess(process.execPath, [benchEntry, '__plain-copy', specFile], {
+      env: baseEnv(),
+      timeoutMs: TIMEOUT_MS,
+    });
     const ok = r.exitCode === 0;
     return {
       ok,

@@ -6,9 +6,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, stopByPid } from '../__tests__/helpers/processes';
 import { startRegistry, TOKEN_ISSUER, TOKEN_SERVICE } from '../__tests__/helpers/registry';
 import { generateSigningCert, startTokenServer } from '../__tests__/helpers/tokenServer';
 import { type Latency, type LatencyProxy, startLatencyProxy } from './latencyProxy';
@@ -24,34 +24,6 @@ export interface BenchRegistry {
   /** Every proxy in front of this registry's services (registry, then token server). */
   readonly proxies: readonly LatencyProxy[];
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
-
-function exited(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
-async function stopByPid(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  if (!(await exited(child, 3000))) {
-    child.kill('SIGKILL');
-    await exited(child, 3000);
-  }
 }
 
 async function waitReady(child: ChildProcess, host: string, logPath: string): Promise<void> {

@@ -7,17 +7,17 @@
  * The TLS registry shares its storage with a plain loopback registry, which the fixtures push
  * to and the checks read from (the fixtures speak plain HTTP only).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import https from 'node:https';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { runAction } from '../helpers/action';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connectProxy';
 import { getManifest, listTags, pushImage } from '../helpers/fixtures';
+import { freePort, stopByPid } from '../helpers/processes';
 import { type RunningRegistry, startRegistry } from '../helpers/registry';
 
 const exec = promisify(execFile);
@@ -27,35 +27,6 @@ interface TlsRegistry {
   readonly port: number;
   readonly certPath: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
-
-function exited(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
-/** Stops the registry by its PID: TERM, then KILL. */
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  if (!(await exited(child, 3000))) {
-    child.kill('SIGKILL');
-    await exited(child, 3000);
-  }
 }
 
 /** Distribution over TLS (`http.tls`) with a self-signed certificate for `registry.test`, on `storage`. */
@@ -106,7 +77,7 @@ async function startTlsRegistry(storage: string): Promise<TlsRegistry> {
   const child = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore', env });
   child.unref();
   const stop = async () => {
-    await kill(child);
+    await stopByPid(child);
     await fs.rm(dir, { recursive: true, force: true });
   };
   const ca = await fs.readFile(certPath);

@@ -6,9 +6,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, stopByPid } from './processes';
 import { generateSigningCert, startTokenServer, type GrantContext, type Scope, type TokenServer } from './tokenServer';
 
 export type AuthMode = 'none' | 'htpasswd' | 'token';
@@ -62,17 +62,6 @@ function spawnWatchdog(registryPid: number): ChildProcess {
   });
   watchdog.unref();
   return watchdog;
-}
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
 }
 
 function run(cmd: string, args: string[], input: string): Promise<string> {
@@ -145,25 +134,6 @@ async function tail(file: string, lines = 40): Promise<string> {
   return text.split('\n').slice(-lines).join('\n');
 }
 
-function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
-async function killByPid(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  if (await waitExit(child, STOP_GRACE_MS)) return;
-  child.kill('SIGKILL');
-  await waitExit(child, STOP_GRACE_MS);
-}
-
 interface Spawned {
   child: ChildProcess;
   watchdog?: ChildProcess;
@@ -171,7 +141,7 @@ interface Spawned {
 
 async function stopSpawned({ child, watchdog }: Spawned): Promise<void> {
   watchdog?.kill('SIGTERM');
-  await killByPid(child);
+  await stopByPid(child, STOP_GRACE_MS);
 }
 
 /** Spawns the registry and waits for `GET /v2/` to answer; rejects (after killing it) otherwise. */

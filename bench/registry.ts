@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, stopByPid } from '../__tests__/helpers/processes';
-import { startRegistry, TOKEN_ISSUER, TOKEN_SERVICE } from '../__tests__/helpers/registry';
+import { registryConfig, startRegistry, TOKEN_ISSUER, TOKEN_SERVICE } from '../__tests__/helpers/registry';
 import { generateSigningCert, startTokenServer } from '../__tests__/helpers/tokenServer';
 import { type Latency, type LatencyProxy, startLatencyProxy } from './latencyProxy';
 
@@ -78,26 +78,18 @@ export async function startTokenRegistry(name: string, latency: Latency): Promis
   const tokenProxy = await startLatencyProxy(`${name}-token`, new URL(tokenServer.url).host, latency);
   const directHost = `127.0.0.1:${await freePort()}`;
   const q = JSON.stringify;
-  const config = [
-    'version: 0.1',
-    'log:',
-    '  level: error',
-    '  accesslog:',
-    '    disabled: true',
-    'storage:',
-    '  filesystem:',
-    `    rootdirectory: ${q(path.join(dataDir, 'storage'))}`,
-    'http:',
-    `  addr: ${q(directHost)}`,
-    `  secret: ${q(randomBytes(16).toString('hex'))}`,
-    'auth:',
-    '  token:',
-    `    realm: ${q(`http://${tokenProxy.host}/token`)}`,
-    `    service: ${TOKEN_SERVICE}`,
-    `    issuer: ${TOKEN_ISSUER}`,
-    `    rootcertbundle: ${q(cert.certPath)}`,
-    '',
-  ].join('\n');
+  const config = registryConfig({
+    storage: path.join(dataDir, 'storage'),
+    host: directHost,
+    sections: [
+      'auth:',
+      '  token:',
+      `    realm: ${q(`http://${tokenProxy.host}/token`)}`,
+      `    service: ${TOKEN_SERVICE}`,
+      `    issuer: ${TOKEN_ISSUER}`,
+      `    rootcertbundle: ${q(cert.certPath)}`,
+    ],
+  });
   const configPath = path.join(dataDir, 'config.yml');
   await fs.writeFile(configPath, config);
   const logPath = path.join(dataDir, 'registry.log');

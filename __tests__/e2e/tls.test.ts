@@ -7,20 +7,18 @@
  * The TLS registry shares its storage with a plain loopback registry, which the fixtures push
  * to and the checks read from (the fixtures speak plain HTTP only).
  */
-import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { runAction } from '../helpers/action';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connectProxy';
 import { getManifest, listTags, pushImage } from '../helpers/fixtures';
 import { freePort, stopByPid } from '../helpers/processes';
-import { type RunningRegistry, startRegistry } from '../helpers/registry';
+import { registryConfig, type RunningRegistry, startRegistry } from '../helpers/registry';
+import { selfSignedCert } from '../helpers/tokenServer';
 
-const exec = promisify(execFile);
 const NAME = 'registry.test';
 
 interface TlsRegistry {
@@ -32,46 +30,14 @@ interface TlsRegistry {
 /** Distribution over TLS (`http.tls`) with a self-signed certificate for `registry.test`, on `storage`. */
 async function startTlsRegistry(storage: string): Promise<TlsRegistry> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'merge-action-tls-'));
-  const certPath = path.join(dir, 'registry.crt');
-  const keyPath = path.join(dir, 'registry.key');
-  await exec('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    keyPath,
-    '-out',
-    certPath,
-    '-days',
-    '1',
-    '-subj',
-    `/CN=${NAME}`,
-    '-addext',
-    `subjectAltName=DNS:${NAME}`,
-  ]);
+  const { certPath, keyPath } = await selfSignedCert(dir, 'registry', `/CN=${NAME}`, NAME);
   const port = await freePort();
   const q = JSON.stringify;
-  const config = [
-    'version: 0.1',
-    'log:',
-    '  level: error',
-    '  accesslog:',
-    '    disabled: true',
-    'storage:',
-    '  filesystem:',
-    `    rootdirectory: ${q(storage)}`,
-    'http:',
-    `  addr: ${q(`127.0.0.1:${port}`)}`,
-    `  secret: ${q(randomBytes(16).toString('hex'))}`,
-    '  tls:',
-    `    certificate: ${q(certPath)}`,
-    `    key: ${q(keyPath)}`,
-    '',
-  ].join('\n');
+  const config = registryConfig({
+    storage,
+    host: `127.0.0.1:${port}`,
+    http: ['  tls:', `    certificate: ${q(certPath)}`, `    key: ${q(keyPath)}`],
+  });
   await fs.writeFile(path.join(dir, 'config.yml'), config);
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('REGISTRY_')));
   const child = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore', env });

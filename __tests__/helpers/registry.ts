@@ -103,7 +103,19 @@ export async function bcryptHtpasswdLine(user: string, password: string): Promis
   throw new Error(`cannot make a bcrypt htpasswd line; install apache2-utils. ${errors.join(' | ')}`);
 }
 
-function configYaml(dataDir: string, host: string, authSection: string): string {
+export interface RegistryConfigOptions {
+  /** Where blobs and manifests are stored. */
+  readonly storage: string;
+  /** `127.0.0.1:PORT` to listen on. */
+  readonly host: string;
+  /** More lines under `http:` (e.g. `  tls:` …), indented as they go in the file. */
+  readonly http?: readonly string[];
+  /** Top-level sections after `http:` (e.g. `auth:` …). */
+  readonly sections?: readonly string[];
+}
+
+/** A Distribution config.yml: quiet logs, filesystem storage, no debug listener. */
+export function registryConfig(o: RegistryConfigOptions): string {
   // JSON strings are valid YAML double-quoted scalars: safe for any temp path.
   const q = JSON.stringify;
   return [
@@ -114,17 +126,18 @@ function configYaml(dataDir: string, host: string, authSection: string): string 
     '    disabled: true',
     'storage:',
     '  filesystem:',
-    `    rootdirectory: ${q(path.join(dataDir, 'storage'))}`,
+    `    rootdirectory: ${q(o.storage)}`,
     '  delete:',
     '    enabled: true',
     '  maintenance:',
     '    uploadpurging:',
     '      enabled: false',
     'http:',
-    `  addr: ${q(host)}`,
-    // A fixed secret avoids the "generated random secret" warning; no debug listener.
+    `  addr: ${q(o.host)}`,
+    // A fixed secret avoids the "generated random secret" warning.
     `  secret: ${q(randomBytes(16).toString('hex'))}`,
-    authSection,
+    ...(o.http ?? []),
+    ...(o.sections ?? []),
     '',
   ].join('\n');
 }
@@ -223,7 +236,10 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
     let host = '';
     for (let attempt = 1; !spawned; attempt++) {
       host = `127.0.0.1:${await freePort()}`;
-      await fs.writeFile(path.join(dataDir, 'config.yml'), configYaml(dataDir, host, authSection));
+      await fs.writeFile(
+        path.join(dataDir, 'config.yml'),
+        registryConfig({ storage: path.join(dataDir, 'storage'), host, sections: authSection ? [authSection] : [] }),
+      );
       try {
         spawned = await spawnRegistry(dataDir, host);
       } catch (e) {

@@ -96,11 +96,19 @@ export function formatScope(s: Scope): string {
   return `${s.type}:${s.name}:${s.actions.join(',')}`;
 }
 
-/** Creates a self-signed EC P-256 key and certificate with openssl (node:crypto cannot create X.509). */
-export async function generateSigningCert(dir: string): Promise<{ keyPem: string; certPem: string; certPath: string }> {
-  const keyPath = path.join(dir, 'token-signing.key');
-  const certPath = path.join(dir, 'token-signing.crt');
-  // Go checks the certificate's validity period too: one day is plenty for a test run.
+/**
+ * A self-signed EC P-256 key and certificate from openssl (node:crypto cannot create X.509),
+ * valid one day (Go checks the validity period), written as `<dir>/<name>.key` and `.crt`.
+ */
+export async function selfSignedCert(
+  dir: string,
+  name: string,
+  subject: string,
+  dnsName?: string,
+): Promise<{ keyPem: string; certPem: string; keyPath: string; certPath: string }> {
+  const keyPath = path.join(dir, `${name}.key`);
+  const certPath = path.join(dir, `${name}.crt`);
+  const san = dnsName ? ['-addext', `subjectAltName=DNS:${dnsName}`] : [];
   await execFileP('openssl', [
     'req',
     '-x509',
@@ -116,9 +124,15 @@ export async function generateSigningCert(dir: string): Promise<{ keyPem: string
     '-days',
     '1',
     '-subj',
-    '/CN=test-token-issuer',
+    subject,
+    ...san,
   ]);
-  return { keyPem: await fs.readFile(keyPath, 'utf8'), certPem: await fs.readFile(certPath, 'utf8'), certPath };
+  return { keyPem: await fs.readFile(keyPath, 'utf8'), certPem: await fs.readFile(certPath, 'utf8'), keyPath, certPath };
+}
+
+/** The token service's signing key and the certificate the registry trusts (its rootcertbundle). */
+export function generateSigningCert(dir: string): Promise<{ keyPem: string; certPem: string; certPath: string }> {
+  return selfSignedCert(dir, 'token-signing', '/CN=test-token-issuer');
 }
 
 function b64url(data: Buffer | string): string {

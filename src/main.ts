@@ -67,12 +67,14 @@ export async function merge(options: RunOptions = {}): Promise<Outputs> {
         core.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
       }
       const b = await baseRead;
-      if (b) core.info(`append to ${b.reference} → ${b.digest}: ${b.images.length} image(s), ${b.attestations.length} attestation(s)`);
+      if (b)
+        core.info(`append to ${b.reference} → ${b.digest}: ${b.images.length} image(s), ${b.attestations.length} attestation(s)`);
       else if (inputs.append) core.notice(`append: ${inputs.targets[0]} does not exist yet; merging the sources alone`);
       return { resolved: r, base: b };
     });
     const plan = buildPlan(resolved, inputs, base);
-    for (const old of plan.replaced) core.info(`append: ${formatPlatform(old.descriptor.platform)} ${old.descriptor.digest} replaced`);
+    for (const old of plan.replaced)
+      core.info(`append: ${formatPlatform(old.descriptor.platform)} ${old.descriptor.digest} replaced`);
     core.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
 
     const repositories = uniqueRepositories(inputs.targets);

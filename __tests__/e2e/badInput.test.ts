@@ -68,7 +68,17 @@ describe('malformed inputs, end to end', () => {
   it('has a table of at least 25, covering every input that can be malformed', () => {
     expect(cases.length).toBeGreaterThanOrEqual(25);
     expect(new Set(cases.map(([input]) => input))).toEqual(
-      new Set(['sources', 'tags', 'attestations', 'platforms', 'annotations', 'media-type', 'dry-run', 'insecure-registries']),
+      new Set([
+        'sources',
+        'tags',
+        'attestations',
+        'platforms',
+        'annotations',
+        'media-type',
+        'dry-run',
+        'append',
+        'insecure-registries',
+      ]),
     );
   });
 

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Reference } from '../src/oci/reference';
 import { DEFAULT_TIMEOUTS } from '../src/registry/http';
-import { Registries, TRANSPORT_ENV, transportSettingsFromEnv, usesPlainHttp } from '../src/registry/registries';
+import { Registries, TRANSPORT_ENV, transportSettingsFromEnv, plainHttpAllowed } from '../src/registry/registries';
 import { DEFAULT_RETRY } from '../src/registry/retry';
 
 describe('transportSettingsFromEnv (test-only knobs)', () => {
@@ -63,16 +63,16 @@ describe('Registries', () => {
   });
 });
 
-describe('usesPlainHttp (design rule 14)', () => {
+describe('plainHttpAllowed (design rule 14)', () => {
   it('allows plain HTTP for loopback and listed registries only', () => {
     const listed = new Set(['reg.internal', 'other.internal:5000']);
-    expect(usesPlainHttp('127.0.0.1:5000', new Set())).toBe(true);
-    expect(usesPlainHttp('[::1]:5000', new Set())).toBe(true);
-    expect(usesPlainHttp('reg.internal:5000', listed)).toBe(true);
-    expect(usesPlainHttp('reg.internal', listed)).toBe(true);
-    expect(usesPlainHttp('other.internal:5000', listed)).toBe(true);
-    expect(usesPlainHttp('other.internal:5001', listed)).toBe(false);
-    expect(usesPlainHttp('ghcr.io', listed)).toBe(false);
+    expect(plainHttpAllowed('127.0.0.1:5000', new Set())).toBe(true);
+    expect(plainHttpAllowed('[::1]:5000', new Set())).toBe(true);
+    expect(plainHttpAllowed('reg.internal:5000', listed)).toBe(true);
+    expect(plainHttpAllowed('reg.internal', listed)).toBe(true);
+    expect(plainHttpAllowed('other.internal:5000', listed)).toBe(true);
+    expect(plainHttpAllowed('other.internal:5001', listed)).toBe(false);
+    expect(plainHttpAllowed('ghcr.io', listed)).toBe(false);
   });
 });
 

@@ -71853,7 +71853,7 @@ exports.Reference = Reference;
 function apiHost(registry) {
     return registry === exports.DOCKER_HUB ? exports.DOCKER_HUB_API_HOST : registry;
 }
-/** Loopback registries are always reached over plain HTTP (design rule 14). */
+/** Loopback registries may be reached over plain HTTP when they do not speak TLS (design rule 14). */
 function isLoopbackRegistry(registry) {
     const host = registry.startsWith('[') ? registry.slice(1, registry.indexOf(']')) : registry.replace(/:\d+$/, '');
     return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
@@ -73563,7 +73563,7 @@ var __importStar = (this && this.__importStar) || (function () {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Registries = exports.TRANSPORT_ENV = void 0;
 exports.transportSettingsFromEnv = transportSettingsFromEnv;
-exports.usesPlainHttp = usesPlainHttp;
+exports.plainHttpAllowed = plainHttpAllowed;
 const core = __importStar(__nccwpck_require__(7484));
 const reference_1 = __nccwpck_require__(2148);
 const auth_1 = __nccwpck_require__(7481);
@@ -73572,6 +73572,7 @@ const client_1 = __nccwpck_require__(2440);
 const http_1 = __nccwpck_require__(8851);
 const logging_1 = __nccwpck_require__(6141);
 const redirect_1 = __nccwpck_require__(5231);
+const scheme_1 = __nccwpck_require__(6728);
 const retry_1 = __nccwpck_require__(1521);
 /**
  * TEST-ONLY knobs, read once at the edge (main.ts): the end-to-end tests run the built action
@@ -73607,15 +73608,16 @@ function transportSettingsFromEnv(env) {
 }
 /**
  * Design rule 14: plain HTTP only for loopback and the registries the user lists; a listed
- * `host` covers every port of it, a listed `host:port` only that port.
+ * `host` covers every port of it, a listed `host:port` only that port. Even these are tried
+ * over HTTPS first (SchemeProbe).
  */
-function usesPlainHttp(registry, insecure) {
+function plainHttpAllowed(registry, insecure) {
     const hostname = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
     return (0, reference_1.isLoopbackRegistry)(registry) || insecure.has(registry) || insecure.has(hostname);
 }
 /**
  * One RegistryClient per registry host, all on one pooled dispatcher. The transport stack is
- * auth → redirects → retry → logging → base (design rules 10–12).
+ * auth → redirects → retry → scheme → logging → base (design rules 10–12, 14).
  */
 class Registries {
     options;
@@ -73632,8 +73634,9 @@ class Registries {
         this.dispatcher = options.dispatcher ?? (0, http_1.createDispatcher)({ timeouts: options.timeouts, loopbackHosts });
         this.retry = options.retry ?? retry_1.DEFAULT_RETRY;
         const timeouts = options.timeouts ?? http_1.DEFAULT_TIMEOUTS;
-        const base = (0, http_1.baseSend)(this.dispatcher, timeouts.connectMs + timeouts.headersMs);
-        this.send = (0, redirect_1.withRedirects)((0, retry_1.withRetry)((0, logging_1.withLogging)(base, this.stats), this.retry, retryLog));
+        const scheme = new scheme_1.SchemeProbe((host) => plainHttpAllowed(host, options.insecureRegistries), core.debug);
+        const base = (0, http_1.baseSend)(scheme.observe(this.dispatcher), timeouts.connectMs + timeouts.headersMs);
+        this.send = (0, redirect_1.withRedirects)((0, retry_1.withRetry)(scheme.layer((0, logging_1.withLogging)(base, this.stats)), this.retry, retryLog));
     }
     /** Scopes this run needs on a registry: targets `pull,push` first, then sources `pull`. */
     scopesFor(registry) {
@@ -73652,10 +73655,9 @@ class Registries {
         let client = this.clients.get(registry);
         if (!client) {
             client = this.options.credentials.get(registry).then((credential) => {
-                // Design rule 14: plain HTTP only for loopback and the registries the user lists.
-                const plainHttp = usesPlainHttp(registry, this.options.insecureRegistries);
                 const auth = new auth_1.Authenticator(registry, credential, this.send, this.scopesFor(registry));
-                return new client_1.RegistryClient(registry, auth, plainHttp, this.retry, retryLog);
+                // HTTPS; the scheme layer falls back to plain HTTP where design rule 14 allows it.
+                return new client_1.RegistryClient(registry, auth, false, this.retry, retryLog);
             });
             this.clients.set(registry, client);
         }
@@ -73769,6 +73771,159 @@ async function backOffOrThrow(err, attempt, policy, log) {
     const delay = backoffDelay(attempt, policy);
     log?.(`${err.message}; reading again in ${delay} ms`);
     await (0, exports.sleep)(delay);
+}
+
+
+/***/ }),
+
+/***/ 6728:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.SchemeProbe = void 0;
+exports.tlsVerdict = tlsVerdict;
+const http_1 = __nccwpck_require__(8851);
+/**
+ * HTTPS first, plain HTTP only when the server does not speak TLS (issue 13, item 4), for the
+ * hosts design rule 14 allows plain HTTP on: loopback and `insecure-registries`. Docker does
+ * the same. Other hosts are never touched here: they are HTTPS, full stop.
+ *
+ * Decided once per host per run. The first request to such a host is the probe; requests sent
+ * meanwhile wait for its outcome, which is known when its TLS handshake completes (the request
+ * reaches an open connection) or fails, not when its answer arrives: TLS registries pay no
+ * round trip for the probe, plain ones one failed connection attempt.
+ */
+class SchemeProbe {
+    plainAllowed;
+    log;
+    decided = new Map();
+    probes = new Map();
+    constructor(
+    /** Whether `host` (`127.0.0.1:5000`, `reg.internal` …) may be reached over plain HTTP at all. */
+    plainAllowed, log) {
+        this.plainAllowed = plainAllowed;
+        this.log = log;
+    }
+    /** The scheme decided for a host; undefined while unknown (or for hosts that are HTTPS anyway). */
+    schemeOf(host) {
+        return this.decided.get(host);
+    }
+    /**
+     * The dispatcher, telling the probe when a request to a probed host starts on an open
+     * connection: for an https origin that means the TLS handshake succeeded.
+     */
+    observe(dispatcher) {
+        return dispatcher.compose((dispatch) => (opts, handler) => {
+            const origin = new URL(String(opts.origin));
+            if (origin.protocol !== 'https:' || !this.probes.has(origin.host))
+                return dispatch(opts, handler);
+            return dispatch(opts, {
+                ...forwarding(handler),
+                onRequestStart: (controller, context) => {
+                    this.decide(origin.host, 'https:');
+                    handler.onRequestStart?.(controller, context);
+                },
+            });
+        });
+    }
+    /** The transport layer: sends https requests of the hosts concerned by the scheme decided. */
+    layer(next) {
+        return async (req) => {
+            const host = req.url.host;
+            if (req.url.protocol !== 'https:' || !this.plainAllowed(host))
+                return next(req);
+            for (;;) {
+                const scheme = this.decided.get(host);
+                if (scheme === 'https:')
+                    return next(req);
+                if (scheme === 'http:')
+                    return next(plain(req));
+                const probe = this.probes.get(host);
+                if (probe === undefined)
+                    return this.probe(host, req, next);
+                await probe.settled;
+            }
+        };
+    }
+    async probe(host, req, next) {
+        let release = () => undefined;
+        const settled = new Promise((resolve) => (release = resolve));
+        this.probes.set(host, { settled, release });
+        try {
+            const res = await next(req);
+            this.decide(host, 'https:');
+            return res;
+        }
+        catch (err) {
+            const verdict = this.decided.has(host) ? undefined : tlsVerdict(err);
+            if (verdict === 'not TLS') {
+                this.decide(host, 'http:');
+                this.log?.(`${host} does not speak TLS (${err.code}): plain HTTP from now on`);
+                return await next(plain(req));
+            }
+            // A certificate problem is TLS spoken: no fallback, the error says what to do.
+            if (verdict === 'TLS')
+                this.decide(host, 'https:');
+            throw err;
+        }
+        finally {
+            // Undecided (refused, timed out): the next request probes again.
+            this.probes.delete(host);
+            release();
+        }
+    }
+    decide(host, scheme) {
+        if (this.decided.has(host))
+            return;
+        this.decided.set(host, scheme);
+        this.probes.get(host)?.release();
+    }
+}
+exports.SchemeProbe = SchemeProbe;
+/**
+ * What a failed first request over HTTPS says about the server: a handshake answered with
+ * something that is not TLS (a plain server's `400` to a ClientHello reads as "wrong version
+ * number"), or the connection dropped before the handshake completed, means "not TLS"; a
+ * certificate error means TLS is spoken. Anything else says nothing.
+ */
+function tlsVerdict(err) {
+    if (!(err instanceof http_1.TransportError) || err.code === undefined)
+        return undefined;
+    if (NOT_TLS_CODES.has(err.code) || /wrong version number|packet length too long/i.test(err.message))
+        return 'not TLS';
+    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME_MISMATCH|INVALID_CA/.test(err.code))
+        return 'TLS';
+    return undefined;
+}
+/**
+ * Handshake failures of a server that does not speak TLS. A reset counts only because the probe
+ * never started on an open connection (else the host is already decided as TLS).
+ */
+const NOT_TLS_CODES = new Set([
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+    'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+    'EPROTO',
+    'ECONNRESET',
+    'EPIPE',
+    'UND_ERR_SOCKET',
+]);
+function plain(req) {
+    const url = new URL(req.url);
+    url.protocol = 'http:';
+    return { ...req, url };
+}
+/** Every callback of a dispatch handler, passed through (undici's own decorator is deprecated). */
+function forwarding(handler) {
+    return {
+        onRequestStart: (controller, context) => handler.onRequestStart?.(controller, context),
+        onRequestUpgrade: (controller, status, headers, socket) => handler.onRequestUpgrade?.(controller, status, headers, socket),
+        onResponseStart: (controller, status, headers, message) => handler.onResponseStart?.(controller, status, headers, message),
+        onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
+        onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
+        onResponseError: (controller, error) => handler.onResponseError?.(controller, error),
+    };
 }
 
 

@@ -4,77 +4,34 @@
  * made-up name (`registry.test`); the action reaches it by name through HTTPS_PROXY, a CONNECT
  * proxy on loopback that maps any name to the local registry: no DNS, no network but loopback.
  *
- * The TLS registry shares its storage with a plain loopback registry, which the fixtures push
+ * Loopback registries and listed ones are tried over HTTPS first and fall back to plain HTTP
+ * only when the server does not speak TLS (issue 13): a TLS registry on 127.0.0.1 is used over
+ * TLS with no setting at all.
+ *
+ * The TLS registries share their storage with a plain loopback registry, which the fixtures push
  * to and the checks read from (the fixtures speak plain HTTP only).
  */
-import { spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
-import https from 'node:https';
-import os from 'node:os';
 import path from 'node:path';
 import { runAction } from '../helpers/action';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connectProxy';
 import { getManifest, listTags, pushImage } from '../helpers/fixtures';
-import { freePort, stopByPid } from '../helpers/processes';
-import { registryConfig, type RunningRegistry, startRegistry } from '../helpers/registry';
-import { selfSignedCert } from '../helpers/tokenServer';
+import { type RunningRegistry, startRegistry } from '../helpers/registry';
+import { startTlsRegistry, type TlsRegistry } from '../helpers/tlsRegistry';
 
 const NAME = 'registry.test';
 
-interface TlsRegistry {
-  readonly port: number;
-  readonly certPath: string;
-  stop(): Promise<void>;
-}
-
-/** Distribution over TLS (`http.tls`) with a self-signed certificate for `registry.test`, on `storage`. */
-async function startTlsRegistry(storage: string): Promise<TlsRegistry> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'merge-action-tls-'));
-  const { certPath, keyPath } = await selfSignedCert(dir, 'registry', `/CN=${NAME}`, NAME);
-  const port = await freePort();
-  const q = JSON.stringify;
-  const config = registryConfig({
-    storage,
-    host: `127.0.0.1:${port}`,
-    http: ['  tls:', `    certificate: ${q(certPath)}`, `    key: ${q(keyPath)}`],
-  });
-  await fs.writeFile(path.join(dir, 'config.yml'), config);
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('REGISTRY_')));
-  const child = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore', env });
-  child.unref();
-  const stop = async () => {
-    await stopByPid(child);
-    await fs.rm(dir, { recursive: true, force: true });
-  };
-  const ca = await fs.readFile(certPath);
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const status = await new Promise<number | undefined>((resolve) => {
-      const req = https.get({ host: '127.0.0.1', port, path: '/v2/', servername: NAME, ca, timeout: 1000 }, (res) => {
-        res.resume();
-        resolve(res.statusCode);
-      });
-      req.on('error', () => resolve(undefined));
-      req.on('timeout', () => req.destroy());
-    });
-    if (status === 200) return { port, certPath, stop };
-    if (Date.now() > deadline || child.exitCode !== null) {
-      await stop();
-      throw new Error(`the TLS registry did not come up on 127.0.0.1:${port} (last status ${status})`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 let reg: RunningRegistry;
 let tls: TlsRegistry;
+/** The same storage over TLS on 127.0.0.1, with a certificate for that address. */
+let loopbackTls: TlsRegistry;
 let proxy: ConnectProxy;
 /** Both proxy variables set and NO_PROXY empty: only the action's own rule keeps loopback direct. */
 let proxyEnv: Record<string, string>;
 
 beforeAll(async () => {
   reg = await startRegistry({ auth: 'none' });
-  tls = await startTlsRegistry(path.join(reg.dataDir, 'storage'));
+  tls = await startTlsRegistry({ storage: path.join(reg.dataDir, 'storage'), altName: NAME });
+  loopbackTls = await startTlsRegistry({ storage: path.join(reg.dataDir, 'storage'), altName: '127.0.0.1' });
   proxy = await startConnectProxy((host, port) => {
     if (host === NAME && port === 443) return `127.0.0.1:${tls.port}`;
     if (host === 'plain.test' && port === 5000) return reg.host;
@@ -85,6 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await proxy?.close();
   await tls?.stop();
+  await loopbackTls?.stop();
   await reg?.stop();
 });
 beforeEach(() => {
@@ -142,7 +100,8 @@ describe('plain HTTP', () => {
     expect(run.errors).toEqual([]);
     expect((await getManifest(reg, 'plain/out', '1')).digest).toBe(run.outputs.digest);
     expect((await getManifest(reg, 'plain/out', src.digest)).status).toBe(200);
-    expect(proxy.tunnels).toEqual([]);
+    // HTTPS first (one TLS attempt, answered in plain HTTP), then plain HTTP for the rest of the run.
+    expect(proxy.tunnels).toEqual([{ host: 'plain.test', port: 5000, tls: true, to: reg.host }]);
     expect(proxy.plainRequests.length).toBeGreaterThan(0);
     expect(proxy.plainRequests.every((r) => r.url.startsWith('http://plain.test:5000/v2/'))).toBe(true);
     expect(
@@ -160,5 +119,48 @@ describe('plain HTTP', () => {
     expect(proxy.tunnels.length).toBeGreaterThan(0);
     expect(proxy.tunnels.every((t) => t.host === 'plain.test' && t.port === 5000 && t.tls === true)).toBe(true);
     expect(await listTags(reg, 'plain/refused')).toEqual([]);
+  });
+});
+
+describe('a loopback registry', () => {
+  /** `METHOD URL` of every request the action sent, from its debug log. */
+  const requestsOf = (stdout: string) =>
+    [...stdout.matchAll(/^::debug::(GET|HEAD|PUT|POST|PATCH) (\S+) → /gm)].map((m) => `${m[1]} ${m[2]}`);
+
+  it('is reached over TLS when it speaks TLS, with no insecure-registries setting', async () => {
+    const a = await pushImage(reg, 'loop/src', { platform: 'linux/amd64', tag: 'a' });
+    const b = await pushImage(reg, 'loop/src', { platform: 'linux/arm64', tag: 'b' });
+    const run = await runAction(
+      // One source on the TLS registry, one on the plain one: both decided in the same run.
+      { sources: `${loopbackTls.host}/loop/src:a\n${reg.host}/loop/src:b`, tags: `${loopbackTls.host}/loop/out:1` },
+      { NODE_EXTRA_CA_CERTS: loopbackTls.certPath, RUNNER_DEBUG: '1' },
+    );
+    expect(run.errors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(JSON.parse(run.outputs.manifest).manifests.map((m: { digest: string }) => m.digest)).toEqual([a.digest, b.digest]);
+    expect((await getManifest(reg, 'loop/out', '1')).digest).toBe(run.outputs.digest);
+    const sent = requestsOf(run.stdout);
+    const toTls = sent.filter((r) => r.includes(`//${loopbackTls.host}/`));
+    const toPlain = sent.filter((r) => r.includes(`//${reg.host}/`));
+    expect(toTls).toContain(`PUT https://${loopbackTls.host}/v2/loop/out/manifests/1`);
+    expect(toTls.every((r) => r.includes(' https://'))).toBe(true);
+    // The plain one: one attempt over HTTPS (the probe), then plain HTTP only.
+    expect(toPlain.filter((r) => r.includes(' https://'))).toHaveLength(1);
+    expect(toPlain.filter((r) => r.includes(' http://')).length).toBeGreaterThan(0);
+    expect(run.stdout).toContain(`::debug::${reg.host} does not speak TLS`);
+  });
+
+  it('that speaks TLS with an untrusted certificate fails with the helpful message: no fallback to plain HTTP', async () => {
+    await pushImage(reg, 'loop/src2', { platform: 'linux/amd64', tag: 'a' });
+    const run = await runAction(
+      { sources: `${loopbackTls.host}/loop/src2:a`, tags: `${loopbackTls.host}/loop/untrusted:1` },
+      { RUNNER_DEBUG: '1' },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toContain(`the TLS certificate of ${loopbackTls.host} is not trusted`);
+    expect(run.errors[0]).toContain('NODE_EXTRA_CA_CERTS');
+    expect(requestsOf(run.stdout).filter((r) => r.includes(' http://'))).toEqual([]);
+    expect(await listTags(reg, 'loop/untrusted')).toEqual([]);
   });
 });

@@ -104,11 +104,12 @@ export async function selfSignedCert(
   dir: string,
   name: string,
   subject: string,
-  dnsName?: string,
+  /** A host name, or an IPv4 address (`127.0.0.1`), the certificate is valid for. */
+  altName?: string,
 ): Promise<{ keyPem: string; certPem: string; keyPath: string; certPath: string }> {
   const keyPath = path.join(dir, `${name}.key`);
   const certPath = path.join(dir, `${name}.crt`);
-  const san = dnsName ? ['-addext', `subjectAltName=DNS:${dnsName}`] : [];
+  const san = altName ? ['-addext', `subjectAltName=${/^[\d.]+$/.test(altName) ? 'IP' : 'DNS'}:${altName}`] : [];
   await execFileP('openssl', [
     'req',
     '-x509',

@@ -8,6 +8,7 @@ import type { CredentialSource } from './credentials';
 import { baseSend, createDispatcher, DEFAULT_TIMEOUTS, type Send, type TransportTimeouts } from './http';
 import { withLogging, type WireStats } from './logging';
 import { withRedirects } from './redirect';
+import { SchemeProbe } from './scheme';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry';
 
 /** What the transport needs to know of a source: where it lives (a reference or a tag pattern). */
@@ -68,16 +69,17 @@ export function transportSettingsFromEnv(env: Readonly<Record<string, string | u
 
 /**
  * Design rule 14: plain HTTP only for loopback and the registries the user lists; a listed
- * `host` covers every port of it, a listed `host:port` only that port.
+ * `host` covers every port of it, a listed `host:port` only that port. Even these are tried
+ * over HTTPS first (SchemeProbe).
  */
-export function usesPlainHttp(registry: string, insecure: ReadonlySet<string>): boolean {
+export function plainHttpAllowed(registry: string, insecure: ReadonlySet<string>): boolean {
   const hostname = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
   return isLoopbackRegistry(registry) || insecure.has(registry) || insecure.has(hostname);
 }
 
 /**
  * One RegistryClient per registry host, all on one pooled dispatcher. The transport stack is
- * auth → redirects → retry → logging → base (design rules 10–12).
+ * auth → redirects → retry → scheme → logging → base (design rules 10–12, 14).
  */
 export class Registries {
   readonly stats: WireStats = { requests: 0 };
@@ -93,8 +95,9 @@ export class Registries {
     this.dispatcher = options.dispatcher ?? createDispatcher({ timeouts: options.timeouts, loopbackHosts });
     this.retry = options.retry ?? DEFAULT_RETRY;
     const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
-    const base = baseSend(this.dispatcher, timeouts.connectMs + timeouts.headersMs);
-    this.send = withRedirects(withRetry(withLogging(base, this.stats), this.retry, retryLog));
+    const scheme = new SchemeProbe((host) => plainHttpAllowed(host, options.insecureRegistries), core.debug);
+    const base = baseSend(scheme.observe(this.dispatcher), timeouts.connectMs + timeouts.headersMs);
+    this.send = withRedirects(withRetry(scheme.layer(withLogging(base, this.stats)), this.retry, retryLog));
   }
 
   /** Scopes this run needs on a registry: targets `pull,push` first, then sources `pull`. */
@@ -113,10 +116,9 @@ export class Registries {
     let client = this.clients.get(registry);
     if (!client) {
       client = this.options.credentials.get(registry).then((credential) => {
-        // Design rule 14: plain HTTP only for loopback and the registries the user lists.
-        const plainHttp = usesPlainHttp(registry, this.options.insecureRegistries);
         const auth = new Authenticator(registry, credential, this.send, this.scopesFor(registry));
-        return new RegistryClient(registry, auth, plainHttp, this.retry, retryLog);
+        // HTTPS; the scheme layer falls back to plain HTTP where design rule 14 allows it.
+        return new RegistryClient(registry, auth, false, this.retry, retryLog);
       });
       this.clients.set(registry, client);
     }

@@ -1,0 +1,215 @@
+/**
+ * HTTPS first, plain HTTP only when a loopback or listed server does not speak TLS (issue 13,
+ * item 4). The decision logic against scripted answers, then the whole layer over real sockets:
+ * a TLS server (self-signed, trusted by the test's agent) and a plain one.
+ */
+import { promises as fs } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Agent } from 'undici';
+import { baseSend, type HttpRequest, type HttpResponse, type Send, TransportError } from '../src/registry/http';
+import { SchemeProbe, tlsVerdict } from '../src/registry/scheme';
+import { selfSignedCert } from './helpers/tokenServer';
+
+const LOOPBACK = '127.0.0.1:5000';
+const get = (url: string): HttpRequest => ({ method: 'GET', url: new URL(url) });
+const fail = (code: string, message = code) => new TransportError(message, LOOPBACK, code, false);
+const ok = (req: HttpRequest): HttpResponse => ({ status: 200, headers: {}, body: undefined as never, url: req.url });
+
+/** A scripted transport: answers each request by its URL's scheme, and records what was sent. */
+function scripted(answer: (req: HttpRequest) => HttpResponse | Error | Promise<HttpResponse | Error>) {
+  const sent: string[] = [];
+  const send: Send = async (req) => {
+    sent.push(req.url.href);
+    const a = await answer(req);
+    if (a instanceof Error) throw a;
+    return a;
+  };
+  return { sent, send };
+}
+
+const probeFor = () => new SchemeProbe((host) => host === LOOPBACK);
+
+describe('tlsVerdict', () => {
+  it.each([
+    ['ERR_SSL_WRONG_VERSION_NUMBER', 'not TLS'],
+    ['ERR_SSL_PACKET_LENGTH_TOO_LONG', 'not TLS'],
+    ['EPROTO', 'not TLS'],
+    ['ECONNRESET', 'not TLS'],
+    ['UND_ERR_SOCKET', 'not TLS'],
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', 'TLS'],
+    ['SELF_SIGNED_CERT_IN_CHAIN', 'TLS'],
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'TLS'],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', 'TLS'],
+    ['CERT_HAS_EXPIRED', 'TLS'],
+    ['ECONNREFUSED', undefined],
+    ['UND_ERR_CONNECT_TIMEOUT', undefined],
+    ['UND_ERR_HEADERS_TIMEOUT', undefined],
+  ])('%s → %s', (code, verdict) => {
+    expect(tlsVerdict(fail(code))).toBe(verdict);
+  });
+
+  it('reads OpenSSL’s reason when the code is generic, and says nothing of other errors', () => {
+    expect(tlsVerdict(fail('ERR_SOMETHING', 'ssl3_get_record:wrong version number'))).toBe('not TLS');
+    expect(tlsVerdict(new Error('wrong version number'))).toBeUndefined();
+  });
+});
+
+describe('SchemeProbe.layer', () => {
+  it('falls back to plain HTTP once, when the first answer is not TLS, and stays there', async () => {
+    const t = scripted((req) => (req.url.protocol === 'https:' ? fail('ERR_SSL_WRONG_VERSION_NUMBER') : ok(req)));
+    const probe = probeFor();
+    const send = probe.layer(t.send);
+    const first = await send(get(`https://${LOOPBACK}/v2/a/manifests/1`));
+    expect(first.url.href).toBe(`http://${LOOPBACK}/v2/a/manifests/1`);
+    await send(get(`https://${LOOPBACK}/v2/b/manifests/1?x=1`));
+    expect(t.sent).toEqual([
+      `https://${LOOPBACK}/v2/a/manifests/1`,
+      `http://${LOOPBACK}/v2/a/manifests/1`,
+      `http://${LOOPBACK}/v2/b/manifests/1?x=1`,
+    ]);
+    expect(probe.schemeOf(LOOPBACK)).toBe('http:');
+  });
+
+  it('holds the requests sent while the first one probes, then sends them as it decided', async () => {
+    let answerProbe: (a: Error) => void = () => undefined;
+    const t = scripted((req) => (t.sent.length === 1 ? new Promise<Error>((resolve) => (answerProbe = resolve)) : ok(req)));
+    const send = probeFor().layer(t.send);
+    const all = Promise.all([1, 2, 3].map((i) => send(get(`https://${LOOPBACK}/v2/r${i}/manifests/1`))));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(t.sent).toEqual([`https://${LOOPBACK}/v2/r1/manifests/1`]);
+    answerProbe(fail('ECONNRESET'));
+    await all;
+    expect(t.sent.slice(1).sort()).toEqual([1, 2, 3].map((i) => `http://${LOOPBACK}/v2/r${i}/manifests/1`));
+  });
+
+  it('never falls back for a certificate error: TLS is spoken, the error stands', async () => {
+    const t = scripted((req) => (req.url.protocol === 'https:' ? fail('DEPTH_ZERO_SELF_SIGNED_CERT') : ok(req)));
+    const probe = probeFor();
+    const send = probe.layer(t.send);
+    await expect(send(get(`https://${LOOPBACK}/v2/`))).rejects.toThrow('DEPTH_ZERO_SELF_SIGNED_CERT');
+    await expect(send(get(`https://${LOOPBACK}/v2/`))).rejects.toThrow('DEPTH_ZERO_SELF_SIGNED_CERT');
+    expect(t.sent).toEqual([`https://${LOOPBACK}/v2/`, `https://${LOOPBACK}/v2/`]);
+    expect(probe.schemeOf(LOOPBACK)).toBe('https:');
+  });
+
+  it('decides nothing on an error that says nothing of TLS: the next request probes again', async () => {
+    let refuse = true;
+    const t = scripted((req) => (refuse ? fail('ECONNREFUSED') : req.url.protocol === 'https:' ? ok(req) : fail('EPROTO')));
+    const probe = probeFor();
+    const send = probe.layer(t.send);
+    await expect(send(get(`https://${LOOPBACK}/v2/`))).rejects.toThrow('ECONNREFUSED');
+    expect(probe.schemeOf(LOOPBACK)).toBeUndefined();
+    refuse = false;
+    await send(get(`https://${LOOPBACK}/v2/`));
+    expect(probe.schemeOf(LOOPBACK)).toBe('https:');
+    expect(t.sent).toEqual([`https://${LOOPBACK}/v2/`, `https://${LOOPBACK}/v2/`]);
+  });
+
+  it('never falls back for a host that is neither loopback nor listed (design rule 14)', async () => {
+    const t = scripted(() => fail('ERR_SSL_WRONG_VERSION_NUMBER'));
+    const send = probeFor().layer(t.send);
+    await expect(send(get('https://ghcr.io/v2/'))).rejects.toThrow('ERR_SSL_WRONG_VERSION_NUMBER');
+    expect(t.sent).toEqual(['https://ghcr.io/v2/']);
+  });
+
+  it('leaves plain-HTTP URLs as they are (a token realm, an upload location)', async () => {
+    const t = scripted(ok);
+    const send = probeFor().layer(t.send);
+    await send(get(`http://${LOOPBACK}/token`));
+    expect(t.sent).toEqual([`http://${LOOPBACK}/token`]);
+  });
+});
+
+describe('SchemeProbe over real sockets', () => {
+  let dir: string;
+  let tlsServer: https.Server;
+  let plainServer: http.Server;
+  let tlsHost: string;
+  let plainHost: string;
+  let agent: Agent;
+  /** Requests as the TLS server received them, and when it answered the first one. */
+  let arrivals: Array<{ url: string; at: number }>;
+  let firstAnsweredAt: number;
+  let tlsConnections: number;
+  let plainConnections: number;
+
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'merge-scheme-'));
+    const { certPem, keyPem } = await selfSignedCert(dir, 'loopback', '/CN=127.0.0.1', 'localhost');
+    tlsServer = https.createServer({ cert: certPem, key: keyPem }, (req, res) => {
+      arrivals.push({ url: req.url ?? '', at: Date.now() });
+      // The first answer comes late: the others must not wait for it, only for the handshake.
+      const delay = arrivals.length === 1 ? 300 : 0;
+      setTimeout(() => {
+        if (delay) firstAnsweredAt = Date.now();
+        res.end('{}');
+      }, delay);
+    });
+    tlsServer.on('secureConnection', () => tlsConnections++);
+    plainServer = http.createServer((_req, res) => res.end('{}'));
+    plainServer.on('connection', () => plainConnections++);
+    await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) => plainServer.listen(0, '127.0.0.1', r));
+    tlsHost = `localhost:${(tlsServer.address() as AddressInfo).port}`;
+    plainHost = `127.0.0.1:${(plainServer.address() as AddressInfo).port}`;
+    agent = new Agent({ connect: { ca: certPem } });
+  });
+  beforeEach(() => {
+    arrivals = [];
+    tlsConnections = 0;
+    plainConnections = 0;
+  });
+  afterAll(async () => {
+    await agent?.close();
+    tlsServer?.closeAllConnections();
+    plainServer?.closeAllConnections();
+    await new Promise<void>((r) => tlsServer.close(() => r()));
+    await new Promise<void>((r) => plainServer.close(() => r()));
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  const transport = () => {
+    const probe = new SchemeProbe((host) => host === tlsHost || host === plainHost);
+    return { probe, send: probe.layer(baseSend(probe.observe(agent))) };
+  };
+  const read = async (res: HttpResponse) => {
+    await res.body.text();
+    return res.url.protocol;
+  };
+
+  it('keeps a TLS server on HTTPS and releases the held requests at the handshake, not at the answer', async () => {
+    const { probe, send } = transport();
+    const protocols = await Promise.all([1, 2, 3].map((i) => send(get(`https://${tlsHost}/v2/r${i}/manifests/1`)).then(read)));
+    expect(protocols).toEqual(['https:', 'https:', 'https:']);
+    expect(probe.schemeOf(tlsHost)).toBe('https:');
+    expect(arrivals).toHaveLength(3);
+    expect(arrivals.slice(1).every((a) => a.at < firstAnsweredAt)).toBe(true);
+  });
+
+  it('reaches a plain server over HTTP after one failed TLS attempt', async () => {
+    const { probe, send } = transport();
+    const protocols = await Promise.all([1, 2, 3].map((i) => send(get(`https://${plainHost}/v2/r${i}/`)).then(read)));
+    expect(protocols).toEqual(['http:', 'http:', 'http:']);
+    expect(probe.schemeOf(plainHost)).toBe('http:');
+    // The agent may open one connection per held request once released; the TLS attempt is one more.
+    expect(plainConnections).toBeGreaterThanOrEqual(2);
+    expect(plainConnections).toBeLessThanOrEqual(4);
+  });
+
+  it('fails on an untrusted certificate instead of falling back', async () => {
+    const probe = new SchemeProbe((host) => host === tlsHost);
+    const untrusting = new Agent();
+    try {
+      const send = probe.layer(baseSend(probe.observe(untrusting)));
+      await expect(send(get(`https://${tlsHost}/v2/`))).rejects.toThrow(/certificate of localhost:\d+ is not trusted/);
+      expect(probe.schemeOf(tlsHost)).toBe('https:');
+      expect(arrivals).toEqual([]);
+    } finally {
+      await untrusting.close();
+    }
+  });
+});

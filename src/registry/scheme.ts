@@ -1,0 +1,137 @@
+import type { Dispatcher } from 'undici';
+import { type HttpRequest, type HttpResponse, type Send, TransportError } from './http';
+
+/**
+ * HTTPS first, plain HTTP only when the server does not speak TLS (issue 13, item 4), for the
+ * hosts design rule 14 allows plain HTTP on: loopback and `insecure-registries`. Docker does
+ * the same. Other hosts are never touched here: they are HTTPS, full stop.
+ *
+ * Decided once per host per run. The first request to such a host is the probe; requests sent
+ * meanwhile wait for its outcome, which is known when its TLS handshake completes (the request
+ * reaches an open connection) or fails, not when its answer arrives: TLS registries pay no
+ * round trip for the probe, plain ones one failed connection attempt.
+ */
+export class SchemeProbe {
+  private readonly decided = new Map<string, 'https:' | 'http:'>();
+  private readonly probes = new Map<string, { readonly settled: Promise<void>; readonly release: () => void }>();
+
+  constructor(
+    /** Whether `host` (`127.0.0.1:5000`, `reg.internal` …) may be reached over plain HTTP at all. */
+    private readonly plainAllowed: (host: string) => boolean,
+    private readonly log?: (message: string) => void,
+  ) {}
+
+  /** The scheme decided for a host; undefined while unknown (or for hosts that are HTTPS anyway). */
+  schemeOf(host: string): 'https:' | 'http:' | undefined {
+    return this.decided.get(host);
+  }
+
+  /**
+   * The dispatcher, telling the probe when a request to a probed host starts on an open
+   * connection: for an https origin that means the TLS handshake succeeded.
+   */
+  observe(dispatcher: Dispatcher): Dispatcher {
+    return dispatcher.compose((dispatch) => (opts, handler) => {
+      const origin = new URL(String(opts.origin));
+      if (origin.protocol !== 'https:' || !this.probes.has(origin.host)) return dispatch(opts, handler);
+      return dispatch(opts, {
+        ...forwarding(handler),
+        onRequestStart: (controller, context) => {
+          this.decide(origin.host, 'https:');
+          handler.onRequestStart?.(controller, context);
+        },
+      });
+    });
+  }
+
+  /** The transport layer: sends https requests of the hosts concerned by the scheme decided. */
+  layer(next: Send): Send {
+    return async (req) => {
+      const host = req.url.host;
+      if (req.url.protocol !== 'https:' || !this.plainAllowed(host)) return next(req);
+      for (;;) {
+        const scheme = this.decided.get(host);
+        if (scheme === 'https:') return next(req);
+        if (scheme === 'http:') return next(plain(req));
+        const probe = this.probes.get(host);
+        if (probe === undefined) return this.probe(host, req, next);
+        await probe.settled;
+      }
+    };
+  }
+
+  private async probe(host: string, req: HttpRequest, next: Send): Promise<HttpResponse> {
+    let release = (): void => undefined;
+    const settled = new Promise<void>((resolve) => (release = resolve));
+    this.probes.set(host, { settled, release });
+    try {
+      const res = await next(req);
+      this.decide(host, 'https:');
+      return res;
+    } catch (err) {
+      const verdict = this.decided.has(host) ? undefined : tlsVerdict(err);
+      if (verdict === 'not TLS') {
+        this.decide(host, 'http:');
+        this.log?.(`${host} does not speak TLS (${(err as TransportError).code}): plain HTTP from now on`);
+        return await next(plain(req));
+      }
+      // A certificate problem is TLS spoken: no fallback, the error says what to do.
+      if (verdict === 'TLS') this.decide(host, 'https:');
+      throw err;
+    } finally {
+      // Undecided (refused, timed out): the next request probes again.
+      this.probes.delete(host);
+      release();
+    }
+  }
+
+  private decide(host: string, scheme: 'https:' | 'http:'): void {
+    if (this.decided.has(host)) return;
+    this.decided.set(host, scheme);
+    this.probes.get(host)?.release();
+  }
+}
+
+/**
+ * What a failed first request over HTTPS says about the server: a handshake answered with
+ * something that is not TLS (a plain server's `400` to a ClientHello reads as "wrong version
+ * number"), or the connection dropped before the handshake completed, means "not TLS"; a
+ * certificate error means TLS is spoken. Anything else says nothing.
+ */
+export function tlsVerdict(err: unknown): 'not TLS' | 'TLS' | undefined {
+  if (!(err instanceof TransportError) || err.code === undefined) return undefined;
+  if (NOT_TLS_CODES.has(err.code) || /wrong version number|packet length too long/i.test(err.message)) return 'not TLS';
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME_MISMATCH|INVALID_CA/.test(err.code)) return 'TLS';
+  return undefined;
+}
+
+/**
+ * Handshake failures of a server that does not speak TLS. A reset counts only because the probe
+ * never started on an open connection (else the host is already decided as TLS).
+ */
+const NOT_TLS_CODES = new Set([
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+  'EPROTO',
+  'ECONNRESET',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+]);
+
+function plain(req: HttpRequest): HttpRequest {
+  const url = new URL(req.url);
+  url.protocol = 'http:';
+  return { ...req, url };
+}
+
+/** Every callback of a dispatch handler, passed through (undici's own decorator is deprecated). */
+function forwarding(handler: Dispatcher.DispatchHandler): Dispatcher.DispatchHandler {
+  return {
+    onRequestStart: (controller, context) => handler.onRequestStart?.(controller, context),
+    onRequestUpgrade: (controller, status, headers, socket) => handler.onRequestUpgrade?.(controller, status, headers, socket),
+    onResponseStart: (controller, status, headers, message) => handler.onResponseStart?.(controller, status, headers, message),
+    onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
+    onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
+    onResponseError: (controller, error) => handler.onResponseError?.(controller, error),
+  };
+}

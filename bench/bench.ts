@@ -1,6 +1,7 @@
 /**
- * Runs the benchmark: starts the registries behind latency proxies, prepares each scenario,
- * then alternates the action and `docker manifest` runs, counting what crosses the proxies.
+ * Runs the benchmark: for each transport (TLS, then plain HTTP), starts the registries behind
+ * latency proxies, prepares each scenario, then alternates the action, `docker manifest` and
+ * `buildah manifest` runs, counting what crosses the proxies.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,11 +15,13 @@ import type { Latency, LatencyProxy } from './latencyProxy';
 import { type LowerBound, lowerBoundMs } from './lowerBound';
 import { killRunningChildren, peakRssMethod } from './measure';
 import { type BenchRegistry, startPlainRegistry, startTokenRegistry } from './registry';
-import { type PreparedScenario, prepare, type Registries, type ScenarioId, type Sizes } from './scenarios';
+import { type PreparedScenario, prepare, type Registries, type ScenarioId, type Sizes, type Transport } from './scenarios';
 import {
+  buildahVersion,
   dockerVersion,
   runAction,
   runActionStartupOnly,
+  runBuildahManifest,
   runDockerManifest,
   runEmptyNode,
   runPlainCopy,
@@ -29,6 +32,8 @@ export interface BenchOptions {
   readonly runs: number;
   readonly warmup: boolean;
   readonly scenarios: readonly ScenarioId[];
+  /** TLS first (the headline), then plain HTTP; either may be left out. */
+  readonly transports: readonly Transport[];
   readonly latency: Latency;
   readonly sizes: Sizes;
   /** The action's bundled entry (dist/index.js). */
@@ -36,6 +41,7 @@ export interface BenchOptions {
   /** This benchmark's own bundle, re-run as a child for the plain-copy baseline. */
   readonly benchEntry: string;
   readonly docker: boolean;
+  readonly buildah: boolean;
   readonly startupSamples: number;
   /** Where to keep the timestamped stdout of each scenario's debug run (evidence for the analysis). */
   readonly debugLogDir?: string;
@@ -48,29 +54,41 @@ export interface Measurement {
   readonly error?: string;
   readonly wallMs: number;
   readonly peakRssBytes?: number;
+  /** HTTP/1.x requests the proxies read (none of those inside TLS). */
   readonly requests: number;
   readonly byMethod: Record<string, number>;
   readonly connections: number;
-  /** Connections that did not speak HTTP/1.x (a TLS attempt on the plain-HTTP registry). */
+  /** Connections that did not speak HTTP/1.x (TLS, or a TLS attempt on the plain-HTTP registry). */
   readonly foreignConnections: number;
-  /** Proxies (hosts) that saw at least one connection. */
+  /** Connections that began with a TLS ClientHello, and those of them that offered h2. */
+  readonly tlsConnections: number;
+  readonly h2Connections: number;
+  /** Connections by proxy name (`registry-a`, `registry-token-token` …). */
+  readonly connectionsByHost: Record<string, number>;
+  /** Proxies (hosts) that saw at least one connection, and those that saw a TLS one. */
   readonly hosts: number;
+  readonly tlsHosts: number;
   readonly bytes: number;
   /** First connection accepted → last byte delivered, over every proxy. */
   readonly spanMs: number;
 }
 
-export type Contestant = 'action' | 'docker' | 'copy-parallel' | 'copy-serial' | 'action-direct' | 'copy-direct';
+export type Contestant = 'action' | 'docker' | 'buildah' | 'copy-parallel' | 'copy-serial' | 'action-direct' | 'copy-direct';
 
 export interface ScenarioResult {
   readonly id: ScenarioId;
   readonly title: string;
+  readonly transport: Transport;
   readonly lowerBound: LowerBound;
   readonly lowerBoundMs: number;
   readonly series: Partial<Record<Contestant, Measurement[]>>;
   /** From one extra action run with RUNNER_DEBUG=1. */
   readonly phases?: readonly PhaseSummary[];
   readonly debugRun?: Measurement;
+  /** The requests the debug run's log names (over TLS the proxies cannot count them). */
+  readonly debugRequests?: number;
+  /** The same, by method (`GET`, `PUT` …). */
+  readonly debugByMethod?: Record<string, number>;
 }
 
 export interface MachineInfo {
@@ -81,6 +99,9 @@ export interface MachineInfo {
   readonly kernel: string;
   readonly registry: string;
   readonly docker: string;
+  readonly buildah: string;
+  /** What the TLS registries picked when offered h2 and http/1.1 (ALPN), checked as each started. */
+  readonly tlsAlpn: readonly string[];
   readonly peakRss: string;
   /** The commit, whether src/ or dist/ had uncommitted changes, and the entry's SHA-256. */
   readonly code: string;
@@ -164,26 +185,39 @@ async function measured(
     byMethod,
     connections: snaps.reduce((n, s) => n + s.connections, 0),
     foreignConnections: snaps.reduce((n, s) => n + s.foreignConnections, 0),
+    tlsConnections: snaps.reduce((n, s) => n + s.tlsConnections, 0),
+    h2Connections: snaps.reduce((n, s) => n + s.h2Connections, 0),
+    connectionsByHost: Object.fromEntries(proxies.map((p, i) => [p.name, snaps[i].connections])),
     hosts: snaps.filter((s) => s.connections > 0).length,
+    tlsHosts: snaps.filter((s) => s.tlsConnections > 0).length,
     bytes: snaps.reduce((n, s) => n + s.bytesUp + s.bytesDown, 0),
     spanMs: firsts.length && lasts.length ? Math.max(...lasts) - Math.min(...firsts) : 0,
   };
   return { m, run, connectedAt: snaps.flatMap((s) => s.connectedAt) };
 }
 
-function lazyRegistries(latency: Latency, started: BenchRegistry[]): Registries {
+/**
+ * The registries of one transport, started on first use. Over TLS every registry's certificate
+ * is appended to one PEM bundle (`caFile`), what NODE_EXTRA_CA_CERTS names for the action.
+ */
+function lazyRegistries(transport: Transport, latency: Latency, started: BenchRegistry[], caFile: string): Registries {
+  const tls = transport === 'tls';
   const once = (start: () => Promise<BenchRegistry>): (() => Promise<BenchRegistry>) => {
     let pending: Promise<BenchRegistry> | undefined;
     return () =>
-      (pending ??= start().then((r) => {
+      (pending ??= start().then(async (r) => {
         started.push(r);
+        if (r.certPath) await fs.appendFile(caFile, await fs.readFile(r.certPath));
         return r;
       }));
   };
+  const name = (n: string) => `${n}${tls ? '-tls' : ''}`;
   return {
-    plain: once(() => startPlainRegistry('registry-a', latency)),
-    second: once(() => startPlainRegistry('registry-b', latency)),
-    token: once(() => startTokenRegistry('registry-token', latency)),
+    transport,
+    caFile: tls ? caFile : undefined,
+    plain: once(() => startPlainRegistry(name('registry-a'), latency, tls)),
+    second: once(() => startPlainRegistry(name('registry-b'), latency, tls)),
+    token: once(() => startTokenRegistry(name('registry-token'), latency, tls)),
   };
 }
 
@@ -196,14 +230,30 @@ async function withDockerConfig<T>(auths: PreparedScenario['auths'], fn: (dir: s
   }
 }
 
+/** The requests an action run's debug log names, in all and by method. */
+function requestsInLog(lines: ToolRun['lines']): { count: number; byMethod: Record<string, number> } {
+  const byMethod: Record<string, number> = {};
+  let count = 0;
+  for (const l of lines) {
+    const m = /^::debug::(GET|HEAD|PUT|POST|PATCH|DELETE) \S+ → \d{3} /.exec(l.text);
+    if (!m) continue;
+    count++;
+    byMethod[m[1]] = (byMethod[m[1]] ?? 0) + 1;
+  }
+  return { count, byMethod };
+}
+
 async function runScenario(s: PreparedScenario, options: BenchOptions): Promise<ScenarioResult> {
   const { latency, log } = options;
   const series: Partial<Record<Contestant, Measurement[]>> = {};
   const record = (who: Contestant, m: Measurement): void => {
     (series[who] ??= []).push(m);
-    const what = m.ok ? `${Math.round(m.wallMs)} ms, ${m.requests} requests, ${m.connections} connections` : `failed: ${m.error}`;
-    log(`  ${s.id} ${who}: ${what}`);
+    const what = m.ok
+      ? `${Math.round(m.wallMs)} ms, ${m.requests} requests seen, ${m.connections} connections (${m.tlsConnections} TLS, ${m.h2Connections} offering h2)`
+      : `failed: ${m.error}`;
+    log(`  ${s.transport} ${s.id} ${who}: ${what}`);
   };
+  const tools = { caFile: s.caFile };
   const action = (label: string, debug = false, direct = false) =>
     measured(s.proxies, latency, () =>
       withDockerConfig(s.auths, (dockerConfig) =>
@@ -212,45 +262,64 @@ async function runScenario(s: PreparedScenario, options: BenchOptions): Promise<
           direct && s.direct
             ? { sources: s.direct.sources, tags: [s.direct.target(label)] }
             : { sources: s.sources, tags: [s.target(label)] },
-          { dockerConfig, debug },
+          { ...tools, dockerConfig, debug },
         ),
       ),
     );
   const docker = (label: string) =>
-    measured(s.proxies, latency, () => withDockerConfig(s.auths, (dir) => runDockerManifest(s.sources, s.target(label), dir)));
+    measured(s.proxies, latency, () =>
+      withDockerConfig(s.auths, (dir) => runDockerManifest(s.sources, s.target(label), dir, tools)),
+    );
+  const buildah = (label: string) =>
+    measured(s.proxies, latency, () =>
+      withDockerConfig(s.auths, (dir) => runBuildahManifest(s.sources, s.target(label), dir, tools)),
+    );
   const copy = (label: string, parallel: boolean, direct: boolean) =>
-    measured(s.proxies, latency, () => runPlainCopy(options.benchEntry, s.copy!.spec(label, parallel, direct)));
+    measured(s.proxies, latency, () => runPlainCopy(options.benchEntry, s.copy!.spec(label, parallel, direct), tools));
 
+  if (s.before) {
+    const before = await withDockerConfig(s.auths, (dockerConfig) =>
+      runAction(options.entry, { sources: s.before!.sources, tags: [s.before!.target] }, { ...tools, dockerConfig }),
+    );
+    if (!before.ok) throw new Error(`(${s.id}): the merge to re-run failed: ${before.error}`);
+  }
   // The action is warmed up once (Node loads and compiles the bundle; the page cache fills).
-  // The docker CLI is a native binary, already paged in by `docker --version`: its runs are
-  // the slowest of the bench, so it gets no extra run.
-  if (options.warmup) await action('action-warmup');
+  // The peers are native binaries, already paged in by `--version`: their runs are the slowest
+  // of the bench, so they get no extra run.
+  if (options.warmup) await action(`${s.transport}-action-warmup`);
+  const peerRuns = Math.min(options.runs, s.peerRuns ?? options.runs);
   for (let i = 1; i <= options.runs; i++) {
-    record('action', (await action(`action-${i}`)).m);
-    if (options.docker) record('docker', (await docker(`docker-${i}`)).m);
+    const label = `${s.transport}-${i}`;
+    record('action', (await action(`action-${label}`)).m);
+    if (options.docker && i <= peerRuns) record('docker', (await docker(`docker-${label}`)).m);
+    if (options.buildah && i <= peerRuns) record('buildah', (await buildah(`buildah-${label}`)).m);
     if (s.copy) {
-      record('copy-parallel', (await copy(`par-${i}`, true, false)).m);
-      record('copy-serial', (await copy(`ser-${i}`, false, false)).m);
-      record('action-direct', (await action(`direct-${i}`, false, true)).m);
-      record('copy-direct', (await copy(`pardirect-${i}`, true, true)).m);
+      record('copy-parallel', (await copy(`par-${label}`, true, false)).m);
+      record('copy-serial', (await copy(`ser-${label}`, false, false)).m);
+      record('action-direct', (await action(`direct-${label}`, false, true)).m);
+      record('copy-direct', (await copy(`pardirect-${label}`, true, true)).m);
     }
   }
-  const debug = await action('action-debug', true);
+  const debug = await action(`${s.transport}-action-debug`, true);
   const exitedAt = debug.run.startedAt + debug.run.wallMs;
   if (options.debugLogDir) {
     await fs.mkdir(options.debugLogDir, { recursive: true });
     const text = debug.run.lines.map((l) => `+${String(l.at - debug.run.startedAt).padStart(5)} ms ${l.text}`).join('\n');
-    await fs.writeFile(path.join(options.debugLogDir, `${s.id}.log`), `${text}\n`);
+    await fs.writeFile(path.join(options.debugLogDir, `${s.transport}-${s.id}.log`), `${text}\n`);
   }
   const phases = summarize(phasesOf(debug.run.lines, debug.run.startedAt, exitedAt), debug.connectedAt);
+  const logged = requestsInLog(debug.run.lines);
   return {
     id: s.id,
     title: s.title,
+    transport: s.transport,
     lowerBound: s.lowerBound,
-    lowerBoundMs: lowerBoundMs(s.lowerBound, latency),
+    lowerBoundMs: lowerBoundMs(s.lowerBound, latency, s.transport),
     series,
     phases,
     debugRun: debug.m,
+    debugRequests: logged.count,
+    debugByMethod: logged.byMethod,
   };
 }
 
@@ -268,18 +337,24 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const started = Date.now();
   const loadBefore = os.loadavg();
   const snapshot = await snapshotEntry(options.entry);
-  const [registry, docker, rss, code] = await Promise.all([
+  const [registry, docker, buildah, rss, code] = await Promise.all([
     registryVersion(),
     dockerVersion(),
+    buildahVersion(),
     peakRssMethod(),
     codeVersion(options.entry, snapshot.entry),
   ]);
   const useDocker = options.docker && docker !== undefined;
   if (options.docker && !docker) options.log('docker CLI not found: docker columns are skipped');
-  const opts = { ...options, entry: snapshot.entry, docker: useDocker };
+  const useBuildah = options.buildah && buildah !== undefined;
+  if (options.buildah && !buildah) options.log('buildah not found (apt-get install buildah): buildah columns are skipped');
+  const opts = { ...options, entry: snapshot.entry, docker: useDocker, buildah: useBuildah };
+  const caDir = await fs.mkdtemp(path.join(os.tmpdir(), 'merge-bench-ca-'));
 
   const registries: BenchRegistry[] = [];
+  const alpnSeen = new Set<string>();
   const stopAll = async (): Promise<void> => {
+    for (const r of registries) if (r.alpn) alpnSeen.add(r.alpn);
     await Promise.all(registries.splice(0).map((r) => r.stop()));
   };
   // Ctrl-C or a kill must not leave registries behind: stop them (by PID) first.
@@ -294,18 +369,23 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   try {
     options.log('start-up: node -e "" vs the action failing at input parsing');
     startup = await measureStartup(opts);
-    const regs = lazyRegistries(options.latency, registries);
-    for (const id of options.scenarios) {
-      options.log(`scenario ${id}: pushing fixtures`);
-      const prepared = await prepare(id, regs, options.sizes);
-      options.log(prepared.title);
-      scenarios.push(await runScenario(prepared, opts));
+    for (const transport of options.transports) {
+      const regs = lazyRegistries(transport, options.latency, registries, path.join(caDir, `${transport}-ca.pem`));
+      for (const id of options.scenarios) {
+        options.log(`scenario ${id} over ${transport === 'tls' ? 'TLS' : 'plain HTTP'}: pushing fixtures`);
+        const prepared = await prepare(id, regs, options.sizes);
+        options.log(prepared.title);
+        scenarios.push(await runScenario(prepared, opts));
+      }
+      // One transport's registries at a time: the machine is small.
+      await stopAll();
     }
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
     await stopAll();
     await snapshot.remove();
+    await fs.rm(caDir, { recursive: true, force: true });
   }
   const { log: _log, ...measuredWith } = opts;
   const recorded = { ...measuredWith, entry: options.entry };
@@ -319,6 +399,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       kernel: `${os.type()} ${os.release()}`,
       registry,
       docker: docker ?? 'not installed',
+      buildah: buildah ?? 'not installed',
+      tlsAlpn: [...alpnSeen],
       peakRss: rss,
       code,
       loadBefore,

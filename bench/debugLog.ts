@@ -42,7 +42,10 @@ const SLACK_MS = 3;
 
 export function parseRequest({ at, text }: TimedLine): LoggedRequest | undefined {
   const m = DEBUG_REQUEST.exec(text);
-  return m ? { method: m[1], url: new URL(m[2]), status: m[3], start: at - Number(m[4]), end: at } : undefined;
+  if (!m) return undefined;
+  // A request that got no HTTP answer (a TLS attempt on a plain registry, a reset) logs its error.
+  const status = /^\d{3}$/.test(m[3]) ? m[3] : 'failed';
+  return { method: m[1], url: new URL(m[2]), status, start: at - Number(m[4]), end: at };
 }
 
 /** `manifest`, `blob`, `mount`, `upload-start`, `upload`, `ping`, `token`: what a request was for. */

@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- options]`: the performance benchmark of issue #6.
+ * `npm run bench [-- options]`: the performance benchmark of issues #6 and #13.
  *
  *   --runs N          measured runs per tool and scenario (default 5)
  *   --quick           tiny sizes, 1 run, no warm-up, 2 ms / 10 ms latency unless given (the CI smoke test)
- *   --scenario a,c    only these scenarios (repeatable; default a,b,c,d,e)
+ *   --scenario a,c    only these scenarios (repeatable; default a,b,c,d,e,f,g)
+ *   --tls, --plain    only over TLS, or only over plain HTTP (default: both, TLS first)
  *   --out FILE        write the Markdown report into FILE (between its bench marks, if present)
  *   --json FILE       write the raw results as JSON
  *   --debug-logs DIR  keep each scenario's RUNNER_DEBUG=1 run output (timestamped) in DIR
@@ -11,6 +12,7 @@
  *   --setup MS        cost of each new connection (default 100)
  *   --entry FILE      the action bundle to measure (default dist/index.js)
  *   --no-docker       skip `docker manifest`
+ *   --no-buildah      skip `buildah manifest`
  *
  * Internal: `__plain-copy SPEC.json` runs the plain-copy baseline (a child of the bench).
  */
@@ -21,7 +23,7 @@ import { promisify } from 'node:util';
 import { assertEntry, type BenchOptions, defaultPaths, runBench } from './bench';
 import { plainCopy } from './plainCopy';
 import { mergeIntoFile, renderMarkdown } from './report';
-import { FULL_SIZES, QUICK_SIZES, SCENARIO_IDS, type ScenarioId } from './scenarios';
+import { FULL_SIZES, QUICK_SIZES, SCENARIO_IDS, type ScenarioId, type Transport } from './scenarios';
 
 interface Cli {
   readonly options: BenchOptions;
@@ -32,7 +34,7 @@ interface Cli {
 
 function usage(message: string): never {
   process.stderr.write(
-    `${message}\nusage: npm run bench -- [--runs N] [--quick] [--scenario a,b,c,d,e] [--out FILE] [--json FILE] [--debug-logs DIR] [--delay MS] [--setup MS] [--entry FILE] [--no-docker]\n`,
+    `${message}\nusage: npm run bench -- [--runs N] [--quick] [--scenario a,b,c,d,e,f,g] [--tls | --plain] [--out FILE] [--json FILE] [--debug-logs DIR] [--delay MS] [--setup MS] [--entry FILE] [--no-docker] [--no-buildah]\n`,
   );
   process.exit(2);
 }
@@ -41,6 +43,8 @@ function parseArgs(argv: readonly string[]): Cli {
   let runs: number | undefined;
   let quick = false;
   let docker = true;
+  let buildah = true;
+  const transports: Transport[] = [];
   let out: string | undefined;
   let json: string | undefined;
   let debugLogDir: string | undefined;
@@ -89,6 +93,15 @@ function parseArgs(argv: readonly string[]): Cli {
       case '--no-docker':
         docker = false;
         break;
+      case '--no-buildah':
+        buildah = false;
+        break;
+      case '--tls':
+      case '--plain': {
+        const t = argv[i] === '--tls' ? 'tls' : 'plain';
+        if (!transports.includes(t)) transports.push(t);
+        break;
+      }
       default:
         usage(`unknown option "${argv[i]}"`);
     }
@@ -105,12 +118,14 @@ function parseArgs(argv: readonly string[]): Cli {
       runs: runs ?? (quick ? 1 : 5),
       warmup: !quick,
       scenarios: ordered,
+      transports: (['tls', 'plain'] as const).filter((t) => transports.length === 0 || transports.includes(t)),
       // The smoke test checks the machinery, not the speed: a short latency keeps it fast.
       latency: { oneWayMs: delay ?? (quick ? 2 : 25), setupMs: setup ?? (quick ? 10 : 100) },
       sizes: quick ? QUICK_SIZES : FULL_SIZES,
       entry,
       benchEntry: path.resolve(process.argv[1]),
       docker,
+      buildah,
       startupSamples: quick ? 3 : 15,
       debugLogDir,
       log: (line) => process.stderr.write(`${line}\n`),

@@ -2,10 +2,12 @@
  * A TCP proxy that makes a loopback server look remote: every chunk is delayed by the one-way
  * delay in each direction (so a request/response costs one RTT = 2 × oneWayMs), and the first
  * byte of every new connection by `setupMs` more (TCP + TLS handshakes to a remote registry).
- * It counts connections, bytes each way and the HTTP requests in the client→server stream.
+ * It counts connections, bytes each way and the HTTP requests in the client→server stream; of a
+ * TLS connection, which it cannot look into, it reads the protocols offered in the ClientHello.
  */
 import net from 'node:net';
 import { RequestStreamParser, type SeenRequest } from './httpRequests';
+import { parseClientHello } from './tlsHello';
 
 export interface Latency {
   /** Added to every chunk, each direction. */
@@ -21,8 +23,12 @@ export interface ProxyCounters {
   /** Server → client bytes. */
   bytesDown: number;
   requests: number;
-  /** Connections whose bytes were not HTTP/1.x (e.g. a TLS handshake attempt). */
+  /** Connections whose bytes were not HTTP/1.x (e.g. a TLS handshake, or a TLS attempt on a plain registry). */
   foreignConnections: number;
+  /** Connections that began with a TLS ClientHello. */
+  tlsConnections: number;
+  /** TLS connections whose ClientHello offered h2 (ALPN): HTTP/2 against Go's net/http. */
+  h2Connections: number;
   readonly byMethod: Record<string, number>;
   /** Request lines in arrival order (method, path without the query, and which connection carried it). */
   readonly log: Array<SeenRequest & { readonly connection: number }>;
@@ -50,6 +56,8 @@ function emptyCounters(): ProxyCounters {
     bytesDown: 0,
     requests: 0,
     foreignConnections: 0,
+    tlsConnections: 0,
+    h2Connections: 0,
     byMethod: {},
     log: [],
     connectedAt: [],
@@ -168,6 +176,8 @@ export async function startLatencyProxy(name: string, target: string, latency: L
       c.byMethod[r.method] = (c.byMethod[r.method] ?? 0) + 1;
       c.log.push({ method: r.method, target: r.target.split('?')[0], connection });
     });
+    // The first bytes of a connection that is not HTTP, until its ClientHello is read.
+    let hello: Buffer | undefined = Buffer.alloc(0);
     const up = new DelayedPipe(
       client,
       upstream,
@@ -178,6 +188,13 @@ export async function startLatencyProxy(name: string, target: string, latency: L
         const wasForeign = parser.foreign;
         parser.push(chunk);
         if (!wasForeign && parser.foreign) c.foreignConnections++;
+        if (hello === undefined || !parser.foreign) return;
+        hello = Buffer.concat([hello, chunk]);
+        const seen = parseClientHello(hello);
+        if (seen.kind === 'incomplete' && hello.length < 64 * 1024) return;
+        if (seen.kind === 'TLS') c.tlsConnections++;
+        if (seen.kind === 'TLS' && seen.alpn.includes('h2')) c.h2Connections++;
+        hello = undefined;
       },
       () => undefined,
     );

@@ -2,14 +2,21 @@
  * The registries the benchmark talks to, each behind its own latency proxy: plain ones come
  * from the test helper; the token-auth one is started here because its Bearer realm must point
  * at the token server's proxy (clients reach the token service over the same slow network).
+ *
+ * Over TLS (`http.tls`, Go's net/http then offers HTTP/2 through ALPN) the measured tools reach
+ * a TLS registry, and the fixtures a plain sibling on the same storage (they speak plain HTTP
+ * only). Each TLS registry has its own self-signed certificate, the CA the tools are told of.
+ * The token service stays on plain HTTP in both modes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
 import { freePort, stopByPid } from '../__tests__/helpers/processes';
 import { registryConfig, startRegistry, TOKEN_ISSUER, TOKEN_SERVICE } from '../__tests__/helpers/registry';
+import { startTlsRegistry } from '../__tests__/helpers/tlsRegistry';
 import { generateSigningCert, startTokenServer } from '../__tests__/helpers/tokenServer';
 import { type Latency, type LatencyProxy, startLatencyProxy } from './latencyProxy';
 
@@ -17,13 +24,32 @@ import { type Latency, type LatencyProxy, startLatencyProxy } from './latencyPro
 export interface BenchRegistry {
   /** Through the latency proxy: what the measured tools are given. */
   readonly host: string;
-  /** Straight to the registry: for pushing fixtures fast. */
+  /** Straight to the registry: for pushing fixtures fast (plain HTTP, in both modes). */
   readonly directHost: string;
+  /** The registry behind the proxy, reached without it (over TLS, the TLS sibling of directHost). */
+  readonly servedHost: string;
   readonly username?: string;
   readonly password?: string;
   /** Every proxy in front of this registry's services (registry, then token server). */
   readonly proxies: readonly LatencyProxy[];
+  /** Over TLS: the registry's self-signed certificate (its own CA). */
+  readonly certPath?: string;
+  /** Over TLS: what the registry picks when offered h2 and http/1.1 through ALPN (checked at start). */
+  readonly alpn?: string;
   stop(): Promise<void>;
+}
+
+/** The protocol a TLS server picks when a client offers h2 and http/1.1 (`none` when it picks none). */
+async function alpnChoice(host: string, certPath: string): Promise<string> {
+  const ca = await fs.readFile(certPath);
+  const [hostname, port] = [host.slice(0, host.lastIndexOf(':')), Number(host.slice(host.lastIndexOf(':') + 1))];
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: hostname, port, ca, ALPNProtocols: ['h2', 'http/1.1'] }, () => {
+      resolve(socket.alpnProtocol || 'none');
+      socket.destroy();
+    });
+    socket.once('error', reject);
+  });
 }
 
 async function waitReady(child: ChildProcess, host: string, logPath: string): Promise<void> {
@@ -43,16 +69,29 @@ async function waitReady(child: ChildProcess, host: string, logPath: string): Pr
   throw new Error(`docker-registry on ${host} did not start:\n${await fs.readFile(logPath, 'utf8').catch(() => '')}`);
 }
 
-/** Distribution with a no-auth config (the test helper's), behind a latency proxy. */
-export async function startPlainRegistry(name: string, latency: Latency): Promise<BenchRegistry> {
+/**
+ * Distribution with a no-auth config (the test helper's), behind a latency proxy; over TLS, a
+ * TLS sibling on its storage behind the proxy.
+ */
+export async function startPlainRegistry(name: string, latency: Latency, tls: boolean): Promise<BenchRegistry> {
   const registry = await startRegistry({ auth: 'none' });
-  const proxy = await startLatencyProxy(name, registry.host, latency);
+  const served = tls
+    ? await startTlsRegistry({ storage: path.join(registry.dataDir, 'storage'), altName: '127.0.0.1' }).catch(async (e) => {
+        await registry.stop();
+        throw e;
+      })
+    : undefined;
+  const proxy = await startLatencyProxy(name, served?.host ?? registry.host, latency);
   return {
     host: proxy.host,
     directHost: registry.host,
+    servedHost: served?.host ?? registry.host,
     proxies: [proxy],
+    certPath: served?.certPath,
+    alpn: served ? await alpnChoice(served.host, served.certPath) : undefined,
     stop: async () => {
       await proxy.close();
+      await served?.stop();
       await registry.stop();
     },
   };
@@ -60,9 +99,11 @@ export async function startPlainRegistry(name: string, latency: Latency): Promis
 
 /**
  * Distribution with token auth: an in-process token server (the test helper's) behind its own
- * latency proxy, and the registry's realm pointing at that proxy.
+ * latency proxy, and the registry's realm pointing at that proxy. Over TLS, the token-auth
+ * registry serves TLS and the fixtures go to a no-auth plain sibling on its storage.
  */
-export async function startTokenRegistry(name: string, latency: Latency): Promise<BenchRegistry> {
+export async function startTokenRegistry(name: string, latency: Latency, tls: boolean): Promise<BenchRegistry> {
+  if (tls) return startTlsTokenRegistry(name, latency);
   const username = 'bench';
   const password = randomBytes(12).toString('hex');
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'merge-bench-registry-'));
@@ -81,14 +122,7 @@ export async function startTokenRegistry(name: string, latency: Latency): Promis
   const config = registryConfig({
     storage: path.join(dataDir, 'storage'),
     host: directHost,
-    sections: [
-      'auth:',
-      '  token:',
-      `    realm: ${q(`http://${tokenProxy.host}/token`)}`,
-      `    service: ${TOKEN_SERVICE}`,
-      `    issuer: ${TOKEN_ISSUER}`,
-      `    rootcertbundle: ${q(cert.certPath)}`,
-    ],
+    sections: tokenAuthSection(q(`http://${tokenProxy.host}/token`), q(cert.certPath)),
   });
   const configPath = path.join(dataDir, 'config.yml');
   await fs.writeFile(configPath, config);
@@ -113,6 +147,7 @@ export async function startTokenRegistry(name: string, latency: Latency): Promis
   return {
     host: proxy.host,
     directHost,
+    servedHost: directHost,
     username,
     password,
     proxies: [proxy, tokenProxy],
@@ -121,4 +156,63 @@ export async function startTokenRegistry(name: string, latency: Latency): Promis
       await cleanup();
     },
   };
+}
+
+async function startTlsTokenRegistry(name: string, latency: Latency): Promise<BenchRegistry> {
+  const username = 'bench';
+  const password = randomBytes(12).toString('hex');
+  const sibling = await startRegistry({ auth: 'none' });
+  const stops: Array<() => Promise<void>> = [() => sibling.stop()];
+  const stop = async (): Promise<void> => {
+    for (const s of stops.splice(0).reverse()) await s();
+  };
+  try {
+    const cert = await generateSigningCert(sibling.dataDir);
+    const tokenServer = await startTokenServer({
+      service: TOKEN_SERVICE,
+      issuer: TOKEN_ISSUER,
+      keyPem: cert.keyPem,
+      certPem: cert.certPem,
+      username,
+      password,
+    });
+    stops.push(() => tokenServer.close());
+    const tokenProxy = await startLatencyProxy(`${name}-token`, new URL(tokenServer.url).host, latency);
+    stops.push(() => tokenProxy.close());
+    const q = JSON.stringify;
+    const served = await startTlsRegistry({
+      storage: path.join(sibling.dataDir, 'storage'),
+      altName: '127.0.0.1',
+      sections: tokenAuthSection(q(`http://${tokenProxy.host}/token`), q(cert.certPath)),
+    });
+    stops.push(() => served.stop());
+    const proxy = await startLatencyProxy(name, served.host, latency);
+    stops.push(() => proxy.close());
+    return {
+      host: proxy.host,
+      directHost: sibling.host,
+      servedHost: served.host,
+      username,
+      password,
+      proxies: [proxy, tokenProxy],
+      certPath: served.certPath,
+      alpn: await alpnChoice(served.host, served.certPath),
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** The `auth:` section of a token-auth Distribution (values already quoted). */
+function tokenAuthSection(realm: string, rootCertBundle: string): string[] {
+  return [
+    'auth:',
+    '  token:',
+    `    realm: ${realm}`,
+    `    service: ${TOKEN_SERVICE}`,
+    `    issuer: ${TOKEN_ISSUER}`,
+    `    rootcertbundle: ${rootCertBundle}`,
+  ];
 }

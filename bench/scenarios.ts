@@ -1,6 +1,8 @@
 /**
- * The five scenarios of issue #6: their fixtures (pushed straight to the registries, not
+ * The scenarios of issues #6 and #13: their fixtures (pushed straight to the registries, not
  * through the latency proxies), the references each tool is given, and their lower bounds.
+ * (f) is (c) at twice the platforms and layers; (g) re-runs a merge whose tag already holds
+ * the index.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -21,24 +23,39 @@ import {
   plainOtherRepositories,
   plainOtherRepositoriesWithToken,
   plainSameRepository,
+  reRun,
 } from './lowerBound';
 import type { CopySpec } from './plainCopy';
 import type { BenchRegistry } from './registry';
 
-export const SCENARIO_IDS = ['a', 'b', 'c', 'd', 'e'] as const;
+export const SCENARIO_IDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 export interface Sizes {
-  /** (c), (d): layers per image and bytes per layer (mounted, never copied). */
+  /** (c), (d), (g): layers per image and bytes per layer (mounted, never copied). */
   readonly manyLayers: number;
+  /** (f): layers per image, for each of its 16 platforms. */
+  readonly manyPlatformLayers: number;
   readonly smallLayerBytes: number;
   /** (e): layers per image and bytes per layer (copied across registries). */
   readonly bigLayers: number;
   readonly bigLayerBytes: number;
 }
 
-export const FULL_SIZES: Sizes = { manyLayers: 10, smallLayerBytes: 4096, bigLayers: 3, bigLayerBytes: 64 * 1024 * 1024 };
-export const QUICK_SIZES: Sizes = { manyLayers: 2, smallLayerBytes: 1024, bigLayers: 3, bigLayerBytes: 256 * 1024 };
+export const FULL_SIZES: Sizes = {
+  manyLayers: 10,
+  manyPlatformLayers: 20,
+  smallLayerBytes: 4096,
+  bigLayers: 3,
+  bigLayerBytes: 64 * 1024 * 1024,
+};
+export const QUICK_SIZES: Sizes = {
+  manyLayers: 2,
+  manyPlatformLayers: 2,
+  smallLayerBytes: 1024,
+  bigLayers: 3,
+  bigLayerBytes: 256 * 1024,
+};
 
 export const EIGHT_PLATFORMS = [
   'linux/amd64',
@@ -51,10 +68,27 @@ export const EIGHT_PLATFORMS = [
   'linux/riscv64',
 ];
 
+/** (f): eight more, each a distinct platform entry. */
+export const SIXTEEN_PLATFORMS = [
+  ...EIGHT_PLATFORMS,
+  'linux/amd64/v2',
+  'linux/amd64/v3',
+  'linux/arm/v5',
+  'linux/mips64le',
+  'linux/mips64',
+  'linux/loong64',
+  'linux/ppc64',
+  'freebsd/amd64',
+];
+
+/** HTTPS (Distribution with `http.tls`) or plain HTTP. */
+export type Transport = 'tls' | 'plain';
+
 /** A scenario ready to run: what each tool is given, over the latency proxies. */
 export interface PreparedScenario {
   readonly id: ScenarioId;
   readonly title: string;
+  readonly transport: Transport;
   readonly sources: readonly string[];
   /** A fresh target per run (`label` names the tool and run), so no run finds another's work. */
   target(label: string): string;
@@ -66,10 +100,19 @@ export interface PreparedScenario {
   /** (e) only: the same copy for the baseline, and the same scenario without the proxies. */
   readonly copy?: { spec(label: string, parallel: boolean, direct: boolean): CopySpec };
   readonly direct?: { readonly sources: readonly string[]; target(label: string): string };
+  /** (g): the merge run once, unmeasured and straight to the registry, before the measured runs. */
+  readonly before?: { readonly sources: readonly string[]; readonly target: string };
+  /** At most this many runs of each peer tool (they take minutes on the biggest scenarios); 0 = none. */
+  readonly peerRuns?: number;
+  /** Every CA certificate the tools must trust (TLS only), in one PEM bundle. */
+  readonly caFile?: string;
 }
 
-/** The registries a scenario may need, started on first use. */
+/** The registries a scenario may need (all of one transport), started on first use. */
 export interface Registries {
+  readonly transport: Transport;
+  /** The PEM bundle of every TLS registry's certificate started so far (TLS only). */
+  readonly caFile?: string;
   plain(): Promise<BenchRegistry>;
   second(): Promise<BenchRegistry>;
   token(): Promise<BenchRegistry>;
@@ -105,6 +148,31 @@ async function pushRandomImage(
 }
 
 export async function prepare(id: ScenarioId, regs: Registries, sizes: Sizes): Promise<PreparedScenario> {
+  const prepared = await fixturesOf(id, regs, sizes);
+  return { ...prepared, transport: regs.transport, caFile: regs.caFile };
+}
+
+/** Pushes `count` single-platform images, each into `bench/<prefix>-src-<i>`, tag v1. */
+async function pushManyPlatforms(r: BenchRegistry, prefix: string, platforms: readonly string[], layers: number, sizes: Sizes) {
+  for (const [i, platform] of platforms.entries()) {
+    await pushImage(directOf(r), `bench/${prefix}-src-${i}`, {
+      platform,
+      tag: 'v1',
+      layers,
+      layerSize: sizes.smallLayerBytes,
+    });
+  }
+  return {
+    sources: platforms.map((_, i) => `${r.host}/bench/${prefix}-src-${i}:v1`),
+    directSources: platforms.map((_, i) => `${r.directHost}/bench/${prefix}-src-${i}:v1`),
+  };
+}
+
+async function fixturesOf(
+  id: ScenarioId,
+  regs: Registries,
+  sizes: Sizes,
+): Promise<Omit<PreparedScenario, 'transport' | 'caFile'>> {
   switch (id) {
     case 'a': {
       const r = await regs.plain();
@@ -138,20 +206,12 @@ export async function prepare(id: ScenarioId, regs: Registries, sizes: Sizes): P
     case 'c':
     case 'd': {
       const r = id === 'c' ? await regs.plain() : await regs.token();
-      const t = directOf(r);
-      for (const [i, platform] of EIGHT_PLATFORMS.entries()) {
-        await pushImage(t, `bench/${id}-src-${i}`, {
-          platform,
-          tag: 'v1',
-          layers: sizes.manyLayers,
-          layerSize: sizes.smallLayerBytes,
-        });
-      }
+      const { sources } = await pushManyPlatforms(r, id, EIGHT_PLATFORMS, sizes.manyLayers, sizes);
       const shape = `${EIGHT_PLATFORMS.length} platforms × ${sizes.manyLayers} layers, each source in its own repository`;
       return {
         id,
         title: id === 'c' ? `(c) ${shape}` : `(d) (c) on a token-auth registry: ${shape}`,
-        sources: EIGHT_PLATFORMS.map((_, i) => `${r.host}/bench/${id}-src-${i}:v1`),
+        sources,
         target: (label) => `${r.host}/bench/${id}-target-${label}:v1`,
         proxies: r.proxies,
         auths: authsOf(r),
@@ -183,17 +243,49 @@ export async function prepare(id: ScenarioId, regs: Registries, sizes: Sizes): P
         lowerBound: crossRegistry(payload),
         copy: {
           spec: (label, parallel, direct) => ({
-            from: direct ? from.directHost : from.host,
-            to: direct ? to.directHost : to.host,
+            from: direct ? from.servedHost : from.host,
+            to: direct ? to.servedHost : to.host,
+            tls: regs.transport === 'tls',
             targetRepository: `bench/e-copy-${label}`,
             blobs,
             parallel,
           }),
         },
         direct: {
-          sources: [`${from.directHost}/bench/e-src:amd64`, `${from.directHost}/bench/e-src:arm64`],
-          target: (label) => `${to.directHost}/bench/e-target-${label}:v1`,
+          sources: [`${from.servedHost}/bench/e-src:amd64`, `${from.servedHost}/bench/e-src:arm64`],
+          target: (label) => `${to.servedHost}/bench/e-target-${label}:v1`,
         },
+      };
+    }
+    case 'f': {
+      const r = await regs.plain();
+      const { sources } = await pushManyPlatforms(r, 'f', SIXTEEN_PLATFORMS, sizes.manyPlatformLayers, sizes);
+      return {
+        id,
+        title: `(f) ${SIXTEEN_PLATFORMS.length} platforms × ${sizes.manyPlatformLayers} layers, each source in its own repository`,
+        sources,
+        target: (label) => `${r.host}/bench/f-target-${label}:v1`,
+        proxies: r.proxies,
+        auths: authsOf(r),
+        lowerBound: plainOtherRepositories(),
+        peerRuns: 1,
+      };
+    }
+    case 'g': {
+      const r = await regs.plain();
+      const { sources, directSources } = await pushManyPlatforms(r, 'g', EIGHT_PLATFORMS, sizes.manyLayers, sizes);
+      return {
+        id,
+        title: `(g) re-run of (c): the tag already holds the index (${EIGHT_PLATFORMS.length} platforms × ${sizes.manyLayers} layers)`,
+        sources,
+        // The same tag every run: the point is that it already holds what the merge makes.
+        target: () => `${r.host}/bench/g-target:v1`,
+        proxies: r.proxies,
+        auths: authsOf(r),
+        lowerBound: reRun(),
+        before: { sources: directSources, target: `${r.directHost}/bench/g-target:v1` },
+        // A peer cannot tell that the tag is up to date: its re-run is its (c).
+        peerRuns: 0,
       };
     }
   }

@@ -1,14 +1,14 @@
 /**
  * The contestants, each run as its own process exactly as users run it: the action's bundled
- * entry (as the runner runs it), `docker manifest create` + `docker manifest push`, and the
- * plain-copy baseline.
+ * entry (as the runner runs it), `docker manifest create` + `docker manifest push`,
+ * `buildah manifest create` + `add` + `push`, and the plain-copy baseline.
  */
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { measureProcess, type TimedLine } from './measure';
+import { measureProcess, type ProcessResult, type TimedLine } from './measure';
 import type { CopySpec } from './plainCopy';
 
 export interface ToolRun {
@@ -37,11 +37,16 @@ export interface ActionInputs {
   readonly tags: readonly string[];
 }
 
+/** Over TLS: the PEM bundle of the registries' self-signed certificates. */
+export interface TrustOptions {
+  readonly caFile?: string;
+}
+
 /** Runs the action's entry as the runner does: INPUT_* variables, output and summary files. */
 export async function runAction(
   entry: string,
   inputs: ActionInputs,
-  options: { dockerConfig: string; debug?: boolean },
+  options: TrustOptions & { dockerConfig: string; debug?: boolean },
 ): Promise<ToolRun> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'merge-bench-action-'));
   try {
@@ -51,6 +56,7 @@ export async function runAction(
     env.GITHUB_OUTPUT = path.join(dir, 'output');
     env.GITHUB_STEP_SUMMARY = path.join(dir, 'summary');
     env.DOCKER_CONFIG = options.dockerConfig;
+    if (options.caFile) env.NODE_EXTRA_CA_CERTS = options.caFile;
     if (options.debug) env.RUNNER_DEBUG = '1';
     await fs.writeFile(env.GITHUB_OUTPUT, '');
     await fs.writeFile(env.GITHUB_STEP_SUMMARY, '');
@@ -90,14 +96,24 @@ export async function runEmptyNode(): Promise<number> {
 
 const execFileP = promisify(execFile);
 
-/** The docker CLI version, or undefined when there is none. */
-export async function dockerVersion(): Promise<string | undefined> {
+/** `<tool> --version`, or undefined when the tool is not installed. */
+async function versionOf(tool: string): Promise<string | undefined> {
   try {
-    const { stdout } = await execFileP('docker', ['--version'], { timeout: 10_000 });
+    const { stdout } = await execFileP(tool, ['--version'], { timeout: 10_000 });
     return stdout.trim();
   } catch {
     return undefined;
   }
+}
+
+/** The docker CLI version, or undefined when there is none. */
+export function dockerVersion(): Promise<string | undefined> {
+  return versionOf('docker');
+}
+
+/** Debian's buildah version, or undefined when there is none. */
+export function buildahVersion(): Promise<string | undefined> {
+  return versionOf('buildah');
 }
 
 function lastLine(text: string): string {
@@ -111,12 +127,29 @@ function lastLine(text: string): string {
 }
 
 /**
- * What users ran before: `docker manifest create --insecure T S…` then `docker manifest push
- * --insecure T` (no daemon needed). Wall time is both commands; peak RSS the larger of the two.
+ * How a Go tool is told to trust the registries: over TLS, the bench's CA through SSL_CERT_FILE
+ * (Go's system pool reads it), as a user with a private CA does; over plain HTTP, the tool's
+ * insecure flag. (`docker manifest push --insecure` PUTs the list over plain HTTP even to a TLS
+ * registry, so over TLS it must verify instead.)
  */
-export async function runDockerManifest(sources: readonly string[], target: string, dockerConfig: string): Promise<ToolRun> {
-  const env = { ...baseEnv(), DOCKER_CONFIG: dockerConfig };
-  const create = await measureProcess('docker', ['manifest', 'create', '--insecure', target, ...sources], {
+function goTrust(trust: TrustOptions, insecureFlag: string, secureFlag?: string): { env: NodeJS.ProcessEnv; flags: string[] } {
+  if (trust.caFile) return { env: { ...baseEnv(), SSL_CERT_FILE: trust.caFile }, flags: secureFlag ? [secureFlag] : [] };
+  return { env: baseEnv(), flags: [insecureFlag] };
+}
+
+/**
+ * What users ran before: `docker manifest create [--insecure] T S…` then `docker manifest push
+ * [--insecure] T` (no daemon needed). Wall time is both commands; peak RSS the larger of the two.
+ */
+export async function runDockerManifest(
+  sources: readonly string[],
+  target: string,
+  dockerConfig: string,
+  trust: TrustOptions = {},
+): Promise<ToolRun> {
+  const { env: trusted, flags } = goTrust(trust, '--insecure');
+  const env = { ...trusted, DOCKER_CONFIG: dockerConfig };
+  const create = await measureProcess('docker', ['manifest', 'create', ...flags, target, ...sources], {
     env,
     timeoutMs: TIMEOUT_MS,
   });
@@ -130,7 +163,7 @@ export async function runDockerManifest(sources: readonly string[], target: stri
       lines: create.lines,
     };
   }
-  const push = await measureProcess('docker', ['manifest', 'push', '--insecure', target], { env, timeoutMs: TIMEOUT_MS });
+  const push = await measureProcess('docker', ['manifest', 'push', ...flags, target], { env, timeoutMs: TIMEOUT_MS });
   const ok = push.exitCode === 0;
   return {
     ok,
@@ -142,14 +175,74 @@ export async function runDockerManifest(sources: readonly string[], target: stri
   };
 }
 
+/**
+ * What users of Podman's tool chain run: `buildah manifest create L`, `buildah manifest add --all
+ * L docker://S` for each source (without `--all` a source index yields only the image of this
+ * machine's platform, and an index without it fails), then `buildah manifest push --all L
+ * docker://T`. Over plain HTTP `--tls-verify=false` allows it; over TLS the CA is trusted (see
+ * goTrust). The Docker config is the auth file. Each run has its own storage (`--root`,
+ * `--runroot`, vfs driver), so no run finds another's state. Wall time is all the commands;
+ * peak RSS the largest.
+ */
+export async function runBuildahManifest(
+  sources: readonly string[],
+  target: string,
+  dockerConfig: string,
+  trust: TrustOptions = {},
+): Promise<ToolRun> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'merge-bench-buildah-'));
+  try {
+    const { env, flags } = goTrust(trust, '--tls-verify=false', '--tls-verify=true');
+    const common = ['--root', path.join(dir, 'root'), '--runroot', path.join(dir, 'run'), '--storage-driver', 'vfs', 'manifest'];
+    const remote = [...flags, '--authfile', path.join(dockerConfig, 'config.json')];
+    const list = 'bench-list';
+    const steps: Array<[string, string[]]> = [
+      ['create', ['create', list]],
+      ...sources.map((s): [string, string[]] => ['add', ['add', '--all', ...remote, list, `docker://${s}`]]),
+      ['push', ['push', '--all', ...remote, list, `docker://${target}`]],
+    ];
+    const runs = [];
+    for (const [name, args] of steps) {
+      const r = await measureProcess('buildah', [...common, ...args], { env, timeoutMs: TIMEOUT_MS });
+      runs.push(r);
+      if (r.exitCode !== 0) {
+        const why = lastLine(
+          r.stderr
+            .split('\n')
+            .filter((l) => !/level=(warning|info)|local storage/.test(l))
+            .join('\n'),
+        );
+        return combined(runs, `buildah manifest ${name}: ${why || lastLine(r.stdout)}`);
+      }
+    }
+    return combined(runs);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Several commands measured as one run: their wall times add up; peak RSS is the largest. */
+function combined(runs: readonly ProcessResult[], error?: string): ToolRun {
+  return {
+    ok: error === undefined,
+    error,
+    startedAt: runs[0].startedAt,
+    wallMs: runs.reduce((n, r) => n + r.wallMs, 0),
+    peakRssBytes: Math.max(0, ...runs.map((r) => r.peakRssBytes ?? 0)) || undefined,
+    lines: runs.flatMap((r) => r.lines),
+  };
+}
+
 /** The plain-copy baseline in its own process (the bench bundle's `__plain-copy` mode). */
-export async function runPlainCopy(benchEntry: string, spec: CopySpec): Promise<ToolRun> {
+export async function runPlainCopy(benchEntry: string, spec: CopySpec, trust: TrustOptions = {}): Promise<ToolRun> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'merge-bench-copy-'));
   try {
     const specFile = path.join(dir, 'spec.json');
     await fs.writeFile(specFile, JSON.stringify(spec));
+    const env = baseEnv();
+    if (trust.caFile) env.NODE_EXTRA_CA_CERTS = trust.caFile;
     const r = await measureProcess(process.execPath, [benchEntry, '__plain-copy', specFile], {
-      env: baseEnv(),
+      env,
       timeoutMs: TIMEOUT_MS,
     });
     const ok = r.exitCode === 0;

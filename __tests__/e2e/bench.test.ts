@@ -1,7 +1,8 @@
 /**
  * Smoke test of the benchmark (`npm run bench -- --quick`): tiny fixtures, one run, a short
- * latency. It checks the machinery, never the speed: every scenario gets a row with measured,
- * non-zero figures, for the action and (when the docker CLI is there) for `docker manifest`.
+ * latency, over TLS and over plain HTTP. It checks the machinery, never the speed: every
+ * scenario gets a row with measured, non-zero figures in both modes, for the action and (when
+ * they are installed) for `docker manifest` and `buildah manifest`.
  */
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -12,7 +13,8 @@ import type { BenchResult } from '../../bench/bench';
 
 const exec = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
-const SCENARIOS = ['a', 'b', 'c', 'd', 'e'];
+const SCENARIOS = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+const TRANSPORTS = ['tls', 'plain'] as const;
 
 describe('npm run bench -- --quick', () => {
   let dir: string;
@@ -25,52 +27,83 @@ describe('npm run bench -- --quick', () => {
     const json = path.join(dir, 'bench.json');
     await exec('npm', ['run', '--silent', 'bench', '--', '--quick', '--out', out, '--json', json], {
       cwd: ROOT,
-      timeout: 170_000,
+      timeout: 290_000,
       maxBuffer: 16 * 1024 * 1024,
     });
     markdown = await fs.readFile(out, 'utf8');
     result = JSON.parse(await fs.readFile(json, 'utf8')) as BenchResult;
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     if (dir) await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('measures the action on every scenario with non-zero figures', () => {
-    expect(result.scenarios.map((s) => s.id)).toEqual(SCENARIOS);
+  it('measures the action on every scenario, over TLS and over plain HTTP, with non-zero figures', () => {
+    expect(result.scenarios.map((s) => `${s.transport} ${s.id}`)).toEqual(
+      TRANSPORTS.flatMap((t) => SCENARIOS.map((id) => `${t} ${id}`)),
+    );
     for (const s of result.scenarios) {
       const [run] = s.series.action ?? [];
-      expect({ id: s.id, ok: run?.ok, error: run?.error }).toEqual({ id: s.id, ok: true, error: undefined });
+      const what = `${s.transport} ${s.id}`;
+      expect({ what, ok: run?.ok, error: run?.error }).toEqual({ what, ok: true, error: undefined });
       expect(run.wallMs).toBeGreaterThan(0);
-      expect(run.requests).toBeGreaterThan(0);
       expect(run.connections).toBeGreaterThan(0);
       expect(run.bytes).toBeGreaterThan(0);
       expect(run.spanMs).toBeGreaterThan(0);
       expect(run.peakRssBytes).toBeGreaterThan(0);
       expect(s.lowerBoundMs).toBeGreaterThan(0);
       expect(s.phases?.some((p) => p.requests > 0)).toBe(true);
+      expect(s.debugRequests).toBeGreaterThan(0);
+      if (s.transport === 'plain') expect(run.requests).toBeGreaterThan(0);
+      // Over TLS the proxies see TLS connections only (the token service of (d) excepted).
+      if (s.transport === 'tls') expect(run.tlsConnections).toBeGreaterThan(0);
     }
   });
 
-  it('writes a results row per scenario, docker included when it is installed', () => {
+  it('measures the re-run (g) as reads only, and (f) at twice the platforms of (c)', () => {
+    for (const t of TRANSPORTS) {
+      const g = result.scenarios.find((s) => s.id === 'g' && s.transport === t);
+      expect(g?.debugByMethod?.GET).toBeGreaterThan(0);
+      expect({ t, PUT: g?.debugByMethod?.PUT, POST: g?.debugByMethod?.POST }).toEqual({ t, PUT: undefined, POST: undefined });
+    }
+    expect(markdown).toMatch(/^\| \(g\) over HTTPS: a re-run only reads +\| \d+ \(debug log\) requests, 0 of them writes/m);
+    expect(markdown).toMatch(/^\| f +\| action +\| \d+ ms/m);
+  });
+
+  it('writes a results table per transport, a row per scenario, docker and buildah included when installed', () => {
     const docker = !result.machine.docker.startsWith('not');
+    const buildah = !result.machine.buildah.startsWith('not');
+    const [tls, plain] = markdown.split('### Over plain HTTP');
+    expect(tls).toContain('### Over HTTPS');
     // Cells may be padded: the report is run through the repository's Prettier.
     const row = (id: string, tool: string, wall: string): RegExp => new RegExp(`^\\| ${id} +\\| ${tool} +\\| ${wall}`, 'm');
     const dockerTool = '`docker manifest` create \\+ push';
-    for (const id of SCENARIOS) {
-      expect(markdown).toMatch(row(id, 'action', '\\d+ ms'));
-      if (docker) expect(markdown).toMatch(row(id, dockerTool, '(\\d+ ms|fails: )'));
+    const buildahTool = '`buildah manifest` create \\+ add \\+ push';
+    for (const section of [tls, plain]) {
+      for (const id of SCENARIOS) {
+        expect(section).toMatch(row(id, 'action', '\\d+ ms'));
+        // The peers cannot tell a re-run from a first run: (g) has none.
+        if (docker && id !== 'g') expect(section).toMatch(row(id, dockerTool, '(\\d+ ms|fails: )'));
+        if (buildah && id !== 'g') expect(section).toMatch(row(id, buildahTool, '(\\d+ ms|fails: )'));
+      }
     }
     // Measured, not assumed: docker refuses buildx sources.
-    if (docker) expect(markdown).toMatch(row('b', dockerTool, 'fails: .*is a manifest list'));
+    if (docker) expect(plain).toMatch(row('b', dockerTool, 'fails: .*is a manifest list'));
+    // Over TLS the requests come from the action's debug log; the connections say whether h2 was offered.
+    expect(tls).toMatch(/^\| a +\| action +\| \d+ ms[^|]*\| \d+ \(debug log\) +\| \d+[^|]*h2 offered on \d+/m);
   });
 
-  it('measures the throughput baseline, the start-up and the targets', () => {
-    const e = result.scenarios.find((s) => s.id === 'e');
-    expect(e?.series['copy-parallel']?.[0]?.ok).toBe(true);
-    expect(e?.series['copy-parallel']?.[0]?.bytes).toBeGreaterThan(0);
+  it('measures the throughput baseline in both modes, the start-up and the targets', () => {
+    for (const t of TRANSPORTS) {
+      const e = result.scenarios.find((s) => s.id === 'e' && s.transport === t);
+      expect(e?.series['copy-parallel']?.[0]?.ok).toBe(true);
+      expect(e?.series['copy-parallel']?.[0]?.bytes).toBeGreaterThan(0);
+    }
     expect(result.startup?.entryMs.every((t) => t > 0)).toBe(true);
+    expect(result.machine.tlsAlpn.length).toBeGreaterThan(0);
     expect(markdown).toContain('### Targets');
     expect(markdown).toContain('### Lower bounds');
+    expect(markdown).toMatch(/\| \(a\) over HTTPS: one connection per host, over HTTP\/2 +\| .* \| (met|\*\*not met\*\*) +\|/);
+    expect(markdown).toMatch(/\| \(e\) over plain HTTP: throughput ≥ 90% of a plain copy +\|/);
   });
 });

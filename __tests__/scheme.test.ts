@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Agent } from 'undici';
 import { baseSend, type HttpRequest, type HttpResponse, type Send, TransportError } from '../src/registry/http';
+import { OriginRouter } from '../src/registry/origins';
 import { SchemeProbe, tlsVerdict } from '../src/registry/scheme';
 import { selfSignedCert } from './helpers/tokenServer';
 
@@ -198,6 +199,33 @@ describe('SchemeProbe over real sockets', () => {
     // The agent may open one connection per held request once released; the TLS attempt is one more.
     expect(plainConnections).toBeGreaterThanOrEqual(2);
     expect(plainConnections).toBeLessThanOrEqual(4);
+  });
+
+  it('decides from the router’s early handshake: one TLS attempt on a plain server, no request over HTTPS', async () => {
+    // Its own fallback agent (closed with the router): no kept-alive connection from another test.
+    const router = new OriginRouter(
+      { connectTimeoutMs: 5000, headersTimeoutMs: 5000, bodyTimeoutMs: 5000, keepAliveTimeoutMs: 5000 },
+      new Agent(),
+    );
+    try {
+      const probe = new SchemeProbe((host) => host === plainHost, { handshakeFailure: (o) => router.handshakeFailure(o) });
+      const sent: string[] = [];
+      const base = baseSend(probe.observe(router));
+      const send = probe.layer((req) => {
+        sent.push(req.url.protocol);
+        return base(req);
+      });
+      router.preconnect(`https://${plainHost}`);
+      const protocols = await Promise.all([1, 2, 3].map((i) => send(get(`https://${plainHost}/v2/r${i}/`)).then(read)));
+      expect(protocols).toEqual(['http:', 'http:', 'http:']);
+      expect(sent).toEqual(['http:', 'http:', 'http:']);
+      expect(probe.schemeOf(plainHost)).toBe('http:');
+      // The handshake is the one failed connection; the requests then reuse or open plain ones.
+      expect(plainConnections).toBeGreaterThanOrEqual(2);
+      expect(plainConnections).toBeLessThanOrEqual(4);
+    } finally {
+      await router.close();
+    }
   });
 
   it('fails on an untrusted certificate instead of falling back', async () => {

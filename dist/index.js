@@ -71356,7 +71356,8 @@ async function merge(options = {}) {
         core.notice(`annotations skipped (only index annotations can be set without changing the images' digests): ` +
             `${inputs.skippedAnnotations.join('; ')}.${hint}`);
     }
-    const credentials = await (0, credentials_1.dockerCredentials)({ githubToken: inputs.githubToken, githubActor: process.env.GITHUB_ACTOR });
+    // Not awaited: the registries' connections open while the Docker config is read.
+    const credentials = (0, credentials_1.dockerCredentials)({ githubToken: inputs.githubToken, githubActor: process.env.GITHUB_ACTOR });
     // Test-only knobs (MERGE_ACTION_RETRY_*, MERGE_ACTION_TIMEOUT_MS), read here once; see registries.ts.
     const transport = (0, registries_1.transportSettingsFromEnv)(process.env);
     const registries = new registries_1.Registries({
@@ -71369,6 +71370,8 @@ async function merge(options = {}) {
         timeouts: transport.timeouts,
     });
     const clientFor = (registry) => registries.client(registry);
+    const repositories = (0, targets_1.uniqueRepositories)(inputs.targets);
+    const transfer = new transfer_1.Transfer(clientFor, { dryRun: inputs.dryRun, protocolOf: (r) => registries.protocol(r) });
     try {
         // The target tags are read while the sources resolve: reads only, off the critical path.
         const tagDigests = (0, publish_1.readTags)(clientFor, inputs.targets);
@@ -71376,12 +71379,21 @@ async function merge(options = {}) {
         // The append base is read alongside the sources, like them before anything is written.
         const baseRead = inputs.append ? (0, base_1.resolveBase)(clientFor, inputs.targets[0]) : Promise.resolve(undefined);
         baseRead.catch(() => undefined);
+        // Blob writes start while resolving (design: once the verified manifest naming them is known
+        // and its platform is certainly wanted), unless every tag exists at one digest: then this may
+        // be a re-run that writes nothing, and writing early would break that.
+        const writeEarly = tagDigests.then((d) => d.some((x) => x === undefined) || new Set(d).size > 1, () => false);
+        const onImage = (found) => {
+            const wanted = inputs.platforms === undefined || (found.platform && inputs.platforms.some((w) => (0, platform_1.platformMatches)(w, found.platform)));
+            if (wanted)
+                void writeEarly.then((early) => early && transfer.prefetch(found, repositories));
+        };
         const { resolved, base } = await core.group('Resolve sources', async () => {
             const expanded = await (0, patterns_1.expandSources)(clientFor, inputs.sources, inputs.targets);
             for (const e of expanded.expansions) {
                 core.info(`${e.pattern} matches ${e.matches.length} tag(s): ${e.matches.map((m) => m.tag).join(', ')}`);
             }
-            const r = await (0, resolve_1.resolveSources)(clientFor, expanded.references, inputs.attestations);
+            const r = await (0, resolve_1.resolveSources)(clientFor, expanded.references, inputs.attestations, onImage);
             for (const s of r) {
                 const attestations = inputs.attestations === 'keep' ? `, ${s.attestations.length} attestation(s) kept` : '';
                 core.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
@@ -71397,12 +71409,11 @@ async function merge(options = {}) {
         for (const old of plan.replaced)
             core.info(`append: ${(0, platform_1.formatPlatform)(old.descriptor.platform)} ${old.descriptor.digest} replaced`);
         core.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
-        const repositories = (0, targets_1.uniqueRepositories)(inputs.targets);
         // Every tag already at the digest: the index, hence every child and blob, is in place.
         const unchanged = (0, publish_1.allTagsAt)(await tagDigests, plan.index);
         const transfers = unchanged
             ? repositories.map((r) => (0, transfer_1.alreadyPresent)(r, plan.children.length))
-            : await core.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () => new transfer_1.Transfer(clientFor, { dryRun: inputs.dryRun }).run(plan.children, repositories));
+            : await core.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () => transfer.run(plan.children, repositories));
         const tags = await core.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () => (0, publish_1.publishIndex)(clientFor, plan.index, inputs.targets, inputs.dryRun, tagDigests));
         return await (0, report_1.report)({
             plan,
@@ -72291,6 +72302,7 @@ class Authenticator {
     credential;
     send;
     runScopes;
+    gateFirstContact;
     basic = false;
     bearer;
     tokens = [];
@@ -72303,25 +72315,62 @@ class Authenticator {
      * asked for, and trying them first would cost a 401 and two token requests each time.
      */
     perRequestTokens = false;
+    /**
+     * Gap 6: every first request of a run used to meet the challenge on its own. The first
+     * request to the registry now goes alone; the others wait until it is answered without a
+     * challenge, or until the token or Basic scheme it was challenged for is known.
+     */
+    firstContact;
+    releaseFirstContact = () => undefined;
     constructor(registry, credential, send, 
     /** Every scope this run needs here, targets (`pull,push`) first; asked for together. */
-    runScopes) {
+    runScopes, 
+    /**
+     * Hold requests behind the first one's challenge. Off for a registry expected to answer
+     * anonymously (a loopback registry without credentials), where holding would cost a round trip.
+     */
+    gateFirstContact = true) {
         this.registry = registry;
         this.credential = credential;
         this.send = send;
         this.runScopes = runScopes;
+        this.gateFirstContact = gateFirstContact;
     }
-    /** Sends `req` needing `scopes`, authenticating as the registry asks. */
-    async request(req, scopes) {
+    /**
+     * Sends `req` needing `scopes`, authenticating as the registry asks. `refusalIsFinal`: a 401
+     * to a request that carried a token asked for all its scopes is the answer (a mount the
+     * registry will not do); no other token is asked for.
+     */
+    async request(req, scopes, options = {}) {
+        if (!this.gateFirstContact)
+            return this.authenticated(req, scopes, options);
+        if (this.firstContact) {
+            await this.firstContact;
+            return this.authenticated(req, scopes, options);
+        }
+        this.firstContact = new Promise((resolve) => (this.releaseFirstContact = resolve));
+        try {
+            return await this.authenticated(req, scopes, options);
+        }
+        finally {
+            this.releaseFirstContact();
+        }
+    }
+    async authenticated(req, scopes, options) {
         // Where each token is asked for one request's scopes, ask before sending rather than after a
         // 401: requests needing the same scopes then share one ask instead of racing to repeat it.
         let asked;
         if (this.perRequestTokens && !this.basic && this.covering(scopes) === undefined) {
             asked = await this.fetchToken((0, challenge_1.mergeScopes)(scopes), false);
         }
+        const covered = this.covering(scopes) !== undefined;
         const authorized = this.authorize(req, scopes);
         const first = await this.send(authorized);
-        if (first.status !== 401)
+        if (first.status !== 401) {
+            this.releaseFirstContact();
+            return first;
+        }
+        if (options.refusalIsFinal && covered)
             return first;
         const challenges = (0, http_1.allHeaders)(first, 'www-authenticate').flatMap(challenge_1.parseChallenges);
         const bearer = challenges.find((c) => c.scheme === 'bearer');
@@ -72339,6 +72388,7 @@ class Authenticator {
             const wanted = this.perRequestTokens ? own : (0, challenge_1.mergeScopes)([...own, ...this.runScopes]);
             const combined = wanted.join(' ') !== own.join(' ');
             const token = await this.fetchToken(wanted, combined);
+            this.releaseFirstContact();
             const second = await this.send(withBearer(req, token));
             // Refused with a token asked for this request's scopes alone: another token cannot help.
             if (second.status !== 401 || !combined)
@@ -72358,9 +72408,23 @@ class Authenticator {
         if (challenges.some((c) => c.scheme === 'basic') && this.credential?.kind === 'basic' && !sentBasic) {
             await (0, http_1.discard)(first);
             this.basic = true;
+            this.releaseFirstContact();
             return this.send(this.authorize(req, scopes));
         }
         return first;
+    }
+    /**
+     * False when the token these scopes would be sent with says it does not grant them all (a
+     * token service that left a scope out: Docker Hub without the source's pull, older GitLab's
+     * one scope per token). Then a request needing all of them, such as a mount, is refused for
+     * sure; true or undefined otherwise (no token yet, an opaque token, Basic).
+     */
+    grants(scopes) {
+        if (this.basic || !this.bearer)
+            return undefined;
+        const token = this.covering(scopes) ?? this.tokens.at(-1);
+        const granted = token ? (0, challenge_1.grantedScopes)(token.value) : undefined;
+        return granted === undefined ? undefined : (0, challenge_1.scopesCover)(granted, scopes);
     }
     authorize(req, scopes) {
         const value = this.authorization(scopes);
@@ -72476,6 +72540,7 @@ exports.parseChallenges = parseChallenges;
 exports.mergeScopes = mergeScopes;
 exports.scopesCover = scopesCover;
 exports.repositoryScope = repositoryScope;
+exports.grantedScopes = grantedScopes;
 /**
  * Parses every challenge in a header value. Unknown schemes are skipped; quoted strings may
  * hold commas and escaped quotes (scopes like `repository:a:pull,push` do).
@@ -72566,6 +72631,28 @@ function scopesCover(granted, wanted) {
 function repositoryScope(repository, actions) {
     return `repository:${repository}:${actions}`;
 }
+/**
+ * The scopes a Bearer token says it grants, when it says so: the tokens of Distribution's token
+ * protocol (Docker Hub, GitLab, Harbor, Quay) are JWTs whose `access` claim lists them. An
+ * opaque token (GHCR's) tells nothing: undefined. Read only to avoid a request that cannot
+ * succeed; the registry, not this, decides what a token allows.
+ */
+function grantedScopes(token) {
+    const parts = token.split('.');
+    if (parts.length !== 3)
+        return undefined;
+    try {
+        const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+        if (!Array.isArray(claims.access))
+            return undefined;
+        return claims.access.flatMap((a) => typeof a.type === 'string' && typeof a.name === 'string' && Array.isArray(a.actions)
+            ? [`${a.type}:${a.name}:${a.actions.filter((x) => typeof x === 'string').join(',')}`]
+            : []);
+    }
+    catch {
+        return undefined;
+    }
+}
 
 
 /***/ }),
@@ -72653,9 +72740,9 @@ class RegistryClient {
         return new URL(path, this.base);
     }
     /** Sends through auth; a transport failure is named after the operation it broke. */
-    async send(req, scopes, operation) {
+    async send(req, scopes, operation, options) {
         try {
-            return await this.auth.request(req, scopes);
+            return await this.auth.request(req, scopes, options);
         }
         catch (err) {
             throw err instanceof http_1.TransportError ? named(operation, err) : err;
@@ -72787,10 +72874,17 @@ class RegistryClient {
      * session that the caller must fill; anything else means "upload it instead".
      */
     async mountBlob(repository, digest, from) {
+        const scopes = [(0, challenge_1.repositoryScope)(repository, 'pull,push'), (0, challenge_1.repositoryScope)(from, 'pull')];
+        // A token that says it lacks one of the two scopes cannot mount: no request for a sure refusal.
+        if (this.auth.grants(scopes) === false)
+            return { mounted: false };
         const url = this.url(`/v2/${repository}/blobs/uploads/`);
         url.searchParams.set('mount', digest);
         url.searchParams.set('from', from);
-        const res = await this.send({ method: 'POST', url }, [(0, challenge_1.repositoryScope)(repository, 'pull,push'), (0, challenge_1.repositoryScope)(from, 'pull')], `mount blob ${this.where(repository, `@${digest}`)} from ${from}`);
+        const res = await this.send({ method: 'POST', url }, scopes, `mount blob ${this.where(repository, `@${digest}`)} from ${from}`, 
+        // Refused with a token asked for both scopes: another token will not change the answer
+        // (a token service that grants one scope per token, Harbor's 401 for an unknown project).
+        { refusalIsFinal: true });
         await (0, http_1.discard)(res);
         if (res.status === 201)
             return { mounted: true };
@@ -73117,10 +73211,12 @@ exports.readBody = readBody;
 exports.release = release;
 exports.discard = discard;
 exports.noProxyList = noProxyList;
+exports.proxiesHttps = proxiesHttps;
 exports.createDispatcher = createDispatcher;
 exports.baseSend = baseSend;
 const undici_1 = __nccwpck_require__(6752);
 const logging_1 = __nccwpck_require__(6141);
+const origins_1 = __nccwpck_require__(7791);
 function header(res, name) {
     const v = res.headers[name.toLowerCase()];
     return Array.isArray(v) ? v[0] : v;
@@ -73262,7 +73358,7 @@ function release(res) {
 async function discard(res) {
     await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
 }
-exports.DEFAULT_TIMEOUTS = { headersMs: 60_000, bodyMs: 60_000, connectMs: 30_000 };
+exports.DEFAULT_TIMEOUTS = { headersMs: 30_000, bodyMs: 60_000, connectMs: 30_000 };
 /** Hosts that never go through a proxy: a proxy cannot reach the runner's own loopback. */
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 /**
@@ -73276,15 +73372,32 @@ function noProxyList(env, loopbackHosts) {
     const names = loopbackHosts.map((h) => h.toLowerCase().replace(/:\d+$/, ''));
     return [...new Set([...user.split(/[,\s]+/).filter(Boolean), ...LOOPBACK_NAMES, ...names])].join(',');
 }
+/** True when HTTPS requests go through a proxy (then they tunnel over HTTP/1.1). */
+function proxiesHttps(env) {
+    return [env.https_proxy, env.HTTPS_PROXY, env.http_proxy, env.HTTP_PROXY].some((v) => v !== undefined && v.trim() !== '');
+}
 /**
  * The base layer: one pooled keep-alive dispatcher for the whole run. It honours
  * HTTP(S)_PROXY and NO_PROXY (loopback always direct), and verifies TLS (with
- * NODE_EXTRA_CA_CERTS when set).
+ * NODE_EXTRA_CA_CERTS when set). Without a proxy, HTTPS origins speak HTTP/2 where the server
+ * offers it (`OriginRouter`); `preconnect` opens their connections early.
  */
 function createDispatcher(options = {}) {
     const timeouts = options.timeouts ?? exports.DEFAULT_TIMEOUTS;
+    const agent = proxyAgent(options, timeouts);
+    if (proxiesHttps(process.env))
+        return agent;
+    return new origins_1.OriginRouter({
+        connectTimeoutMs: timeouts.connectMs,
+        headersTimeoutMs: timeouts.headersMs,
+        bodyTimeoutMs: timeouts.bodyMs,
+        keepAliveTimeoutMs: KEEP_ALIVE_MS,
+    }, agent);
+}
+const KEEP_ALIVE_MS = 30_000;
+function proxyAgent(options, timeouts) {
     return new undici_1.EnvHttpProxyAgent({
-        keepAliveTimeout: 30_000,
+        keepAliveTimeout: KEEP_ALIVE_MS,
         headersTimeout: timeouts.headersMs,
         bodyTimeout: timeouts.bodyMs,
         connect: { timeout: timeouts.connectMs },
@@ -73448,6 +73561,179 @@ function redactUrl(url) {
             copy.searchParams.set(key, 'REDACTED');
     }
     return copy.toString();
+}
+
+
+/***/ }),
+
+/***/ 7791:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.OriginRouter = void 0;
+const tls = __importStar(__nccwpck_require__(1692));
+const undici_1 = __nccwpck_require__(6752);
+/** Streams one HTTP/2 connection carries at once (Go's servers allow 250, Node's 100). */
+const H2_STREAMS = 100;
+/**
+ * HTTPS origins, each on the transport its server offers (design rule 13): one HTTP/2
+ * connection with many streams where ALPN says h2, a keep-alive pool where it says http/1.1.
+ *
+ * undici's Agent opens one connection per request that arrives before the first connection is
+ * up, since it cannot know the server will speak h2: the first burst of a run would open dozens.
+ * So each origin is first reached by one TLS handshake of its own (`preconnect`, started as
+ * soon as the inputs name the host), its ALPN answer picks the dispatcher, and that socket
+ * becomes the dispatcher's first connection: the probe costs no extra connection. Requests
+ * that come before the handshake ends wait for it, as they would wait for any connection.
+ * A handshake that fails leaves the origin to `fallback`, whose own attempt then reports the
+ * failure (an untrusted certificate, a refused connection) the way every request does.
+ */
+class OriginRouter extends undici_1.Dispatcher {
+    options;
+    fallback;
+    origins = new Map();
+    /** Dispatchers made so far, and handshakes still running: closed with the router. */
+    made = new Set();
+    handshakes = new Set();
+    constructor(options, 
+    /** For plain-HTTP origins and for HTTPS origins whose handshake failed. */
+    fallback) {
+        super();
+        this.options = options;
+        this.fallback = fallback;
+    }
+    /** Starts the handshake with an HTTPS origin (`https://host:port`) now, if not started yet. */
+    preconnect(origin) {
+        void this.route(origin);
+    }
+    /** The protocol an origin speaks (after its handshake). */
+    async protocol(origin) {
+        return new URL(origin).protocol === 'https:' ? (await this.route(origin)).protocol : 'http/1.1';
+    }
+    /**
+     * Why an HTTPS origin's handshake failed (undefined when it succeeded): the scheme probe reads
+     * in it whether a loopback or listed server speaks TLS at all, before any request.
+     */
+    async handshakeFailure(origin) {
+        return (await this.route(origin)).failure;
+    }
+    dispatch(options, handler) {
+        const origin = String(options.origin);
+        if (!origin.startsWith('https:'))
+            return this.fallback.dispatch(options, handler);
+        void this.route(origin).then(({ dispatcher }) => dispatcher.dispatch(options, handler));
+        return true;
+    }
+    route(origin) {
+        const key = new URL(origin).origin;
+        let routed = this.origins.get(key);
+        if (!routed) {
+            routed = this.handshake(key).then((socket) => ({ dispatcher: this.dispatcherFor(key, socket), protocol: socket.alpnProtocol === 'h2' ? 'h2' : 'http/1.1' }), (failure) => ({ dispatcher: this.fallback, protocol: 'http/1.1', failure }));
+            this.origins.set(key, routed);
+        }
+        return routed;
+    }
+    handshake(origin) {
+        const url = new URL(origin);
+        const hostname = url.hostname.replace(/^\[|\]$/g, '');
+        return new Promise((resolve, reject) => {
+            const socket = tls.connect({
+                host: hostname,
+                port: Number(url.port || 443),
+                // No SNI for an IP address (RFC 6066), as undici does.
+                ...(tlsServername(hostname) ? { servername: hostname } : {}),
+                ALPNProtocols: ['h2', 'http/1.1'],
+                ...this.options.tls,
+            });
+            this.handshakes.add(socket);
+            socket.once('close', () => this.handshakes.delete(socket));
+            const timer = setTimeout(() => socket.destroy(Object.assign(new Error('TLS handshake timed out'), { code: 'ETIMEDOUT' })), this.options.connectTimeoutMs);
+            socket.once('secureConnect', () => {
+                clearTimeout(timer);
+                this.handshakes.delete(socket);
+                resolve(socket);
+            });
+            socket.once('error', (err) => {
+                clearTimeout(timer);
+                reject(err);
+            });
+        });
+    }
+    dispatcherFor(origin, socket) {
+        const h2 = socket.alpnProtocol === 'h2';
+        const base = (0, undici_1.buildConnector)({ allowH2: h2, timeout: this.options.connectTimeoutMs, ...this.options.tls });
+        let first = socket;
+        // The handshake's socket is the first connection; later ones (after an idle close) are new.
+        const connect = (options, callback) => {
+            const ready = first;
+            first = undefined;
+            // Handed over on the next tick: undici's HTTP/1.1 client stalls on a socket given synchronously.
+            if (ready && !ready.destroyed)
+                process.nextTick(() => callback(null, ready));
+            else
+                base(options, callback);
+        };
+        const common = {
+            connect,
+            headersTimeout: this.options.headersTimeoutMs,
+            bodyTimeout: this.options.bodyTimeoutMs,
+            keepAliveTimeout: this.options.keepAliveTimeoutMs,
+        };
+        const dispatcher = h2
+            ? new undici_1.Client(origin, { ...common, allowH2: true, pipelining: H2_STREAMS, maxConcurrentStreams: H2_STREAMS })
+            : new undici_1.Pool(origin, common);
+        this.made.add(dispatcher);
+        return dispatcher;
+    }
+    close() {
+        for (const socket of this.handshakes)
+            socket.destroy();
+        return Promise.all([...this.made, this.fallback].map((d) => d.close())).then(() => undefined);
+    }
+    destroy() {
+        for (const socket of this.handshakes)
+            socket.destroy();
+        return Promise.all([...this.made, this.fallback].map((d) => d.destroy())).then(() => undefined);
+    }
+}
+exports.OriginRouter = OriginRouter;
+function tlsServername(hostname) {
+    return !/^[\d.]+$/.test(hostname) && !hostname.includes(':');
 }
 
 
@@ -73631,11 +73917,22 @@ class Registries {
         this.options = options;
         this.ownsDispatcher = options.dispatcher === undefined;
         const loopbackHosts = [...options.sources, ...options.targets].map((r) => r.registry).filter(reference_1.isLoopbackRegistry);
-        this.dispatcher = options.dispatcher ?? (0, http_1.createDispatcher)({ timeouts: options.timeouts, loopbackHosts });
+        const dispatcher = options.dispatcher ?? (0, http_1.createDispatcher)({ timeouts: options.timeouts, loopbackHosts });
+        this.dispatcher = dispatcher;
+        // Every host is known from the inputs: open the HTTPS connections while the run gets ready.
+        // For a loopback or listed registry that handshake is also the probe for plain HTTP.
+        for (const registry of new Set([...options.targets, ...options.sources].map((r) => r.registry))) {
+            dispatcher.preconnect?.(`https://${(0, reference_1.apiHost)(registry)}`);
+        }
         this.retry = options.retry ?? retry_1.DEFAULT_RETRY;
         const timeouts = options.timeouts ?? http_1.DEFAULT_TIMEOUTS;
-        const scheme = new scheme_1.SchemeProbe((host) => plainHttpAllowed(host, options.insecureRegistries), core.debug);
-        const base = (0, http_1.baseSend)(scheme.observe(this.dispatcher), timeouts.connectMs + timeouts.headersMs);
+        // HTTPS first everywhere; where design rule 14 allows plain HTTP, the early handshake (or,
+        // without one, the first request) tells whether the server speaks TLS.
+        const scheme = new scheme_1.SchemeProbe((host) => plainHttpAllowed(host, options.insecureRegistries), {
+            log: core.debug,
+            handshakeFailure: dispatcher.handshakeFailure?.bind(dispatcher),
+        });
+        const base = (0, http_1.baseSend)(scheme.observe(this.dispatcher), timeouts.headersMs);
         this.send = (0, redirect_1.withRedirects)((0, retry_1.withRetry)(scheme.layer((0, logging_1.withLogging)(base, this.stats)), this.retry, retryLog));
     }
     /** Scopes this run needs on a registry: targets `pull,push` first, then sources `pull`. */
@@ -73651,11 +73948,21 @@ class Registries {
         }
         return [...new Set(scopes)];
     }
+    /** The transport a registry speaks: h2 where its TLS handshake chose it (design rule 13). */
+    async protocol(registry) {
+        // A plain-HTTP registry failed its handshake: the router says http/1.1 for it.
+        return (await this.dispatcher.protocol?.(`https://${(0, reference_1.apiHost)(registry)}`)) ?? 'http/1.1';
+    }
     client(registry) {
         let client = this.clients.get(registry);
         if (!client) {
-            client = this.options.credentials.get(registry).then((credential) => {
-                const auth = new auth_1.Authenticator(registry, credential, this.send, this.scopesFor(registry));
+            client = Promise.resolve(this.options.credentials)
+                .then((credentials) => credentials.get(registry))
+                .then((credential) => {
+                // A loopback registry without credentials is a local one that answers anonymously:
+                // holding requests behind a first challenge that never comes would cost a round trip.
+                const gate = credential !== undefined || !(0, reference_1.isLoopbackRegistry)(registry);
+                const auth = new auth_1.Authenticator(registry, credential, this.send, this.scopesFor(registry), gate);
                 // HTTPS; the scheme layer falls back to plain HTTP where design rule 14 allows it.
                 return new client_1.RegistryClient(registry, auth, false, this.retry, retryLog);
             });
@@ -73790,21 +74097,24 @@ const http_1 = __nccwpck_require__(8851);
  * hosts design rule 14 allows plain HTTP on: loopback and `insecure-registries`. Docker does
  * the same. Other hosts are never touched here: they are HTTPS, full stop.
  *
- * Decided once per host per run. The first request to such a host is the probe; requests sent
- * meanwhile wait for its outcome, which is known when its TLS handshake completes (the request
- * reaches an open connection) or fails, not when its answer arrives: TLS registries pay no
- * round trip for the probe, plain ones one failed connection attempt.
+ * Decided once per host per run, by the first TLS handshake with the host: the dispatcher's
+ * early one (`handshakeFailure`, opened while the run gets ready) when there is one, else the
+ * first request's, which the requests sent meanwhile wait for. Its outcome is known when the
+ * handshake completes (the request reaches an open connection) or fails, not when an answer
+ * arrives: TLS registries pay nothing for the probe, plain ones one failed connection attempt.
  */
 class SchemeProbe {
     plainAllowed;
-    log;
+    options;
     decided = new Map();
     probes = new Map();
+    /** Per host, the reading of the dispatcher's early handshake (a failure that says nothing leaves it to a request). */
+    early = new Map();
     constructor(
     /** Whether `host` (`127.0.0.1:5000`, `reg.internal` …) may be reached over plain HTTP at all. */
-    plainAllowed, log) {
+    plainAllowed, options = {}) {
         this.plainAllowed = plainAllowed;
-        this.log = log;
+        this.options = options;
     }
     /** The scheme decided for a host; undefined while unknown (or for hosts that are HTTPS anyway). */
     schemeOf(host) {
@@ -73840,12 +74150,41 @@ class SchemeProbe {
                     return next(req);
                 if (scheme === 'http:')
                     return next(plain(req));
+                if (this.options.handshakeFailure) {
+                    let early = this.early.get(host);
+                    if (early === undefined) {
+                        early = this.fromHandshake(req.url);
+                        this.early.set(host, early);
+                    }
+                    await early;
+                    if (this.decided.has(host))
+                        continue;
+                }
                 const probe = this.probes.get(host);
                 if (probe === undefined)
                     return this.probe(host, req, next);
                 await probe.settled;
             }
         };
+    }
+    /**
+     * Decides from the dispatcher's early handshake, when it says something (it is shared: every
+     * request to the host awaits the same one). Otherwise the next request probes.
+     */
+    async fromHandshake(url) {
+        const failure = await this.options.handshakeFailure(url.origin);
+        if (failure === undefined)
+            return this.decide(url.host, 'https:');
+        const verdict = tlsVerdict((0, http_1.describeTransportError)(failure, url));
+        if (verdict === 'TLS')
+            this.decide(url.host, 'https:');
+        if (verdict === 'not TLS') {
+            this.decide(url.host, 'http:');
+            this.said(url.host, failure.code);
+        }
+    }
+    said(host, code) {
+        this.options.log?.(`${host} does not speak TLS (${code}): plain HTTP from now on`);
     }
     async probe(host, req, next) {
         let release = () => undefined;
@@ -73860,7 +74199,7 @@ class SchemeProbe {
             const verdict = this.decided.has(host) ? undefined : tlsVerdict(err);
             if (verdict === 'not TLS') {
                 this.decide(host, 'http:');
-                this.log?.(`${host} does not speak TLS (${err.code}): plain HTTP from now on`);
+                this.said(host, err.code);
                 return await next(plain(req));
             }
             // A certificate problem is TLS spoken: no fallback, the error says what to do.
@@ -74251,8 +74590,10 @@ function describe(d, manifest, platform) {
     return { ...d, mediaType: manifest.mediaType, platform };
 }
 /** A plain image manifest source: its platform comes from its config blob (design rule 3). */
-async function resolveImage(client, source, digest, bytes, manifest) {
+async function resolveImage(client, source, digest, bytes, manifest, onImage) {
+    onImage?.({ source, manifest, platform: undefined });
     const platform = await (0, config_1.platformFromConfig)(client, source, manifest.config);
+    onImage?.({ source, manifest, platform });
     const descriptor = { mediaType: manifest.mediaType, digest, size: bytes.length };
     return { kind: 'image', descriptor: { ...descriptor, platform }, manifest, bytes, source };
 }
@@ -74273,7 +74614,7 @@ function refuseNonManifests(source, index) {
  * as is, a single-platform index unwrapped, a multi-platform index flattened; attestations are
  * kept aside for the plan to drop or carry.
  */
-async function resolveSource(clientFor, source, attestations) {
+async function resolveSource(clientFor, source, attestations, onImage) {
     const client = await clientFor(source.registry);
     const fetched = await client.getManifest(source.repository, source.manifestRef).catch((err) => {
         if (err instanceof client_1.RegistryError && err.status === 404) {
@@ -74283,7 +74624,7 @@ async function resolveSource(clientFor, source, attestations) {
     });
     const manifest = (0, manifest_1.parseManifest)(fetched.bytes, fetched.contentType, `source "${source}"`);
     if (manifest.kind === 'image') {
-        const child = await resolveImage(client, source, fetched.digest, fetched.bytes, manifest);
+        const child = await resolveImage(client, source, fetched.digest, fetched.bytes, manifest, onImage);
         return { reference: source, digest: fetched.digest, mediaType: manifest.mediaType, images: [child], attestations: [] };
     }
     refuseNonManifests(source, manifest);
@@ -74293,8 +74634,11 @@ async function resolveSource(clientFor, source, attestations) {
     }
     const images = await Promise.all(imageDescriptors.map(async (d) => {
         const { manifest: child, bytes } = await fetchImage(client, source, d);
+        onImage?.({ source, manifest: child, platform: d.platform });
         // Take the platform from the index entry when it has one: no config GET needed.
         const platform = d.platform ?? (await (0, config_1.platformFromConfig)(client, source, child.config));
+        if (!d.platform)
+            onImage?.({ source, manifest: child, platform });
         return { kind: 'image', descriptor: describe(d, child, platform), manifest: child, bytes, source };
     }));
     // Stripped attestations are never read: on Docker Hub every manifest GET counts as a pull.
@@ -74315,8 +74659,8 @@ async function resolveSource(clientFor, source, attestations) {
     };
 }
 /** Resolves every source at once; the first failure fails the step before anything is written. */
-function resolveSources(clientFor, sources, attestations) {
-    return Promise.all(sources.map((s) => resolveSource(clientFor, s, attestations)));
+function resolveSources(clientFor, sources, attestations, onImage) {
+    return Promise.all(sources.map((s) => resolveSource(clientFor, s, attestations, onImage)));
 }
 function describeChild(child) {
     return `${(0, platform_1.formatPlatform)(child.descriptor.platform)} ${child.descriptor.digest} from ${child.source}`;
@@ -74385,6 +74729,7 @@ var __importStar = (this && this.__importStar) || (function () {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Transfer = void 0;
 exports.alreadyPresent = alreadyPresent;
+exports.limitFor = limitFor;
 exports.explainRefusedManifest = explainRefusedManifest;
 const core = __importStar(__nccwpck_require__(7484));
 const manifest_1 = __nccwpck_require__(2060);
@@ -74397,10 +74742,16 @@ function counts() {
 function alreadyPresent(target, children) {
     return { repository: target.name, blobs: counts(), manifests: { ...counts(), present: children }, bytesCopied: 0 };
 }
+/** Requests in flight per registry: streams on one HTTP/2 connection, else one connection each. */
+function limitFor(protocol) {
+    return protocol === 'h2' ? 64 : 8;
+}
 /**
  * Makes every child manifest and every blob it references present in each target repository
- * (design rules 7–9), before the index is written. A child already in the target is skipped
- * whole: the registry only stored it because its blobs were there.
+ * (design rules 7–9), before the index is written. Blob work may start early (`prefetch`), as
+ * soon as a verified manifest names the blobs; manifests are only written by `run`, after the
+ * plan. A child already in the target is skipped whole: the registry only stored it because
+ * its blobs were there.
  */
 class Transfer {
     clientFor;
@@ -74410,23 +74761,42 @@ class Transfer {
     probes = new concurrency_1.Once();
     manifests = new concurrency_1.Once();
     /**
-     * Per target ← source repository: whether a mount gets anywhere. A registry that refuses one
-     * mount refuses them all (no mount support, Harbor's 401 for a project it does not find, a
-     * token service that grants one scope per token), and each refusal may cost a round of
-     * re-authentication; so the first blob of a pair finds out and the others go by its answer.
+     * Target ← source repository pairs whose mounts do not mount: refused (no mount support,
+     * Harbor's 401 for a project it does not find, a token without both scopes) or answered 202
+     * (mounting off, ECR). Mounts go out at once, without waiting for a first one to settle;
+     * once a pair is known here, its blobs not yet asked for are looked for (HEAD) and uploaded.
      */
-    mountable = new Map();
+    unmountable = new Map();
+    /** Blobs whose outcome a report has counted (a blob started by `prefetch` is counted by the first report to ask). */
+    counted = new Set();
     constructor(clientFor, options) {
         this.clientFor = clientFor;
         this.options = options;
     }
-    limited(registry, task) {
+    async limited(registry, task) {
         let limit = this.limiters.get(registry);
         if (!limit) {
-            limit = (0, concurrency_1.createLimiter)(this.options.concurrency ?? 8);
+            const protocol = this.options.protocolOf?.(registry) ?? Promise.resolve('http/1.1');
+            limit = protocol.then((p) => (0, concurrency_1.createLimiter)(this.options.concurrency ?? limitFor(p)));
             this.limiters.set(registry, limit);
         }
-        return limit(task);
+        return (await limit)(task);
+    }
+    /**
+     * Starts making a child's blobs present in every target repository, before the plan is made
+     * (design: blob writes may start once the verified manifest naming them is known and its
+     * platform is certainly wanted). Failures surface when `run` awaits the same work.
+     */
+    prefetch(child, targets) {
+        if (this.options.dryRun)
+            return;
+        for (const target of targets) {
+            if (child.source.name === target.name)
+                continue;
+            for (const blob of (0, manifest_1.requiredBlobs)(child.manifest)) {
+                this.blob(blob, child.source, target, undefined).catch(() => undefined);
+            }
+        }
     }
     /** Runs for every target repository at once; resolves when everything is present. */
     async run(children, targets) {
@@ -74453,14 +74823,13 @@ class Transfer {
     async pushManifest(child, target, report) {
         const digest = child.descriptor.digest;
         const client = await this.clientFor(target.registry);
-        const blobs = (0, manifest_1.requiredBlobs)(child.manifest);
-        // The blobs are looked for alongside the manifest: one round trip instead of two when it is missing.
-        for (const blob of blobs)
-            this.probe(blob, target).catch(() => undefined);
-        const head = await this.limited(target.registry, () => client.headManifest(target.repository, digest));
-        if (head)
+        // The HEAD of the child goes alongside its blobs, not before them: off the critical path.
+        const head = this.limited(target.registry, () => client.headManifest(target.repository, digest));
+        const blobs = Promise.all((0, manifest_1.requiredBlobs)(child.manifest).map((blob) => this.blob(blob, child.source, target, report)));
+        blobs.catch(() => undefined);
+        if (await head)
             return 'present';
-        await Promise.all(blobs.map((blob) => this.blob(blob, child.source, target, report)));
+        await blobs;
         if (this.options.dryRun)
             return 'would-push';
         await this.limited(target.registry, () => client.putManifest(target.repository, digest, child.bytes, child.descriptor.mediaType).catch((err) => {
@@ -74469,55 +74838,75 @@ class Transfer {
         core.info(`pushed ${child.kind} manifest ${digest} to ${target.name}`);
         return 'pushed';
     }
+    /**
+     * One blob in one target repository, done once per run. Started early by `prefetch` without
+     * a report; the report that asks first for a blob already under way counts its outcome.
+     */
     async blob(blob, source, target, report) {
-        await this.blobs.run(`${target.name}@${blob.digest}`, async () => {
-            const outcome = (await this.probe(blob, target))
-                ? 'present'
-                : await this.limited(target.registry, () => this.ensureBlob(blob, source, target));
+        const key = `${target.name}@${blob.digest}`;
+        const outcome = await this.blobs.run(key, () => this.ensureBlob(blob, source, target));
+        if (report && !this.counted.has(key)) {
+            this.counted.add(key);
             report.blobs[outcome]++;
             if (outcome === 'copied')
                 report.bytesCopied += blob.size;
-            return outcome;
-        });
+        }
+        return outcome;
     }
-    /** HEAD of a blob in a target repository, asked once per run (design rule 8: look before writing). */
+    /** HEAD of a blob in a target repository, asked once per run: only before moving bytes (rule 8). */
     probe(blob, target) {
         return this.probes.run(`${target.name}@${blob.digest}`, () => this.limited(target.registry, async () => (await this.clientFor(target.registry)).hasBlob(target.repository, blob.digest)));
     }
-    /** Makes a blob that is not in the target repository present there. */
+    /**
+     * Makes a blob present in the target repository. Same registry: mount it, with no HEAD first
+     * (a mount of a blob that is there answers 201 too). Otherwise, or where mounts do not mount:
+     * HEAD, then copy (design rules 8, 9).
+     */
     async ensureBlob(blob, source, target) {
-        const client = await this.clientFor(target.registry);
         if (this.options.dryRun)
-            return 'would-copy';
+            return (await this.probe(blob, target)) ? 'present' : 'would-copy';
+        const client = await this.clientFor(target.registry);
         const from = await this.clientFor(source.registry);
-        if (source.registry === target.registry) {
-            const mount = await this.mount(client, blob, source, target);
-            if (mount.mounted)
+        const pair = `${target.name} <- ${source.repository}`;
+        let session;
+        if (source.registry === target.registry && !this.unmountable.has(pair)) {
+            // Looked at again once the mount has its slot: a refusal may have come back meanwhile.
+            const mount = await this.limited(target.registry, async () => this.unmountable.has(pair) ? undefined : client.mountBlob(target.repository, blob.digest, source.repository));
+            if (mount?.mounted)
                 return 'mounted';
-            // 202 opened a session: fill it. A refused mount: a plain upload (design rule 9).
-            await this.copy(from, source, client, target, blob, mount.uploadUrl);
+            if (mount)
+                this.unmountable.set(pair, mount.uploadUrl ? 'session' : 'refused');
+            // 202 opened a session: fill it (never counted as mounted). A refused mount: a plain upload.
+            session = mount?.uploadUrl;
         }
-        else {
-            await this.copy(from, source, client, target, blob, undefined);
-        }
+        if (await this.probe(blob, target))
+            return 'present';
+        await this.limited(target.registry, () => this.copy(from, source, client, target, blob, session));
         return 'copied';
     }
-    /** Mounts the blob, unless a mount from the same source repository was refused (then: upload it). */
-    async mount(client, blob, source, target) {
-        const pair = `${target.name} <- ${source.repository}`;
-        const first = this.mountable.get(pair);
-        if (first !== undefined && !(await first))
-            return { mounted: false };
-        const attempt = client.mountBlob(target.repository, blob.digest, source.repository);
-        // Mounted, or a 202 session to fill, means mounts are answered; an error is the run's anyway.
-        if (first === undefined)
-            this.mountable.set(pair, attempt.then((m) => m.mounted || m.uploadUrl !== undefined, () => true));
-        return attempt;
-    }
-    /** Streams the blob from source to target: bounded memory, digest verified on the way. */
+    /**
+     * Streams the blob from source to target: bounded memory, digest verified on the way. The
+     * upload session and the source GET are asked for at once (neither needs the other).
+     */
     async copy(from, source, to, target, blob, session) {
-        const upload = session ?? (await to.startUpload(target.repository));
-        await to.finishUpload(target.repository, upload, blob.digest, blob.size, () => from.getBlob(source.repository, blob.digest, blob.size));
+        const open = () => from.getBlob(source.repository, blob.digest, blob.size);
+        const first = open();
+        first.catch(() => undefined);
+        let upload;
+        try {
+            upload = session ?? (await to.startUpload(target.repository));
+        }
+        catch (err) {
+            void first.then((stream) => stream.destroy(), () => undefined);
+            throw err;
+        }
+        let opened = first;
+        await to.finishUpload(target.repository, upload, blob.digest, blob.size, () => {
+            // The first attempt streams what was opened alongside the session; a retry opens anew.
+            const body = opened ?? open();
+            opened = undefined;
+            return body;
+        });
     }
 }
 exports.Transfer = Transfer;

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { getInputs, type InputReader, readActionInput } from './inputs/context';
-import { formatPlatform } from './oci/platform';
+import { formatPlatform, platformMatches } from './oci/platform';
 import { buildPlan } from './plan/plan';
 import { allTagsAt, publishIndex, readTags } from './publish/publish';
 import { dockerCredentials } from './registry/credentials';
@@ -9,7 +9,7 @@ import type { RetryPolicy } from './registry/retry';
 import { type Outputs, report } from './report/report';
 import { resolveBase } from './resolve/base';
 import { expandSources } from './resolve/patterns';
-import { resolveSources } from './resolve/resolve';
+import { type OnImage, resolveSources } from './resolve/resolve';
 import { alreadyPresent, Transfer } from './transfer/transfer';
 import { uniqueRepositories } from './transfer/targets';
 
@@ -36,7 +36,8 @@ export async function merge(options: RunOptions = {}): Promise<Outputs> {
         `${inputs.skippedAnnotations.join('; ')}.${hint}`,
     );
   }
-  const credentials = await dockerCredentials({ githubToken: inputs.githubToken, githubActor: process.env.GITHUB_ACTOR });
+  // Not awaited: the registries' connections open while the Docker config is read.
+  const credentials = dockerCredentials({ githubToken: inputs.githubToken, githubActor: process.env.GITHUB_ACTOR });
   // Test-only knobs (MERGE_ACTION_RETRY_*, MERGE_ACTION_TIMEOUT_MS), read here once; see registries.ts.
   const transport = transportSettingsFromEnv(process.env);
   const registries = new Registries({
@@ -49,6 +50,8 @@ export async function merge(options: RunOptions = {}): Promise<Outputs> {
     timeouts: transport.timeouts,
   });
   const clientFor = (registry: string) => registries.client(registry);
+  const repositories = uniqueRepositories(inputs.targets);
+  const transfer = new Transfer(clientFor, { dryRun: inputs.dryRun, protocolOf: (r) => registries.protocol(r) });
   try {
     // The target tags are read while the sources resolve: reads only, off the critical path.
     const tagDigests = readTags(clientFor, inputs.targets);
@@ -56,12 +59,24 @@ export async function merge(options: RunOptions = {}): Promise<Outputs> {
     // The append base is read alongside the sources, like them before anything is written.
     const baseRead = inputs.append ? resolveBase(clientFor, inputs.targets[0]) : Promise.resolve(undefined);
     baseRead.catch(() => undefined);
+    // Blob writes start while resolving (design: once the verified manifest naming them is known
+    // and its platform is certainly wanted), unless every tag exists at one digest: then this may
+    // be a re-run that writes nothing, and writing early would break that.
+    const writeEarly = tagDigests.then(
+      (d) => d.some((x) => x === undefined) || new Set(d).size > 1,
+      () => false,
+    );
+    const onImage: OnImage = (found) => {
+      const wanted =
+        inputs.platforms === undefined || (found.platform && inputs.platforms.some((w) => platformMatches(w, found.platform!)));
+      if (wanted) void writeEarly.then((early) => early && transfer.prefetch(found, repositories));
+    };
     const { resolved, base } = await core.group('Resolve sources', async () => {
       const expanded = await expandSources(clientFor, inputs.sources, inputs.targets);
       for (const e of expanded.expansions) {
         core.info(`${e.pattern} matches ${e.matches.length} tag(s): ${e.matches.map((m) => m.tag).join(', ')}`);
       }
-      const r = await resolveSources(clientFor, expanded.references, inputs.attestations);
+      const r = await resolveSources(clientFor, expanded.references, inputs.attestations, onImage);
       for (const s of r) {
         const attestations = inputs.attestations === 'keep' ? `, ${s.attestations.length} attestation(s) kept` : '';
         core.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
@@ -77,13 +92,12 @@ export async function merge(options: RunOptions = {}): Promise<Outputs> {
       core.info(`append: ${formatPlatform(old.descriptor.platform)} ${old.descriptor.digest} replaced`);
     core.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
 
-    const repositories = uniqueRepositories(inputs.targets);
     // Every tag already at the digest: the index, hence every child and blob, is in place.
     const unchanged = allTagsAt(await tagDigests, plan.index);
     const transfers = unchanged
       ? repositories.map((r) => alreadyPresent(r, plan.children.length))
       : await core.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () =>
-          new Transfer(clientFor, { dryRun: inputs.dryRun }).run(plan.children, repositories),
+          transfer.run(plan.children, repositories),
         );
     const tags = await core.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () =>
       publishIndex(clientFor, plan.index, inputs.targets, inputs.dryRun, tagDigests),

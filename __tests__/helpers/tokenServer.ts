@@ -104,12 +104,12 @@ export async function selfSignedCert(
   dir: string,
   name: string,
   subject: string,
-  /** A host name, or an IPv4 address (`127.0.0.1`), the certificate is valid for. */
-  altName?: string,
+  dnsName?: string,
 ): Promise<{ keyPem: string; certPem: string; keyPath: string; certPath: string }> {
   const keyPath = path.join(dir, `${name}.key`);
   const certPath = path.join(dir, `${name}.crt`);
-  const san = altName ? ['-addext', `subjectAltName=${/^[\d.]+$/.test(altName) ? 'IP' : 'DNS'}:${altName}`] : [];
+  // An IP address is named by an IP entry (TLS clients match no IP against a DNS entry or the CN).
+  const san = dnsName ? ['-addext', `subjectAltName=${/^[\d.]+$/.test(dnsName) ? 'IP' : 'DNS'}:${dnsName}`] : [];
   await execFileP('openssl', [
     'req',
     '-x509',

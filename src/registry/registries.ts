@@ -1,12 +1,13 @@
 import * as core from '@actions/core';
 import type { Dispatcher } from 'undici';
-import { isLoopbackRegistry, type Reference } from '../oci/reference';
+import { apiHost, isLoopbackRegistry, type Reference } from '../oci/reference';
 import { Authenticator } from './auth';
 import { repositoryScope } from './challenge';
 import { RegistryClient } from './client';
 import type { CredentialSource } from './credentials';
 import { baseSend, createDispatcher, DEFAULT_TIMEOUTS, type Send, type TransportTimeouts } from './http';
 import { withLogging, type WireStats } from './logging';
+import type { OriginRouter, Protocol } from './origins';
 import { withRedirects } from './redirect';
 import { SchemeProbe } from './scheme';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry';
@@ -22,12 +23,16 @@ export interface RegistriesOptions {
   readonly targets: readonly Reference[];
   /** A dry run asks only for `pull` on the targets. */
   readonly push: boolean;
-  readonly credentials: CredentialSource;
+  /** May still be loading: clients wait for it, connections do not. */
+  readonly credentials: CredentialSource | Promise<CredentialSource>;
   readonly insecureRegistries: ReadonlySet<string>;
   readonly retry?: RetryPolicy;
   readonly timeouts?: TransportTimeouts;
-  readonly dispatcher?: Dispatcher;
+  readonly dispatcher?: RunDispatcher;
 }
+
+/** The base dispatcher, and what an `OriginRouter` adds to it. */
+export type RunDispatcher = Dispatcher & Partial<Pick<OriginRouter, 'preconnect' | 'protocol' | 'handshakeFailure'>>;
 
 /** What the transport may be tuned with; the action uses the defaults. */
 export interface TransportSettings {
@@ -84,7 +89,7 @@ export function plainHttpAllowed(registry: string, insecure: ReadonlySet<string>
 export class Registries {
   readonly stats: WireStats = { requests: 0 };
   private readonly clients = new Map<string, Promise<RegistryClient>>();
-  private readonly dispatcher: Dispatcher;
+  private readonly dispatcher: RunDispatcher;
   private readonly send: Send;
   private readonly ownsDispatcher: boolean;
   private readonly retry: RetryPolicy;
@@ -92,11 +97,22 @@ export class Registries {
   constructor(private readonly options: RegistriesOptions) {
     this.ownsDispatcher = options.dispatcher === undefined;
     const loopbackHosts = [...options.sources, ...options.targets].map((r) => r.registry).filter(isLoopbackRegistry);
-    this.dispatcher = options.dispatcher ?? createDispatcher({ timeouts: options.timeouts, loopbackHosts });
+    const dispatcher: RunDispatcher = options.dispatcher ?? createDispatcher({ timeouts: options.timeouts, loopbackHosts });
+    this.dispatcher = dispatcher;
+    // Every host is known from the inputs: open the HTTPS connections while the run gets ready.
+    // For a loopback or listed registry that handshake is also the probe for plain HTTP.
+    for (const registry of new Set([...options.targets, ...options.sources].map((r) => r.registry))) {
+      dispatcher.preconnect?.(`https://${apiHost(registry)}`);
+    }
     this.retry = options.retry ?? DEFAULT_RETRY;
     const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
-    const scheme = new SchemeProbe((host) => plainHttpAllowed(host, options.insecureRegistries), core.debug);
-    const base = baseSend(scheme.observe(this.dispatcher), timeouts.connectMs + timeouts.headersMs);
+    // HTTPS first everywhere; where design rule 14 allows plain HTTP, the early handshake (or,
+    // without one, the first request) tells whether the server speaks TLS.
+    const scheme = new SchemeProbe((host) => plainHttpAllowed(host, options.insecureRegistries), {
+      log: core.debug,
+      handshakeFailure: dispatcher.handshakeFailure?.bind(dispatcher),
+    });
+    const base = baseSend(scheme.observe(this.dispatcher), timeouts.headersMs);
     this.send = withRedirects(withRetry(scheme.layer(withLogging(base, this.stats)), this.retry, retryLog));
   }
 
@@ -112,14 +128,25 @@ export class Registries {
     return [...new Set(scopes)];
   }
 
+  /** The transport a registry speaks: h2 where its TLS handshake chose it (design rule 13). */
+  async protocol(registry: string): Promise<Protocol> {
+    // A plain-HTTP registry failed its handshake: the router says http/1.1 for it.
+    return (await this.dispatcher.protocol?.(`https://${apiHost(registry)}`)) ?? 'http/1.1';
+  }
+
   client(registry: string): Promise<RegistryClient> {
     let client = this.clients.get(registry);
     if (!client) {
-      client = this.options.credentials.get(registry).then((credential) => {
-        const auth = new Authenticator(registry, credential, this.send, this.scopesFor(registry));
-        // HTTPS; the scheme layer falls back to plain HTTP where design rule 14 allows it.
-        return new RegistryClient(registry, auth, false, this.retry, retryLog);
-      });
+      client = Promise.resolve(this.options.credentials)
+        .then((credentials) => credentials.get(registry))
+        .then((credential) => {
+          // A loopback registry without credentials is a local one that answers anonymously:
+          // holding requests behind a first challenge that never comes would cost a round trip.
+          const gate = credential !== undefined || !isLoopbackRegistry(registry);
+          const auth = new Authenticator(registry, credential, this.send, this.scopesFor(registry), gate);
+          // HTTPS; the scheme layer falls back to plain HTTP where design rule 14 allows it.
+          return new RegistryClient(registry, auth, false, this.retry, retryLog);
+        });
       this.clients.set(registry, client);
     }
     return client;

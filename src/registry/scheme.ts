@@ -1,24 +1,31 @@
 import type { Dispatcher } from 'undici';
-import { type HttpRequest, type HttpResponse, type Send, TransportError } from './http';
+import { describeTransportError, type HttpRequest, type HttpResponse, type Send, TransportError } from './http';
 
 /**
  * HTTPS first, plain HTTP only when the server does not speak TLS (issue 13, item 4), for the
  * hosts design rule 14 allows plain HTTP on: loopback and `insecure-registries`. Docker does
  * the same. Other hosts are never touched here: they are HTTPS, full stop.
  *
- * Decided once per host per run. The first request to such a host is the probe; requests sent
- * meanwhile wait for its outcome, which is known when its TLS handshake completes (the request
- * reaches an open connection) or fails, not when its answer arrives: TLS registries pay no
- * round trip for the probe, plain ones one failed connection attempt.
+ * Decided once per host per run, by the first TLS handshake with the host: the dispatcher's
+ * early one (`handshakeFailure`, opened while the run gets ready) when there is one, else the
+ * first request's, which the requests sent meanwhile wait for. Its outcome is known when the
+ * handshake completes (the request reaches an open connection) or fails, not when an answer
+ * arrives: TLS registries pay nothing for the probe, plain ones one failed connection attempt.
  */
 export class SchemeProbe {
   private readonly decided = new Map<string, 'https:' | 'http:'>();
   private readonly probes = new Map<string, { readonly settled: Promise<void>; readonly release: () => void }>();
+  /** Per host, the reading of the dispatcher's early handshake (a failure that says nothing leaves it to a request). */
+  private readonly early = new Map<string, Promise<void>>();
 
   constructor(
     /** Whether `host` (`127.0.0.1:5000`, `reg.internal` …) may be reached over plain HTTP at all. */
     private readonly plainAllowed: (host: string) => boolean,
-    private readonly log?: (message: string) => void,
+    private readonly options: {
+      readonly log?: (message: string) => void;
+      /** The outcome of the dispatcher's own handshake with an HTTPS origin (undefined: it succeeded). */
+      readonly handshakeFailure?: (origin: string) => Promise<unknown>;
+    } = {},
   ) {}
 
   /** The scheme decided for a host; undefined while unknown (or for hosts that are HTTPS anyway). */
@@ -53,11 +60,39 @@ export class SchemeProbe {
         const scheme = this.decided.get(host);
         if (scheme === 'https:') return next(req);
         if (scheme === 'http:') return next(plain(req));
+        if (this.options.handshakeFailure) {
+          let early = this.early.get(host);
+          if (early === undefined) {
+            early = this.fromHandshake(req.url);
+            this.early.set(host, early);
+          }
+          await early;
+          if (this.decided.has(host)) continue;
+        }
         const probe = this.probes.get(host);
         if (probe === undefined) return this.probe(host, req, next);
         await probe.settled;
       }
     };
+  }
+
+  /**
+   * Decides from the dispatcher's early handshake, when it says something (it is shared: every
+   * request to the host awaits the same one). Otherwise the next request probes.
+   */
+  private async fromHandshake(url: URL): Promise<void> {
+    const failure = await this.options.handshakeFailure!(url.origin);
+    if (failure === undefined) return this.decide(url.host, 'https:');
+    const verdict = tlsVerdict(describeTransportError(failure, url));
+    if (verdict === 'TLS') this.decide(url.host, 'https:');
+    if (verdict === 'not TLS') {
+      this.decide(url.host, 'http:');
+      this.said(url.host, (failure as { code?: string }).code);
+    }
+  }
+
+  private said(host: string, code: string | undefined): void {
+    this.options.log?.(`${host} does not speak TLS (${code}): plain HTTP from now on`);
   }
 
   private async probe(host: string, req: HttpRequest, next: Send): Promise<HttpResponse> {
@@ -72,7 +107,7 @@ export class SchemeProbe {
       const verdict = this.decided.has(host) ? undefined : tlsVerdict(err);
       if (verdict === 'not TLS') {
         this.decide(host, 'http:');
-        this.log?.(`${host} does not speak TLS (${(err as TransportError).code}): plain HTTP from now on`);
+        this.said(host, (err as TransportError).code);
         return await next(plain(req));
       }
       // A certificate problem is TLS spoken: no fallback, the error says what to do.

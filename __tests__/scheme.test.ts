@@ -53,6 +53,13 @@ describe('tlsVerdict', () => {
     expect(tlsVerdict(fail(code))).toBe(verdict);
   });
 
+  it('takes a proxy that will not tunnel to the host as no TLS route', () => {
+    expect(tlsVerdict(fail('UND_ERR_ABORTED', 'cannot reach https://r: Proxy response (403) !== 200 when HTTP Tunneling'))).toBe(
+      'not TLS',
+    );
+    expect(tlsVerdict(fail('UND_ERR_ABORTED', 'Request aborted'))).toBeUndefined();
+  });
+
   it('reads OpenSSL’s reason when the code is generic, and says nothing of other errors', () => {
     expect(tlsVerdict(fail('ERR_SOMETHING', 'ssl3_get_record:wrong version number'))).toBe('not TLS');
     expect(tlsVerdict(new Error('wrong version number'))).toBeUndefined();

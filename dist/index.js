@@ -72791,8 +72791,10 @@ class RegistryClient {
         const tags = [];
         const visited = new Set();
         let url = this.url(`/v2/${repository}/tags/list`);
+        // The origin that answers: a loopback or listed registry may answer over plain HTTP.
+        let origin = this.base.origin;
         while (url !== undefined) {
-            if (url.origin !== this.base.origin) {
+            if (url.origin !== origin) {
                 throw new RegistryError(operation, 200, undefined, `the next page is on another host (${url.host}); not followed`);
             }
             if (visited.has(url.href) || visited.size >= MAX_TAG_PAGES) {
@@ -72802,6 +72804,9 @@ class RegistryClient {
             const res = await this.send({ method: 'GET', url }, [(0, challenge_1.repositoryScope)(repository, 'pull')], operation);
             if (res.status !== 200)
                 throw await errorOf(operation, res);
+            // The URL that answered, unless a redirect took the listing elsewhere.
+            const answered = res.url.host === url.host ? res.url : url;
+            origin = answered.origin;
             let page;
             try {
                 page = JSON.parse((await (0, http_1.readBody)(res, MAX_TAG_PAGE_BYTES)).toString('utf8'));
@@ -72818,7 +72823,7 @@ class RegistryClient {
                 }
                 tags.push(...page.tags);
             }
-            url = nextPage((0, http_1.allHeaders)(res, 'link'), url);
+            url = nextPage((0, http_1.allHeaders)(res, 'link'), answered);
         }
         return tags;
     }
@@ -73768,14 +73773,18 @@ function withoutChallenge(res) {
 /**
  * Follows redirects by hand (design rule 11): blob GETs are often sent to S3 or a CDN, and
  * `Authorization` must never travel to another origin (scheme, host and port), nor may a
- * redirect downgrade https to plain HTTP.
+ * redirect downgrade https to plain HTTP. Each answer is judged by the URL that answered it:
+ * a loopback or listed registry asked over https may have answered over plain HTTP.
  */
 function withRedirects(next) {
     return async (req) => {
         let current = req;
+        /** The origin that answered the request itself: the credentials belong to it. */
+        let home;
         for (let hop = 0;; hop++) {
             const res = await next(current);
-            const foreign = current.url.origin !== req.url.origin;
+            home ??= res.url.origin;
+            const foreign = res.url.origin !== home;
             const location = (0, http_1.header)(res, 'location');
             if (!REDIRECTS.has(res.status) || location === undefined)
                 return foreign && res.status === 401 ? withoutChallenge(res) : res;
@@ -73788,18 +73797,18 @@ function withRedirects(next) {
             }
             let target;
             try {
-                target = new URL(location, current.url);
+                target = new URL(location, res.url);
             }
             catch {
-                throw new RedirectError(`${req.method} ${(0, logging_1.redactUrl)(current.url)}: the registry redirected to an invalid URL`);
+                throw new RedirectError(`${req.method} ${(0, logging_1.redactUrl)(res.url)}: the registry redirected to an invalid URL`);
             }
             if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-                throw new RedirectError(`${req.method} ${(0, logging_1.redactUrl)(current.url)}: refusing a redirect to a ${target.protocol} URL`);
+                throw new RedirectError(`${req.method} ${(0, logging_1.redactUrl)(res.url)}: refusing a redirect to a ${target.protocol} URL`);
             }
-            if (current.url.protocol === 'https:' && target.protocol === 'http:') {
-                throw new RedirectError(`${req.method} ${(0, logging_1.redactUrl)(current.url)}: refusing a redirect from https to plain HTTP (${(0, logging_1.redactUrl)(target)})`);
+            if (res.url.protocol === 'https:' && target.protocol === 'http:') {
+                throw new RedirectError(`${req.method} ${(0, logging_1.redactUrl)(res.url)}: refusing a redirect from https to plain HTTP (${(0, logging_1.redactUrl)(target)})`);
             }
-            const headers = target.origin === req.url.origin ? { ...current.headers } : withoutCredentials(current.headers);
+            const headers = target.origin === home ? { ...current.headers } : withoutCredentials(current.headers);
             current = { ...current, url: target, headers };
         }
     };
@@ -74224,13 +74233,17 @@ exports.SchemeProbe = SchemeProbe;
 /**
  * What a failed first request over HTTPS says about the server: a handshake answered with
  * something that is not TLS (a plain server's `400` to a ClientHello reads as "wrong version
- * number"), or the connection dropped before the handshake completed, means "not TLS"; a
- * certificate error means TLS is spoken. Anything else says nothing.
+ * number"), the connection dropped before the handshake completed, or a proxy refusing to
+ * tunnel to it, means "not TLS"; a certificate error means TLS is spoken. Anything else says
+ * nothing.
  */
 function tlsVerdict(err) {
     if (!(err instanceof http_1.TransportError) || err.code === undefined)
         return undefined;
     if (NOT_TLS_CODES.has(err.code) || /wrong version number|packet length too long/i.test(err.message))
+        return 'not TLS';
+    // An HTTP proxy that will not tunnel to the host: there is no TLS route, only its plain one.
+    if (err.code === 'UND_ERR_ABORTED' && /when HTTP Tunneling/i.test(err.message))
         return 'not TLS';
     if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME_MISMATCH|INVALID_CA/.test(err.code))
         return 'TLS';

@@ -63,7 +63,8 @@ export async function startForwardProxy(hosts: Record<string, string> = {}): Pro
   };
 }
 
-/** Requests that change a registry: anything but GET and HEAD. */
+/** Requests that change a registry: anything but GET, HEAD and CONNECT. */
 export function writes(requests: readonly ProxiedRequest[]): ProxiedRequest[] {
-  return requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
+  // CONNECT asks the proxy for a tunnel (the HTTPS attempt before plain HTTP): no registry request.
+  return requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD' && r.method !== 'CONNECT');
 }

@@ -161,8 +161,10 @@ export class RegistryClient {
     const tags: string[] = [];
     const visited = new Set<string>();
     let url: URL | undefined = this.url(`/v2/${repository}/tags/list`);
+    // The origin that answers: a loopback or listed registry may answer over plain HTTP.
+    let origin = this.base.origin;
     while (url !== undefined) {
-      if (url.origin !== this.base.origin) {
+      if (url.origin !== origin) {
         throw new RegistryError(operation, 200, undefined, `the next page is on another host (${url.host}); not followed`);
       }
       if (visited.has(url.href) || visited.size >= MAX_TAG_PAGES) {
@@ -171,6 +173,9 @@ export class RegistryClient {
       visited.add(url.href);
       const res = await this.send({ method: 'GET', url }, [repositoryScope(repository, 'pull')], operation);
       if (res.status !== 200) throw await errorOf(operation, res);
+      // The URL that answered, unless a redirect took the listing elsewhere.
+      const answered = res.url.host === url.host ? res.url : url;
+      origin = answered.origin;
       let page: { tags?: unknown };
       try {
         page = JSON.parse((await readBody(res, MAX_TAG_PAGE_BYTES)).toString('utf8')) as { tags?: unknown };
@@ -185,7 +190,7 @@ export class RegistryClient {
         }
         tags.push(...(page.tags as string[]));
       }
-      url = nextPage(allHeaders(res, 'link'), url);
+      url = nextPage(allHeaders(res, 'link'), answered);
     }
     return tags;
   }

@@ -24,14 +24,18 @@ function withoutChallenge(res: HttpResponse): HttpResponse {
 /**
  * Follows redirects by hand (design rule 11): blob GETs are often sent to S3 or a CDN, and
  * `Authorization` must never travel to another origin (scheme, host and port), nor may a
- * redirect downgrade https to plain HTTP.
+ * redirect downgrade https to plain HTTP. Each answer is judged by the URL that answered it:
+ * a loopback or listed registry asked over https may have answered over plain HTTP.
  */
 export function withRedirects(next: Send): Send {
   return async (req) => {
     let current: HttpRequest = req;
+    /** The origin that answered the request itself: the credentials belong to it. */
+    let home: string | undefined;
     for (let hop = 0; ; hop++) {
       const res = await next(current);
-      const foreign = current.url.origin !== req.url.origin;
+      home ??= res.url.origin;
+      const foreign = res.url.origin !== home;
       const location = header(res, 'location');
       if (!REDIRECTS.has(res.status) || location === undefined)
         return foreign && res.status === 401 ? withoutChallenge(res) : res;
@@ -43,19 +47,19 @@ export function withRedirects(next: Send): Send {
       }
       let target: URL;
       try {
-        target = new URL(location, current.url);
+        target = new URL(location, res.url);
       } catch {
-        throw new RedirectError(`${req.method} ${redactUrl(current.url)}: the registry redirected to an invalid URL`);
+        throw new RedirectError(`${req.method} ${redactUrl(res.url)}: the registry redirected to an invalid URL`);
       }
       if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-        throw new RedirectError(`${req.method} ${redactUrl(current.url)}: refusing a redirect to a ${target.protocol} URL`);
+        throw new RedirectError(`${req.method} ${redactUrl(res.url)}: refusing a redirect to a ${target.protocol} URL`);
       }
-      if (current.url.protocol === 'https:' && target.protocol === 'http:') {
+      if (res.url.protocol === 'https:' && target.protocol === 'http:') {
         throw new RedirectError(
-          `${req.method} ${redactUrl(current.url)}: refusing a redirect from https to plain HTTP (${redactUrl(target)})`,
+          `${req.method} ${redactUrl(res.url)}: refusing a redirect from https to plain HTTP (${redactUrl(target)})`,
         );
       }
-      const headers = target.origin === req.url.origin ? { ...current.headers } : withoutCredentials(current.headers);
+      const headers = target.origin === home ? { ...current.headers } : withoutCredentials(current.headers);
       current = { ...current, url: target, headers };
     }
   };

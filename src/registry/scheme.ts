@@ -130,12 +130,15 @@ export class SchemeProbe {
 /**
  * What a failed first request over HTTPS says about the server: a handshake answered with
  * something that is not TLS (a plain server's `400` to a ClientHello reads as "wrong version
- * number"), or the connection dropped before the handshake completed, means "not TLS"; a
- * certificate error means TLS is spoken. Anything else says nothing.
+ * number"), the connection dropped before the handshake completed, or a proxy refusing to
+ * tunnel to it, means "not TLS"; a certificate error means TLS is spoken. Anything else says
+ * nothing.
  */
 export function tlsVerdict(err: unknown): 'not TLS' | 'TLS' | undefined {
   if (!(err instanceof TransportError) || err.code === undefined) return undefined;
   if (NOT_TLS_CODES.has(err.code) || /wrong version number|packet length too long/i.test(err.message)) return 'not TLS';
+  // An HTTP proxy that will not tunnel to the host: there is no TLS route, only its plain one.
+  if (err.code === 'UND_ERR_ABORTED' && /when HTTP Tunneling/i.test(err.message)) return 'not TLS';
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME_MISMATCH|INVALID_CA/.test(err.code)) return 'TLS';
   return undefined;
 }

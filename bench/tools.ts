@@ -111,9 +111,11 @@ export function dockerVersion(): Promise<string | undefined> {
   return versionOf('docker');
 }
 
-/** Debian's buildah version, or undefined when there is none. */
-export function buildahVersion(): Promise<string | undefined> {
-  return versionOf('buildah');
+/** Debian's buildah version (and whether its runs share a blob info cache), or undefined when there is none. */
+export async function buildahVersion(): Promise<string | undefined> {
+  const version = await versionOf('buildah');
+  if (version === undefined) return undefined;
+  return `${version}, ${(await canIsolateBlobInfoCache()) ? 'a blob info cache per run' : 'one blob info cache for all runs (no unshare -m here)'}`;
 }
 
 function lastLine(text: string): string {
@@ -201,9 +203,14 @@ export async function runBuildahManifest(
       ...sources.map((s): [string, string[]] => ['add', ['add', '--all', ...remote, list, `docker://${s}`]]),
       ['push', ['push', '--all', ...remote, list, `docker://${target}`]],
     ];
+    const cache = path.join(dir, 'blob-info-cache');
+    await fs.mkdir(cache);
+    const isolated = await canIsolateBlobInfoCache();
     const runs = [];
     for (const [name, args] of steps) {
-      const r = await measureProcess('buildah', [...common, ...args], { env, timeoutMs: TIMEOUT_MS });
+      const buildah = ['buildah', ...common, ...args];
+      const [command, argv] = isolated ? ['unshare', [...ISOLATE_CACHE, cache, ...buildah]] : [buildah[0], buildah.slice(1)];
+      const r = await measureProcess(command, argv, { env, timeoutMs: TIMEOUT_MS });
       runs.push(r);
       if (r.exitCode !== 0) {
         const why = lastLine(
@@ -219,6 +226,27 @@ export async function runBuildahManifest(
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Buildah (containers/image) keeps, as root, one blob info cache for every run on the machine
+ * (`/var/lib/containers/cache`): where each blob was seen, which it uses to mount instead of
+ * copying. `--root` does not move it. So each buildah command runs in a mount namespace of its
+ * own where that directory is the run's own (a bind mount of a per-run directory): the commands
+ * of one run share it, as one user's would, and no run inherits another's.
+ */
+const CACHE_DIR = '/var/lib/containers/cache';
+const ISOLATE_CACHE = ['-m', 'sh', '-c', `mkdir -p ${CACHE_DIR} && mount --bind "$0" ${CACHE_DIR} && exec "$@"`];
+
+let isolation: Promise<boolean> | undefined;
+
+/** Whether `unshare -m` works here (root with CAP_SYS_ADMIN); without it the cache is shared. */
+export function canIsolateBlobInfoCache(): Promise<boolean> {
+  isolation ??= execFileP('unshare', ['-m', 'sh', '-c', `mount -t tmpfs tmpfs ${os.tmpdir()}`], { timeout: 10_000 }).then(
+    () => true,
+    () => false,
+  );
+  return isolation;
 }
 
 /** Several commands measured as one run: their wall times add up; peak RSS is the largest. */

@@ -5,6 +5,7 @@ import { allTagsAt, publishIndex, readTags } from './publish/publish';
 import { dockerCredentials } from './registry/credentials';
 import { Registries, transportSettingsFromEnv } from './registry/registries';
 import type { RetryPolicy } from './registry/retry';
+import { startReferrers } from './referrers/referrers';
 import { type Outputs, report } from './report/report';
 import { resolveSources } from './resolve/resolve';
 import { alreadyPresent, Transfer } from './transfer/transfer';
@@ -62,6 +63,12 @@ export async function merge(options: RunOptions = {}): Promise<Outputs> {
     core.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
 
     const repositories = uniqueRepositories(inputs.targets);
+    // Issue 11: what is attached to the children is looked for now (reads only), alongside the transfer.
+    const referrers = startReferrers(clientFor, plan, resolved, repositories, {
+      mode: inputs.referrers,
+      dryRun: inputs.dryRun,
+      log: { info: (m) => core.info(m), warning: (m) => core.warning(m) },
+    });
     // Every tag already at the digest: the index, hence every child and blob, is in place.
     const unchanged = allTagsAt(await tagDigests, plan.index);
     const transfers = unchanged
@@ -69,6 +76,8 @@ export async function merge(options: RunOptions = {}): Promise<Outputs> {
       : await core.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () =>
           new Transfer(clientFor, { dryRun: inputs.dryRun }).run(plan.children, repositories),
         );
+    // Issue 11: attachments are written after the children and before the tags (the tag is the last write).
+    const carried = await core.group(inputs.dryRun ? 'Referrers (dry run)' : 'Carry referrers', () => referrers.carry());
     const tags = await core.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () =>
       publishIndex(clientFor, plan.index, inputs.targets, inputs.dryRun, tagDigests),
     );
@@ -80,6 +89,7 @@ export async function merge(options: RunOptions = {}): Promise<Outputs> {
       dryRun: inputs.dryRun,
       elapsedMs: Date.now() - started,
       requests: registries.stats.requests,
+      referrers: carried,
     });
   } finally {
     await registries.close();

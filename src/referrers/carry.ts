@@ -106,7 +106,12 @@ export class Carrier {
         const pushed = group.filter((w) => w.outcome === 'pushed');
         // A PUT's answer says whether the registry registered the subject; else ask the registry once.
         const hasApi = pushed.length > 0 ? pushed.some((w) => w.registered) : await this.hasReferrersApi(target, subject);
-        if (!hasApi) await this.addToFallback(target, subject, group.map((w) => w.attachment.descriptor));
+        if (!hasApi)
+          await this.addToFallback(
+            target,
+            subject,
+            group.map((w) => w.attachment.descriptor),
+          );
       }),
     );
   }
@@ -128,6 +133,8 @@ export class Carrier {
     const update = addToFallbackIndex(current, referrers, `${target.name}:${tag}`);
     if (!update.changed) return;
     await client.putManifest(target.repository, tag, update.bytes, MediaType.OciIndex);
-    this.options.log(`updated the referrers index ${target.name}:${tag} (${referrers.length} referrer(s) of ${shortDigest(subject)})`);
+    this.options.log(
+      `updated the referrers index ${target.name}:${tag} (${referrers.length} referrer(s) of ${shortDigest(subject)})`,
+    );
   }
 }

@@ -69,7 +69,10 @@ export class Discoverer {
   /** Lists what is attached to `digest` in `source`'s repository, without reading it. */
   async list(source: Reference, digest: Digest): Promise<Listed[]> {
     const client = await this.clientFor(source.registry);
-    const [bySubject, byTag] = await Promise.all([this.referrers(client, source, digest), this.cosignTags(client, source, digest)]);
+    const [bySubject, byTag] = await Promise.all([
+      this.referrers(client, source, digest),
+      this.cosignTags(client, source, digest),
+    ]);
     return [...bySubject.map((d): Listed => ({ link: { kind: 'subject' }, digest: d.digest })), ...byTag];
   }
 
@@ -129,7 +132,10 @@ export class Discoverer {
       return { attachments: [], missed: [{ what, why: 'an index, not an image manifest: not carried' }] };
     }
     if (listed.link.kind === 'subject' && referrerFields(fetched.bytes).subject !== subject) {
-      return { attachments: [], missed: [{ what, why: `listed as a referrer of ${shortDigest(subject)} but its subject differs` }] };
+      return {
+        attachments: [],
+        missed: [{ what, why: `listed as a referrer of ${shortDigest(subject)} but its subject differs` }],
+      };
     }
     const below = await this.discover(source, fetched.digest, depth + 1);
     const attachment: Attachment = {

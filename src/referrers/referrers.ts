@@ -50,7 +50,9 @@ const NOTHING: Discovery = { attachments: [], missed: [] };
 function labelOf(child: Child, plan: Plan): string {
   if (child.kind === 'image') return formatPlatform(child.descriptor.platform);
   const image = plan.children.find((c) => c.kind === 'image' && c.descriptor.digest === child.subject);
-  return image ? `attestation of ${formatPlatform(image.descriptor.platform)}` : `attestation ${shortDigest(child.descriptor.digest)}`;
+  return image
+    ? `attestation of ${formatPlatform(image.descriptor.platform)}`
+    : `attestation ${shortDigest(child.descriptor.digest)}`;
 }
 
 /**

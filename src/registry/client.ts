@@ -235,7 +235,12 @@ export class RegistryClient {
       const next = nextPage(res, url);
       if (next === undefined) return found;
       if (next.origin !== this.base.origin) {
-        throw new RegistryError(operation, res.status, undefined, `refusing to follow a referrers page on another host (${next.host})`);
+        throw new RegistryError(
+          operation,
+          res.status,
+          undefined,
+          `refusing to follow a referrers page on another host (${next.host})`,
+        );
       }
       if (page + 1 >= MAX_REFERRERS_PAGES) {
         throw new RegistryError(operation, res.status, undefined, `more than ${MAX_REFERRERS_PAGES} pages of referrers`);

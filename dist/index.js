@@ -72321,7 +72321,10 @@ class Discoverer {
     /** Lists what is attached to `digest` in `source`'s repository, without reading it. */
     async list(source, digest) {
         const client = await this.clientFor(source.registry);
-        const [bySubject, byTag] = await Promise.all([this.referrers(client, source, digest), this.cosignTags(client, source, digest)]);
+        const [bySubject, byTag] = await Promise.all([
+            this.referrers(client, source, digest),
+            this.cosignTags(client, source, digest),
+        ]);
         return [...bySubject.map((d) => ({ link: { kind: 'subject' }, digest: d.digest })), ...byTag];
     }
     async referrers(client, source, digest) {
@@ -72377,7 +72380,10 @@ class Discoverer {
             return { attachments: [], missed: [{ what, why: 'an index, not an image manifest: not carried' }] };
         }
         if (listed.link.kind === 'subject' && (0, attachment_1.referrerFields)(fetched.bytes).subject !== subject) {
-            return { attachments: [], missed: [{ what, why: `listed as a referrer of ${(0, attachment_1.shortDigest)(subject)} but its subject differs` }] };
+            return {
+                attachments: [],
+                missed: [{ what, why: `listed as a referrer of ${(0, attachment_1.shortDigest)(subject)} but its subject differs` }],
+            };
         }
         const below = await this.discover(source, fetched.digest, depth + 1);
         const attachment = {
@@ -72467,7 +72473,9 @@ function labelOf(child, plan) {
     if (child.kind === 'image')
         return (0, platform_1.formatPlatform)(child.descriptor.platform);
     const image = plan.children.find((c) => c.kind === 'image' && c.descriptor.digest === child.subject);
-    return image ? `attestation of ${(0, platform_1.formatPlatform)(image.descriptor.platform)}` : `attestation ${(0, attachment_1.shortDigest)(child.descriptor.digest)}`;
+    return image
+        ? `attestation of ${(0, platform_1.formatPlatform)(image.descriptor.platform)}`
+        : `attestation ${(0, attachment_1.shortDigest)(child.descriptor.digest)}`;
 }
 /**
  * Issue 11: starts looking for what is attached to every child of the result (reads only, in

@@ -10,7 +10,7 @@
  *   empty config), registered by the referrers API where the registry answers `OCI-Subject`,
  *   else added to the subject's fallback tag `sha256-<hex>` (the referrers tag schema).
  */
-import { createHash, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
 import {
   getManifest,
   MediaTypes,
@@ -196,7 +196,7 @@ export function sigstoreBundle(imageName: string, digest: string, key: KeyObject
   const payloadType = 'application/vnd.in-toto+json';
   // DSSE pre-authentication encoding: what is really signed.
   const pae = Buffer.concat([Buffer.from(`DSSEv1 ${payloadType.length} ${payloadType} ${payload.length} `), payload]);
-  const publicKey = key.export({ type: 'pkcs8', format: 'der' });
+  const publicKey = createPublicKey(key).export({ type: 'spki', format: 'der' });
   return Buffer.from(
     JSON.stringify({
       mediaType: AttachmentTypes.sigstoreBundle,

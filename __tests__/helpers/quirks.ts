@@ -440,3 +440,71 @@ export function referrersApi(proxy: FaultProxy, options: ReferrersApiOptions = {
   );
   return { registered, listed };
 }
+
+// ---------------------------------------------------------------------------
+// Tag listing (`GET /v2/<name>/tags/list`)
+
+export interface TagListing {
+  /** Page size when the client sends no `n`; undefined: every tag at once (Distribution 2.8). */
+  readonly defaultPage?: number;
+  /** The largest `n` honoured; above it the registry clamps or refuses. */
+  readonly maxPage: number;
+  readonly overMax: 'clamp' | 'refuse';
+  /** How the next page is named: `last=<tag>` (the spec's), or an opaque token (Quay's `next_page`). */
+  readonly cursor: 'last' | 'opaque';
+  /** `Link` as a path on the same host, or as an absolute URL. */
+  readonly link: 'relative' | 'absolute';
+  /** What a repository without tags answers in `tags`. */
+  readonly empty: 'null' | 'list';
+}
+
+/**
+ * Pages the tag list the way a hosted registry does, in front of Distribution 2.8 (which ignores
+ * `n` and answers every tag at once): the whole list is read from the registry and served in
+ * pages, in sorted order, with `Link: <…>; rel="next"` to the next. Page sizes in the presets
+ * are small so a handful of tags spans several pages; the forms are the registries' own.
+ * `bit` counts the pages served with a next link; `requested` the `n` the client asked for.
+ */
+export function tagListing(proxy: FaultProxy, name: string, listing: TagListing): Quirk & { requested: Array<string | null> } {
+  const q = Object.assign(quirk(`${name}: paged tag list`), { requested: [] as Array<string | null> });
+  proxy.add({
+    method: 'GET',
+    path: /^\/v2\/.+\/tags\/list(?:\?|$)/,
+    name: q.name,
+    fault: async (ctx) => {
+      q.inspected++;
+      const query = ctx.request.query;
+      q.requested.push(query.get('n'));
+      const all = await ctx.forward({ url: ctx.request.path });
+      if (all.status !== 200) return ctx.reply(all);
+      const body = parseJson(all.body) ?? {};
+      const tags = ((body.tags as string[] | null) ?? []).slice().sort();
+      let n = query.has('n') ? Number(query.get('n')) : (listing.defaultPage ?? tags.length);
+      if (n > listing.maxPage) {
+        if (listing.overMax === 'refuse') {
+          refuse(ctx, 400, 'PAGINATION_NUMBER_INVALID', `invalid number of results requested: ${n} (max ${listing.maxPage})`);
+          return;
+        }
+        n = listing.maxPage;
+      }
+      const cursor = listing.cursor === 'last' ? query.get('last') : query.get('next_page');
+      const after =
+        cursor === null ? undefined : listing.cursor === 'last' ? cursor : Buffer.from(cursor, 'base64url').toString();
+      const rest = after === undefined ? tags : tags.filter((t) => t > after);
+      const page = rest.slice(0, Math.max(n, 1));
+      const headers: Record<string, string | string[]> = { 'content-type': 'application/json' };
+      if (page.length < rest.length) {
+        const last = page[page.length - 1];
+        const next = new URLSearchParams({ n: String(n) });
+        if (listing.cursor === 'last') next.set('last', last);
+        else next.set('next_page', Buffer.from(last).toString('base64url'));
+        const path = `${ctx.request.path}?${next}`;
+        headers.link = `<${listing.link === 'relative' ? path : `http://${proxy.host}${path}`}>; rel="next"`;
+        q.bit++;
+      }
+      const tagsJson = page.length === 0 && listing.empty === 'null' ? null : page;
+      ctx.reply({ status: 200, headers, body: Buffer.from(JSON.stringify({ name: body.name, tags: tagsJson })) });
+    },
+  });
+  return q;
+}

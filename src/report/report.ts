@@ -6,9 +6,13 @@ import { formatPlatform } from '../oci/platform';
 import type { Reference } from '../oci/reference';
 import type { ReferrersReport } from '../referrers/referrers';
 import { referrersSection } from '../referrers/summary';
+import type { ResolvedSource } from '../resolve/resolve';
 
 export interface RunResult {
   readonly plan: Plan;
+  /** Every source as resolved, the append base first when there is one. */
+  readonly sources: readonly ResolvedSource[];
+  readonly base: ResolvedSource | undefined;
   readonly targets: readonly Reference[];
   readonly transfers: readonly RepositoryTransfer[];
   readonly tags: readonly TagResult[];
@@ -25,6 +29,13 @@ export interface Outputs {
   readonly manifest: string;
   readonly platforms: string;
   readonly 'media-type': string;
+  readonly sources: string;
+}
+
+/** `registry/repo:tag@sha256:…`, or `registry/repo@sha256:…` for a source named by digest only. */
+export function resolvedName(source: ResolvedSource): string {
+  const r = source.reference;
+  return `${r.name}${r.tag !== undefined ? `:${r.tag}` : ''}@${source.digest}`;
 }
 
 export function outputsOf(result: RunResult): Outputs {
@@ -35,6 +46,7 @@ export function outputsOf(result: RunResult): Outputs {
     manifest: index.json,
     platforms: platforms.join(','),
     'media-type': index.mediaType,
+    sources: result.sources.map(resolvedName).join('\n'),
   };
 }
 
@@ -65,6 +77,18 @@ function transferLine(t: RepositoryTransfer, dryRun: boolean): string {
     ? `${m.present} manifests present, ${m['would-push']} to push`
     : `${m.present} manifests present, ${m.pushed} pushed`;
   return `${code(t.repository)}: ${blobs}; ${manifests}`;
+}
+
+function appendLine(result: RunResult): string {
+  const { base, plan } = result;
+  if (!base) return '';
+  const replaced = plan.replaced.map((c) => code(formatPlatform(c.descriptor.platform)));
+  const kept = base.images.length - plan.replaced.length;
+  return (
+    `<p>Appended to ${code(resolvedName(base))}: ${kept} entr${kept === 1 ? 'y' : 'ies'} kept` +
+    (replaced.length > 0 ? `, replaced ${replaced.join(', ')}` : '') +
+    '.</p>'
+  );
 }
 
 /** Sets the step outputs and writes the job summary. */
@@ -98,6 +122,9 @@ export async function report(result: RunResult): Promise<Outputs> {
       ],
       ...rows,
     ])
+    .addRaw(appendLine(result), true)
+    .addRaw('<p><b>Sources</b></p>', true)
+    .addList(result.sources.map((s) => code(resolvedName(s)) + (s === result.base ? ' (append base)' : '')))
     .addRaw('<p><b>Tags</b></p>', true)
     .addList(tagLines)
     .addRaw('<p><b>Content</b></p>', true)

@@ -8,7 +8,7 @@ import type { ImageManifest } from '../src/oci/manifest';
 import { MediaType } from '../src/oci/mediaTypes';
 import { Reference } from '../src/oci/reference';
 import type { Plan } from '../src/plan/plan';
-import { startReferrers } from '../src/referrers/referrers';
+import { Referrers } from '../src/referrers/referrers';
 import type { Child, ResolvedSource } from '../src/resolve/resolve';
 import { artifact, digestOf, memoryRegistry } from './helpers/memoryRegistry';
 
@@ -46,16 +46,17 @@ const log = () => ({
 });
 const tag = (d: string, suffix = '') => `${d.replace(':', '-')}${suffix}`;
 
-describe('startReferrers', () => {
+describe('Referrers', () => {
   it('skip: asks nothing and reports that it skipped', async () => {
     const reg = memoryRegistry({ referrersApi: true });
     const amd = child('amd64', 'reg.test/ci/amd:b');
-    const run = startReferrers(reg.clientFor, planOf([amd]), [], [Reference.parse('reg.test/out:1')], {
+    const referrers = new Referrers(reg.clientFor, [Reference.parse('reg.test/out:1')], {
       mode: 'skip',
       dryRun: false,
       log: log(),
     });
-    const report = await run.carry();
+    referrers.known(amd.source, amd.descriptor.digest);
+    const report = await referrers.start(planOf([amd]), []).carry();
     expect(report.mode).toBe('skip');
     expect(reg.calls).toEqual([]);
   });
@@ -72,12 +73,21 @@ describe('startReferrers', () => {
       { reference: amd.source, digest: indexDigest, mediaType: MediaType.OciIndex, images: [amd], attestations: [] },
     ] as ResolvedSource[];
     const out = log();
-    const report = await startReferrers(reg.clientFor, planOf([amd, local]), resolved, [Reference.parse('reg.test/out:1')], {
+    const referrers = new Referrers(reg.clientFor, [Reference.parse('reg.test/out:1')], {
       mode: 'copy',
       dryRun: false,
       log: out,
-    }).carry();
+    });
+    // As resolve learns the digests: listing starts at once, before the plan (the child from the target repository is left alone).
+    for (const c of [amd, local]) referrers.known(c.source, c.descriptor.digest);
+    await new Promise((r) => setImmediate(r));
+    expect(reg.calls).toContain(`REFERRERS ci/amd/${amd.descriptor.digest}`);
+    const listedEarly = reg.calls.length;
+    const report = await referrers.start(planOf([amd, local]), resolved).carry();
     expect(reg.calls.filter((c) => c.includes(local.descriptor.digest.slice(7)))).toEqual([]);
+    // The early listing is the one used: the child's referrers API is asked once in all.
+    expect(reg.calls.filter((c) => c === `REFERRERS ci/amd/${amd.descriptor.digest}`)).toHaveLength(1);
+    expect(reg.calls.length).toBeGreaterThan(listedEarly);
     expect(report.children.map((c) => [c.label, c.found, c.carried])).toEqual([
       ['linux/amd64', 2, 2],
       ['linux/arm64', 0, 0],

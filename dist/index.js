@@ -71371,6 +71371,12 @@ async function merge(options = {}) {
         timeouts: transport.timeouts,
     });
     const clientFor = (registry) => registries.client(registry);
+    // Issue 11: looks for what is attached to each manifest as soon as resolve learns its digest.
+    const referrers = new referrers_1.Referrers(clientFor, (0, targets_1.uniqueRepositories)(inputs.targets), {
+        mode: inputs.referrers,
+        dryRun: inputs.dryRun,
+        log: { info: (m) => core.info(m), warning: (m) => core.warning(m) },
+    });
     try {
         // The target tags are read while the sources resolve: reads only, off the critical path.
         const tagDigests = (0, publish_1.readTags)(clientFor, inputs.targets);
@@ -71383,7 +71389,7 @@ async function merge(options = {}) {
             for (const e of expanded.expansions) {
                 core.info(`${e.pattern} matches ${e.matches.length} tag(s): ${e.matches.map((m) => m.tag).join(', ')}`);
             }
-            const r = await (0, resolve_1.resolveSources)(clientFor, expanded.references, inputs.attestations);
+            const r = await (0, resolve_1.resolveSources)(clientFor, expanded.references, inputs.attestations, referrers.known);
             for (const s of r) {
                 const attestations = inputs.attestations === 'keep' ? `, ${s.attestations.length} attestation(s) kept` : '';
                 core.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
@@ -71400,19 +71406,15 @@ async function merge(options = {}) {
             core.info(`append: ${(0, platform_1.formatPlatform)(old.descriptor.platform)} ${old.descriptor.digest} replaced`);
         core.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
         const repositories = (0, targets_1.uniqueRepositories)(inputs.targets);
-        // Issue 11: what is attached to the children is looked for now (reads only), alongside the transfer.
-        const referrers = (0, referrers_1.startReferrers)(clientFor, plan, resolved, repositories, {
-            mode: inputs.referrers,
-            dryRun: inputs.dryRun,
-            log: { info: (m) => core.info(m), warning: (m) => core.warning(m) },
-        });
+        // Issue 11: the attachments of the planned children are read now (reads only), alongside the transfer.
+        const attached = referrers.start(plan, resolved);
         // Every tag already at the digest: the index, hence every child and blob, is in place.
         const unchanged = (0, publish_1.allTagsAt)(await tagDigests, plan.index);
         const transfers = unchanged
             ? repositories.map((r) => (0, transfer_1.alreadyPresent)(r, plan.children.length))
             : await core.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () => new transfer_1.Transfer(clientFor, { dryRun: inputs.dryRun }).run(plan.children, repositories));
         // Issue 11: attachments are written after the children and before the tags (the tag is the last write).
-        const carried = await core.group(inputs.dryRun ? 'Referrers (dry run)' : 'Carry referrers', () => referrers.carry());
+        const carried = await core.group(inputs.dryRun ? 'Referrers (dry run)' : 'Carry referrers', () => attached.carry());
         const tags = await core.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () => (0, publish_1.publishIndex)(clientFor, plan.index, inputs.targets, inputs.dryRun, tagDigests));
         return await (0, report_1.report)({
             plan,
@@ -72462,6 +72464,7 @@ class Discoverer {
     clientFor;
     options;
     limiters = new Map();
+    listings = new concurrency_1.Once();
     maxDepth;
     constructor(clientFor, options = {}) {
         this.clientFor = clientFor;
@@ -72476,22 +72479,33 @@ class Discoverer {
         }
         return limit(task);
     }
-    /** Lists what is attached to `digest` in `source`'s repository, without reading it. */
-    async list(source, digest) {
-        const client = await this.clientFor(source.registry);
-        const [bySubject, byTag] = await Promise.all([
-            this.referrers(client, source, digest),
-            this.cosignTags(client, source, digest),
-        ]);
-        return [...bySubject.map((d) => ({ link: { kind: 'subject' }, digest: d.digest })), ...byTag];
+    /**
+     * Lists what is attached to `digest` in `source`'s repository, without reading it; once per
+     * manifest, so a listing started early (as the sources resolve) is the one used later.
+     */
+    list(source, digest) {
+        const listing = this.listings.run(`${source.name}@${digest}`, async () => {
+            const client = await this.clientFor(source.registry);
+            const [bySubject, byTag] = await Promise.all([
+                this.referrers(client, source, digest),
+                this.cosignTags(client, source, digest),
+            ]);
+            return [...bySubject.map((d) => ({ link: { kind: 'subject' }, digest: d.digest })), ...byTag];
+        });
+        listing.catch(() => undefined); // a failure surfaces where it is awaited
+        return listing;
     }
     async referrers(client, source, digest) {
+        // The referrers API and the fallback tag are asked at once: one round trip for a manifest
+        // with nothing attached, whichever the registry has (a HEAD costs no Docker Hub pull).
+        const tag = (0, attachment_1.digestTag)(digest);
+        const fallback = this.limited(source.registry, () => client.headManifest(source.repository, tag));
+        fallback.catch(() => undefined); // only its answer without an API matters
         const viaApi = await this.limited(source.registry, () => client.getReferrers(source.repository, digest));
         if (viaApi !== undefined)
             return viaApi;
         // No referrers API: the referrers tag schema's index, when the tag exists.
-        const tag = (0, attachment_1.digestTag)(digest);
-        const head = await this.limited(source.registry, () => client.headManifest(source.repository, tag));
+        const head = await fallback;
         if (!head)
             return [];
         const fetched = await this.limited(source.registry, () => client.getManifest(source.repository, head.digest ?? tag));
@@ -72619,7 +72633,7 @@ function addToFallbackIndex(current, referrers, where) {
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.startReferrers = startReferrers;
+exports.Referrers = void 0;
 const mediaTypes_1 = __nccwpck_require__(8004);
 const platform_1 = __nccwpck_require__(1890);
 const transfer_1 = __nccwpck_require__(1075);
@@ -72636,15 +72650,44 @@ function labelOf(child, plan) {
         : `attestation ${(0, attachment_1.shortDigest)(child.descriptor.digest)}`;
 }
 /**
- * Issue 11: starts looking for what is attached to every child of the result (reads only, in
- * the source repositories) as soon as the plan names them, so discovery overlaps the transfer;
- * a child with nothing attached costs no round trip on the critical path. Sources that were
- * indexes (unwrapped or flattened) are listed too: what is attached to them signs an index the
- * result does not contain, and is named, not carried.
+ * Issue 11, from the first request to the last write before the tags. Looking is reads only,
+ * in the source repositories: it starts the moment resolve learns a manifest digest (`known`),
+ * so it overlaps the rest of the resolve and the transfer, and a child with nothing attached
+ * costs no round trip on the critical path. Once the plan names the children, their
+ * attachments are read (recursively, to the depth bound); `carry` writes them, after the
+ * children and before the index tag. Sources that were indexes (unwrapped or flattened) are
+ * listed too: what is attached to them signs an index the result does not contain, and is
+ * named, not carried.
  */
-function startReferrers(clientFor, plan, resolved, 
-/** One reference per target repository. */
-targets, options) {
+class Referrers {
+    clientFor;
+    targets;
+    options;
+    discoverer;
+    constructor(clientFor, 
+    /** One reference per target repository. */
+    targets, options) {
+        this.clientFor = clientFor;
+        this.targets = targets;
+        this.options = options;
+        this.discoverer = new discover_1.Discoverer(clientFor, options);
+    }
+    /** Resolve's hook: a manifest digest of a source is known; list what is attached to it, now. */
+    known = (source, digest) => {
+        if (this.options.mode === 'copy' && this.elsewhere(source))
+            void this.discoverer.list(source, digest);
+    };
+    /** Whether some target repository is not the source's own (in its own, what is attached stays attached). */
+    elsewhere(source) {
+        return this.targets.some((t) => t.name !== source.name);
+    }
+    /** Reads what is attached to the children of the plan (reads only); `carry` writes it. */
+    start(plan, resolved) {
+        return startReferrers(this.clientFor, this.discoverer, plan, resolved, this.targets, this.options);
+    }
+}
+exports.Referrers = Referrers;
+function startReferrers(clientFor, discoverer, plan, resolved, targets, options) {
     if (options.mode === 'skip') {
         return {
             carry: async () => {
@@ -72653,10 +72696,8 @@ targets, options) {
             },
         };
     }
-    const discoverer = new discover_1.Discoverer(clientFor, options);
     const discoveries = new Map();
     for (const child of plan.children) {
-        // Only children that go into another repository: in their own, what is attached stays attached.
         const elsewhere = targets.some((t) => t.name !== child.source.name);
         const found = elsewhere ? discoverer.discover(child.source, child.descriptor.digest) : Promise.resolve(NOTHING);
         found.catch(() => undefined); // a failure surfaces where it is awaited
@@ -74670,7 +74711,7 @@ function refuseNonManifests(source, index) {
  * as is, a single-platform index unwrapped, a multi-platform index flattened; attestations are
  * kept aside for the plan to drop or carry.
  */
-async function resolveSource(clientFor, source, attestations) {
+async function resolveSource(clientFor, source, attestations, known = () => undefined) {
     const client = await clientFor(source.registry);
     const fetched = await client.getManifest(source.repository, source.manifestRef).catch((err) => {
         if (err instanceof client_1.RegistryError && err.status === 404) {
@@ -74679,6 +74720,7 @@ async function resolveSource(clientFor, source, attestations) {
         throw err;
     });
     const manifest = (0, manifest_1.parseManifest)(fetched.bytes, fetched.contentType, `source "${source}"`);
+    known(source, fetched.digest);
     if (manifest.kind === 'image') {
         const child = await resolveImage(client, source, fetched.digest, fetched.bytes, manifest);
         return { reference: source, digest: fetched.digest, mediaType: manifest.mediaType, images: [child], attestations: [] };
@@ -74688,14 +74730,16 @@ async function resolveSource(clientFor, source, attestations) {
     if (imageDescriptors.length === 0) {
         throw new errors_1.ContentError(`source "${source}" is an index with no image manifests (only attestations or nothing)`);
     }
+    // Stripped attestations are never read: on Docker Hub every manifest GET counts as a pull.
+    const wanted = attestations === 'keep' ? manifest.manifests.filter(manifest_1.isAttestation) : [];
+    for (const d of [...imageDescriptors, ...wanted])
+        known(source, d.digest);
     const images = await Promise.all(imageDescriptors.map(async (d) => {
         const { manifest: child, bytes } = await fetchImage(client, source, d);
         // Take the platform from the index entry when it has one: no config GET needed.
         const platform = d.platform ?? (await (0, config_1.platformFromConfig)(client, source, child.config));
         return { kind: 'image', descriptor: describe(d, child, platform), manifest: child, bytes, source };
     }));
-    // Stripped attestations are never read: on Docker Hub every manifest GET counts as a pull.
-    const wanted = attestations === 'keep' ? manifest.manifests.filter(manifest_1.isAttestation) : [];
     const kept = await Promise.all(wanted.map(async (d) => {
         const { manifest: child, bytes } = await fetchImage(client, source, d);
         const subject = d.annotations?.[mediaTypes_1.ATTESTATION_SUBJECT_ANNOTATION];
@@ -74712,8 +74756,8 @@ async function resolveSource(clientFor, source, attestations) {
     };
 }
 /** Resolves every source at once; the first failure fails the step before anything is written. */
-function resolveSources(clientFor, sources, attestations) {
-    return Promise.all(sources.map((s) => resolveSource(clientFor, s, attestations)));
+function resolveSources(clientFor, sources, attestations, known) {
+    return Promise.all(sources.map((s) => resolveSource(clientFor, s, attestations, known)));
 }
 function describeChild(child) {
     return `${(0, platform_1.formatPlatform)(child.descriptor.platform)} ${child.descriptor.digest} from ${child.source}`;

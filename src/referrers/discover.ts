@@ -3,7 +3,7 @@ import { type Descriptor, parseManifest } from '../oci/manifest';
 import type { Reference } from '../oci/reference';
 import type { RegistryClient } from '../registry/client';
 import type { ClientFor } from '../resolve/resolve';
-import { createLimiter } from '../util/concurrency';
+import { createLimiter, Once } from '../util/concurrency';
 import {
   type Attachment,
   COSIGN_SUFFIXES,
@@ -48,6 +48,7 @@ export function describeListed(l: Listed, repository: string): string {
  */
 export class Discoverer {
   private readonly limiters = new Map<string, <T>(task: () => Promise<T>) => Promise<T>>();
+  private readonly listings = new Once<Listed[]>();
   private readonly maxDepth: number;
 
   constructor(
@@ -66,22 +67,33 @@ export class Discoverer {
     return limit(task);
   }
 
-  /** Lists what is attached to `digest` in `source`'s repository, without reading it. */
-  async list(source: Reference, digest: Digest): Promise<Listed[]> {
-    const client = await this.clientFor(source.registry);
-    const [bySubject, byTag] = await Promise.all([
-      this.referrers(client, source, digest),
-      this.cosignTags(client, source, digest),
-    ]);
-    return [...bySubject.map((d): Listed => ({ link: { kind: 'subject' }, digest: d.digest })), ...byTag];
+  /**
+   * Lists what is attached to `digest` in `source`'s repository, without reading it; once per
+   * manifest, so a listing started early (as the sources resolve) is the one used later.
+   */
+  list(source: Reference, digest: Digest): Promise<Listed[]> {
+    const listing = this.listings.run(`${source.name}@${digest}`, async () => {
+      const client = await this.clientFor(source.registry);
+      const [bySubject, byTag] = await Promise.all([
+        this.referrers(client, source, digest),
+        this.cosignTags(client, source, digest),
+      ]);
+      return [...bySubject.map((d): Listed => ({ link: { kind: 'subject' }, digest: d.digest })), ...byTag];
+    });
+    listing.catch(() => undefined); // a failure surfaces where it is awaited
+    return listing;
   }
 
   private async referrers(client: RegistryClient, source: Reference, digest: Digest): Promise<Descriptor[]> {
+    // The referrers API and the fallback tag are asked at once: one round trip for a manifest
+    // with nothing attached, whichever the registry has (a HEAD costs no Docker Hub pull).
+    const tag = digestTag(digest);
+    const fallback = this.limited(source.registry, () => client.headManifest(source.repository, tag));
+    fallback.catch(() => undefined); // only its answer without an API matters
     const viaApi = await this.limited(source.registry, () => client.getReferrers(source.repository, digest));
     if (viaApi !== undefined) return viaApi;
     // No referrers API: the referrers tag schema's index, when the tag exists.
-    const tag = digestTag(digest);
-    const head = await this.limited(source.registry, () => client.headManifest(source.repository, tag));
+    const head = await fallback;
     if (!head) return [];
     const fetched = await this.limited(source.registry, () => client.getManifest(source.repository, head.digest ?? tag));
     const index = parseManifest(fetched.bytes, fetched.contentType, `${source.name}:${tag}`);

@@ -4,7 +4,7 @@ import { isIndexMediaType } from '../oci/mediaTypes';
 import { formatPlatform } from '../oci/platform';
 import type { Reference } from '../oci/reference';
 import type { Plan } from '../plan/plan';
-import type { Child, ClientFor, ResolvedSource } from '../resolve/resolve';
+import type { Child, ClientFor, DigestKnown, ResolvedSource } from '../resolve/resolve';
 import { emptyTransfer, type RepositoryTransfer, Transfer } from '../transfer/transfer';
 import { type Attachment, flatten, type Missed, shortDigest } from './attachment';
 import { Carrier, type CarryOutcome } from './carry';
@@ -56,17 +56,48 @@ function labelOf(child: Child, plan: Plan): string {
 }
 
 /**
- * Issue 11: starts looking for what is attached to every child of the result (reads only, in
- * the source repositories) as soon as the plan names them, so discovery overlaps the transfer;
- * a child with nothing attached costs no round trip on the critical path. Sources that were
- * indexes (unwrapped or flattened) are listed too: what is attached to them signs an index the
- * result does not contain, and is named, not carried.
+ * Issue 11, from the first request to the last write before the tags. Looking is reads only,
+ * in the source repositories: it starts the moment resolve learns a manifest digest (`known`),
+ * so it overlaps the rest of the resolve and the transfer, and a child with nothing attached
+ * costs no round trip on the critical path. Once the plan names the children, their
+ * attachments are read (recursively, to the depth bound); `carry` writes them, after the
+ * children and before the index tag. Sources that were indexes (unwrapped or flattened) are
+ * listed too: what is attached to them signs an index the result does not contain, and is
+ * named, not carried.
  */
-export function startReferrers(
+export class Referrers {
+  private readonly discoverer: Discoverer;
+
+  constructor(
+    private readonly clientFor: ClientFor,
+    /** One reference per target repository. */
+    private readonly targets: readonly Reference[],
+    private readonly options: ReferrersOptions,
+  ) {
+    this.discoverer = new Discoverer(clientFor, options);
+  }
+
+  /** Resolve's hook: a manifest digest of a source is known; list what is attached to it, now. */
+  readonly known: DigestKnown = (source, digest) => {
+    if (this.options.mode === 'copy' && this.elsewhere(source)) void this.discoverer.list(source, digest);
+  };
+
+  /** Whether some target repository is not the source's own (in its own, what is attached stays attached). */
+  private elsewhere(source: Reference): boolean {
+    return this.targets.some((t) => t.name !== source.name);
+  }
+
+  /** Reads what is attached to the children of the plan (reads only); `carry` writes it. */
+  start(plan: Plan, resolved: readonly ResolvedSource[]): ReferrersRun {
+    return startReferrers(this.clientFor, this.discoverer, plan, resolved, this.targets, this.options);
+  }
+}
+
+function startReferrers(
   clientFor: ClientFor,
+  discoverer: Discoverer,
   plan: Plan,
   resolved: readonly ResolvedSource[],
-  /** One reference per target repository. */
   targets: readonly Reference[],
   options: ReferrersOptions,
 ): ReferrersRun {
@@ -78,10 +109,8 @@ export function startReferrers(
       },
     };
   }
-  const discoverer = new Discoverer(clientFor, options);
   const discoveries = new Map<Child, Promise<Discovery>>();
   for (const child of plan.children) {
-    // Only children that go into another repository: in their own, what is attached stays attached.
     const elsewhere = targets.some((t) => t.name !== child.source.name);
     const found = elsewhere ? discoverer.discover(child.source, child.descriptor.digest) : Promise.resolve(NOTHING);
     found.catch(() => undefined); // a failure surfaces where it is awaited

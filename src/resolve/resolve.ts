@@ -33,6 +33,13 @@ export interface ResolvedSource {
 
 export type ClientFor = (registry: string) => Promise<RegistryClient>;
 
+/**
+ * Referrers hook (issue 11): told every manifest digest a source names (its own, its children's,
+ * the attestations kept) as soon as it is known, before the children are read, so what is
+ * attached to them can be looked for while the rest resolves.
+ */
+export type DigestKnown = (source: Reference, digest: Digest) => void;
+
 async function fetchImage(
   client: RegistryClient,
   source: Reference,
@@ -92,6 +99,7 @@ export async function resolveSource(
   clientFor: ClientFor,
   source: Reference,
   attestations: AttestationMode,
+  known: DigestKnown = () => undefined,
 ): Promise<ResolvedSource> {
   const client = await clientFor(source.registry);
   const fetched = await client.getManifest(source.repository, source.manifestRef).catch((err: unknown) => {
@@ -101,6 +109,7 @@ export async function resolveSource(
     throw err;
   });
   const manifest = parseManifest(fetched.bytes, fetched.contentType, `source "${source}"`);
+  known(source, fetched.digest);
   if (manifest.kind === 'image') {
     const child = await resolveImage(client, source, fetched.digest, fetched.bytes, manifest);
     return { reference: source, digest: fetched.digest, mediaType: manifest.mediaType, images: [child], attestations: [] };
@@ -111,6 +120,9 @@ export async function resolveSource(
   if (imageDescriptors.length === 0) {
     throw new ContentError(`source "${source}" is an index with no image manifests (only attestations or nothing)`);
   }
+  // Stripped attestations are never read: on Docker Hub every manifest GET counts as a pull.
+  const wanted = attestations === 'keep' ? manifest.manifests.filter(isAttestation) : [];
+  for (const d of [...imageDescriptors, ...wanted]) known(source, d.digest);
   const images = await Promise.all(
     imageDescriptors.map(async (d): Promise<Child> => {
       const { manifest: child, bytes } = await fetchImage(client, source, d);
@@ -119,8 +131,6 @@ export async function resolveSource(
       return { kind: 'image', descriptor: describe(d, child, platform), manifest: child, bytes, source };
     }),
   );
-  // Stripped attestations are never read: on Docker Hub every manifest GET counts as a pull.
-  const wanted = attestations === 'keep' ? manifest.manifests.filter(isAttestation) : [];
   const kept = await Promise.all(
     wanted.map(async (d): Promise<Child> => {
       const { manifest: child, bytes } = await fetchImage(client, source, d);
@@ -144,8 +154,9 @@ export function resolveSources(
   clientFor: ClientFor,
   sources: readonly Reference[],
   attestations: AttestationMode,
+  known?: DigestKnown,
 ): Promise<ResolvedSource[]> {
-  return Promise.all(sources.map((s) => resolveSource(clientFor, s, attestations)));
+  return Promise.all(sources.map((s) => resolveSource(clientFor, s, attestations, known)));
 }
 
 export function describeChild(child: Child): string {

@@ -90,6 +90,16 @@ describe('Carrier', () => {
     );
   });
 
+  it('reads the cosign tag to compare when the registry names no digest on HEAD', async () => {
+    const reg = memoryRegistry({ referrersApi: false, headWithoutDigest: true });
+    const { sig } = withAttachments(reg);
+    reg.store('release/app', sig, tag(image, '.sig'));
+    const { outcomes, missed } = await carry(reg);
+    expect(outcomes.sort()).toEqual(['present', 'pushed']);
+    expect(missed).toEqual([]);
+    expect(reg.calls).toContain(`GET release/app/${tag(image, '.sig')}`);
+  });
+
   it('writes nothing in a dry run', async () => {
     const reg = memoryRegistry({ referrersApi: false });
     withAttachments(reg);

@@ -102,4 +102,17 @@ describe('Referrers', () => {
     expect(out.lines.some((l) => l.startsWith('warning: not carried: '))).toBe(true);
     expect(report.transfers.map((t) => [t.repository, t.manifests.pushed])).toEqual([['reg.test/out', 2]]);
   });
+
+  it('a failure while looking says how to merge without the attachments', async () => {
+    const reg = memoryRegistry({ referrersApi: true, referrersFail: true });
+    const amd = child('amd64', 'reg.test/ci/amd:b');
+    const referrers = new Referrers(reg.clientFor, [Reference.parse('reg.test/out:1')], {
+      mode: 'copy',
+      dryRun: false,
+      log: log(),
+    });
+    await expect(referrers.start(planOf([amd]), []).carry()).rejects.toThrow(
+      /HTTP 500; this happened while carrying what is attached to the children \(referrers: copy\); referrers: skip merges without them$/,
+    );
+  });
 });

@@ -24,7 +24,13 @@ export interface MemoryRegistry {
   clientFor: ClientFor;
 }
 
-export function memoryRegistry(options: { referrersApi: boolean }): MemoryRegistry {
+export function memoryRegistry(options: {
+  referrersApi: boolean;
+  /** HEAD answers without Docker-Content-Digest (some registries). */
+  headWithoutDigest?: boolean;
+  /** Fails every referrers API call. */
+  referrersFail?: boolean;
+}): MemoryRegistry {
   const calls: string[] = [];
   const manifests = new Map<string, Map<string, Buffer>>();
   const blobs = new Map<string, Set<string>>();
@@ -41,7 +47,13 @@ export function memoryRegistry(options: { referrersApi: boolean }): MemoryRegist
     headManifest: async (repository: string, ref: string) => {
       calls.push(`HEAD ${repository}/${ref}`);
       const bytes = get(repository, ref);
-      return bytes && { digest: digestOf(bytes), mediaType: mediaTypeOf(bytes), size: bytes.length };
+      return (
+        bytes && {
+          digest: options.headWithoutDigest ? undefined : digestOf(bytes),
+          mediaType: mediaTypeOf(bytes),
+          size: bytes.length,
+        }
+      );
     },
     getManifest: async (repository: string, ref: string) => {
       calls.push(`GET ${repository}/${ref}`);
@@ -51,6 +63,7 @@ export function memoryRegistry(options: { referrersApi: boolean }): MemoryRegist
     },
     getReferrers: async (repository: string, digest: Digest): Promise<Descriptor[] | undefined> => {
       calls.push(`REFERRERS ${repository}/${digest}`);
+      if (options.referrersFail) throw new Error(`GET referrers ${repository}@${digest}: HTTP 500`);
       if (!options.referrersApi) return undefined;
       const found: Descriptor[] = [];
       for (const [ref, bytes] of manifests.get(repository) ?? []) {

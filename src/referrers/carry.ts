@@ -77,11 +77,13 @@ export class Carrier {
     const client = await this.clientFor(target.registry);
     const digest = a.descriptor.digest;
     const head = await client.headManifest(target.repository, tag);
-    if (head !== undefined && head.digest === digest) return { attachment: a, outcome: 'present' };
-    if (head !== undefined) {
+    // A registry that names no digest on HEAD: read the tag to compare.
+    const current = head && (head.digest ?? (await client.getManifest(target.repository, tag)).digest);
+    if (current === digest) return { attachment: a, outcome: 'present' };
+    if (current !== undefined) {
       missed.push({
         what: `${digest} (${tag})`,
-        why: `${target.name}:${tag} already holds ${head.digest ?? 'another manifest'}, kept as it is (never drop a signature someone else wrote)`,
+        why: `${target.name}:${tag} already holds ${current}, kept as it is (never drop a signature someone else wrote)`,
       });
       return { attachment: a, outcome: 'kept-theirs' };
     }

@@ -132,49 +132,59 @@ function startReferrers(
   unwrapped.catch(() => undefined);
 
   return {
-    async carry() {
-      const [discovered, fromIndexes] = await Promise.all([
-        Promise.all(plan.children.map(async (c) => [c, await discoveries.get(c)!] as const)),
-        unwrapped,
-      ]);
-      const missed: Missed[] = [...discovered.flatMap(([, d]) => d.missed), ...fromIndexes.flat()];
-      const carrier = new Carrier(clientFor, new Transfer(clientFor, { dryRun: options.dryRun }), {
-        dryRun: options.dryRun,
-        log: (message) => options.log.info(message),
-      });
-      // Per target repository, per child: the outcome of each attachment (children from the target repository itself need nothing).
-      const outcomes = new Map<Attachment, CarryOutcome[]>();
-      const transfers = await Promise.all(
-        targets.map(async (target) => {
-          const report = emptyTransfer(target.name);
-          await Promise.all(
-            discovered.map(async ([child, d]) => {
-              if (d.attachments.length === 0 || child.source.name === target.name) return;
-              const result = await carrier.carry(d.attachments, child.source, target, report, missed);
-              for (const [a, outcome] of result) outcomes.set(a, [...(outcomes.get(a) ?? []), outcome]);
-            }),
-          );
-          return report;
-        }),
-      );
-      const done: CarryOutcome[] = options.dryRun ? ['would-push', 'present'] : ['pushed', 'present'];
-      const children = discovered.map(([child, d]): ChildReferrers => {
-        const all = flatten(d.attachments);
-        return {
-          label: labelOf(child, plan),
-          digest: child.descriptor.digest,
-          found: all.length,
-          carried: all.filter((a) => (outcomes.get(a) ?? []).every((o) => done.includes(o))).length,
-        };
-      });
-      for (const c of children) {
-        if (c.found > 0) {
-          const verb = options.dryRun ? 'would be carried' : 'carried';
-          options.log.info(`${c.label} ${shortDigest(c.digest)}: ${c.found} referrer(s) found, ${c.carried} ${verb}`);
-        }
-      }
-      for (const m of missed) options.log.warning(`not carried: ${m.what}: ${m.why}`);
-      return { mode: 'copy', dryRun: options.dryRun, children, missed, transfers };
-    },
+    carry: () =>
+      carryAll().catch((err: unknown) => {
+        // Attachments are not what the user asked to merge: say how to merge without them.
+        if (err instanceof Error && !err.message.includes(SKIP_HINT)) err.message += `; ${SKIP_HINT}`;
+        throw err;
+      }),
   };
+
+  async function carryAll(): Promise<ReferrersReport> {
+    const [discovered, fromIndexes] = await Promise.all([
+      Promise.all(plan.children.map(async (c) => [c, await discoveries.get(c)!] as const)),
+      unwrapped,
+    ]);
+    const missed: Missed[] = [...discovered.flatMap(([, d]) => d.missed), ...fromIndexes.flat()];
+    const carrier = new Carrier(clientFor, new Transfer(clientFor, { dryRun: options.dryRun }), {
+      dryRun: options.dryRun,
+      log: (message) => options.log.info(message),
+    });
+    // Per target repository, per child: the outcome of each attachment (children from the target repository itself need nothing).
+    const outcomes = new Map<Attachment, CarryOutcome[]>();
+    const transfers = await Promise.all(
+      targets.map(async (target) => {
+        const report = emptyTransfer(target.name);
+        await Promise.all(
+          discovered.map(async ([child, d]) => {
+            if (d.attachments.length === 0 || child.source.name === target.name) return;
+            const result = await carrier.carry(d.attachments, child.source, target, report, missed);
+            for (const [a, outcome] of result) outcomes.set(a, [...(outcomes.get(a) ?? []), outcome]);
+          }),
+        );
+        return report;
+      }),
+    );
+    const done: CarryOutcome[] = options.dryRun ? ['would-push', 'present'] : ['pushed', 'present'];
+    const children = discovered.map(([child, d]): ChildReferrers => {
+      const all = flatten(d.attachments);
+      return {
+        label: labelOf(child, plan),
+        digest: child.descriptor.digest,
+        found: all.length,
+        carried: all.filter((a) => (outcomes.get(a) ?? []).every((o) => done.includes(o))).length,
+      };
+    });
+    for (const c of children) {
+      if (c.found > 0) {
+        const verb = options.dryRun ? 'would be carried' : 'carried';
+        options.log.info(`${c.label} ${shortDigest(c.digest)}: ${c.found} referrer(s) found, ${c.carried} ${verb}`);
+      }
+    }
+    for (const m of missed) options.log.warning(`not carried: ${m.what}: ${m.why}`);
+    return { mode: 'copy', dryRun: options.dryRun, children, missed, transfers };
+  }
 }
+
+const SKIP_HINT =
+  'this happened while carrying what is attached to the children (referrers: copy); referrers: skip merges without them';

@@ -72379,12 +72379,14 @@ class Carrier {
         const client = await this.clientFor(target.registry);
         const digest = a.descriptor.digest;
         const head = await client.headManifest(target.repository, tag);
-        if (head !== undefined && head.digest === digest)
+        // A registry that names no digest on HEAD: read the tag to compare.
+        const current = head && (head.digest ?? (await client.getManifest(target.repository, tag)).digest);
+        if (current === digest)
             return { attachment: a, outcome: 'present' };
-        if (head !== undefined) {
+        if (current !== undefined) {
             missed.push({
                 what: `${digest} (${tag})`,
-                why: `${target.name}:${tag} already holds ${head.digest ?? 'another manifest'}, kept as it is (never drop a signature someone else wrote)`,
+                why: `${target.name}:${tag} already holds ${current}, kept as it is (never drop a signature someone else wrote)`,
             });
             return { attachment: a, outcome: 'kept-theirs' };
         }
@@ -72714,51 +72716,58 @@ function startReferrers(clientFor, discoverer, plan, resolved, targets, options)
     }));
     unwrapped.catch(() => undefined);
     return {
-        async carry() {
-            const [discovered, fromIndexes] = await Promise.all([
-                Promise.all(plan.children.map(async (c) => [c, await discoveries.get(c)])),
-                unwrapped,
-            ]);
-            const missed = [...discovered.flatMap(([, d]) => d.missed), ...fromIndexes.flat()];
-            const carrier = new carry_1.Carrier(clientFor, new transfer_1.Transfer(clientFor, { dryRun: options.dryRun }), {
-                dryRun: options.dryRun,
-                log: (message) => options.log.info(message),
-            });
-            // Per target repository, per child: the outcome of each attachment (children from the target repository itself need nothing).
-            const outcomes = new Map();
-            const transfers = await Promise.all(targets.map(async (target) => {
-                const report = (0, transfer_1.emptyTransfer)(target.name);
-                await Promise.all(discovered.map(async ([child, d]) => {
-                    if (d.attachments.length === 0 || child.source.name === target.name)
-                        return;
-                    const result = await carrier.carry(d.attachments, child.source, target, report, missed);
-                    for (const [a, outcome] of result)
-                        outcomes.set(a, [...(outcomes.get(a) ?? []), outcome]);
-                }));
-                return report;
-            }));
-            const done = options.dryRun ? ['would-push', 'present'] : ['pushed', 'present'];
-            const children = discovered.map(([child, d]) => {
-                const all = (0, attachment_1.flatten)(d.attachments);
-                return {
-                    label: labelOf(child, plan),
-                    digest: child.descriptor.digest,
-                    found: all.length,
-                    carried: all.filter((a) => (outcomes.get(a) ?? []).every((o) => done.includes(o))).length,
-                };
-            });
-            for (const c of children) {
-                if (c.found > 0) {
-                    const verb = options.dryRun ? 'would be carried' : 'carried';
-                    options.log.info(`${c.label} ${(0, attachment_1.shortDigest)(c.digest)}: ${c.found} referrer(s) found, ${c.carried} ${verb}`);
-                }
-            }
-            for (const m of missed)
-                options.log.warning(`not carried: ${m.what}: ${m.why}`);
-            return { mode: 'copy', dryRun: options.dryRun, children, missed, transfers };
-        },
+        carry: () => carryAll().catch((err) => {
+            // Attachments are not what the user asked to merge: say how to merge without them.
+            if (err instanceof Error && !err.message.includes(SKIP_HINT))
+                err.message += `; ${SKIP_HINT}`;
+            throw err;
+        }),
     };
+    async function carryAll() {
+        const [discovered, fromIndexes] = await Promise.all([
+            Promise.all(plan.children.map(async (c) => [c, await discoveries.get(c)])),
+            unwrapped,
+        ]);
+        const missed = [...discovered.flatMap(([, d]) => d.missed), ...fromIndexes.flat()];
+        const carrier = new carry_1.Carrier(clientFor, new transfer_1.Transfer(clientFor, { dryRun: options.dryRun }), {
+            dryRun: options.dryRun,
+            log: (message) => options.log.info(message),
+        });
+        // Per target repository, per child: the outcome of each attachment (children from the target repository itself need nothing).
+        const outcomes = new Map();
+        const transfers = await Promise.all(targets.map(async (target) => {
+            const report = (0, transfer_1.emptyTransfer)(target.name);
+            await Promise.all(discovered.map(async ([child, d]) => {
+                if (d.attachments.length === 0 || child.source.name === target.name)
+                    return;
+                const result = await carrier.carry(d.attachments, child.source, target, report, missed);
+                for (const [a, outcome] of result)
+                    outcomes.set(a, [...(outcomes.get(a) ?? []), outcome]);
+            }));
+            return report;
+        }));
+        const done = options.dryRun ? ['would-push', 'present'] : ['pushed', 'present'];
+        const children = discovered.map(([child, d]) => {
+            const all = (0, attachment_1.flatten)(d.attachments);
+            return {
+                label: labelOf(child, plan),
+                digest: child.descriptor.digest,
+                found: all.length,
+                carried: all.filter((a) => (outcomes.get(a) ?? []).every((o) => done.includes(o))).length,
+            };
+        });
+        for (const c of children) {
+            if (c.found > 0) {
+                const verb = options.dryRun ? 'would be carried' : 'carried';
+                options.log.info(`${c.label} ${(0, attachment_1.shortDigest)(c.digest)}: ${c.found} referrer(s) found, ${c.carried} ${verb}`);
+            }
+        }
+        for (const m of missed)
+            options.log.warning(`not carried: ${m.what}: ${m.why}`);
+        return { mode: 'copy', dryRun: options.dryRun, children, missed, transfers };
+    }
 }
+const SKIP_HINT = 'this happened while carrying what is attached to the children (referrers: copy); referrers: skip merges without them';
 
 
 /***/ }),

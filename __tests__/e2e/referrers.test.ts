@@ -139,6 +139,15 @@ describe('referrers on a registry without the referrers API (Distribution 2.8: f
     expect(run.summary).toContain(`<code>linux/arm64</code> <code>${arm.digest}</code>: 1 found, 1 carried`);
     expect(run.stdout).toMatch(/linux\/amd64 sha256:\S+: 4 referrer\(s\) found, 4 carried/);
 
+    // Existence is checked with HEAD (Docker Hub counts manifest GETs as pulls, not HEADs): every
+    // manifest GET found what it asked for, and tags are read by the digest their HEAD answered.
+    const gets = proxy.seen({ method: 'GET', path: /\/manifests\// });
+    expect(gets.filter((r) => r.status !== 200)).toEqual([]);
+    expect(gets.filter((r) => /\/manifests\/sha256-/.test(r.path))).toEqual([]);
+    expect(proxy.seen({ method: 'HEAD', path: new RegExp(`/r1/amd64/manifests/${digestTag(amd.digest)}\\.att$`) })).toHaveLength(
+      1,
+    );
+
     // The referrer writes come before the index tag: the tag is the last write in each registry.
     for (const p of [proxy, otherProxy]) expect(p.writes().at(-1)!.path).toBe('/v2/r1/out/manifests/1');
 
@@ -258,5 +267,18 @@ describe('referrers on a registry with the referrers API (emulated in front of D
     expect(fallback.json.manifests).toEqual([bundle, sbom].sort(byDigest).map(entryOf));
     await expectSignature(other, 'r5/out', amd.digest, sig);
     expect(run.summary).toContain(`<code>linux/amd64</code> <code>${amd.digest}</code>: 3 found, 3 carried`);
+
+    // A re-run writes nothing on either registry: the registered referrers are found by the API.
+    const marks = [apiProxy.requests.length, otherProxy.requests.length];
+    const again = await runAction({
+      sources: `${at(apiProxy, 'r5/amd64')}:b`,
+      tags: `${at(apiProxy, 'r5/out')}:1\n${at(otherProxy, 'r5/out')}:1`,
+    });
+    expect(again.errors).toEqual([]);
+    const writes = [apiProxy, otherProxy].flatMap((p, i) =>
+      p.requests.slice(marks[i]).filter((r) => !['GET', 'HEAD'].includes(r.method)),
+    );
+    expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    expect(again.summary).toContain(`<code>linux/amd64</code> <code>${amd.digest}</code>: 3 found, 3 carried`);
   });
 });

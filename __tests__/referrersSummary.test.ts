@@ -34,4 +34,21 @@ describe('referrersSection', () => {
     );
     expect(referrersSection(base, code)).not.toContain('Not carried');
   });
+
+  it('says per target repository what was written for the attachments', () => {
+    const counts = { present: 1, mounted: 2, copied: 1, pushed: 3, 'would-copy': 0, 'would-push': 0 };
+    const idle = { present: 0, mounted: 0, copied: 0, pushed: 0, 'would-copy': 0, 'would-push': 0 };
+    const html = referrersSection(
+      {
+        ...base,
+        transfers: [
+          { repository: 'r.io/app', blobs: counts, manifests: counts, bytesCopied: 0 },
+          { repository: 'r.io/same', blobs: idle, manifests: idle, bytesCopied: 0 },
+        ],
+      },
+      code,
+    );
+    expect(html).toContain('<li><code>r.io/app</code>: 3 pushed, 1 present; 3 blobs mounted or copied</li>');
+    expect(html).not.toContain('r.io/same');
+  });
 });

@@ -72793,9 +72793,19 @@ function referrersSection(report, code) {
     const verb = report.dryRun ? 'would be carried' : 'carried';
     const items = report.children.map((c) => `<li>${code(c.label)} ${code(c.digest)}: ${c.found} found, ${c.carried} ${verb}</li>`);
     const missed = report.missed.map((m) => `<li>${code(m.what)}: ${m.why}</li>`);
+    const written = report.transfers
+        .filter((t) => Object.values(t.manifests).some((n) => n > 0))
+        .map((t) => {
+        const m = t.manifests;
+        const b = t.blobs;
+        return report.dryRun
+            ? `<li>${code(t.repository)}: ${m['would-push']} to push, ${m.present} present; ${b['would-copy']} blobs to mount or copy</li>`
+            : `<li>${code(t.repository)}: ${m.pushed} pushed, ${m.present} present; ${b.mounted + b.copied} blobs mounted or copied</li>`;
+    });
     return [
         `<p><b>Referrers</b> (signatures, SBOMs, attestations attached to the children)</p>`,
         `<ul>${items.join('')}</ul>`,
+        ...(written.length > 0 ? [`<ul>${written.join('')}</ul>`] : []),
         ...(missed.length > 0 ? ['<p><b>Not carried</b></p>', `<ul>${missed.join('')}</ul>`] : []),
     ].join('\n');
 }

@@ -351,3 +351,16 @@ describe('listTags', () => {
     await expect(client().listTags('app')).rejects.toMatchObject({ status: 404, code: 'NAME_UNKNOWN' });
   });
 });
+
+describe('listTags on a registry whose links drop the repository key (Artifactory)', () => {
+  it("keeps the listing's own path and takes the link's query", async () => {
+    handler = (req, res) =>
+      req.url === '/v2/docker/acme/app/tags/list'
+        ? res
+            .writeHead(200, { 'content-type': 'application/json', link: '</v2/acme/app/tags/list?last=a&n=1>; rel="next"' })
+            .end('{"tags":["a"]}')
+        : res.writeHead(200, { 'content-type': 'application/json' }).end('{"tags":["b"]}');
+    expect(await client().listTags('docker/acme/app')).toEqual(['a', 'b']);
+    expect(seen.map((s) => s.url)).toEqual(['/v2/docker/acme/app/tags/list', '/v2/docker/acme/app/tags/list?last=a&n=1']);
+  });
+});

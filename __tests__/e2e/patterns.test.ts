@@ -10,7 +10,17 @@ import { getManifest, listTags, MediaTypes, pushBuildxImage, pushImage, type Reg
 import { tagListing } from '../helpers/quirks';
 import { type AuthMode, type RunningRegistry, startRegistry } from '../helpers/registry';
 
-const PAGE = { defaultPage: 2, maxPage: 1000, overMax: 'clamp', cursor: 'last', link: 'relative', empty: 'list' } as const;
+/** Distribution 3.x paging (relative links with `last`), two tags a page. */
+const PAGE = {
+  defaultPage: 2,
+  maxPage: 1000,
+  overMax: 'clamp',
+  cursor: 'last',
+  link: 'relative',
+  empty: 'list',
+  order: 'sorted',
+  unknownRepository: 'NAME_UNKNOWN',
+} as const;
 
 describe.each<AuthMode>(['none', 'htpasswd', 'token'])('sources by tag pattern (auth: %s)', (auth) => {
   let reg: RunningRegistry;

@@ -187,7 +187,7 @@ export class RegistryClient {
         }
         tags.push(...(page.tags as string[]));
       }
-      url = nextLink(allHeaders(res, 'link'), url);
+      url = nextPage(allHeaders(res, 'link'), url);
     }
     return tags;
   }
@@ -273,7 +273,7 @@ export class RegistryClient {
       const index = parseManifest(bytes, MediaType.OciIndex, operation);
       if (index.kind !== 'index') throw new RegistryError(operation, res.status, undefined, 'the answer is not an OCI index');
       found.push(...index.manifests);
-      const next = nextLink(allHeaders(res, 'link'), url);
+      const next = nextPage(allHeaders(res, 'link'), url);
       if (next === undefined) return found;
       if (next.origin !== this.base.origin) {
         throw new RegistryError(
@@ -444,6 +444,19 @@ export class RegistryClient {
 /** Statuses meaning "this registry has no referrers API" (issue 11). */
 const NO_REFERRERS_API = new Set([400, 404, 405, 501]);
 const MAX_REFERRERS_PAGES = 100;
+
+/**
+ * The next page of a listing. Artifactory's links drop the repository key from the path
+ * (RTFACT-18971), which would list another repository: a link to another path keeps this
+ * listing's path and takes only the link's query (`last`, `n` or an opaque cursor).
+ */
+function nextPage(links: readonly string[], current: URL): URL | undefined {
+  const next = nextLink(links, current);
+  if (next === undefined || next.pathname === current.pathname) return next;
+  const fixed = new URL(current);
+  fixed.search = next.search;
+  return next.origin === current.origin ? fixed : next;
+}
 
 /** Bounds on a tag listing: no repository needs more, and a looping or endless listing must end. */
 const MAX_TAG_PAGES = 1000;

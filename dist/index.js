@@ -74205,6 +74205,7 @@ class OriginRouter extends undici_1.Dispatcher {
                 // No SNI for an IP address (RFC 6066), as undici does.
                 ...(tlsServername(hostname) ? { servername: hostname } : {}),
                 ALPNProtocols: ['h2', 'http/1.1'],
+                ...this.options.tls,
             });
             this.handshakes.add(socket);
             socket.once('close', () => this.handshakes.delete(socket));
@@ -74222,14 +74223,15 @@ class OriginRouter extends undici_1.Dispatcher {
     }
     dispatcherFor(origin, socket) {
         const h2 = socket.alpnProtocol === 'h2';
-        const base = (0, undici_1.buildConnector)({ allowH2: h2, timeout: this.options.connectTimeoutMs });
+        const base = (0, undici_1.buildConnector)({ allowH2: h2, timeout: this.options.connectTimeoutMs, ...this.options.tls });
         let first = socket;
         // The handshake's socket is the first connection; later ones (after an idle close) are new.
         const connect = (options, callback) => {
             const ready = first;
             first = undefined;
+            // Handed over on the next tick: undici's HTTP/1.1 client stalls on a socket given synchronously.
             if (ready && !ready.destroyed)
-                callback(null, ready);
+                process.nextTick(() => callback(null, ready));
             else
                 base(options, callback);
         };

@@ -52,12 +52,9 @@ describe('resolveSources: the referrers hook', () => {
         return { bytes, digest: digestOf(bytes), contentType: undefined };
       },
     } as unknown as RegistryClient;
-    await resolveSources(
-      async () => client,
-      [Reference.parse('reg.test/ci/app:b')],
-      mode,
-      { known: (source, digest) => void events.push(`known ${source.name} ${digest}`) },
-    );
+    await resolveSources(async () => client, [Reference.parse('reg.test/ci/app:b')], mode, {
+      known: (source, digest) => void events.push(`known ${source.name} ${digest}`),
+    });
     expect(events.filter((e) => e.startsWith('known'))).toEqual(expected.map((d) => `known reg.test/ci/app ${d}`));
     const firstChildRead = events.findIndex((e) => e.startsWith('GET sha256:'));
     expect(events.slice(0, firstChildRead)).toEqual(['GET b', ...expected.map((d) => `known reg.test/ci/app ${d}`)]);

@@ -4,6 +4,8 @@ import type { TagResult } from '../publish/publish';
 import type { RepositoryTransfer } from '../transfer/transfer';
 import { formatPlatform } from '../oci/platform';
 import type { Reference } from '../oci/reference';
+import type { ReferrersReport } from '../referrers/referrers';
+import { referrersSection } from '../referrers/summary';
 import type { ResolvedSource } from '../resolve/resolve';
 
 export interface RunResult {
@@ -17,6 +19,8 @@ export interface RunResult {
   readonly dryRun: boolean;
   readonly elapsedMs: number;
   readonly requests: number;
+  /** Issue 11: what was attached to the children, and what of it was carried. */
+  readonly referrers?: ReferrersReport;
 }
 
 export interface Outputs {
@@ -125,6 +129,7 @@ export async function report(result: RunResult): Promise<Outputs> {
     .addList(tagLines)
     .addRaw('<p><b>Content</b></p>', true)
     .addList(result.transfers.map((t) => transferLine(t, result.dryRun)))
+    .addRaw(referrersSection(result.referrers, code), true)
     .addRaw(`<p>${result.requests} requests in ${(result.elapsedMs / 1000).toFixed(1)} s.</p>`, true)
     .write();
   return outputs;

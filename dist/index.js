@@ -51453,6 +51453,7 @@ exports.USER_AGENT = exports.DEFAULT_TIMEOUTS = exports.TransportError = void 0;
 exports.header = header;
 exports.allHeaders = allHeaders;
 exports.isRetriableCode = isRetriableCode;
+exports.isCertificateCode = isCertificateCode;
 exports.describeTransportError = describeTransportError;
 exports.readBody = readBody;
 exports.release = release;
@@ -52487,7 +52488,7 @@ function tlsVerdict(err) {
     // An HTTP proxy that will not tunnel to the host: there is no TLS route, only its plain one.
     if (err.code === 'UND_ERR_ABORTED' && /when HTTP Tunneling/i.test(err.message))
         return 'not TLS';
-    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME_MISMATCH|INVALID_CA/.test(err.code))
+    if ((0, http_1.isCertificateCode)(err.code))
         return 'TLS';
     return undefined;
 }

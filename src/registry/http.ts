@@ -83,7 +83,7 @@ function codeOf(err: unknown): string | undefined {
 }
 
 /** TLS verification failures as Node names them (OpenSSL's X509 codes and Node's own). */
-function isCertificateCode(code: string): boolean {
+export function isCertificateCode(code: string): boolean {
   return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME_MISMATCH|INVALID_CA/.test(code);
 }
 

@@ -1,5 +1,12 @@
 import type { Dispatcher } from 'undici';
-import { describeTransportError, type HttpRequest, type HttpResponse, type Send, TransportError } from './http';
+import {
+  describeTransportError,
+  type HttpRequest,
+  type HttpResponse,
+  isCertificateCode,
+  type Send,
+  TransportError,
+} from './http';
 
 /**
  * HTTPS first, plain HTTP only when the server does not speak TLS (issue 13, item 4), for the
@@ -139,7 +146,7 @@ export function tlsVerdict(err: unknown): 'not TLS' | 'TLS' | undefined {
   if (NOT_TLS_CODES.has(err.code) || /wrong version number|packet length too long/i.test(err.message)) return 'not TLS';
   // An HTTP proxy that will not tunnel to the host: there is no TLS route, only its plain one.
   if (err.code === 'UND_ERR_ABORTED' && /when HTTP Tunneling/i.test(err.message)) return 'not TLS';
-  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME_MISMATCH|INVALID_CA/.test(err.code)) return 'TLS';
+  if (isCertificateCode(err.code)) return 'TLS';
   return undefined;
 }
 

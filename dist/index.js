@@ -31630,12 +31630,12 @@ function copyFile(srcFile, destFile, force) {
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+module.exports = __nccwpck_require__(7837);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 7837:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -71037,6 +71037,242 @@ module.exports = {
 
 /***/ }),
 
+/***/ 218:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.run = run;
+const core = __importStar(__nccwpck_require__(7484));
+const merge_1 = __nccwpck_require__(9608);
+const context_1 = __nccwpck_require__(5722);
+const program_1 = __nccwpck_require__(9066);
+const reporter_1 = __nccwpck_require__(5121);
+/** Inputs as the runner sets them (`INPUT_<NAME>`); missing means the default. */
+const readActionInput = (name) => core.getInput(name);
+/** The action's entry: any failure becomes one clear `::error` and a failed step. */
+async function run() {
+    // Fail closed: should the event loop ever drain before merge() settles, the step must not pass.
+    process.exitCode = 1;
+    try {
+        const inputs = (0, context_1.getInputs)(readActionInput);
+        await (0, merge_1.merge)(inputs, { reporter: reporter_1.actionReporter, runProgram: program_1.execProgram, githubActor: process.env.GITHUB_ACTOR });
+        process.exitCode = 0;
+    }
+    catch (err) {
+        core.setFailed(err instanceof Error ? err.message : String(err));
+    }
+}
+// Exit as soon as the run settles: a connection a broken proxy or registry never answers must
+// not keep the step alive after its result is known.
+void run().finally(() => process.exit());
+
+
+/***/ }),
+
+/***/ 9066:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.execProgram = void 0;
+const exec_1 = __nccwpck_require__(5236);
+/** Programs as the runner's toolkit runs them (PATH lookup as on every runner OS); never echoed. */
+const execProgram = async (command, args, input) => {
+    const { exitCode, stdout, stderr } = await (0, exec_1.getExecOutput)(command, [...args], {
+        input,
+        silent: true, // a credential helper's output holds the secret
+        ignoreReturnCode: true,
+    });
+    return { exitCode, stdout, stderr };
+};
+exports.execProgram = execProgram;
+
+
+/***/ }),
+
+/***/ 5121:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.actionReporter = void 0;
+const core = __importStar(__nccwpck_require__(7484));
+const summary_1 = __nccwpck_require__(8770);
+/**
+ * The flow as a workflow step shows it: collapsible groups, `::notice`/`::warning`
+ * annotations, debug lines under RUNNER_DEBUG, masked secrets, step outputs and the job summary.
+ */
+exports.actionReporter = {
+    group: (title, work) => core.group(title, work),
+    info: (message) => core.info(message),
+    debug: (message) => core.debug(message),
+    notice: (message) => core.notice(message),
+    warning: (message) => core.warning(message),
+    secret: (value) => core.setSecret(value),
+    // The step log is not a terminal: the per-repository counts go to the job summary instead.
+    progress: () => undefined,
+    async result(result, outputs) {
+        for (const [name, value] of Object.entries(outputs))
+            core.setOutput(name, value);
+        await (0, summary_1.writeJobSummary)(result);
+    },
+};
+
+
+/***/ }),
+
+/***/ 8770:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.writeJobSummary = writeJobSummary;
+const core = __importStar(__nccwpck_require__(7484));
+const platform_1 = __nccwpck_require__(1890);
+const report_1 = __nccwpck_require__(8850);
+/** Summary cells are HTML: code spans must be tags, not backticks. */
+function code(text) {
+    return `<code>${text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</code>`;
+}
+/** Writes the job summary: the index, its children, the tags and what each repository needed. */
+async function writeJobSummary(result) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    const { plan } = result;
+    const rows = plan.children.map((c) => [
+        c.kind === 'image' ? code((0, platform_1.formatPlatform)(c.descriptor.platform)) : 'attestation',
+        code(c.descriptor.digest),
+        (0, report_1.formatBytes)(c.descriptor.size),
+        code(c.source.toString()),
+    ]);
+    const tagLines = result.tags.map((t) => `${code(t.reference)}: ${report_1.TAG_OUTCOMES[t.outcome]}`);
+    await core.summary
+        .addHeading(result.dryRun ? 'Multi-arch merge (dry run)' : 'Multi-arch merge', 3)
+        .addRaw(`<p>Index ${code(plan.index.digest)} (${plan.index.mediaType}), ${plan.platforms.length} platforms.</p>`, true)
+        .addTable([
+        [
+            { data: 'Platform', header: true },
+            { data: 'Digest', header: true },
+            { data: 'Size', header: true },
+            { data: 'Source', header: true },
+        ],
+        ...rows,
+    ])
+        .addRaw('<p><b>Tags</b></p>', true)
+        .addList(tagLines)
+        .addRaw('<p><b>Content</b></p>', true)
+        .addList(result.transfers.map((t) => `${code(t.repository)}: ${(0, report_1.transferCounts)(t, result.dryRun)}`))
+        .addRaw(`<p>${result.requests} requests in ${(result.elapsedMs / 1000).toFixed(1)} s.</p>`, true)
+        .write();
+}
+
+
+/***/ }),
+
 /***/ 3916:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -71059,6 +71295,97 @@ class ContentError extends Error {
     name = 'ContentError';
 }
 exports.ContentError = ContentError;
+
+
+/***/ }),
+
+/***/ 9608:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+"use strict";
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.merge = merge;
+const plan_1 = __nccwpck_require__(8720);
+const publish_1 = __nccwpck_require__(3456);
+const credentials_1 = __nccwpck_require__(3653);
+const registries_1 = __nccwpck_require__(6764);
+const report_1 = __nccwpck_require__(8850);
+const resolve_1 = __nccwpck_require__(7416);
+const transfer_1 = __nccwpck_require__(1075);
+const targets_1 = __nccwpck_require__(2737);
+/**
+ * The whole flow, in one direction: inputs → resolve → plan → transfer → publish → report.
+ * Nothing is written until every source is resolved and the plan is made.
+ */
+async function merge(inputs, options) {
+    const { reporter } = options;
+    const started = Date.now();
+    if (inputs.skippedAnnotations.length > 0) {
+        const hint = Object.keys(inputs.annotations).length === 0
+            ? ' With docker/metadata-action, set DOCKER_METADATA_ANNOTATIONS_LEVELS: index (or manifest,index) to get index annotations.'
+            : '';
+        reporter.notice(`annotations skipped (only index annotations can be set without changing the images' digests): ` +
+            `${inputs.skippedAnnotations.join('; ')}.${hint}`);
+    }
+    const dockerConfig = await (0, credentials_1.dockerCredentials)({
+        githubToken: inputs.githubToken,
+        githubActor: options.githubActor,
+        runHelper: (0, credentials_1.credentialHelpers)(options.runProgram),
+        mask: reporter.secret,
+    });
+    const credentials = options.login ? (0, credentials_1.withLogin)(options.login, dockerConfig, reporter.secret) : dockerConfig;
+    // Test-only knobs (MERGE_ACTION_RETRY_*, MERGE_ACTION_TIMEOUT_MS), read here once; see registries.ts.
+    const transport = (0, registries_1.transportSettingsFromEnv)(process.env);
+    const registries = new registries_1.Registries({
+        sources: inputs.sources,
+        targets: inputs.targets,
+        push: !inputs.dryRun,
+        credentials,
+        log: reporter,
+        insecureRegistries: inputs.insecureRegistries,
+        retry: options.retry ?? transport.retry,
+        timeouts: transport.timeouts,
+    });
+    const clientFor = (registry) => registries.client(registry);
+    try {
+        // The target tags are read while the sources resolve: reads only, off the critical path.
+        const tagDigests = (0, publish_1.readTags)(clientFor, inputs.targets);
+        tagDigests.catch(() => undefined); // a failure surfaces where it is awaited
+        const resolved = await reporter.group('Resolve sources', async () => {
+            const r = await (0, resolve_1.resolveSources)(clientFor, inputs.sources, inputs.attestations);
+            for (const s of r) {
+                const attestations = inputs.attestations === 'keep' ? `, ${s.attestations.length} attestation(s) kept` : '';
+                reporter.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
+            }
+            return r;
+        });
+        const plan = (0, plan_1.buildPlan)(resolved, inputs);
+        reporter.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
+        const repositories = (0, targets_1.uniqueRepositories)(inputs.targets);
+        // Every tag already at the digest: the index, hence every child and blob, is in place.
+        const unchanged = (0, publish_1.allTagsAt)(await tagDigests, plan.index);
+        const transfers = unchanged
+            ? repositories.map((r) => (0, transfer_1.alreadyPresent)(r, plan.children.length))
+            : await reporter.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () => new transfer_1.Transfer(clientFor, { dryRun: inputs.dryRun, reporter }).run(plan.children, repositories));
+        const tags = await reporter.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () => (0, publish_1.publishIndex)(clientFor, plan.index, inputs.targets, { dryRun: inputs.dryRun, log: reporter, tags: tagDigests }));
+        const result = {
+            plan,
+            targets: inputs.targets,
+            transfers,
+            tags,
+            dryRun: inputs.dryRun,
+            elapsedMs: Date.now() - started,
+            requests: registries.stats.requests,
+        };
+        const outputs = (0, report_1.outputsOf)(result);
+        await reporter.result(result, outputs);
+        return outputs;
+    }
+    finally {
+        await registries.close();
+    }
+}
 
 
 /***/ }),
@@ -71109,54 +71436,17 @@ function parseAnnotations(value, input = 'annotations') {
 /***/ }),
 
 /***/ 5722:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.readActionInput = void 0;
 exports.getInputs = getInputs;
-const core = __importStar(__nccwpck_require__(7484));
 const errors_1 = __nccwpck_require__(3916);
 const platform_1 = __nccwpck_require__(1890);
 const reference_1 = __nccwpck_require__(2148);
 const annotations_1 = __nccwpck_require__(539);
 const lists_1 = __nccwpck_require__(7560);
-const readActionInput = (name) => core.getInput(name);
-exports.readActionInput = readActionInput;
 function oneOf(input, value, allowed, fallback) {
     const v = value.trim().toLowerCase();
     if (v === '')
@@ -71188,7 +71478,7 @@ function references(input, value) {
     return refs;
 }
 const HOST = /^(?:\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d{1,5})?$/;
-function getInputs(read = exports.readActionInput) {
+function getInputs(read) {
     const sources = references('sources', read('sources'));
     if (sources.length === 0)
         throw new errors_1.InputError('sources', 'at least one image reference is required');
@@ -71278,135 +71568,6 @@ function firstDuplicate(items, key) {
         seen.set(k, item);
     }
     return undefined;
-}
-
-
-/***/ }),
-
-/***/ 1730:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
-
-"use strict";
-
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.merge = merge;
-exports.run = run;
-const core = __importStar(__nccwpck_require__(7484));
-const context_1 = __nccwpck_require__(5722);
-const plan_1 = __nccwpck_require__(8720);
-const publish_1 = __nccwpck_require__(3456);
-const credentials_1 = __nccwpck_require__(3653);
-const registries_1 = __nccwpck_require__(6764);
-const report_1 = __nccwpck_require__(8850);
-const resolve_1 = __nccwpck_require__(7416);
-const transfer_1 = __nccwpck_require__(1075);
-const targets_1 = __nccwpck_require__(2737);
-/**
- * The whole flow, in one direction: inputs → resolve → plan → transfer → publish → report.
- * Nothing is written until every source is resolved and the plan is made.
- */
-async function merge(options = {}) {
-    const started = Date.now();
-    const inputs = (0, context_1.getInputs)(options.read ?? context_1.readActionInput);
-    if (inputs.skippedAnnotations.length > 0) {
-        const hint = Object.keys(inputs.annotations).length === 0
-            ? ' With docker/metadata-action, set DOCKER_METADATA_ANNOTATIONS_LEVELS: index (or manifest,index) to get index annotations.'
-            : '';
-        core.notice(`annotations skipped (only index annotations can be set without changing the images' digests): ` +
-            `${inputs.skippedAnnotations.join('; ')}.${hint}`);
-    }
-    const credentials = await (0, credentials_1.dockerCredentials)({ githubToken: inputs.githubToken, githubActor: process.env.GITHUB_ACTOR });
-    // Test-only knobs (MERGE_ACTION_RETRY_*, MERGE_ACTION_TIMEOUT_MS), read here once; see registries.ts.
-    const transport = (0, registries_1.transportSettingsFromEnv)(process.env);
-    const registries = new registries_1.Registries({
-        sources: inputs.sources,
-        targets: inputs.targets,
-        push: !inputs.dryRun,
-        credentials,
-        insecureRegistries: inputs.insecureRegistries,
-        retry: options.retry ?? transport.retry,
-        timeouts: transport.timeouts,
-    });
-    const clientFor = (registry) => registries.client(registry);
-    try {
-        // The target tags are read while the sources resolve: reads only, off the critical path.
-        const tagDigests = (0, publish_1.readTags)(clientFor, inputs.targets);
-        tagDigests.catch(() => undefined); // a failure surfaces where it is awaited
-        const resolved = await core.group('Resolve sources', async () => {
-            const r = await (0, resolve_1.resolveSources)(clientFor, inputs.sources, inputs.attestations);
-            for (const s of r) {
-                const attestations = inputs.attestations === 'keep' ? `, ${s.attestations.length} attestation(s) kept` : '';
-                core.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
-            }
-            return r;
-        });
-        const plan = (0, plan_1.buildPlan)(resolved, inputs);
-        core.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
-        const repositories = (0, targets_1.uniqueRepositories)(inputs.targets);
-        // Every tag already at the digest: the index, hence every child and blob, is in place.
-        const unchanged = (0, publish_1.allTagsAt)(await tagDigests, plan.index);
-        const transfers = unchanged
-            ? repositories.map((r) => (0, transfer_1.alreadyPresent)(r, plan.children.length))
-            : await core.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () => new transfer_1.Transfer(clientFor, { dryRun: inputs.dryRun }).run(plan.children, repositories));
-        const tags = await core.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () => (0, publish_1.publishIndex)(clientFor, plan.index, inputs.targets, inputs.dryRun, tagDigests));
-        return await (0, report_1.report)({
-            plan,
-            targets: inputs.targets,
-            transfers,
-            tags,
-            dryRun: inputs.dryRun,
-            elapsedMs: Date.now() - started,
-            requests: registries.stats.requests,
-        });
-    }
-    finally {
-        await registries.close();
-    }
-}
-/** The action's entry: any failure becomes one clear `::error` and a failed step. */
-async function run() {
-    // Fail closed: should the event loop ever drain before merge() settles, the step must not pass.
-    process.exitCode = 1;
-    try {
-        await merge();
-        process.exitCode = 0;
-    }
-    catch (err) {
-        core.setFailed(err instanceof Error ? err.message : String(err));
-    }
 }
 
 
@@ -71976,49 +72137,15 @@ function serializeIndex(mediaType, children, annotations) {
 /***/ }),
 
 /***/ 3456:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.readTags = readTags;
 exports.allTagsAt = allTagsAt;
 exports.publishIndex = publishIndex;
 exports.explainRefusedTag = explainRefusedTag;
-const core = __importStar(__nccwpck_require__(7484));
 const client_1 = __nccwpck_require__(2440);
 /**
  * HEADs every target tag. Reads only, so the run starts them with the resolve, off the
@@ -72034,18 +72161,14 @@ function readTags(clientFor, targets) {
 function allTagsAt(current, index) {
     return current.every((digest) => digest === index.digest);
 }
-/**
- * Tags the index in every target: the last writes of the run (design rule 8: a tag already at
- * the digest is not PUT again, as immutable-tag registries refuse a re-PUT).
- */
-async function publishIndex(clientFor, index, targets, dryRun, tags = readTags(clientFor, targets)) {
+async function publishIndex(clientFor, index, targets, { dryRun, log, tags = readTags(clientFor, targets) }) {
     const currentDigests = await tags;
     return Promise.all(targets.map(async (target, i) => {
         const client = await clientFor(target.registry);
         const tag = target.tag;
         const current = currentDigests[i] === undefined ? undefined : { digest: currentDigests[i] };
         if (current?.digest === index.digest) {
-            core.info(`${target} already points at ${index.digest}`);
+            log.info(`${target} already points at ${index.digest}`);
             return { reference: target.toString(), outcome: 'unchanged' };
         }
         if (dryRun)
@@ -72056,7 +72179,7 @@ async function publishIndex(clientFor, index, targets, dryRun, tags = readTags(c
         catch (err) {
             throw explainRefusedTag(err, target, current?.digest);
         }
-        core.info(`tagged ${target} → ${index.digest}`);
+        log.info(`tagged ${target} → ${index.digest}`);
         return { reference: target.toString(), outcome: 'written' };
     }));
 }
@@ -72078,46 +72201,12 @@ function explainRefusedTag(err, target, current) {
 /***/ }),
 
 /***/ 7481:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Authenticator = exports.AuthError = void 0;
-const core = __importStar(__nccwpck_require__(7484));
 const challenge_1 = __nccwpck_require__(4394);
 const http_1 = __nccwpck_require__(8851);
 class AuthError extends Error {
@@ -72133,6 +72222,7 @@ class Authenticator {
     credential;
     send;
     runScopes;
+    mask;
     basic = false;
     bearer;
     tokens = [];
@@ -72147,11 +72237,14 @@ class Authenticator {
     perRequestTokens = false;
     constructor(registry, credential, send, 
     /** Every scope this run needs here, targets (`pull,push`) first; asked for together. */
-    runScopes) {
+    runScopes, 
+    /** Every token is masked before anything could print it. */
+    mask) {
         this.registry = registry;
         this.credential = credential;
         this.send = send;
         this.runScopes = runScopes;
+        this.mask = mask;
     }
     /** Sends `req` needing `scopes`, authenticating as the registry asks. */
     async request(req, scopes) {
@@ -72292,7 +72385,7 @@ class Authenticator {
         const value = body.token ?? body.access_token;
         if (!value)
             throw new AuthError(`${this.registry}: the token service answered without a token`);
-        core.setSecret(value);
+        this.mask(value);
         // Renew a little early; the spec's default lifetime is 60 s.
         const lifetime = Math.max(10, (body.expires_in ?? 60) - 5) * 1000;
         const token = { value, scopes, expiresAt: Date.now() + lifetime, combined, refused: false };
@@ -72768,13 +72861,13 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.runCredentialHelper = void 0;
+exports.credentialHelpers = void 0;
+exports.maskCredential = maskCredential;
 exports.dockerCredentials = dockerCredentials;
+exports.withLogin = withLogin;
 const node_fs_1 = __nccwpck_require__(3024);
 const os = __importStar(__nccwpck_require__(8161));
 const path = __importStar(__nccwpck_require__(6760));
-const core = __importStar(__nccwpck_require__(7484));
-const exec_1 = __nccwpck_require__(5236);
 const reference_1 = __nccwpck_require__(2148);
 /** The key docker itself uses for Docker Hub in config.json and credential helpers. */
 const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
@@ -72786,12 +72879,9 @@ function hostOf(key) {
         .toLowerCase();
     return host === 'index.docker.io' || host === 'registry-1.docker.io' ? reference_1.DOCKER_HUB : host;
 }
-const runCredentialHelper = async (helper, serverUrl) => {
-    const result = await (0, exec_1.getExecOutput)(`docker-credential-${helper}`, ['get'], {
-        input: Buffer.from(serverUrl),
-        silent: true, // its output holds the secret
-        ignoreReturnCode: true,
-    });
+/** The helper runner on top of a front end's way of running programs (their output is never echoed). */
+const credentialHelpers = (runProgram) => async (helper, serverUrl) => {
+    const result = await runProgram(`docker-credential-${helper}`, ['get'], Buffer.from(serverUrl));
     if (result.exitCode !== 0) {
         // "credentials not found" is an ordinary answer: fall back to anonymous.
         if (/not found/i.test(result.stdout + result.stderr))
@@ -72803,19 +72893,20 @@ const runCredentialHelper = async (helper, serverUrl) => {
         throw new Error(`docker-credential-${helper} gave no Secret for ${serverUrl}`);
     return { Username: parsed.Username ?? '', Secret: parsed.Secret };
 };
-exports.runCredentialHelper = runCredentialHelper;
-function mask(credential) {
+exports.credentialHelpers = credentialHelpers;
+/** Masks what a credential could leak as: the password, its Basic header value, or the token. */
+function maskCredential(credential, mask) {
     if (credential.kind === 'basic') {
-        core.setSecret(credential.password);
-        core.setSecret(Buffer.from(`${credential.username}:${credential.password}`).toString('base64'));
+        mask(credential.password);
+        mask(Buffer.from(`${credential.username}:${credential.password}`).toString('base64'));
     }
     else {
-        core.setSecret(credential.token);
+        mask(credential.token);
     }
     return credential;
 }
 /** Reads credentials the way docker and docker/login-action store them. */
-async function dockerCredentials(options = {}) {
+async function dockerCredentials(options) {
     const dir = options.configDir ?? process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker');
     let config = {};
     try {
@@ -72828,7 +72919,8 @@ async function dockerCredentials(options = {}) {
             });
         }
     }
-    const runHelper = options.runHelper ?? exports.runCredentialHelper;
+    const { runHelper } = options;
+    const mask = (credential) => maskCredential(credential, options.mask);
     const auths = new Map();
     for (const [key, value] of Object.entries(config.auths ?? {}))
         auths.set(hostOf(key), value);
@@ -72836,7 +72928,7 @@ async function dockerCredentials(options = {}) {
     for (const [key, value] of Object.entries(config.credHelpers ?? {}))
         helpers.set(hostOf(key), value);
     if (options.githubToken)
-        core.setSecret(options.githubToken);
+        options.mask(options.githubToken);
     const cache = new Map();
     const lookup = async (registry) => {
         const host = hostOf(registry);
@@ -72880,6 +72972,12 @@ async function dockerCredentials(options = {}) {
             return pending;
         },
     };
+}
+/** `login` for its registries, `fallback` (the Docker config) for every other one. */
+function withLogin(login, fallback, mask) {
+    const credential = maskCredential({ kind: 'basic', username: login.username, password: login.password }, mask);
+    const hosts = new Set([...login.registries].map(hostOf));
+    return { get: (registry) => (hosts.has(hostOf(registry)) ? Promise.resolve(credential) : fallback.get(registry)) };
 }
 
 
@@ -73132,63 +73230,29 @@ exports.USER_AGENT = 'merge-multiarch-action/0.1';
 /***/ }),
 
 /***/ 6141:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+/***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
 
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.withLogging = withLogging;
 exports.redactUrl = redactUrl;
-const core = __importStar(__nccwpck_require__(7484));
 /**
  * Debug line per HTTP request (visible with RUNNER_DEBUG=1): method, URL, status, milliseconds.
  * URLs never carry credentials here, and headers are not printed.
  */
-function withLogging(next, stats) {
+function withLogging(next, log, stats) {
     return async (req) => {
         const started = Date.now();
         if (stats)
             stats.requests++;
         try {
             const res = await next(req);
-            core.debug(`${req.method} ${redactUrl(req.url)} → ${res.status} (${Date.now() - started} ms)`);
+            log.debug(`${req.method} ${redactUrl(req.url)} → ${res.status} (${Date.now() - started} ms)`);
             return res;
         }
         catch (err) {
-            core.debug(`${req.method} ${redactUrl(req.url)} → ${err.message} (${Date.now() - started} ms)`);
+            log.debug(`${req.method} ${redactUrl(req.url)} → ${err.message} (${Date.now() - started} ms)`);
             throw err;
         }
     };
@@ -73278,48 +73342,14 @@ function withRedirects(next) {
 /***/ }),
 
 /***/ 6764:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Registries = exports.TRANSPORT_ENV = void 0;
 exports.transportSettingsFromEnv = transportSettingsFromEnv;
 exports.usesPlainHttp = usesPlainHttp;
-const core = __importStar(__nccwpck_require__(7484));
 const reference_1 = __nccwpck_require__(2148);
 const auth_1 = __nccwpck_require__(7481);
 const challenge_1 = __nccwpck_require__(4394);
@@ -73380,6 +73410,8 @@ class Registries {
     send;
     ownsDispatcher;
     retry;
+    /** Retries are worth seeing in the log: a slow run says why. URLs are redacted by the callers. */
+    retryLog;
     constructor(options) {
         this.options = options;
         this.ownsDispatcher = options.dispatcher === undefined;
@@ -73388,7 +73420,8 @@ class Registries {
         this.retry = options.retry ?? retry_1.DEFAULT_RETRY;
         const timeouts = options.timeouts ?? http_1.DEFAULT_TIMEOUTS;
         const base = (0, http_1.baseSend)(this.dispatcher, timeouts.connectMs + timeouts.headersMs);
-        this.send = (0, redirect_1.withRedirects)((0, retry_1.withRetry)((0, logging_1.withLogging)(base, this.stats), this.retry, retryLog));
+        this.retryLog = (message) => options.log.info(message);
+        this.send = (0, redirect_1.withRedirects)((0, retry_1.withRetry)((0, logging_1.withLogging)(base, options.log, this.stats), this.retry, this.retryLog));
     }
     /** Scopes this run needs on a registry: targets `pull,push` first, then sources `pull`. */
     scopesFor(registry) {
@@ -73409,8 +73442,8 @@ class Registries {
             client = this.options.credentials.get(registry).then((credential) => {
                 // Design rule 14: plain HTTP only for loopback and the registries the user lists.
                 const plainHttp = usesPlainHttp(registry, this.options.insecureRegistries);
-                const auth = new auth_1.Authenticator(registry, credential, this.send, this.scopesFor(registry));
-                return new client_1.RegistryClient(registry, auth, plainHttp, this.retry, retryLog);
+                const auth = new auth_1.Authenticator(registry, credential, this.send, this.scopesFor(registry), this.options.log.secret);
+                return new client_1.RegistryClient(registry, auth, plainHttp, this.retry, this.retryLog);
             });
             this.clients.set(registry, client);
         }
@@ -73426,10 +73459,6 @@ class Registries {
     }
 }
 exports.Registries = Registries;
-/** Retries are worth seeing in the log: a slow run says why. URLs are redacted by the callers. */
-function retryLog(message) {
-    core.info(message);
-}
 
 
 /***/ }),
@@ -73530,48 +73559,15 @@ async function backOffOrThrow(err, attempt, policy, log) {
 /***/ }),
 
 /***/ 8850:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+/***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
 
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.TAG_OUTCOMES = void 0;
 exports.outputsOf = outputsOf;
-exports.report = report;
-const core = __importStar(__nccwpck_require__(7484));
-const platform_1 = __nccwpck_require__(1890);
+exports.formatBytes = formatBytes;
+exports.transferCounts = transferCounts;
 function outputsOf(result) {
     const { index, platforms } = result.plan;
     return {
@@ -73581,10 +73577,6 @@ function outputsOf(result) {
         platforms: platforms.join(','),
         'media-type': index.mediaType,
     };
-}
-/** Summary cells are HTML: code spans must be tags, not backticks. */
-function code(text) {
-    return `<code>${text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</code>`;
 }
 function formatBytes(n) {
     if (n < 1024)
@@ -73598,7 +73590,8 @@ function formatBytes(n) {
     }
     return `${v.toFixed(1)} ${units[i]}`;
 }
-function transferLine(t, dryRun) {
+/** What one target repository needed: blobs and manifests present, mounted, copied or pushed. */
+function transferCounts(t, dryRun) {
     const b = t.blobs;
     const m = t.manifests;
     const blobs = dryRun
@@ -73607,46 +73600,14 @@ function transferLine(t, dryRun) {
     const manifests = dryRun
         ? `${m.present} manifests present, ${m['would-push']} to push`
         : `${m.present} manifests present, ${m.pushed} pushed`;
-    return `${code(t.repository)}: ${blobs}; ${manifests}`;
+    return `${blobs}; ${manifests}`;
 }
-/** Sets the step outputs and writes the job summary. */
-async function report(result) {
-    const outputs = outputsOf(result);
-    for (const [name, value] of Object.entries(outputs))
-        core.setOutput(name, value);
-    const { plan } = result;
-    const rows = plan.children.map((c) => [
-        c.kind === 'image' ? code((0, platform_1.formatPlatform)(c.descriptor.platform)) : 'attestation',
-        code(c.descriptor.digest),
-        formatBytes(c.descriptor.size),
-        code(c.source.toString()),
-    ]);
-    const tagLines = result.tags.map((t) => {
-        const what = { written: 'written', unchanged: 'already at this digest', 'would-write': 'would be written (dry run)' }[t.outcome];
-        return `${code(t.reference)}: ${what}`;
-    });
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return outputs;
-    await core.summary
-        .addHeading(result.dryRun ? 'Multi-arch merge (dry run)' : 'Multi-arch merge', 3)
-        .addRaw(`<p>Index ${code(plan.index.digest)} (${plan.index.mediaType}), ${plan.platforms.length} platforms.</p>`, true)
-        .addTable([
-        [
-            { data: 'Platform', header: true },
-            { data: 'Digest', header: true },
-            { data: 'Size', header: true },
-            { data: 'Source', header: true },
-        ],
-        ...rows,
-    ])
-        .addRaw('<p><b>Tags</b></p>', true)
-        .addList(tagLines)
-        .addRaw('<p><b>Content</b></p>', true)
-        .addList(result.transfers.map((t) => transferLine(t, result.dryRun)))
-        .addRaw(`<p>${result.requests} requests in ${(result.elapsedMs / 1000).toFixed(1)} s.</p>`, true)
-        .write();
-    return outputs;
-}
+/** What happened to a target tag, in words. */
+exports.TAG_OUTCOMES = {
+    written: 'written',
+    unchanged: 'already at this digest',
+    'would-write': 'would be written (dry run)',
+};
 
 
 /***/ }),
@@ -73816,48 +73777,15 @@ function uniqueRepositories(targets) {
 /***/ }),
 
 /***/ 1075:
-/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
-var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    var desc = Object.getOwnPropertyDescriptor(m, k);
-    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-      desc = { enumerable: true, get: function() { return m[k]; } };
-    }
-    Object.defineProperty(o, k2, desc);
-}) : (function(o, m, k, k2) {
-    if (k2 === undefined) k2 = k;
-    o[k2] = m[k];
-}));
-var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
-    Object.defineProperty(o, "default", { enumerable: true, value: v });
-}) : function(o, v) {
-    o["default"] = v;
-});
-var __importStar = (this && this.__importStar) || (function () {
-    var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function (o) {
-            var ar = [];
-            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
-            return ar;
-        };
-        return ownKeys(o);
-    };
-    return function (mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        __setModuleDefault(result, mod);
-        return result;
-    };
-})();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Transfer = void 0;
 exports.alreadyPresent = alreadyPresent;
 exports.explainRefusedManifest = explainRefusedManifest;
-const core = __importStar(__nccwpck_require__(7484));
+const node_stream_1 = __nccwpck_require__(7075);
 const manifest_1 = __nccwpck_require__(2060);
 const client_1 = __nccwpck_require__(2440);
 const concurrency_1 = __nccwpck_require__(3731);
@@ -73902,22 +73830,46 @@ class Transfer {
     /** Runs for every target repository at once; resolves when everything is present. */
     async run(children, targets) {
         return Promise.all(targets.map(async (target) => {
-            const report = { repository: target.name, blobs: counts(), manifests: counts(), bytesCopied: 0 };
-            await Promise.all(children.map((child) => this.child(child, target, report)));
-            return report;
+            const state = {
+                repository: target.name,
+                blobs: counts(),
+                manifests: counts(),
+                bytesCopied: 0,
+                children: children.length,
+                streaming: new Map(),
+            };
+            this.progress(state);
+            await Promise.all(children.map((child) => this.child(child, target, state)));
+            const { repository, blobs, manifests, bytesCopied } = state;
+            return { repository, blobs, manifests, bytesCopied };
         }));
+    }
+    progress(state) {
+        let streaming = 0;
+        for (const n of state.streaming.values())
+            streaming += n;
+        const update = {
+            repository: state.repository,
+            children: state.children,
+            manifests: { ...state.manifests },
+            blobs: { ...state.blobs },
+            bytesCopied: state.bytesCopied + streaming,
+        };
+        this.options.reporter.progress(update);
     }
     async child(child, target, report) {
         const digest = child.descriptor.digest;
         // Read from the target repository itself: nothing to do.
         if (child.source.name === target.name) {
             report.manifests.present++;
+            this.progress(report);
             return;
         }
         // Counted inside the shared task, so a manifest two sources share is counted once.
         await this.manifests.run(`${target.name}@${digest}`, async () => {
             const outcome = await this.pushManifest(child, target, report);
             report.manifests[outcome]++;
+            this.progress(report);
             return outcome;
         });
     }
@@ -73937,17 +73889,19 @@ class Transfer {
         await this.limited(target.registry, () => client.putManifest(target.repository, digest, child.bytes, child.descriptor.mediaType).catch((err) => {
             throw explainRefusedManifest(err, child);
         }));
-        core.info(`pushed ${child.kind} manifest ${digest} to ${target.name}`);
+        this.options.reporter.info(`pushed ${child.kind} manifest ${digest} to ${target.name}`);
         return 'pushed';
     }
     async blob(blob, source, target, report) {
         await this.blobs.run(`${target.name}@${blob.digest}`, async () => {
             const outcome = (await this.probe(blob, target))
                 ? 'present'
-                : await this.limited(target.registry, () => this.ensureBlob(blob, source, target));
+                : await this.limited(target.registry, () => this.ensureBlob(blob, source, target, report));
+            report.streaming.delete(blob.digest);
             report.blobs[outcome]++;
             if (outcome === 'copied')
                 report.bytesCopied += blob.size;
+            this.progress(report);
             return outcome;
         });
     }
@@ -73956,7 +73910,7 @@ class Transfer {
         return this.probes.run(`${target.name}@${blob.digest}`, () => this.limited(target.registry, async () => (await this.clientFor(target.registry)).hasBlob(target.repository, blob.digest)));
     }
     /** Makes a blob that is not in the target repository present there. */
-    async ensureBlob(blob, source, target) {
+    async ensureBlob(blob, source, target, report) {
         const client = await this.clientFor(target.registry);
         if (this.options.dryRun)
             return 'would-copy';
@@ -73966,10 +73920,10 @@ class Transfer {
             if (mount.mounted)
                 return 'mounted';
             // 202 opened a session: fill it. A refused mount: a plain upload (design rule 9).
-            await this.copy(from, source, client, target, blob, mount.uploadUrl);
+            await this.copy(from, source, client, target, blob, mount.uploadUrl, report);
         }
         else {
-            await this.copy(from, source, client, target, blob, undefined);
+            await this.copy(from, source, client, target, blob, undefined, report);
         }
         return 'copied';
     }
@@ -73986,12 +73940,33 @@ class Transfer {
         return attempt;
     }
     /** Streams the blob from source to target: bounded memory, digest verified on the way. */
-    async copy(from, source, to, target, blob, session) {
+    async copy(from, source, to, target, blob, session, report) {
         const upload = session ?? (await to.startUpload(target.repository));
-        await to.finishUpload(target.repository, upload, blob.digest, blob.size, () => from.getBlob(source.repository, blob.digest, blob.size));
+        await to.finishUpload(target.repository, upload, blob.digest, blob.size, async () => {
+            // Each attempt streams from the start: what an earlier one sent no longer counts.
+            report.streaming.set(blob.digest, 0);
+            const body = await from.getBlob(source.repository, blob.digest, blob.size);
+            return counted(body, (n) => {
+                report.streaming.set(blob.digest, (report.streaming.get(blob.digest) ?? 0) + n);
+                this.progress(report);
+            });
+        });
     }
 }
 exports.Transfer = Transfer;
+/** The same bytes, counted as they pass (for the progress of long copies). */
+function counted(body, onBytes) {
+    async function* pass() {
+        for await (const chunk of body) {
+            onBytes(chunk.length);
+            yield chunk;
+        }
+    }
+    const stream = node_stream_1.Readable.from(pass(), { objectMode: false });
+    // Destroyed before or while it is read: free the source's connection now, not when the generator next resumes.
+    stream.once('close', () => body.destroy());
+    return stream;
+}
 /**
  * A child manifest without a top-level `mediaType` (valid OCI, written by some older tools) is
  * refused by registries that require it, Amazon ECR with a bare "405 UNSUPPORTED: Invalid JSON
@@ -74433,20 +74408,12 @@ module.exports = require("util");
 /******/ 	})();
 /******/ 	
 /************************************************************************/
-var __webpack_exports__ = {};
-// This entry need to be wrapped in an IIFE because it need to be in strict mode.
-(() => {
-"use strict";
-var exports = __webpack_exports__;
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-const main_1 = __nccwpck_require__(1730);
-// Exit as soon as the run settles: a connection a broken proxy or registry never answers must
-// not keep the step alive after its result is known.
-void (0, main_1.run)().finally(() => process.exit());
-
-})();
-
-module.exports = __webpack_exports__;
+/******/ 	
+/******/ 	// startup
+/******/ 	// Load entry module and return exports
+/******/ 	// This entry module is referenced by other modules so it can't be inlined
+/******/ 	var __webpack_exports__ = __nccwpck_require__(218);
+/******/ 	module.exports = __webpack_exports__;
+/******/ 	
 /******/ })()
 ;

@@ -1,5 +1,5 @@
-import * as core from '@actions/core';
 import type { Dispatcher } from 'undici';
+import type { Log, MaskSecret } from '../flow/reporter';
 import { isLoopbackRegistry, type Reference } from '../oci/reference';
 import { Authenticator } from './auth';
 import { repositoryScope } from './challenge';
@@ -16,6 +16,8 @@ export interface RegistriesOptions {
   /** A dry run asks only for `pull` on the targets. */
   readonly push: boolean;
   readonly credentials: CredentialSource;
+  /** Retries (info), every request (debug), and the tokens to mask. */
+  readonly log: Log & { readonly secret: MaskSecret };
   readonly insecureRegistries: ReadonlySet<string>;
   readonly retry?: RetryPolicy;
   readonly timeouts?: TransportTimeouts;
@@ -80,6 +82,8 @@ export class Registries {
   private readonly send: Send;
   private readonly ownsDispatcher: boolean;
   private readonly retry: RetryPolicy;
+  /** Retries are worth seeing in the log: a slow run says why. URLs are redacted by the callers. */
+  private readonly retryLog: (message: string) => void;
 
   constructor(private readonly options: RegistriesOptions) {
     this.ownsDispatcher = options.dispatcher === undefined;
@@ -88,7 +92,8 @@ export class Registries {
     this.retry = options.retry ?? DEFAULT_RETRY;
     const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
     const base = baseSend(this.dispatcher, timeouts.connectMs + timeouts.headersMs);
-    this.send = withRedirects(withRetry(withLogging(base, this.stats), this.retry, retryLog));
+    this.retryLog = (message) => options.log.info(message);
+    this.send = withRedirects(withRetry(withLogging(base, options.log, this.stats), this.retry, this.retryLog));
   }
 
   /** Scopes this run needs on a registry: targets `pull,push` first, then sources `pull`. */
@@ -109,8 +114,8 @@ export class Registries {
       client = this.options.credentials.get(registry).then((credential) => {
         // Design rule 14: plain HTTP only for loopback and the registries the user lists.
         const plainHttp = usesPlainHttp(registry, this.options.insecureRegistries);
-        const auth = new Authenticator(registry, credential, this.send, this.scopesFor(registry));
-        return new RegistryClient(registry, auth, plainHttp, this.retry, retryLog);
+        const auth = new Authenticator(registry, credential, this.send, this.scopesFor(registry), this.options.log.secret);
+        return new RegistryClient(registry, auth, plainHttp, this.retry, this.retryLog);
       });
       this.clients.set(registry, client);
     }
@@ -124,9 +129,4 @@ export class Registries {
   async close(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.destroy();
   }
-}
-
-/** Retries are worth seeing in the log: a slow run says why. URLs are redacted by the callers. */
-function retryLog(message: string): void {
-  core.info(message);
 }

@@ -1,4 +1,5 @@
-import * as core from '@actions/core';
+import { Readable } from 'node:stream';
+import type { Reporter, TransferProgress } from '../flow/reporter';
 import type { Descriptor } from '../oci/manifest';
 import { requiredBlobs } from '../oci/manifest';
 import type { Reference } from '../oci/reference';
@@ -16,6 +17,12 @@ export interface RepositoryTransfer {
   bytesCopied: number;
 }
 
+/** A repository's report while it is being filled: the bytes of blobs still streaming count too. */
+interface RepositoryState extends RepositoryTransfer {
+  readonly children: number;
+  readonly streaming: Map<string, number>;
+}
+
 function counts(): Record<Outcome, number> {
   return { present: 0, mounted: 0, copied: 0, pushed: 0, 'would-copy': 0, 'would-push': 0 };
 }
@@ -27,6 +34,7 @@ export function alreadyPresent(target: Reference, children: number): RepositoryT
 
 export interface TransferOptions {
   readonly dryRun: boolean;
+  readonly reporter: Pick<Reporter, 'info' | 'progress'>;
   /** Requests in flight per registry (design rule 13). */
   readonly concurrency?: number;
 }
@@ -67,29 +75,53 @@ export class Transfer {
   async run(children: readonly Child[], targets: readonly Reference[]): Promise<RepositoryTransfer[]> {
     return Promise.all(
       targets.map(async (target) => {
-        const report: RepositoryTransfer = { repository: target.name, blobs: counts(), manifests: counts(), bytesCopied: 0 };
-        await Promise.all(children.map((child) => this.child(child, target, report)));
-        return report;
+        const state: RepositoryState = {
+          repository: target.name,
+          blobs: counts(),
+          manifests: counts(),
+          bytesCopied: 0,
+          children: children.length,
+          streaming: new Map(),
+        };
+        this.progress(state);
+        await Promise.all(children.map((child) => this.child(child, target, state)));
+        const { repository, blobs, manifests, bytesCopied } = state;
+        return { repository, blobs, manifests, bytesCopied };
       }),
     );
   }
 
-  private async child(child: Child, target: Reference, report: RepositoryTransfer): Promise<void> {
+  private progress(state: RepositoryState): void {
+    let streaming = 0;
+    for (const n of state.streaming.values()) streaming += n;
+    const update: TransferProgress = {
+      repository: state.repository,
+      children: state.children,
+      manifests: { ...state.manifests },
+      blobs: { ...state.blobs },
+      bytesCopied: state.bytesCopied + streaming,
+    };
+    this.options.reporter.progress(update);
+  }
+
+  private async child(child: Child, target: Reference, report: RepositoryState): Promise<void> {
     const digest = child.descriptor.digest;
     // Read from the target repository itself: nothing to do.
     if (child.source.name === target.name) {
       report.manifests.present++;
+      this.progress(report);
       return;
     }
     // Counted inside the shared task, so a manifest two sources share is counted once.
     await this.manifests.run(`${target.name}@${digest}`, async () => {
       const outcome = await this.pushManifest(child, target, report);
       report.manifests[outcome]++;
+      this.progress(report);
       return outcome;
     });
   }
 
-  private async pushManifest(child: Child, target: Reference, report: RepositoryTransfer): Promise<Outcome> {
+  private async pushManifest(child: Child, target: Reference, report: RepositoryState): Promise<Outcome> {
     const digest = child.descriptor.digest;
     const client = await this.clientFor(target.registry);
     const blobs = requiredBlobs(child.manifest);
@@ -104,17 +136,19 @@ export class Transfer {
         throw explainRefusedManifest(err, child);
       }),
     );
-    core.info(`pushed ${child.kind} manifest ${digest} to ${target.name}`);
+    this.options.reporter.info(`pushed ${child.kind} manifest ${digest} to ${target.name}`);
     return 'pushed';
   }
 
-  private async blob(blob: Descriptor, source: Reference, target: Reference, report: RepositoryTransfer): Promise<void> {
+  private async blob(blob: Descriptor, source: Reference, target: Reference, report: RepositoryState): Promise<void> {
     await this.blobs.run(`${target.name}@${blob.digest}`, async () => {
       const outcome = (await this.probe(blob, target))
         ? 'present'
-        : await this.limited(target.registry, () => this.ensureBlob(blob, source, target));
+        : await this.limited(target.registry, () => this.ensureBlob(blob, source, target, report));
+      report.streaming.delete(blob.digest);
       report.blobs[outcome]++;
       if (outcome === 'copied') report.bytesCopied += blob.size;
+      this.progress(report);
       return outcome;
     });
   }
@@ -127,7 +161,7 @@ export class Transfer {
   }
 
   /** Makes a blob that is not in the target repository present there. */
-  private async ensureBlob(blob: Descriptor, source: Reference, target: Reference): Promise<Outcome> {
+  private async ensureBlob(blob: Descriptor, source: Reference, target: Reference, report: RepositoryState): Promise<Outcome> {
     const client = await this.clientFor(target.registry);
     if (this.options.dryRun) return 'would-copy';
     const from = await this.clientFor(source.registry);
@@ -135,9 +169,9 @@ export class Transfer {
       const mount = await this.mount(client, blob, source, target);
       if (mount.mounted) return 'mounted';
       // 202 opened a session: fill it. A refused mount: a plain upload (design rule 9).
-      await this.copy(from, source, client, target, blob, mount.uploadUrl);
+      await this.copy(from, source, client, target, blob, mount.uploadUrl, report);
     } else {
-      await this.copy(from, source, client, target, blob, undefined);
+      await this.copy(from, source, client, target, blob, undefined, report);
     }
     return 'copied';
   }
@@ -168,12 +202,33 @@ export class Transfer {
     target: Reference,
     blob: Descriptor,
     session: URL | undefined,
+    report: RepositoryState,
   ): Promise<void> {
     const upload = session ?? (await to.startUpload(target.repository));
-    await to.finishUpload(target.repository, upload, blob.digest, blob.size, () =>
-      from.getBlob(source.repository, blob.digest, blob.size),
-    );
+    await to.finishUpload(target.repository, upload, blob.digest, blob.size, async () => {
+      // Each attempt streams from the start: what an earlier one sent no longer counts.
+      report.streaming.set(blob.digest, 0);
+      const body = await from.getBlob(source.repository, blob.digest, blob.size);
+      return counted(body, (n) => {
+        report.streaming.set(blob.digest, (report.streaming.get(blob.digest) ?? 0) + n);
+        this.progress(report);
+      });
+    });
   }
+}
+
+/** The same bytes, counted as they pass (for the progress of long copies). */
+function counted(body: Readable, onBytes: (n: number) => void): Readable {
+  async function* pass(): AsyncGenerator<Buffer> {
+    for await (const chunk of body) {
+      onBytes((chunk as Buffer).length);
+      yield chunk as Buffer;
+    }
+  }
+  const stream = Readable.from(pass(), { objectMode: false });
+  // Destroyed before or while it is read: free the source's connection now, not when the generator next resumes.
+  stream.once('close', () => body.destroy());
+  return stream;
 }
 
 /**

@@ -1,0 +1,103 @@
+import type { Inputs } from '../inputs/context';
+import { buildPlan } from '../plan/plan';
+import { allTagsAt, publishIndex, readTags } from '../publish/publish';
+import { credentialHelpers, dockerCredentials, type Login, withLogin } from '../registry/credentials';
+import { Registries, transportSettingsFromEnv } from '../registry/registries';
+import type { RetryPolicy } from '../registry/retry';
+import { type Outputs, outputsOf } from '../report/report';
+import { resolveSources } from '../resolve/resolve';
+import { alreadyPresent, Transfer } from '../transfer/transfer';
+import { uniqueRepositories } from '../transfer/targets';
+import type { Reporter, RunProgram } from './reporter';
+
+export interface MergeOptions {
+  readonly reporter: Reporter;
+  /** Runs credential helpers. */
+  readonly runProgram: RunProgram;
+  /** The user `github-token` is used as for ghcr.io (the action's GITHUB_ACTOR). */
+  readonly githubActor?: string;
+  /** Credentials given on the command line, used before the Docker config for their registries. */
+  readonly login?: Login;
+  /** Tests shorten the retry delays; the front ends use the defaults. */
+  readonly retry?: RetryPolicy;
+}
+
+/**
+ * The whole flow, in one direction: inputs → resolve → plan → transfer → publish → report.
+ * Nothing is written until every source is resolved and the plan is made.
+ */
+export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outputs> {
+  const { reporter } = options;
+  const started = Date.now();
+  if (inputs.skippedAnnotations.length > 0) {
+    const hint =
+      Object.keys(inputs.annotations).length === 0
+        ? ' With docker/metadata-action, set DOCKER_METADATA_ANNOTATIONS_LEVELS: index (or manifest,index) to get index annotations.'
+        : '';
+    reporter.notice(
+      `annotations skipped (only index annotations can be set without changing the images' digests): ` +
+        `${inputs.skippedAnnotations.join('; ')}.${hint}`,
+    );
+  }
+  const dockerConfig = await dockerCredentials({
+    githubToken: inputs.githubToken,
+    githubActor: options.githubActor,
+    runHelper: credentialHelpers(options.runProgram),
+    mask: reporter.secret,
+  });
+  const credentials = options.login ? withLogin(options.login, dockerConfig, reporter.secret) : dockerConfig;
+  // Test-only knobs (MERGE_ACTION_RETRY_*, MERGE_ACTION_TIMEOUT_MS), read here once; see registries.ts.
+  const transport = transportSettingsFromEnv(process.env);
+  const registries = new Registries({
+    sources: inputs.sources,
+    targets: inputs.targets,
+    push: !inputs.dryRun,
+    credentials,
+    log: reporter,
+    insecureRegistries: inputs.insecureRegistries,
+    retry: options.retry ?? transport.retry,
+    timeouts: transport.timeouts,
+  });
+  const clientFor = (registry: string) => registries.client(registry);
+  try {
+    // The target tags are read while the sources resolve: reads only, off the critical path.
+    const tagDigests = readTags(clientFor, inputs.targets);
+    tagDigests.catch(() => undefined); // a failure surfaces where it is awaited
+    const resolved = await reporter.group('Resolve sources', async () => {
+      const r = await resolveSources(clientFor, inputs.sources, inputs.attestations);
+      for (const s of r) {
+        const attestations = inputs.attestations === 'keep' ? `, ${s.attestations.length} attestation(s) kept` : '';
+        reporter.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
+      }
+      return r;
+    });
+    const plan = buildPlan(resolved, inputs);
+    reporter.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
+
+    const repositories = uniqueRepositories(inputs.targets);
+    // Every tag already at the digest: the index, hence every child and blob, is in place.
+    const unchanged = allTagsAt(await tagDigests, plan.index);
+    const transfers = unchanged
+      ? repositories.map((r) => alreadyPresent(r, plan.children.length))
+      : await reporter.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () =>
+          new Transfer(clientFor, { dryRun: inputs.dryRun, reporter }).run(plan.children, repositories),
+        );
+    const tags = await reporter.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () =>
+      publishIndex(clientFor, plan.index, inputs.targets, { dryRun: inputs.dryRun, log: reporter, tags: tagDigests }),
+    );
+    const result = {
+      plan,
+      targets: inputs.targets,
+      transfers,
+      tags,
+      dryRun: inputs.dryRun,
+      elapsedMs: Date.now() - started,
+      requests: registries.stats.requests,
+    };
+    const outputs = outputsOf(result);
+    await reporter.result(result, outputs);
+    return outputs;
+  } finally {
+    await registries.close();
+  }
+}

@@ -71283,9 +71283,13 @@ exports.ContentError = exports.InputError = void 0;
 /** A problem with what the user wrote; always names the input. Raised before any I/O. */
 class InputError extends Error {
     input;
-    constructor(input, detail) {
+    detail;
+    constructor(input, 
+    /** What is wrong, without the input's name (a front end names it its own way: a flag). */
+    detail) {
         super(`input "${input}": ${detail}`);
         this.input = input;
+        this.detail = detail;
         this.name = 'InputError';
     }
 }

@@ -39278,12 +39278,12 @@ class CliReporter {
     get live() {
         return this.out.isTTY === true;
     }
-    /** Masks secrets; a line that would start with `::` is indented so no runner reads it as a command. */
+    /** Masks secrets; a line that would start with `::` gets a prefix, so no runner reads it as a workflow command. */
     clean(text) {
         let masked = text;
         for (const s of [...this.secrets].sort((a, b) => b.length - a.length))
             masked = masked.split(s).join('***');
-        return masked.split(/\r?\n/).map((line) => (line.startsWith('::') ? ` ${line}` : line));
+        return masked.split(/\r?\n/).map((line) => (line.trimStart().startsWith('::') ? `| ${line}` : line));
     }
     line(text) {
         const lines = this.clean(text);

@@ -33,11 +33,11 @@ export class CliReporter implements Reporter {
     return this.out.isTTY === true;
   }
 
-  /** Masks secrets; a line that would start with `::` is indented so no runner reads it as a command. */
+  /** Masks secrets; a line that would start with `::` gets a prefix, so no runner reads it as a workflow command. */
   private clean(text: string): string[] {
     let masked = text;
     for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) masked = masked.split(s).join('***');
-    return masked.split(/\r?\n/).map((line) => (line.startsWith('::') ? ` ${line}` : line));
+    return masked.split(/\r?\n/).map((line) => (line.trimStart().startsWith('::') ? `| ${line}` : line));
   }
 
   private line(text: string): void {

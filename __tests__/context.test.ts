@@ -1,5 +1,6 @@
 import { InputError } from '../src/errors';
 import { getInputs } from '../src/inputs/context';
+import { isPattern } from '../src/oci/tagPattern';
 
 const D = `sha256:${'b'.repeat(64)}`;
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
@@ -48,6 +49,14 @@ describe('getInputs', () => {
     expect([...inputs.insecureRegistries]).toEqual(['reg.local:5000', '10.0.0.1']);
   });
 
+  it('keeps tag patterns among the sources, in input order', () => {
+    const inputs = getInputs(reader({ ...base, sources: 'r.io/a/b:1-*\nr.io/a/c:2\nr.io/a/d:v?', append: 'true' }));
+    expect(inputs.sources.map(String)).toEqual(['r.io/a/b:1-*', 'r.io/a/c:2', 'r.io/a/d:v?']);
+    expect(inputs.sources.map(isPattern)).toEqual([true, false, true]);
+    expect(inputs.append).toBe(true);
+    expect(getInputs(reader(base)).append).toBe(false);
+  });
+
   // Each bad input names the input it came from; getInputs does no I/O at all.
   it.each([
     ['sources', { sources: '' }, /at least one/],
@@ -77,6 +86,11 @@ describe('getInputs', () => {
     ['dry-run', { 'dry-run': '1' }, /not a boolean/],
     ['insecure-registries', { 'insecure-registries': 'bad host' }, /host\[:port\]/],
     ['insecure-registries', { 'insecure-registries': 'reg:port' }, /host\[:port\]/],
+    ['sources', { sources: 'r.io/a-*/b:1' }, /only in the tag/],
+    ['sources', { sources: `r.io/a/b:1-*@${D}` }, /cannot carry a digest/],
+    ['sources', { sources: 'r.io/a/b:1-*\nr.io/a/b:1-*' }, /listed twice/],
+    ['tags', { tags: 'r.io/a/app:1-*' }, /tag patterns .* are for sources only/],
+    ['append', { append: 'yes' }, /not a boolean/],
   ])('refuses bad %s (%j)', (input, values, message) => {
     let error: unknown;
     try {

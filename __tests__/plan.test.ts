@@ -125,3 +125,73 @@ describe('buildPlan', () => {
     expect(() => buildPlan([source(many)], defaults)).toThrow(ContentError);
   });
 });
+
+describe('buildPlan with an append base', () => {
+  const amd = image('amd', 'linux/amd64');
+  const arm = image('arm', 'linux/arm64/v8');
+  const s390 = image('s390', 'linux/s390x');
+  const baseOf = (images: Child[], attestations: Child[] = [], annotations?: Record<string, string>): ResolvedSource => ({
+    ...source(images, attestations),
+    reference: Reference.parse('r.io/app:1'),
+    ...(annotations ? { annotations } : {}),
+  });
+  const digests = (plan: ReturnType<typeof buildPlan>) =>
+    (JSON.parse(plan.index.json) as { manifests: Array<{ digest: string }> }).manifests.map((m) => m.digest);
+
+  it('adds a new platform after the entries of the base, which keep their order', () => {
+    const plan = buildPlan([source([s390])], defaults, baseOf([arm, amd]));
+    expect(digests(plan)).toEqual([arm, amd, s390].map((c) => c.descriptor.digest));
+    expect(plan.platforms).toEqual(['linux/arm64/v8', 'linux/amd64', 'linux/s390x']);
+    expect(plan.replaced).toEqual([]);
+  });
+
+  it('replaces the entry of the same platform in place, and its attestation goes with it', () => {
+    const rebuilt = image('amd-rebuilt', 'linux/amd64');
+    const plan = buildPlan([source([rebuilt])], defaults, baseOf([amd, arm], [attestation(amd), attestation(arm)]));
+    expect(digests(plan)).toEqual([rebuilt, arm, attestation(arm)].map((c) => c.descriptor.digest));
+    expect(plan.replaced).toEqual([amd]);
+  });
+
+  it('matches platforms as the duplicate check does (arm64 is arm64/v8)', () => {
+    const armNoVariant = image('arm-new', 'linux/arm64');
+    const plan = buildPlan([source([armNoVariant])], defaults, baseOf([amd, arm]));
+    expect(digests(plan)).toEqual([amd, armNoVariant].map((c) => c.descriptor.digest));
+  });
+
+  it("carries the new sources' attestations only when asked", () => {
+    const rebuilt = image('amd-rebuilt', 'linux/amd64');
+    const kept = buildPlan([source([rebuilt], [attestation(rebuilt)])], { ...defaults, attestations: 'keep' }, baseOf([amd]));
+    expect(digests(kept)).toEqual([rebuilt, attestation(rebuilt)].map((c) => c.descriptor.digest));
+    const stripped = buildPlan([source([rebuilt], [attestation(rebuilt)])], defaults, baseOf([amd]));
+    expect(digests(stripped)).toEqual([rebuilt.descriptor.digest]);
+  });
+
+  it("keeps the base's index annotations unless the input sets the same key", () => {
+    const plan = buildPlan(
+      [source([s390])],
+      { ...defaults, annotations: { 'org.opencontainers.image.version': '2' } },
+      baseOf([amd], [], { 'org.opencontainers.image.version': '1', 'org.opencontainers.image.source': 'https://x' }),
+    );
+    expect(JSON.parse(plan.index.json).annotations).toEqual({
+      'org.opencontainers.image.source': 'https://x',
+      'org.opencontainers.image.version': '2',
+    });
+  });
+
+  it('still refuses two new sources with the same platform', () => {
+    const other = image('amd2', 'linux/amd64');
+    expect(() => buildPlan([source([amd]), source([other])], defaults, baseOf([arm]))).toThrow(/linux\/amd64 is provided twice/);
+  });
+
+  it('applies the platforms input to the new sources only', () => {
+    const plan = buildPlan([source([s390, amd])], { ...defaults, platforms: [parsePlatform('linux/s390x')] }, baseOf([arm]));
+    expect(plan.platforms).toEqual(['linux/arm64/v8', 'linux/s390x']);
+  });
+
+  it('gives the base back unchanged when the new source is already in it (a re-run)', () => {
+    const first = buildPlan([source([amd])], defaults, baseOf([amd, arm]));
+    const again = buildPlan([source([amd])], defaults, baseOf([amd, arm]));
+    expect(again.index.digest).toBe(first.index.digest);
+    expect(digests(again)).toEqual([amd, arm].map((c) => c.descriptor.digest));
+  });
+});

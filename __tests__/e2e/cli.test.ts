@@ -16,7 +16,12 @@ import { type RunningRegistry, startRegistry } from '../helpers/registry';
 
 const exec = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
-const OUTPUT_NAMES = ['digest', 'image', 'manifest', 'platforms', 'media-type'];
+/** The action's output names, in action.yml's order: --json has exactly these keys. */
+async function outputNames(): Promise<string[]> {
+  const yml = await fs.readFile(path.join(ROOT, 'action.yml'), 'utf8');
+  const block = yml.slice(yml.indexOf('\noutputs:\n'), yml.indexOf('\nruns:'));
+  return [...block.matchAll(/^ {2}([a-z-]+):$/gm)].map((m) => m[1]);
+}
 
 /** Runs the tool; outside GitHub Actions it never prints a `::` workflow command, whatever happens. */
 async function cli(args: readonly string[], options: Parameters<typeof runCli>[1] = {}): Promise<CliRun> {
@@ -51,7 +56,8 @@ describe('merge', () => {
     const args = ['--source', `${at('cli/app')}:build-amd64`, '--source', `${at('cli/app')}:build-arm64`];
     const run = await cli([...args, '--tag', `${at('cli/app')}:1.0`, '--tag', `${at('cli/other')}:latest`, '--json']);
     const out = jsonOf(run);
-    expect(Object.keys(out)).toEqual(OUTPUT_NAMES);
+    expect(Object.keys(out)).toEqual(await outputNames());
+    expect(out.sources).toBe(`${at('cli/app')}:build-amd64@${amd.digest}\n${at('cli/app')}:build-arm64@${arm.digest}`);
     expect(out.digest).toBe(sha256Digest(out.manifest));
     expect(out.image).toBe(`${at('cli/app')}@${out.digest}`);
     expect(out.platforms).toBe('linux/amd64,linux/arm64/v8');
@@ -156,6 +162,23 @@ describe('merge', () => {
     const real = jsonOf(await cli([...args, '--json']));
     expect(real).toEqual(planned);
     expect((await getManifest(reg, 'cli/dry', '1')).digest).toBe(planned.digest);
+  });
+
+  it('a source tag pattern, then --append adding a platform to the index a tag holds', async () => {
+    const amd = await pushImage(reg, 'cli/pat', { platform: 'linux/amd64', tag: 'b-amd64' });
+    const arm = await pushImage(reg, 'cli/pat', { platform: 'linux/arm64', tag: 'b-arm64' });
+    const s390x = await pushImage(reg, 'cli/pat', { platform: 'linux/s390x', tag: 'c-s390x' });
+    const first = jsonOf(await cli(['--source', `${at('cli/pat')}:b-*`, '--tag', `${at('cli/pat-out')}:1`, '--json']));
+    expect(first.platforms).toBe('linux/amd64,linux/arm64');
+    expect(first.sources).toBe(`${at('cli/pat')}:b-amd64@${amd.digest}\n${at('cli/pat')}:b-arm64@${arm.digest}`);
+    const run = await cli(['--source', `${at('cli/pat')}:c-s390x`, '--tag', `${at('cli/pat-out')}:1`, '--append', '--json']);
+    const appended = jsonOf(run);
+    expect(appended.platforms).toBe('linux/amd64,linux/arm64,linux/s390x');
+    expect(appended.sources.split('\n')).toEqual([
+      `${at('cli/pat-out')}:1@${first.digest}`,
+      `${at('cli/pat')}:c-s390x@${s390x.digest}`,
+    ]);
+    expect((await getManifest(reg, 'cli/pat-out', '1')).digest).toBe(appended.digest);
   });
 
   it('a missing source: exit 1, naming it, nothing on stdout and nothing written', async () => {

@@ -39033,12 +39033,13 @@ exports.usage = usage;
 const node_util_1 = __nccwpck_require__(7975);
 // prettier-ignore
 exports.INPUT_FLAGS = [
-    { flag: 'source', input: 'sources', kind: 'list', placeholder: 'REF', help: 'an image to merge (repeatable; required)' },
+    { flag: 'source', input: 'sources', kind: 'list', placeholder: 'REF', help: 'an image to merge; * and ? in its tag match every such tag (repeatable; required)' },
     { flag: 'tag', input: 'tags', kind: 'list', placeholder: 'REF', help: 'a target reference with a tag (repeatable; required)' },
     { flag: 'attestations', input: 'attestations', kind: 'value', placeholder: 'strip|keep', help: 'drop buildx attestations or carry them (default strip)' },
     { flag: 'platform', input: 'platforms', kind: 'list', placeholder: 'P', help: 'keep only these platforms (repeatable or comma-separated)' },
     { flag: 'annotation', input: 'annotations', kind: 'list', placeholder: 'KEY=VALUE', help: 'an index annotation (repeatable)' },
     { flag: 'media-type', input: 'media-type', kind: 'value', placeholder: 'oci|docker|auto', help: 'the index media type (default oci)' },
+    { flag: 'append', input: 'append', kind: 'switch', help: "start from the first --tag's current index; new platforms replace old ones" },
     { flag: 'dry-run', input: 'dry-run', kind: 'switch', help: 'resolve, plan and check everything; write nothing' },
     { flag: 'insecure-registry', input: 'insecure-registries', kind: 'list', placeholder: 'HOST[:PORT]', help: 'reach this registry over plain HTTP (repeatable)' },
 ];
@@ -39426,11 +39427,14 @@ exports.ContentError = ContentError;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.merge = merge;
+const platform_1 = __nccwpck_require__(1890);
 const plan_1 = __nccwpck_require__(8720);
 const publish_1 = __nccwpck_require__(3456);
 const credentials_1 = __nccwpck_require__(3653);
 const registries_1 = __nccwpck_require__(6764);
 const report_1 = __nccwpck_require__(8850);
+const base_1 = __nccwpck_require__(3459);
+const patterns_1 = __nccwpck_require__(5485);
 const resolve_1 = __nccwpck_require__(7416);
 const transfer_1 = __nccwpck_require__(1075);
 const targets_1 = __nccwpck_require__(2737);
@@ -39472,15 +39476,29 @@ async function merge(inputs, options) {
         // The target tags are read while the sources resolve: reads only, off the critical path.
         const tagDigests = (0, publish_1.readTags)(clientFor, inputs.targets);
         tagDigests.catch(() => undefined); // a failure surfaces where it is awaited
-        const resolved = await reporter.group('Resolve sources', async () => {
-            const r = await (0, resolve_1.resolveSources)(clientFor, inputs.sources, inputs.attestations);
+        // The append base is read alongside the sources, like them before anything is written.
+        const baseRead = inputs.append ? (0, base_1.resolveBase)(clientFor, inputs.targets[0]) : Promise.resolve(undefined);
+        baseRead.catch(() => undefined);
+        const { resolved, base } = await reporter.group('Resolve sources', async () => {
+            const expanded = await (0, patterns_1.expandSources)(clientFor, inputs.sources, inputs.targets);
+            for (const e of expanded.expansions) {
+                reporter.info(`${e.pattern} matches ${e.matches.length} tag(s): ${e.matches.map((m) => m.tag).join(', ')}`);
+            }
+            const r = await (0, resolve_1.resolveSources)(clientFor, expanded.references, inputs.attestations);
             for (const s of r) {
                 const attestations = inputs.attestations === 'keep' ? `, ${s.attestations.length} attestation(s) kept` : '';
                 reporter.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
             }
-            return r;
+            const b = await baseRead;
+            if (b)
+                reporter.info(`append to ${b.reference} → ${b.digest}: ${b.images.length} image(s), ${b.attestations.length} attestation(s)`);
+            else if (inputs.append)
+                reporter.notice(`append: ${inputs.targets[0]} does not exist yet; merging the sources alone`);
+            return { resolved: r, base: b };
         });
-        const plan = (0, plan_1.buildPlan)(resolved, inputs);
+        const plan = (0, plan_1.buildPlan)(resolved, inputs, base);
+        for (const old of plan.replaced)
+            reporter.info(`append: ${(0, platform_1.formatPlatform)(old.descriptor.platform)} ${old.descriptor.digest} replaced`);
         reporter.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
         const repositories = (0, targets_1.uniqueRepositories)(inputs.targets);
         // Every tag already at the digest: the index, hence every child and blob, is in place.
@@ -39491,6 +39509,8 @@ async function merge(inputs, options) {
         const tags = await reporter.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () => (0, publish_1.publishIndex)(clientFor, plan.index, inputs.targets, { dryRun: inputs.dryRun, log: reporter, tags: tagDigests }));
         const result = {
             plan,
+            sources: base ? [base, ...resolved] : resolved,
+            base,
             targets: inputs.targets,
             transfers,
             tags,
@@ -39563,6 +39583,7 @@ exports.getInputs = getInputs;
 const errors_1 = __nccwpck_require__(3916);
 const platform_1 = __nccwpck_require__(1890);
 const reference_1 = __nccwpck_require__(2148);
+const tagPattern_1 = __nccwpck_require__(7907);
 const annotations_1 = __nccwpck_require__(539);
 const lists_1 = __nccwpck_require__(7560);
 function oneOf(input, value, allowed, fallback) {
@@ -39581,10 +39602,13 @@ function bool(input, value) {
         return true;
     throw new errors_1.InputError(input, `"${v}" is not a boolean: use true or false`);
 }
-function references(input, value) {
+function references(input, value, patterns) {
     const refs = (0, lists_1.splitList)(value).map((item) => {
+        if ((0, tagPattern_1.looksLikePattern)(item) && !patterns) {
+            throw new errors_1.InputError(input, `"${item}": a target names one tag; tag patterns ("*", "?") are for sources only`);
+        }
         try {
-            return reference_1.Reference.parse(item);
+            return (0, tagPattern_1.looksLikePattern)(item) ? tagPattern_1.TagPattern.parse(item) : reference_1.Reference.parse(item);
         }
         catch (err) {
             throw new errors_1.InputError(input, err.message);
@@ -39597,10 +39621,10 @@ function references(input, value) {
 }
 const HOST = /^(?:\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d{1,5})?$/;
 function getInputs(read) {
-    const sources = references('sources', read('sources'));
+    const sources = references('sources', read('sources'), true);
     if (sources.length === 0)
         throw new errors_1.InputError('sources', 'at least one image reference is required');
-    const targets = references('tags', read('tags'));
+    const targets = references('tags', read('tags'), false);
     if (targets.length === 0)
         throw new errors_1.InputError('tags', 'at least one target reference with a tag is required');
     for (const t of targets) {
@@ -39644,6 +39668,7 @@ function getInputs(read) {
         skippedAnnotations: annotations.skipped,
         mediaType: oneOf('media-type', read('media-type'), ['oci', 'docker', 'auto'], 'oci'),
         dryRun: bool('dry-run', read('dry-run')),
+        append: bool('append', read('append')),
         githubToken: token === '' ? undefined : token,
         insecureRegistries: insecure,
     };
@@ -40111,6 +40136,94 @@ function isLoopbackRegistry(registry) {
 
 /***/ }),
 
+/***/ 7907:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.TagPattern = void 0;
+exports.looksLikePattern = looksLikePattern;
+exports.isPattern = isPattern;
+const reference_1 = __nccwpck_require__(2148);
+/** The glob characters a source's tag may hold: `*` any run of characters, `?` exactly one. */
+const GLOB = /[*?]/;
+/** A tag's grammar with the glob characters allowed anywhere (a pattern may start with `*`). */
+const TAG_PATTERN = /^[\w*?][\w.*?-]{0,127}$/;
+/** True when a written reference has a glob in it (then it must parse as a pattern, or fail as one). */
+function looksLikePattern(input) {
+    return GLOB.test(input);
+}
+/**
+ * A source whose tag is a glob (`ghcr.io/acme/app-build:1234-*`): it stands for every matching
+ * tag of one repository. Globs live only in the tag: never in the registry or repository name,
+ * never beside a digest. Construct with `TagPattern.parse`.
+ */
+class TagPattern {
+    repo;
+    glob;
+    regex;
+    constructor(
+    /** The repository, as a reference (its tag is a placeholder; only registry and repository are used). */
+    repo, 
+    /** The glob as written, e.g. `1234-*`. */
+    glob) {
+        this.repo = repo;
+        this.glob = glob;
+        // Tags hold only [\w.-]: `.` is the one character to escape.
+        const body = glob.replace(/\./g, '\\.').replace(/\*/g, '.*').replace(/\?/g, '.');
+        this.regex = new RegExp(`^${body}$`);
+    }
+    static parse(input) {
+        const raw = input.trim();
+        const at = raw.indexOf('@');
+        if (at >= 0) {
+            throw new reference_1.ReferenceError(`"${raw}": a tag pattern cannot carry a digest (a digest names one manifest)`);
+        }
+        const lastSlash = raw.lastIndexOf('/');
+        const colon = raw.lastIndexOf(':');
+        if (colon <= lastSlash) {
+            throw new reference_1.ReferenceError(`"${raw}": "*" and "?" are allowed only in the tag, e.g. ghcr.io/acme/app-build:1234-*`);
+        }
+        const name = raw.slice(0, colon);
+        const glob = raw.slice(colon + 1);
+        if (GLOB.test(name)) {
+            throw new reference_1.ReferenceError(`"${raw}": "*" and "?" are allowed only in the tag, not in the repository name`);
+        }
+        if (!TAG_PATTERN.test(glob)) {
+            throw new reference_1.ReferenceError(`"${raw}" has an invalid tag pattern "${glob}": up to 128 letters, digits, "_", ".", "-", "*" or "?", not starting with "." or "-"`);
+        }
+        // The repository part goes through the reference grammar (normalisation, lowercase rule).
+        return new TagPattern(reference_1.Reference.parse(`${name}:latest`), glob);
+    }
+    get registry() {
+        return this.repo.registry;
+    }
+    get repository() {
+        return this.repo.repository;
+    }
+    /** `registry/repository` */
+    get name() {
+        return this.repo.name;
+    }
+    matches(tag) {
+        return this.regex.test(tag);
+    }
+    /** The reference of one matching tag. */
+    at(tag) {
+        return this.repo.withTag(tag);
+    }
+    toString() {
+        return `${this.name}:${this.glob}`;
+    }
+}
+exports.TagPattern = TagPattern;
+function isPattern(source) {
+    return source instanceof TagPattern;
+}
+
+
+/***/ }),
+
 /***/ 8720:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -40119,6 +40232,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.selectPlatforms = selectPlatforms;
 exports.refuseDuplicatePlatforms = refuseDuplicatePlatforms;
 exports.chooseMediaType = chooseMediaType;
+exports.appendImages = appendImages;
 exports.buildPlan = buildPlan;
 const errors_1 = __nccwpck_require__(3916);
 const mediaTypes_1 = __nccwpck_require__(8004);
@@ -40175,14 +40289,58 @@ function chooseMediaType(mode, children, annotations) {
     }
     return mediaTypes_1.MediaType.DockerList;
 }
-function buildPlan(resolved, options) {
-    const images = selectPlatforms(resolved.flatMap((r) => r.images), options.platforms);
-    refuseDuplicatePlatforms(images);
-    const attestations = options.attestations === 'keep' ? attestationsFor(images, resolved) : [];
-    const children = [...images, ...attestations];
-    const mediaType = chooseMediaType(options.mediaType, children, options.annotations);
-    const index = (0, serialize_1.serializeIndex)(mediaType, children.map((c) => c.descriptor), options.annotations);
-    return { children, index, platforms: images.map((c) => (0, platform_1.formatPlatform)(c.descriptor.platform)) };
+/**
+ * Append: the base's entries in their order, each replaced in place by a new image of the same
+ * platform; new platforms follow. Returns the images and the base entries that were replaced.
+ */
+function appendImages(base, added) {
+    const byPlatform = new Map(added.map((c) => [(0, platform_1.platformKey)(c.descriptor.platform), c]));
+    const used = new Set();
+    const replaced = [];
+    const images = base.map((old) => {
+        const fresh = byPlatform.get((0, platform_1.platformKey)(old.descriptor.platform));
+        if (!fresh)
+            return old;
+        used.add(fresh);
+        replaced.push(old);
+        return fresh;
+    });
+    return { images: [...images, ...added.filter((c) => !used.has(c))], replaced };
+}
+function buildPlan(resolved, options, base) {
+    // `platforms` selects among the new sources; an append base keeps what it has.
+    const added = selectPlatforms(resolved.flatMap((r) => r.images), options.platforms);
+    refuseDuplicatePlatforms(added);
+    const { images, replaced } = base ? appendImages(base.images, added) : { images: added, replaced: [] };
+    if (base)
+        refuseDuplicatePlatforms(images);
+    // The base's attestations stay with the base entries kept (a replaced entry's go with it);
+    // the new sources' follow the `attestations` input.
+    const attestations = [
+        ...(base ? attestationsFor(images, [base]) : []),
+        ...(options.attestations === 'keep' ? attestationsFor(images, resolved) : []),
+    ];
+    const children = [...images, ...attestationsInImageOrder(images, attestations)];
+    // The base's index annotations stay unless the input sets the same key.
+    const annotations = { ...(base?.annotations ?? {}), ...options.annotations };
+    const mediaType = chooseMediaType(options.mediaType, children, annotations);
+    const index = (0, serialize_1.serializeIndex)(mediaType, children.map((c) => c.descriptor), annotations);
+    return {
+        children,
+        index,
+        platforms: images.map((c) => (0, platform_1.formatPlatform)(c.descriptor.platform)),
+        replaced,
+    };
+}
+/** Attestations in the order of the images they describe (one digest's attestations once). */
+function attestationsInImageOrder(images, attestations) {
+    const seen = new Set();
+    return images.flatMap((image) => attestations.filter((a) => {
+        if (a.subject !== image.descriptor.digest || seen.has(a.descriptor.digest))
+            return false;
+        seen.add(a.descriptor.digest);
+        return true;
+    }));
 }
 
 
@@ -40624,6 +40782,7 @@ const mediaTypes_1 = __nccwpck_require__(8004);
 const reference_1 = __nccwpck_require__(2148);
 const challenge_1 = __nccwpck_require__(4394);
 const http_1 = __nccwpck_require__(8851);
+const link_1 = __nccwpck_require__(1699);
 const retry_1 = __nccwpck_require__(1521);
 /** An HTTP answer the operation did not expect, with the registry's own error code when it gave one. */
 class RegistryError extends Error {
@@ -40732,6 +40891,48 @@ class RegistryClient {
             throw new DigestMismatchError(`${where}: the registry sent a manifest whose digest is ${actual}, not ${expected}`);
         }
         return { bytes, digest: actual, contentType: (0, http_1.header)(res, 'content-type') };
+    }
+    /**
+     * Every tag of a repository (`GET /v2/<name>/tags/list`, pull scope), page by page as the
+     * registry's `Link` headers lead, in the registry's order. No `n` is sent: registries cap it
+     * differently (some refuse a larger one), and their own page size is always accepted.
+     * A next page on another host is refused: the listing's token must not travel there.
+     */
+    async listTags(repository) {
+        const operation = `GET tags ${this.where(repository, '')}`;
+        const tags = [];
+        const visited = new Set();
+        let url = this.url(`/v2/${repository}/tags/list`);
+        while (url !== undefined) {
+            if (url.origin !== this.base.origin) {
+                throw new RegistryError(operation, 200, undefined, `the next page is on another host (${url.host}); not followed`);
+            }
+            if (visited.has(url.href) || visited.size >= MAX_TAG_PAGES) {
+                throw new RegistryError(operation, 200, undefined, `the pages do not end (${visited.size} read); not followed further`);
+            }
+            visited.add(url.href);
+            const res = await this.send({ method: 'GET', url }, [(0, challenge_1.repositoryScope)(repository, 'pull')], operation);
+            if (res.status !== 200)
+                throw await errorOf(operation, res);
+            let page;
+            try {
+                page = JSON.parse((await (0, http_1.readBody)(res, MAX_TAG_PAGE_BYTES)).toString('utf8'));
+            }
+            catch (err) {
+                if (err instanceof http_1.TransportError)
+                    throw named(operation, err);
+                throw new RegistryError(operation, 200, undefined, 'the answer is not a tag list (JSON with "tags")');
+            }
+            // An empty repository answers `"tags": null` on some registries, `[]` on others.
+            if (page.tags !== null && page.tags !== undefined) {
+                if (!Array.isArray(page.tags) || page.tags.some((t) => typeof t !== 'string')) {
+                    throw new RegistryError(operation, 200, undefined, '"tags" is not a list of strings');
+                }
+                tags.push(...page.tags);
+            }
+            url = (0, link_1.nextLink)((0, http_1.allHeaders)(res, 'link'), url);
+        }
+        return tags;
     }
     /** HEAD a manifest; undefined when absent. A 403 counts as "unknown", not as denied (rule 8). */
     async headManifest(repository, ref, scopes) {
@@ -40912,6 +41113,9 @@ class RegistryClient {
     }
 }
 exports.RegistryClient = RegistryClient;
+/** Bounds on a tag listing: no repository needs more, and a looping or endless listing must end. */
+const MAX_TAG_PAGES = 1000;
+const MAX_TAG_PAGE_BYTES = 16 * 1024 * 1024;
 /** Upload sessions replaced at most this often per blob (each attempt also has the transport's retries). */
 const MAX_SESSION_RESTARTS = 2;
 /** What registries answer for a session that no longer takes data. */
@@ -41333,6 +41537,33 @@ exports.USER_AGENT = 'merge-multiarch-action/0.1';
 
 /***/ }),
 
+/***/ 1699:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.nextLink = nextLink;
+/**
+ * The `rel="next"` target of a `Link` header (RFC 8288), as registries page `tags/list` and
+ * `referrers`: `</v2/app/tags/list?last=b&n=100>; rel="next"`, relative or absolute.
+ * Several links may share one header or come in several; undefined when there is no next page.
+ */
+function nextLink(headers, base) {
+    for (const value of headers) {
+        // Split on commas between links only: a URL inside <> may hold commas.
+        for (const m of value.matchAll(/<([^>]*)>((?:\s*;\s*[^;,]+)*)/g)) {
+            const rels = /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i.exec(m[2]);
+            const rel = (rels?.[1] ?? rels?.[2] ?? '').toLowerCase().split(/\s+/);
+            if (rel.includes('next'))
+                return new URL(m[1], base);
+        }
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
 /***/ 6141:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -41659,14 +41890,22 @@ async function backOffOrThrow(err, attempt, policy, log) {
 /***/ }),
 
 /***/ 8850:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.TAG_OUTCOMES = void 0;
+exports.resolvedName = resolvedName;
 exports.outputsOf = outputsOf;
 exports.formatBytes = formatBytes;
 exports.transferCounts = transferCounts;
+exports.appendSummary = appendSummary;
+const platform_1 = __nccwpck_require__(1890);
+/** `registry/repo:tag@sha256:…`, or `registry/repo@sha256:…` for a source named by digest only. */
+function resolvedName(source) {
+    const r = source.reference;
+    return `${r.name}${r.tag !== undefined ? `:${r.tag}` : ''}@${source.digest}`;
+}
 function outputsOf(result) {
     const { index, platforms } = result.plan;
     return {
@@ -41675,6 +41914,7 @@ function outputsOf(result) {
         manifest: index.json,
         platforms: platforms.join(','),
         'media-type': index.mediaType,
+        sources: result.sources.map(resolvedName).join('\n'),
     };
 }
 function formatBytes(n) {
@@ -41707,6 +41947,53 @@ exports.TAG_OUTCOMES = {
     unchanged: 'already at this digest',
     'would-write': 'would be written (dry run)',
 };
+/** With append: the base, how many of its entries stay and which were replaced; `code` marks names up. */
+function appendSummary(result, code = (t) => t) {
+    const { base, plan } = result;
+    if (!base)
+        return undefined;
+    const replaced = plan.replaced.map((c) => code((0, platform_1.formatPlatform)(c.descriptor.platform)));
+    const kept = base.images.length - plan.replaced.length;
+    return (`Appended to ${code(resolvedName(base))}: ${kept} entr${kept === 1 ? 'y' : 'ies'} kept` +
+        (replaced.length > 0 ? `, replaced ${replaced.join(', ')}` : '') +
+        '.');
+}
+
+
+/***/ }),
+
+/***/ 3459:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.resolveBase = resolveBase;
+const errors_1 = __nccwpck_require__(3916);
+const client_1 = __nccwpck_require__(2440);
+const resolve_1 = __nccwpck_require__(7416);
+/**
+ * The append base: what the first target tag holds now, resolved like a source (an index is
+ * flattened, a plain manifest is a one-platform base). Its attestations are read too: the plan
+ * keeps those of the entries it keeps. Undefined when the tag does not exist yet.
+ *
+ * Nothing locks the tag between this read and the final PUT: two runs appending to one tag at
+ * once race, and the last writer wins.
+ */
+async function resolveBase(clientFor, target) {
+    try {
+        return await (0, resolve_1.resolveSource)(clientFor, target, 'keep');
+    }
+    catch (err) {
+        if (err instanceof errors_1.ContentError && isNotFound(err))
+            return undefined;
+        if (err instanceof errors_1.ContentError)
+            throw new errors_1.ContentError(`append: ${err.message}`);
+        throw err;
+    }
+}
+function isNotFound(err) {
+    return err.cause instanceof client_1.RegistryError && err.cause.status === 404;
+}
 
 
 /***/ }),
@@ -41752,6 +42039,65 @@ function platformOfConfig(json, where) {
     if (Array.isArray(features) && features.length > 0)
         p['os.features'] = features.map(String);
     return p;
+}
+
+
+/***/ }),
+
+/***/ 5485:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.expandPattern = expandPattern;
+exports.expandSources = expandSources;
+const errors_1 = __nccwpck_require__(3916);
+const tagPattern_1 = __nccwpck_require__(7907);
+const client_1 = __nccwpck_require__(2440);
+/** How many existing tags a "no match" error names. */
+const EXAMPLE_TAGS = 5;
+const byCodeUnits = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * The tags of the pattern's repository that it matches, sorted (the index order must not depend
+ * on the registry's listing order). A target tag never matches: a re-run whose target sits in
+ * the same repository under a matching name must see the same sources as the first run.
+ */
+async function expandPattern(clientFor, pattern, targets) {
+    const client = await clientFor(pattern.registry);
+    const tags = await client.listTags(pattern.repository).catch((err) => {
+        if (err instanceof client_1.RegistryError && err.status === 404) {
+            throw new errors_1.ContentError(`source pattern "${pattern}": repository ${pattern.name} was not found (${err.message})`);
+        }
+        throw err;
+    });
+    const isTarget = (tag) => targets.some((t) => t.name === pattern.name && t.tag === tag);
+    const matches = [...new Set(tags)].filter((tag) => pattern.matches(tag) && !isTarget(tag)).sort(byCodeUnits);
+    if (matches.length === 0) {
+        const existing = [...new Set(tags)].filter((tag) => !isTarget(tag)).sort(byCodeUnits);
+        const some = existing.length === 0
+            ? 'the repository has no other tags'
+            : `tags there include ${existing.slice(0, EXAMPLE_TAGS).join(', ')}` +
+                (existing.length > EXAMPLE_TAGS ? ` (${existing.length} in all)` : '');
+        throw new errors_1.ContentError(`source pattern "${pattern}" matches no tag of ${pattern.name}; ${some}`);
+    }
+    return matches.map((tag) => pattern.at(tag));
+}
+/**
+ * Expands every pattern (all listings at once) and keeps the input order. A tag reached twice (a
+ * pattern and an explicit source, or two patterns) is used once, where it first appears.
+ */
+async function expandSources(clientFor, sources, targets) {
+    const expanded = await Promise.all(sources.map(async (s) => ((0, tagPattern_1.isPattern)(s) ? await expandPattern(clientFor, s, targets) : [s])));
+    const seen = new Set();
+    const references = expanded.flat().filter((r) => {
+        const key = r.toString();
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+    const expansions = sources.flatMap((s, i) => ((0, tagPattern_1.isPattern)(s) ? [{ pattern: s, matches: expanded[i] }] : []));
+    return { references, expansions };
 }
 
 
@@ -41813,7 +42159,7 @@ async function resolveSource(clientFor, source, attestations) {
     const client = await clientFor(source.registry);
     const fetched = await client.getManifest(source.repository, source.manifestRef).catch((err) => {
         if (err instanceof client_1.RegistryError && err.status === 404) {
-            throw new errors_1.ContentError(`source "${source}" was not found (${err.message})`);
+            throw new errors_1.ContentError(`source "${source}" was not found (${err.message})`, { cause: err });
         }
         throw err;
     });
@@ -41841,7 +42187,14 @@ async function resolveSource(clientFor, source, attestations) {
         const platform = d.platform ?? { os: 'unknown', architecture: 'unknown' };
         return { kind: 'attestation', descriptor: describe(d, child, platform), manifest: child, bytes, source, subject };
     }));
-    return { reference: source, digest: fetched.digest, mediaType: manifest.mediaType, images, attestations: kept };
+    return {
+        reference: source,
+        digest: fetched.digest,
+        mediaType: manifest.mediaType,
+        images,
+        attestations: kept,
+        ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
+    };
 }
 /** Resolves every source at once; the first failure fails the step before anything is written. */
 function resolveSources(clientFor, sources, attestations) {

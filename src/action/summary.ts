@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { formatPlatform } from '../oci/platform';
-import { formatBytes, type RunResult, TAG_OUTCOMES, transferCounts } from '../report/report';
+import { appendSummary, formatBytes, resolvedName, type RunResult, TAG_OUTCOMES, transferCounts } from '../report/report';
 
 /** Summary cells are HTML: code spans must be tags, not backticks. */
 function code(text: string): string {
@@ -30,6 +30,9 @@ export async function writeJobSummary(result: RunResult): Promise<void> {
       ],
       ...rows,
     ])
+    .addRaw(result.base ? `<p>${appendSummary(result, code)}</p>` : '', true)
+    .addRaw('<p><b>Sources</b></p>', true)
+    .addList(result.sources.map((s) => code(resolvedName(s)) + (s === result.base ? ' (append base)' : '')))
     .addRaw('<p><b>Tags</b></p>', true)
     .addList(tagLines)
     .addRaw('<p><b>Content</b></p>', true)

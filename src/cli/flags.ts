@@ -18,12 +18,13 @@ interface InputFlag {
 
 // prettier-ignore
 export const INPUT_FLAGS: readonly InputFlag[] = [
-  { flag: 'source', input: 'sources', kind: 'list', placeholder: 'REF', help: 'an image to merge (repeatable; required)' },
+  { flag: 'source', input: 'sources', kind: 'list', placeholder: 'REF', help: 'an image to merge; * and ? in its tag match every such tag (repeatable; required)' },
   { flag: 'tag', input: 'tags', kind: 'list', placeholder: 'REF', help: 'a target reference with a tag (repeatable; required)' },
   { flag: 'attestations', input: 'attestations', kind: 'value', placeholder: 'strip|keep', help: 'drop buildx attestations or carry them (default strip)' },
   { flag: 'platform', input: 'platforms', kind: 'list', placeholder: 'P', help: 'keep only these platforms (repeatable or comma-separated)' },
   { flag: 'annotation', input: 'annotations', kind: 'list', placeholder: 'KEY=VALUE', help: 'an index annotation (repeatable)' },
   { flag: 'media-type', input: 'media-type', kind: 'value', placeholder: 'oci|docker|auto', help: 'the index media type (default oci)' },
+  { flag: 'append', input: 'append', kind: 'switch', help: "start from the first --tag's current index; new platforms replace old ones" },
   { flag: 'dry-run', input: 'dry-run', kind: 'switch', help: 'resolve, plan and check everything; write nothing' },
   { flag: 'insecure-registry', input: 'insecure-registries', kind: 'list', placeholder: 'HOST[:PORT]', help: 'reach this registry over plain HTTP (repeatable)' },
 ];

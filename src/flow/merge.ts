@@ -1,10 +1,13 @@
 import type { Inputs } from '../inputs/context';
+import { formatPlatform } from '../oci/platform';
 import { buildPlan } from '../plan/plan';
 import { allTagsAt, publishIndex, readTags } from '../publish/publish';
 import { credentialHelpers, dockerCredentials, type Login, withLogin } from '../registry/credentials';
 import { Registries, transportSettingsFromEnv } from '../registry/registries';
 import type { RetryPolicy } from '../registry/retry';
 import { type Outputs, outputsOf } from '../report/report';
+import { resolveBase } from '../resolve/base';
+import { expandSources } from '../resolve/patterns';
 import { resolveSources } from '../resolve/resolve';
 import { alreadyPresent, Transfer } from '../transfer/transfer';
 import { uniqueRepositories } from '../transfer/targets';
@@ -63,15 +66,30 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
     // The target tags are read while the sources resolve: reads only, off the critical path.
     const tagDigests = readTags(clientFor, inputs.targets);
     tagDigests.catch(() => undefined); // a failure surfaces where it is awaited
-    const resolved = await reporter.group('Resolve sources', async () => {
-      const r = await resolveSources(clientFor, inputs.sources, inputs.attestations);
+    // The append base is read alongside the sources, like them before anything is written.
+    const baseRead = inputs.append ? resolveBase(clientFor, inputs.targets[0]) : Promise.resolve(undefined);
+    baseRead.catch(() => undefined);
+    const { resolved, base } = await reporter.group('Resolve sources', async () => {
+      const expanded = await expandSources(clientFor, inputs.sources, inputs.targets);
+      for (const e of expanded.expansions) {
+        reporter.info(`${e.pattern} matches ${e.matches.length} tag(s): ${e.matches.map((m) => m.tag).join(', ')}`);
+      }
+      const r = await resolveSources(clientFor, expanded.references, inputs.attestations);
       for (const s of r) {
         const attestations = inputs.attestations === 'keep' ? `, ${s.attestations.length} attestation(s) kept` : '';
         reporter.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
       }
-      return r;
+      const b = await baseRead;
+      if (b)
+        reporter.info(
+          `append to ${b.reference} → ${b.digest}: ${b.images.length} image(s), ${b.attestations.length} attestation(s)`,
+        );
+      else if (inputs.append) reporter.notice(`append: ${inputs.targets[0]} does not exist yet; merging the sources alone`);
+      return { resolved: r, base: b };
     });
-    const plan = buildPlan(resolved, inputs);
+    const plan = buildPlan(resolved, inputs, base);
+    for (const old of plan.replaced)
+      reporter.info(`append: ${formatPlatform(old.descriptor.platform)} ${old.descriptor.digest} replaced`);
     reporter.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
 
     const repositories = uniqueRepositories(inputs.targets);
@@ -87,6 +105,8 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
     );
     const result = {
       plan,
+      sources: base ? [base, ...resolved] : resolved,
+      base,
       targets: inputs.targets,
       transfers,
       tags,

@@ -1,6 +1,7 @@
 import { InputError } from '../errors';
 import { type Platform, parsePlatform, platformKey } from '../oci/platform';
 import { Reference } from '../oci/reference';
+import { looksLikePattern, type Source, TagPattern } from '../oci/tagPattern';
 import { parseAnnotations } from './annotations';
 import { firstDuplicate, splitList } from './lists';
 
@@ -9,7 +10,8 @@ export type MediaTypeMode = 'oci' | 'docker' | 'auto';
 
 /** Every input of action.yml, parsed and validated once; nothing after this reads `INPUT_*`. */
 export interface Inputs {
-  readonly sources: readonly Reference[];
+  /** In input order; a tag pattern stands for its matches, expanded while resolving. */
+  readonly sources: readonly Source[];
   readonly targets: readonly Reference[];
   readonly attestations: AttestationMode;
   readonly platforms: readonly Platform[] | undefined;
@@ -17,6 +19,8 @@ export interface Inputs {
   readonly skippedAnnotations: readonly string[];
   readonly mediaType: MediaTypeMode;
   readonly dryRun: boolean;
+  /** Start from the index under the first target tag, replacing its entries platform by platform. */
+  readonly append: boolean;
   readonly githubToken: string | undefined;
   readonly insecureRegistries: ReadonlySet<string>;
 }
@@ -41,10 +45,16 @@ function bool(input: string, value: string): boolean {
   throw new InputError(input, `"${v}" is not a boolean: use true or false`);
 }
 
-function references(input: string, value: string): Reference[] {
-  const refs = splitList(value).map((item) => {
+/** Parses a list of references; `patterns` allows a glob in the tag (sources only). */
+function references(input: string, value: string, patterns: true): Source[];
+function references(input: string, value: string, patterns: false): Reference[];
+function references(input: string, value: string, patterns: boolean): Source[] {
+  const refs = splitList(value).map((item): Source => {
+    if (looksLikePattern(item) && !patterns) {
+      throw new InputError(input, `"${item}": a target names one tag; tag patterns ("*", "?") are for sources only`);
+    }
     try {
-      return Reference.parse(item);
+      return looksLikePattern(item) ? TagPattern.parse(item) : Reference.parse(item);
     } catch (err) {
       throw new InputError(input, (err as Error).message);
     }
@@ -57,10 +67,10 @@ function references(input: string, value: string): Reference[] {
 const HOST = /^(?:\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d{1,5})?$/;
 
 export function getInputs(read: InputReader): Inputs {
-  const sources = references('sources', read('sources'));
+  const sources = references('sources', read('sources'), true);
   if (sources.length === 0) throw new InputError('sources', 'at least one image reference is required');
 
-  const targets = references('tags', read('tags'));
+  const targets = references('tags', read('tags'), false);
   if (targets.length === 0) throw new InputError('tags', 'at least one target reference with a tag is required');
   for (const t of targets) {
     if (t.digest !== undefined) {
@@ -103,6 +113,7 @@ export function getInputs(read: InputReader): Inputs {
     skippedAnnotations: annotations.skipped,
     mediaType: oneOf('media-type', read('media-type'), ['oci', 'docker', 'auto'] as const, 'oci'),
     dryRun: bool('dry-run', read('dry-run')),
+    append: bool('append', read('append')),
     githubToken: token === '' ? undefined : token,
     insecureRegistries: insecure,
   };

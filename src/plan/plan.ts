@@ -19,6 +19,8 @@ export interface Plan {
   readonly index: SerializedIndex;
   /** `linux/amd64`, `linux/arm64/v8` … of the image entries, in index order. */
   readonly platforms: readonly string[];
+  /** Append: the base's image entries that a new source replaced (their attestations went with them). */
+  readonly replaced: readonly Child[];
 }
 
 /** Keeps exactly the listed platforms, in source order; every listed one must be found. */
@@ -85,19 +87,64 @@ export function chooseMediaType(
   return MediaType.DockerList;
 }
 
-export function buildPlan(resolved: readonly ResolvedSource[], options: PlanOptions): Plan {
-  const images = selectPlatforms(
+/**
+ * Append: the base's entries in their order, each replaced in place by a new image of the same
+ * platform; new platforms follow. Returns the images and the base entries that were replaced.
+ */
+export function appendImages(base: readonly Child[], added: readonly Child[]): { images: Child[]; replaced: Child[] } {
+  const byPlatform = new Map(added.map((c) => [platformKey(c.descriptor.platform), c]));
+  const used = new Set<Child>();
+  const replaced: Child[] = [];
+  const images = base.map((old) => {
+    const fresh = byPlatform.get(platformKey(old.descriptor.platform));
+    if (!fresh) return old;
+    used.add(fresh);
+    replaced.push(old);
+    return fresh;
+  });
+  return { images: [...images, ...added.filter((c) => !used.has(c))], replaced };
+}
+
+export function buildPlan(resolved: readonly ResolvedSource[], options: PlanOptions, base?: ResolvedSource): Plan {
+  // `platforms` selects among the new sources; an append base keeps what it has.
+  const added = selectPlatforms(
     resolved.flatMap((r) => r.images),
     options.platforms,
   );
-  refuseDuplicatePlatforms(images);
-  const attestations = options.attestations === 'keep' ? attestationsFor(images, resolved) : [];
-  const children = [...images, ...attestations];
-  const mediaType = chooseMediaType(options.mediaType, children, options.annotations);
+  refuseDuplicatePlatforms(added);
+  const { images, replaced } = base ? appendImages(base.images, added) : { images: added, replaced: [] };
+  if (base) refuseDuplicatePlatforms(images);
+  // The base's attestations stay with the base entries kept (a replaced entry's go with it);
+  // the new sources' follow the `attestations` input.
+  const attestations = [
+    ...(base ? attestationsFor(images, [base]) : []),
+    ...(options.attestations === 'keep' ? attestationsFor(images, resolved) : []),
+  ];
+  const children = [...images, ...attestationsInImageOrder(images, attestations)];
+  // The base's index annotations stay unless the input sets the same key.
+  const annotations = { ...(base?.annotations ?? {}), ...options.annotations };
+  const mediaType = chooseMediaType(options.mediaType, children, annotations);
   const index = serializeIndex(
     mediaType,
     children.map((c) => c.descriptor),
-    options.annotations,
+    annotations,
   );
-  return { children, index, platforms: images.map((c) => formatPlatform(c.descriptor.platform)) };
+  return {
+    children,
+    index,
+    platforms: images.map((c) => formatPlatform(c.descriptor.platform)),
+    replaced,
+  };
+}
+
+/** Attestations in the order of the images they describe (one digest's attestations once). */
+function attestationsInImageOrder(images: readonly Child[], attestations: readonly Child[]): Child[] {
+  const seen = new Set<string>();
+  return images.flatMap((image) =>
+    attestations.filter((a) => {
+      if (a.subject !== image.descriptor.digest || seen.has(a.descriptor.digest)) return false;
+      seen.add(a.descriptor.digest);
+      return true;
+    }),
+  );
 }

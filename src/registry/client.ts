@@ -5,6 +5,7 @@ import { apiHost } from '../oci/reference';
 import type { Authenticator } from './auth';
 import { repositoryScope } from './challenge';
 import {
+  allHeaders,
   describeTransportError,
   discard,
   header,
@@ -15,6 +16,7 @@ import {
   type RequestBody,
   TransportError,
 } from './http';
+import { nextLink } from './link';
 import { backOffOrThrow, DEFAULT_RETRY, isRetriableError, type RetryPolicy } from './retry';
 
 /** An HTTP answer the operation did not expect, with the registry's own error code when it gave one. */
@@ -141,6 +143,46 @@ export class RegistryClient {
       throw new DigestMismatchError(`${where}: the registry sent a manifest whose digest is ${actual}, not ${expected}`);
     }
     return { bytes, digest: actual, contentType: header(res, 'content-type') };
+  }
+
+  /**
+   * Every tag of a repository (`GET /v2/<name>/tags/list`, pull scope), page by page as the
+   * registry's `Link` headers lead, in the registry's order. No `n` is sent: registries cap it
+   * differently (some refuse a larger one), and their own page size is always accepted.
+   * A next page on another host is refused: the listing's token must not travel there.
+   */
+  async listTags(repository: string): Promise<string[]> {
+    const operation = `GET tags ${this.where(repository, '')}`;
+    const tags: string[] = [];
+    const visited = new Set<string>();
+    let url: URL | undefined = this.url(`/v2/${repository}/tags/list`);
+    while (url !== undefined) {
+      if (url.origin !== this.base.origin) {
+        throw new RegistryError(operation, 200, undefined, `the next page is on another host (${url.host}); not followed`);
+      }
+      if (visited.has(url.href) || visited.size >= MAX_TAG_PAGES) {
+        throw new RegistryError(operation, 200, undefined, `the pages do not end (${visited.size} read); not followed further`);
+      }
+      visited.add(url.href);
+      const res = await this.send({ method: 'GET', url }, [repositoryScope(repository, 'pull')], operation);
+      if (res.status !== 200) throw await errorOf(operation, res);
+      let page: { tags?: unknown };
+      try {
+        page = JSON.parse((await readBody(res, MAX_TAG_PAGE_BYTES)).toString('utf8')) as { tags?: unknown };
+      } catch (err) {
+        if (err instanceof TransportError) throw named(operation, err);
+        throw new RegistryError(operation, 200, undefined, 'the answer is not a tag list (JSON with "tags")');
+      }
+      // An empty repository answers `"tags": null` on some registries, `[]` on others.
+      if (page.tags !== null && page.tags !== undefined) {
+        if (!Array.isArray(page.tags) || page.tags.some((t) => typeof t !== 'string')) {
+          throw new RegistryError(operation, 200, undefined, '"tags" is not a list of strings');
+        }
+        tags.push(...(page.tags as string[]));
+      }
+      url = nextLink(allHeaders(res, 'link'), url);
+    }
+    return tags;
   }
 
   /** HEAD a manifest; undefined when absent. A 403 counts as "unknown", not as denied (rule 8). */
@@ -336,6 +378,10 @@ export class RegistryClient {
     return stream;
   }
 }
+
+/** Bounds on a tag listing: no repository needs more, and a looping or endless listing must end. */
+const MAX_TAG_PAGES = 1000;
+const MAX_TAG_PAGE_BYTES = 16 * 1024 * 1024;
 
 /** Upload sessions replaced at most this often per blob (each attempt also has the transport's retries). */
 const MAX_SESSION_RESTARTS = 2;

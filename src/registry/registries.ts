@@ -10,8 +10,14 @@ import { withLogging, type WireStats } from './logging';
 import { withRedirects } from './redirect';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry';
 
+/** What the transport needs to know of a source: where it lives (a reference or a tag pattern). */
+export interface RepositoryName {
+  readonly registry: string;
+  readonly repository: string;
+}
+
 export interface RegistriesOptions {
-  readonly sources: readonly Reference[];
+  readonly sources: readonly RepositoryName[];
   readonly targets: readonly Reference[];
   /** A dry run asks only for `pull` on the targets. */
   readonly push: boolean;

@@ -1,10 +1,15 @@
 import type { Plan } from '../plan/plan';
 import type { TagResult } from '../publish/publish';
 import type { RepositoryTransfer } from '../transfer/transfer';
+import { formatPlatform } from '../oci/platform';
 import type { Reference } from '../oci/reference';
+import type { ResolvedSource } from '../resolve/resolve';
 
 export interface RunResult {
   readonly plan: Plan;
+  /** Every source as resolved, the append base first when there is one. */
+  readonly sources: readonly ResolvedSource[];
+  readonly base: ResolvedSource | undefined;
   readonly targets: readonly Reference[];
   readonly transfers: readonly RepositoryTransfer[];
   readonly tags: readonly TagResult[];
@@ -19,6 +24,13 @@ export interface Outputs {
   readonly manifest: string;
   readonly platforms: string;
   readonly 'media-type': string;
+  readonly sources: string;
+}
+
+/** `registry/repo:tag@sha256:…`, or `registry/repo@sha256:…` for a source named by digest only. */
+export function resolvedName(source: ResolvedSource): string {
+  const r = source.reference;
+  return `${r.name}${r.tag !== undefined ? `:${r.tag}` : ''}@${source.digest}`;
 }
 
 export function outputsOf(result: RunResult): Outputs {
@@ -29,6 +41,7 @@ export function outputsOf(result: RunResult): Outputs {
     manifest: index.json,
     platforms: platforms.join(','),
     'media-type': index.mediaType,
+    sources: result.sources.map(resolvedName).join('\n'),
   };
 }
 
@@ -63,3 +76,16 @@ export const TAG_OUTCOMES: Readonly<Record<TagResult['outcome'], string>> = {
   unchanged: 'already at this digest',
   'would-write': 'would be written (dry run)',
 };
+
+/** With append: the base, how many of its entries stay and which were replaced; `code` marks names up. */
+export function appendSummary(result: RunResult, code: (text: string) => string = (t) => t): string | undefined {
+  const { base, plan } = result;
+  if (!base) return undefined;
+  const replaced = plan.replaced.map((c) => code(formatPlatform(c.descriptor.platform)));
+  const kept = base.images.length - plan.replaced.length;
+  return (
+    `Appended to ${code(resolvedName(base))}: ${kept} entr${kept === 1 ? 'y' : 'ies'} kept` +
+    (replaced.length > 0 ? `, replaced ${replaced.join(', ')}` : '') +
+    '.'
+  );
+}

@@ -27,6 +27,8 @@ export interface ResolvedSource {
   readonly mediaType: string;
   readonly images: readonly Child[];
   readonly attestations: readonly Child[];
+  /** The index's own annotations, when the source is an index (an append base keeps them). */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 export type ClientFor = (registry: string) => Promise<RegistryClient>;
@@ -94,7 +96,7 @@ export async function resolveSource(
   const client = await clientFor(source.registry);
   const fetched = await client.getManifest(source.repository, source.manifestRef).catch((err: unknown) => {
     if (err instanceof RegistryError && err.status === 404) {
-      throw new ContentError(`source "${source}" was not found (${err.message})`);
+      throw new ContentError(`source "${source}" was not found (${err.message})`, { cause: err });
     }
     throw err;
   });
@@ -127,7 +129,14 @@ export async function resolveSource(
       return { kind: 'attestation', descriptor: describe(d, child, platform), manifest: child, bytes, source, subject };
     }),
   );
-  return { reference: source, digest: fetched.digest, mediaType: manifest.mediaType, images, attestations: kept };
+  return {
+    reference: source,
+    digest: fetched.digest,
+    mediaType: manifest.mediaType,
+    images,
+    attestations: kept,
+    ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
+  };
 }
 
 /** Resolves every source at once; the first failure fails the step before anything is written. */

@@ -280,6 +280,12 @@ describe('bad usage', () => {
       /--tag: .*has a digest/,
     ],
     [
+      'a tag pattern in --tag',
+      ['--source', '@/usage/src:a', '--tag', '@/usage/out:1-*'],
+      /--tag: .*patterns .* are for sources only/,
+    ],
+    ['a value for --append', ['--source', '@/usage/src:a', '--tag', '@/usage/out:1', '--append=true'], /--append/],
+    [
       'a malformed platform',
       ['--source', '@/usage/src:a', '--tag', '@/usage/out:1', '--platform', 'linux'],
       /--platform: "linux"/,

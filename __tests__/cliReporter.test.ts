@@ -86,9 +86,10 @@ describe('CliReporter', () => {
 /** The lines a terminal shows after `text` (cursor-up N and clear-to-end only). */
 function render(text: string): string[] {
   const lines: string[] = [];
-  const parts = text.split(/(\x1b\[\d+A\x1b\[J)/);
+  const ESC = String.fromCharCode(27);
+  const parts = text.split(new RegExp(`(${ESC}\\[\\d+A${ESC}\\[J)`));
   for (const part of parts) {
-    const up = /^\x1b\[(\d+)A\x1b\[J$/.exec(part);
+    const up = new RegExp(`^${ESC}\\[(\\d+)A${ESC}\\[J$`).exec(part);
     if (up) lines.splice(lines.length - Number(up[1]));
     else lines.push(...part.split('\n').slice(0, -1));
   }

@@ -426,6 +426,23 @@ describe('the package', () => {
     );
     const out = jsonOf(run);
     expect((await getManifest(reg, 'pack/out', '1')).digest).toBe(out.digest);
+    // npx from the tarball (offline: it has nothing to fetch) finds the bin and runs it.
+    const npx = await exec(
+      'npm',
+      [
+        'exec',
+        '--yes',
+        '--offline',
+        '--cache',
+        path.join(dir, 'npm-cache'),
+        `--package=${path.join(dir, packed.filename)}`,
+        '--',
+        'merge-multiarch-action',
+        '--version',
+      ],
+      { cwd: dir },
+    );
+    expect(npx.stdout).toBe(`${manifest.version}\n`);
     // The bin starts with a shebang and is executable, as npm links it.
     const head = (await fs.readFile(entry, 'utf8')).slice(0, 20);
     expect(head.startsWith('#!/usr/bin/env node\n')).toBe(true);

@@ -39026,7 +39026,7 @@ module.exports = {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.UsageError = exports.INPUT_FLAGS = void 0;
+exports.UsageError = exports.TOOL_FLAGS = exports.INPUT_FLAGS = void 0;
 exports.flagOf = flagOf;
 exports.parseCommandLine = parseCommandLine;
 exports.usage = usage;
@@ -39044,7 +39044,7 @@ exports.INPUT_FLAGS = [
     { flag: 'insecure-registry', input: 'insecure-registries', kind: 'list', placeholder: 'HOST[:PORT]', help: 'reach this registry over plain HTTP (repeatable)' },
 ];
 /** Flags of the command line itself, not inputs of the merge. */
-const TOOL_FLAGS = {
+exports.TOOL_FLAGS = {
     username: { type: 'string', placeholder: 'USER', help: 'log in to the registries of every --tag as USER ...' },
     'password-stdin': { type: 'boolean', help: '... with the password (or token) read from stdin' },
     json: { type: 'boolean', help: "print the result as one JSON object (the action's outputs) on stdout" },
@@ -39066,7 +39066,7 @@ function parseCommandLine(argv) {
     const options = {};
     for (const f of exports.INPUT_FLAGS)
         options[f.flag] = { type: f.kind === 'switch' ? 'boolean' : 'string', multiple: f.kind !== 'switch' };
-    for (const [name, t] of Object.entries(TOOL_FLAGS))
+    for (const [name, t] of Object.entries(exports.TOOL_FLAGS))
         options[name] = { type: t.type };
     let values;
     try {
@@ -39114,7 +39114,7 @@ function parseCommandLine(argv) {
 function usage(command) {
     const rows = [
         ...exports.INPUT_FLAGS.map((f) => [`--${f.flag}${f.placeholder ? ` ${f.placeholder}` : ''}`, f.help]),
-        ...Object.entries(TOOL_FLAGS).map(([name, t]) => [
+        ...Object.entries(exports.TOOL_FLAGS).map(([name, t]) => [
             `--${name}${'placeholder' in t ? ` ${t.placeholder}` : ''}`,
             t.help,
         ]),

@@ -30,7 +30,7 @@ export const INPUT_FLAGS: readonly InputFlag[] = [
 ];
 
 /** Flags of the command line itself, not inputs of the merge. */
-const TOOL_FLAGS = {
+export const TOOL_FLAGS = {
   username: { type: 'string', placeholder: 'USER', help: 'log in to the registries of every --tag as USER ...' },
   'password-stdin': { type: 'boolean', help: '... with the password (or token) read from stdin' },
   json: { type: 'boolean', help: "print the result as one JSON object (the action's outputs) on stdout" },

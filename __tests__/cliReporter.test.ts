@@ -76,6 +76,20 @@ describe('CliReporter', () => {
     expect(render(out.text()).at(-1)).toBe('next');
   });
 
+  it('keeps each live line within the terminal width (80 when the size is unknown)', async () => {
+    for (const [columns, width] of [
+      [40, 39],
+      [0, 79],
+    ]) {
+      const out = { ...stream(true), columns };
+      const r = new CliReporter(out);
+      await r.group('Copy', async () => r.progress(update(`r.io/${'x'.repeat(100)}`, 1)));
+      const lines = render(out.chunks.join('')).slice(1);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toHaveLength(width);
+    }
+  });
+
   it('progressLine gives the rate of a long copy', () => {
     expect(progressLine(update('r.io/a', 1, 3 * 1024 * 1024), 2000)).toBe(
       'r.io/a: 1/2 manifests · blobs 1 mounted, 1 copied, 0 present · 3.0 MiB at 1.5 MiB/s',

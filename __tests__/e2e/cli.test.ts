@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { runAction } from '../helpers/action';
-import { type CliRun, runCli, workflowCommands } from '../helpers/cli';
+import { CLI_ENTRY, type CliRun, runCli, workflowCommands } from '../helpers/cli';
 import { writeDockerConfig } from '../helpers/dockerConfig';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy';
 import { blobExists, getManifest, listTags, MediaTypes, pushBuildxImage, pushImage, sha256Digest } from '../helpers/fixtures';
@@ -179,6 +179,27 @@ describe('merge', () => {
       `${at('cli/pat')}:c-s390x@${s390x.digest}`,
     ]);
     expect((await getManifest(reg, 'cli/pat-out', '1')).digest).toBe(appended.digest);
+  });
+
+  it('on a terminal: one live progress line per target repository, redrawn in place', async () => {
+    await pushImage(reg, 'cli/tty-src', { platform: 'linux/amd64', tag: 'a', layerSize: 256 * 1024 });
+    await pushImage(reg, 'cli/tty-src', { platform: 'linux/arm64', tag: 'b', layerSize: 256 * 1024 });
+    const args = ['--source', `${at('cli/tty-src')}:a`, '--source', `${at('cli/tty-src')}:b`];
+    for (const repo of ['cli/tty-one', 'cli/tty-two']) args.push('--tag', `${at(repo)}:1`);
+    // `script` gives the tool a pseudo-terminal, as an interactive shell would.
+    const quoted = [process.execPath, CLI_ENTRY, ...args].map((a) => `'${a}'`).join(' ');
+    const { stdout: screen } = await exec('script', ['-qefc', `stty cols 200; ${quoted}`, '/dev/null'], {
+      env: { ...process.env, DOCKER_CONFIG: '/nonexistent', GITHUB_ACTIONS: '' },
+    });
+    expect(workflowCommands({ exitCode: 0, stdout: screen, stderr: '' })).toEqual([]);
+    const esc = String.fromCharCode(27);
+    expect(screen).toContain(`${esc}[`); // redrawn in place: cursor up, clear
+    for (const repo of ['cli/tty-one', 'cli/tty-two']) {
+      // The line each repository is left with: both children pushed, its blobs copied or mounted.
+      expect(screen).toMatch(
+        new RegExp(`${at(repo).replace(/\./g, '\\.')}: 2/2 manifests · blobs \\d+ mounted, \\d+ copied, 0 present`),
+      );
+    }
   });
 
   it('a missing source: exit 1, naming it, nothing on stdout and nothing written', async () => {

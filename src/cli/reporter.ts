@@ -127,7 +127,9 @@ export class CliReporter implements Reporter {
   }
 
   private draw(): void {
-    const width = Math.max(20, (this.out.columns ?? 80) - 1);
+    // One screen line each, or the cursor-up count would be wrong; a terminal of unknown size is taken as 80 wide.
+    const columns = this.out.columns !== undefined && this.out.columns > 0 ? this.out.columns : 80;
+    const width = Math.max(20, columns - 1);
     const lines = [...this.repositories.values()].map(({ update, since }) => progressLine(update, Date.now() - since));
     for (const l of lines) this.out.write(`${this.clean(l)[0].slice(0, width)}\n`);
     this.drawn = lines.length;

@@ -248,3 +248,69 @@ describe('finishUpload', () => {
     expect(seen).toHaveLength(1);
   });
 });
+
+describe('listTags', () => {
+  const json = { 'content-type': 'application/json' };
+  const page = (tags: unknown) => JSON.stringify({ name: 'app', tags });
+
+  it('follows relative and absolute next links, sending no page size of its own', async () => {
+    handler = (req, res) => {
+      if (req.url === '/v2/app/tags/list')
+        return res.writeHead(200, { ...json, link: '</v2/app/tags/list?last=b&n=2>; rel="next"' }).end(page(['a', 'b']));
+      if (req.url === '/v2/app/tags/list?last=b&n=2')
+        return res
+          .writeHead(200, { ...json, link: `<http://${host}/v2/app/tags/list?next_page=z>; rel=next` })
+          .end(page(['c', 'd']));
+      res.writeHead(200, json).end(page(['e']));
+    };
+    expect(await client().listTags('app')).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(seen.map((s) => s.url)).toEqual([
+      '/v2/app/tags/list',
+      '/v2/app/tags/list?last=b&n=2',
+      '/v2/app/tags/list?next_page=z',
+    ]);
+  });
+
+  it('takes "tags": null, or no tags at all, for an empty repository', async () => {
+    handler = (_req, res) => res.writeHead(200, json).end(page(null));
+    expect(await client().listTags('app')).toEqual([]);
+    handler = (_req, res) => res.writeHead(200, json).end('{"name":"app"}');
+    expect(await client().listTags('app')).toEqual([]);
+  });
+
+  it('never follows a next link to another host', async () => {
+    handler = (_req, res) =>
+      res.writeHead(200, { ...json, link: '<http://127.0.0.2:1/v2/app/tags/list?last=a>; rel="next"' }).end(page(['a']));
+    await expect(client().listTags('app')).rejects.toThrow(/the next page is on another host \(127.0.0.2:1\); not followed/);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('stops a listing whose next link points back at a page already read', async () => {
+    handler = (_req, res) => res.writeHead(200, { ...json, link: '</v2/app/tags/list>; rel="next"' }).end(page(['a']));
+    await expect(client().listTags('app')).rejects.toThrow(/the pages do not end/);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('refuses an answer that is not a tag list, and names the registry error of a missing repository', async () => {
+    handler = (_req, res) => res.writeHead(200, json).end(page('a'));
+    await expect(client().listTags('app')).rejects.toThrow(/"tags" is not a list of strings/);
+    handler = (_req, res) => res.writeHead(200, json).end('<html>');
+    await expect(client().listTags('app')).rejects.toThrow(/not a tag list/);
+    handler = (_req, res) =>
+      res.writeHead(404, json).end('{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}');
+    await expect(client().listTags('app')).rejects.toMatchObject({ status: 404, code: 'NAME_UNKNOWN' });
+  });
+});
+
+describe('listTags on a registry whose links drop the repository key (Artifactory)', () => {
+  it("keeps the listing's own path and takes the link's query", async () => {
+    handler = (req, res) =>
+      req.url === '/v2/docker/acme/app/tags/list'
+        ? res
+            .writeHead(200, { 'content-type': 'application/json', link: '</v2/acme/app/tags/list?last=a&n=1>; rel="next"' })
+            .end('{"tags":["a"]}')
+        : res.writeHead(200, { 'content-type': 'application/json' }).end('{"tags":["b"]}');
+    expect(await client().listTags('docker/acme/app')).toEqual(['a', 'b']);
+    expect(seen.map((s) => s.url)).toEqual(['/v2/docker/acme/app/tags/list', '/v2/docker/acme/app/tags/list?last=a&n=1']);
+  });
+});

@@ -79,3 +79,17 @@ describe('expandSources', () => {
     expect(listed).toEqual([]);
   });
 });
+
+describe('expandPattern on a registry that answers 401 for a repository it does not find', () => {
+  it('says the repository may not exist, or not be readable', async () => {
+    const clientFor: ClientFor = async () =>
+      Object.assign(Object.create(RegistryClient.prototype) as RegistryClient, {
+        listTags: async () => {
+          throw new RegistryError('GET tags q.io/acme/nope', 401, 'UNAUTHORIZED', 'access denied');
+        },
+      });
+    await expect(expandPattern(clientFor, TagPattern.parse('q.io/acme/nope:*'), [target])).rejects.toThrow(
+      /source pattern "q.io\/acme\/nope:\*": cannot list the tags of q.io\/acme\/nope \(.*401.*\); the repository may not exist/,
+    );
+  });
+});

@@ -72831,7 +72831,7 @@ class RegistryClient {
                 }
                 tags.push(...page.tags);
             }
-            url = (0, link_1.nextLink)((0, http_1.allHeaders)(res, 'link'), url);
+            url = nextPage((0, http_1.allHeaders)(res, 'link'), url);
         }
         return tags;
     }
@@ -73014,6 +73014,19 @@ class RegistryClient {
     }
 }
 exports.RegistryClient = RegistryClient;
+/**
+ * The next page of a listing. Artifactory's links drop the repository key from the path
+ * (RTFACT-18971), which would list another repository: a link to another path keeps this
+ * listing's path and takes only the link's query (`last`, `n` or an opaque cursor).
+ */
+function nextPage(links, current) {
+    const next = (0, link_1.nextLink)(links, current);
+    if (next === undefined || next.pathname === current.pathname)
+        return next;
+    const fixed = new URL(current);
+    fixed.search = next.search;
+    return next.origin === current.origin ? fixed : next;
+}
 /** Bounds on a tag listing: no repository needs more, and a looping or endless listing must end. */
 const MAX_TAG_PAGES = 1000;
 const MAX_TAG_PAGE_BYTES = 16 * 1024 * 1024;
@@ -73979,6 +73992,11 @@ async function expandPattern(clientFor, pattern, targets) {
     const tags = await client.listTags(pattern.repository).catch((err) => {
         if (err instanceof client_1.RegistryError && err.status === 404) {
             throw new errors_1.ContentError(`source pattern "${pattern}": repository ${pattern.name} was not found (${err.message})`);
+        }
+        if (err instanceof client_1.RegistryError && (err.status === 401 || err.status === 403)) {
+            // Quay, GHCR and Docker Hub answer 401 for a repository they do not find, too.
+            throw new errors_1.ContentError(`source pattern "${pattern}": cannot list the tags of ${pattern.name} (${err.message}); ` +
+                'the repository may not exist, or the credentials for it may not read it');
         }
         throw err;
     });

@@ -3,9 +3,10 @@
  *
  * 1. starts a local CNCF Distribution registry (Debian's docker-registry, installed by predemo);
  * 2. pushes two per-arch images the way `docker buildx build --push` leaves them (an OCI index
- *    holding the image and a provenance attestation), each by digest into its own repository,
- *    as two jobs of a CI matrix would;
- * 3. runs the action's real entry point, dist/index.js, with INPUT_* variables as the runner does;
+ *    holding the image and a provenance attestation), each under a run-unique per-arch tag in a
+ *    staging repository, as two jobs of the README's quick-start matrix would;
+ * 3. runs the action's real entry point, dist/index.js, with INPUT_* variables as the runner does,
+ *    naming the per-arch images with one tag pattern;
  * 4. prints the action's log, its outputs, the merged index and the job summary as text;
  * 5. reads the tag back from the registry, then stops the registry.
  *
@@ -30,7 +31,7 @@ import { type RunningRegistry, startRegistry } from '../__tests__/helpers/regist
 
 export interface DemoSource {
   readonly platform: string;
-  /** `127.0.0.1:PORT/demo/app-amd64@sha256:…`: what a matrix job hands to the merge job. */
+  /** `127.0.0.1:PORT/demo/app-build:1001-amd64`: where a matrix job pushed its image. */
   readonly reference: string;
   /** The buildx-style index that was pushed (image + attestation). */
   readonly index: PushedManifest;
@@ -58,6 +59,9 @@ export interface DemoOptions {
 
 const PLATFORMS = ['linux/amd64', 'linux/arm64'] as const;
 const TARGET_REPOSITORY = 'demo/app';
+/** Per-arch images live here, tagged `<run id>-<arch>`, as in the README's quick start. */
+const STAGING_REPOSITORY = 'demo/app-build';
+const RUN_ID = '1001';
 const TARGET_TAGS = ['1.0.0', 'latest'];
 /** As docker/metadata-action prints them with DOCKER_METADATA_ANNOTATIONS_LEVELS=index. */
 const ANNOTATIONS = [
@@ -214,14 +218,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     print(`CNCF Distribution (docker-registry) on ${registry.host}, pid ${registry.pid}, storage in ${registry.dataDir}`);
 
     print(section('2. Per-arch images, as a CI matrix pushes them'));
-    print('Each job runs `docker buildx build --push` by digest (provenance on, the default since');
-    print('buildx 0.10): what lands in the registry is an OCI index holding the image and an');
-    print('attestation manifest (platform unknown/unknown), in a repository of its own.');
+    print('Each job runs `docker buildx build --push` (provenance on, the default since buildx 0.10)');
+    print(`under the tag <run id>-<arch> in a staging repository: what lands there is an OCI index`);
+    print('holding the image and an attestation manifest (platform unknown/unknown).');
     const sources: DemoSource[] = [];
     for (const platform of PLATFORMS) {
-      const repository = `demo/app-${platform.split('/')[1]}`;
-      const pushed = await pushBuildxImage(registry, repository, { platform });
-      const reference = `${registry.host}/${repository}@${pushed.index.digest}`;
+      const tag = `${RUN_ID}-${platform.split('/')[1]}`;
+      const pushed = await pushBuildxImage(registry, STAGING_REPOSITORY, { platform, tag });
+      const reference = `${registry.host}/${STAGING_REPOSITORY}:${tag}`;
       sources.push({ platform, reference, ...pushed });
       print(`  ${platform}  ${reference}`);
       print(`  ${' '.repeat(platform.length)}  └ image ${pushed.image.digest}, attestation ${pushed.attestation.digest}`);
@@ -229,7 +233,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
     const tags = TARGET_TAGS.map((t) => `${registry.host}/${TARGET_REPOSITORY}:${t}`);
     const inputs = {
-      sources: sources.map((s) => s.reference).join('\n'),
+      // The merge job names them all at once, as the README's quick start does.
+      sources: `${registry.host}/${STAGING_REPOSITORY}:${RUN_ID}-*`,
       tags: tags.join('\n'),
       annotations: ANNOTATIONS.join('\n'),
     };
@@ -249,6 +254,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
     print(section('Outputs'));
     for (const name of ['digest', 'image', 'platforms', 'media-type']) print(`${name}: ${run.outputs[name]}`);
+    print('sources:');
+    for (const line of run.outputs.sources.split('\n')) print(`  ${line}`);
     print(`manifest: (${Buffer.byteLength(run.outputs.manifest)} bytes, printed indented below)`);
 
     print(section('The merged index, as pushed'));

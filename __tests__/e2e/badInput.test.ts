@@ -36,6 +36,10 @@ const cases: Array<[string, Record<string, string>, RegExp]> = [
   ['tags', { tags: `${P}/bad/app:.hidden` }, /invalid tag/],
   ['tags', { tags: `${P}/bad/app:${'t'.repeat(129)}` }, /invalid tag/],
   ['tags', { tags: `${P}/bad/app:v1+build` }, /invalid tag/],
+  ['tags', { tags: `${P}/bad/app:1-*` }, /tag patterns \("\*", "\?"\) are for sources only/],
+  ['sources', { sources: `${P}/bad/app-*:1` }, /"\*" and "\?" are allowed only in the tag/],
+  ['sources', { sources: `${P}/bad/app:1-*@${D}` }, /a tag pattern cannot carry a digest/],
+  ['append', { append: 'yes' }, /not a boolean/],
   ['attestations', { attestations: 'drop' }, /"drop" is not one of strip, keep/],
   ['platforms', { platforms: 'linux' }, /"linux" is not a platform/],
   ['platforms', { platforms: 'linux/amd64/v2/x' }, /not a platform/],
@@ -64,7 +68,17 @@ describe('malformed inputs, end to end', () => {
   it('has a table of at least 25, covering every input that can be malformed', () => {
     expect(cases.length).toBeGreaterThanOrEqual(25);
     expect(new Set(cases.map(([input]) => input))).toEqual(
-      new Set(['sources', 'tags', 'attestations', 'platforms', 'annotations', 'media-type', 'dry-run', 'insecure-registries']),
+      new Set([
+        'sources',
+        'tags',
+        'attestations',
+        'platforms',
+        'annotations',
+        'media-type',
+        'dry-run',
+        'append',
+        'insecure-registries',
+      ]),
     );
   });
 

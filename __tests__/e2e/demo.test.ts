@@ -44,6 +44,9 @@ describe('npm run demo', () => {
     expect(result.run.outputs.platforms).toBe('linux/amd64,linux/arm64');
     expect(index.annotations['org.opencontainers.image.description']).toMatch(/demo/);
     expect(result.rerun.outputs.digest).toBe(result.run.outputs.digest);
+    // The pattern stood for both per-arch tags, each resolved to the index buildx pushed.
+    expect(result.run.outputs.sources.split('\n')).toEqual(result.sources.map((s) => `${s.reference}@${s.index.digest}`));
+    expect(text).toContain('matches 2 tag(s)');
 
     // The summary is printed as readable text: no HTML left, the table's rows are there.
     const summaryStart = text.indexOf('Job summary');

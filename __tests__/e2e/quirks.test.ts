@@ -22,7 +22,18 @@ import {
   type RegistryTarget,
   sha256Digest,
 } from '../helpers/fixtures';
-import { artifactory, dockerHub, ecr, ghcr, harbor, lastScopeOnly, quay, withholdSourceFromPushTokens } from '../helpers/quirks';
+import {
+  artifactory,
+  dockerHub,
+  ecr,
+  ghcr,
+  harbor,
+  lastScopeOnly,
+  quay,
+  TAG_LISTINGS,
+  tagListing,
+  withholdSourceFromPushTokens,
+} from '../helpers/quirks';
 import { type RunningRegistry, startRegistry, type StartRegistryOptions } from '../helpers/registry';
 import type { TokenRequest } from '../helpers/tokenServer';
 
@@ -526,4 +537,42 @@ describe('GHCR', () => {
         expect(q.noReferrers.bit).toBe(1);
       }),
   );
+});
+
+describe.each(Object.entries(TAG_LISTINGS))('tag patterns on %s', (name, listing) => {
+  // ECR speaks Basic auth; the others' listings are exercised anonymously.
+  const options: StartRegistryOptions = name === 'ecr' ? { auth: 'htpasswd' } : {};
+
+  it('lists every page as the registry serves it and merges the matches in sorted order', () =>
+    withRegistry(options, async (s) => {
+      const q = tagListing(s.proxy, name, listing);
+      const arm = await pushImage(s.reg, 'acme/app-build', { platform: 'linux/arm64', tag: '7-arm64' });
+      const amd = await pushImage(s.reg, 'acme/app-build', { platform: 'linux/amd64', tag: '7-amd64' });
+      const ppc = await pushImage(s.reg, 'acme/app-build', { platform: 'linux/ppc64le', tag: '7-ppc64le' });
+      for (const decoy of ['6-amd64', '70-amd64', 'latest'])
+        await pushImage(s.reg, 'acme/app-build', { platform: 'linux/amd64', tag: decoy });
+
+      const run = await s.run({ sources: `${s.proxy.host}/acme/app-build:7-*`, tags: `${s.proxy.host}/acme/app:7` });
+      await expectIndex(s, run, 'acme/app:7', {
+        schemaVersion: 2,
+        mediaType: MediaTypes.ociIndex,
+        manifests: [entry(amd, AMD), entry(arm, ARM), entry(ppc, { architecture: 'ppc64le', os: 'linux' })],
+      });
+      // No page size of its own: the registry's default is always accepted (ECR refuses n > 1000).
+      expect(q.requested[0]).toBeNull();
+      // Paged registries served more than one page and every one was read; the others, one answer.
+      const pages = 'defaultPage' in listing ? Math.ceil(6 / listing.defaultPage) : 1;
+      expect(q.inspected).toBe(pages);
+      expect(q.bit).toBe(pages - 1);
+    }));
+
+  it('names the pattern when the repository is not there', () =>
+    withRegistry(options, async (s) => {
+      tagListing(s.proxy, name, listing);
+      const run = await s.run({ sources: `${s.proxy.host}/acme/nothing:7-*`, tags: `${s.proxy.host}/acme/app:7` });
+      const error = expectOneError(run);
+      expect(error).toContain(`source pattern "${s.proxy.host}/acme/nothing:7-*"`);
+      expect(error).toMatch(listing.unknownRepository === 'UNAUTHORIZED' ? /the repository may not exist/ : /was not found/);
+      expect(s.proxy.writes()).toEqual([]);
+    }));
 });

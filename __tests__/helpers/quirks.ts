@@ -369,3 +369,185 @@ export function ghcr(proxy: FaultProxy): { noReferrers: Quirk } {
   );
   return { noReferrers };
 }
+
+// ---------------------------------------------------------------------------
+// Tag listing (`GET /v2/<name>/tags/list`): what each registry does, from its code, issues and
+// docs (Distribution, Quay, Harbor and GitLab sources; ECR, GHCR, Hub and Artifactory reports).
+
+export interface TagListing {
+  /** Page size when the client sends no `n`; undefined: every tag at once. */
+  readonly defaultPage?: number;
+  /** The largest `n` honoured; above it the registry clamps or refuses. */
+  readonly maxPage: number;
+  readonly overMax: 'clamp' | 'refuse';
+  /** How the next page is named: `last=<tag>` (the spec's), or an opaque token (ECR, old Quay). */
+  readonly cursor: 'last' | 'opaque';
+  /**
+   * `Link` as a path on the same host, as an absolute URL, or as a path without the repository
+   * key, the first segment of the name (Artifactory, RTFACT-18971).
+   */
+  readonly link: 'relative' | 'absolute' | 'no-repository-key';
+  /** What a repository without tags answers in `tags`. */
+  readonly empty: 'null' | 'list';
+  /** The order tags come in: sorted, or not (ECR and GHCR list them in no promised order). */
+  readonly order: 'sorted' | 'unsorted';
+  /** A repository the registry does not find: Distribution's 404, Harbor's own 404 code, or 401 (Quay). */
+  readonly unknownRepository: 'NAME_UNKNOWN' | 'NOT_FOUND' | 'UNAUTHORIZED';
+}
+
+/**
+ * Each registry's listing, with page sizes scaled down (real defaults are 100) so that a
+ * handful of tags spans several pages; the forms are the registries' own.
+ */
+export const TAG_LISTINGS = {
+  // Every tag at once, no Link (seen in 2020 and 2026); anonymous listing of a private repository: 401.
+  'docker hub': {
+    maxPage: 10_000,
+    overMax: 'clamp',
+    cursor: 'last',
+    link: 'relative',
+    empty: 'list',
+    order: 'sorted',
+    unknownRepository: 'UNAUTHORIZED',
+  },
+  // 100 and a Link without `n`; order disputed (creation order reported).
+  ghcr: {
+    defaultPage: 3,
+    maxPage: 10_000,
+    overMax: 'clamp',
+    cursor: 'last',
+    link: 'relative',
+    empty: 'list',
+    order: 'unsorted',
+    unknownRepository: 'UNAUTHORIZED',
+  },
+  // 100 by default, n over 1000 refused (405 UNSUPPORTED), absolute links with an opaque `last`, unsorted.
+  ecr: {
+    defaultPage: 3,
+    maxPage: 1000,
+    overMax: 'refuse',
+    cursor: 'opaque',
+    link: 'absolute',
+    empty: 'list',
+    order: 'unsorted',
+    unknownRepository: 'NAME_UNKNOWN',
+  },
+  // Quay 3.12+: 100 a page, n clamped, absolute links with `last`; 401 for a repository it does not find.
+  quay: {
+    defaultPage: 2,
+    maxPage: 100,
+    overMax: 'clamp',
+    cursor: 'last',
+    link: 'absolute',
+    empty: 'list',
+    order: 'sorted',
+    unknownRepository: 'UNAUTHORIZED',
+  },
+  // Every tag without `n`; 404 with Harbor's own NOT_FOUND code.
+  harbor: {
+    maxPage: 10_000,
+    overMax: 'clamp',
+    cursor: 'last',
+    link: 'relative',
+    empty: 'list',
+    order: 'sorted',
+    unknownRepository: 'NOT_FOUND',
+  },
+  // Database mode: 100 a page, relative links, `"tags": null` when empty.
+  gitlab: {
+    defaultPage: 2,
+    maxPage: 10_000,
+    overMax: 'clamp',
+    cursor: 'last',
+    link: 'relative',
+    empty: 'null',
+    order: 'sorted',
+    unknownRepository: 'NAME_UNKNOWN',
+  },
+  // Links that drop the repository key from the path.
+  artifactory: {
+    defaultPage: 2,
+    maxPage: 10_000,
+    overMax: 'clamp',
+    cursor: 'last',
+    link: 'no-repository-key',
+    empty: 'list',
+    order: 'sorted',
+    unknownRepository: 'NAME_UNKNOWN',
+  },
+} as const satisfies Record<string, TagListing>;
+
+/** Lists in no promised order: a fixed shuffle (reversed halves), so runs are repeatable. */
+function unsorted(tags: string[]): string[] {
+  const half = Math.ceil(tags.length / 2);
+  return [...tags.slice(half).reverse(), ...tags.slice(0, half)];
+}
+
+/**
+ * Serves the tag list the way a hosted registry does, in front of Distribution 2.8 (which
+ * ignores `n` and answers every tag at once): the whole list is read from the registry and
+ * served in pages with `Link: <…>; rel="next"` to the next. `inspected` counts the answers
+ * past authentication, `bit` the pages served with a next link (or a repository reported
+ * missing the registry's way); `requested` the `n` of each request.
+ */
+export function tagListing(proxy: FaultProxy, name: string, listing: TagListing): Quirk & { requested: Array<string | null> } {
+  const q = Object.assign(quirk(`${name}: tag list`), { requested: [] as Array<string | null> });
+  proxy.add({
+    method: 'GET',
+    path: /^\/v2\/.+\/tags\/list(?:\?|$)/,
+    name: q.name,
+    fault: async (ctx) => {
+      const query = ctx.request.query;
+      q.requested.push(query.get('n'));
+      const all = await ctx.forward({ url: ctx.request.path });
+      // An auth challenge is the registry's own answer: relayed, not counted.
+      if (all.status === 401) return ctx.reply(all);
+      q.inspected++;
+      if (all.status === 404 && listing.unknownRepository !== 'NAME_UNKNOWN') {
+        q.bit++;
+        if (listing.unknownRepository === 'NOT_FOUND') refuse(ctx, 404, 'NOT_FOUND', `repository ${ctx.request.path} not found`);
+        else refuse(ctx, 401, 'UNAUTHORIZED', 'access to the requested resource is not authorized');
+        return;
+      }
+      if (all.status !== 200) return ctx.reply(all);
+      const body = parseJson(all.body) ?? {};
+      const sorted = ((body.tags as string[] | null) ?? []).slice().sort();
+      const tags = listing.order === 'sorted' ? sorted : unsorted(sorted);
+      let n = query.has('n') ? Number(query.get('n')) : (listing.defaultPage ?? tags.length);
+      if (n > listing.maxPage) {
+        if (listing.overMax === 'refuse') {
+          refuse(ctx, 405, 'UNSUPPORTED', `Invalid parameter at 'maxResults': must be less than or equal to ${listing.maxPage}`);
+          return;
+        }
+        n = listing.maxPage;
+      }
+      const cursor = query.get('last');
+      const after =
+        cursor === null
+          ? 0
+          : listing.cursor === 'last'
+            ? tags.indexOf(cursor) + 1
+            : Number(Buffer.from(cursor, 'base64url').toString());
+      const page = tags.slice(after, after + Math.max(n, 1));
+      const headers: Record<string, string | string[]> = { 'content-type': 'application/json' };
+      if (after + page.length < tags.length) {
+        const next = new URLSearchParams({ n: String(n) });
+        next.set(
+          'last',
+          listing.cursor === 'last' ? page[page.length - 1] : Buffer.from(String(after + page.length)).toString('base64url'),
+        );
+        const path = `${ctx.request.path}?${next}`;
+        const link = {
+          relative: path,
+          absolute: `http://${proxy.host}${path}`,
+          'no-repository-key': path.replace(/^\/v2\/[^/]+\//, '/v2/'),
+        }[listing.link];
+        headers.link = `<${link}>; rel="next"`;
+        q.bit++;
+      }
+      const tagsJson = page.length === 0 && listing.empty === 'null' ? null : page;
+      ctx.reply({ status: 200, headers, body: Buffer.from(JSON.stringify({ name: body.name, tags: tagsJson })) });
+    },
+  });
+  return q;
+}

@@ -180,7 +180,7 @@ export class RegistryClient {
         }
         tags.push(...(page.tags as string[]));
       }
-      url = nextLink(allHeaders(res, 'link'), url);
+      url = nextPage(allHeaders(res, 'link'), url);
     }
     return tags;
   }
@@ -377,6 +377,19 @@ export class RegistryClient {
     stream.once('close', () => release(res));
     return stream;
   }
+}
+
+/**
+ * The next page of a listing. Artifactory's links drop the repository key from the path
+ * (RTFACT-18971), which would list another repository: a link to another path keeps this
+ * listing's path and takes only the link's query (`last`, `n` or an opaque cursor).
+ */
+function nextPage(links: readonly string[], current: URL): URL | undefined {
+  const next = nextLink(links, current);
+  if (next === undefined || next.pathname === current.pathname) return next;
+  const fixed = new URL(current);
+  fixed.search = next.search;
+  return next.origin === current.origin ? fixed : next;
 }
 
 /** Bounds on a tag listing: no repository needs more, and a looping or endless listing must end. */

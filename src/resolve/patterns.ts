@@ -36,6 +36,13 @@ export async function expandPattern(
     if (err instanceof RegistryError && err.status === 404) {
       throw new ContentError(`source pattern "${pattern}": repository ${pattern.name} was not found (${err.message})`);
     }
+    if (err instanceof RegistryError && (err.status === 401 || err.status === 403)) {
+      // Quay, GHCR and Docker Hub answer 401 for a repository they do not find, too.
+      throw new ContentError(
+        `source pattern "${pattern}": cannot list the tags of ${pattern.name} (${err.message}); ` +
+          'the repository may not exist, or the credentials for it may not read it',
+      );
+    }
     throw err;
   });
   const isTarget = (tag: string) => targets.some((t) => t.name === pattern.name && t.tag === tag);

@@ -1,5 +1,5 @@
 import { getExecOutput } from '@actions/exec';
-import type { RunProgram } from '../flow/reporter';
+import type { RunProgram } from '../flow/program';
 
 /** Programs as the runner's toolkit runs them (PATH lookup as on every runner OS); never echoed. */
 export const execProgram: RunProgram = async (command, args, input) => {

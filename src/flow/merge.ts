@@ -11,7 +11,8 @@ import { expandSources } from '../resolve/patterns';
 import { resolveSources } from '../resolve/resolve';
 import { alreadyPresent, Transfer } from '../transfer/transfer';
 import { uniqueRepositories } from '../transfer/targets';
-import type { Reporter, RunProgram } from './reporter';
+import type { RunProgram } from './program';
+import type { Reporter } from './reporter';
 
 export interface MergeOptions {
   readonly reporter: Reporter;

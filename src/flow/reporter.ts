@@ -38,10 +38,3 @@ export interface Reporter extends Log {
   /** The run succeeded (or, in a dry run, would): its outputs and what it did. */
   result(result: RunResult, outputs: Outputs): Promise<void>;
 }
-
-/** Runs a program with `input` on stdin and collects its output (credential helpers). */
-export type RunProgram = (
-  command: string,
-  args: readonly string[],
-  input: Buffer,
-) => Promise<{ readonly exitCode: number; readonly stdout: string; readonly stderr: string }>;

@@ -39146,7 +39146,7 @@ function usage(command) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.EXIT = exports.COMMAND = void 0;
 exports.runCli = runCli;
-const package_json_1 = __nccwpck_require__(8330);
+const version_1 = __nccwpck_require__(3882);
 const errors_1 = __nccwpck_require__(3916);
 const merge_1 = __nccwpck_require__(9608);
 const context_1 = __nccwpck_require__(5722);
@@ -39167,7 +39167,7 @@ async function readUsage(argv, io) {
         return 'done';
     }
     if (cl.version) {
-        io.stdout.write(`${package_json_1.version}\n`);
+        io.stdout.write(`${version_1.VERSION}\n`);
         return 'done';
     }
     let inputs;
@@ -39390,6 +39390,22 @@ function progressLine(p, elapsedMs) {
     const bytes = p.bytesCopied > 0 ? ` · ${(0, report_1.formatBytes)(p.bytesCopied)}${rate}` : '';
     return `${p.repository}: ${done}/${p.children} manifests · ${blobs}${bytes}`;
 }
+
+
+/***/ }),
+
+/***/ 3882:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.VERSION = void 0;
+/**
+ * The package's version, for --version. Kept here rather than imported from package.json, which
+ * would put all of package.json in the bundle and make every dependency bump rebuild it;
+ * __tests__/version.test.ts keeps the two equal.
+ */
+exports.VERSION = '0.1.0';
 
 
 /***/ }),
@@ -42692,13 +42708,6 @@ module.exports = require("node:worker_threads");
 /***/ ((module) => {
 
 module.exports = require("node:zlib");
-
-/***/ }),
-
-/***/ 8330:
-/***/ ((module) => {
-
-module.exports = /*#__PURE__*/JSON.parse('{"name":"merge-multiarch-action","version":"0.1.0","private":true,"description":"Merges per-architecture container images into one multi-arch image over the OCI distribution API: a GitHub Action and a command-line tool","main":"dist/index.js","bin":{"merge-multiarch-action":"dist/cli/index.js"},"files":["dist/","action.yml","CHANGELOG.md"],"engines":{"node":">=20.18.1"},"scripts":{"build":"ncc build src/action/index.ts -o dist --license licenses.txt && ncc build src/cli/index.ts -o dist/cli --license licenses.txt","typecheck":"tsc --noEmit -p tsconfig.check.json","pretest":"bash scripts/install-deps.sh && npm run build --silent","test":"jest","predemo":"bash scripts/install-deps.sh","demo":"ncc build scripts/demo.ts -o .tmp/demo --transpile-only --no-cache -q && node .tmp/demo/index.js","bench":"bash scripts/install-deps.sh && ncc build bench/index.ts -o .tmp/bench -q -t && node .tmp/bench/index.js","lint":"eslint . && prettier --check .","format":"prettier --write . && eslint --fix ."},"license":"MIT","devDependencies":{"@actions/core":"2.0.3","@actions/exec":"2.0.0","@eslint/js":"10.0.1","@types/jest":"29.5.14","@types/node":"20.19.43","@vercel/ncc":"0.45.0","eslint":"10.15.0","eslint-config-prettier":"10.1.8","fast-check":"4.10.2","globals":"17.14.0","jest":"29.7.0","prettier":"3.10.1","ts-jest":"29.4.15","typescript":"5.9.3","typescript-eslint":"8.73.0","undici":"7.30.2"}}');
 
 /***/ })
 

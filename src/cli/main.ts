@@ -1,4 +1,4 @@
-import { version } from '../../package.json';
+import { VERSION } from './version';
 import { InputError } from '../errors';
 import { merge } from '../flow/merge';
 import { getInputs, type Inputs } from '../inputs/context';
@@ -38,7 +38,7 @@ async function readUsage(argv: readonly string[], io: CliIo): Promise<Usage | 'd
     return 'done';
   }
   if (cl.version) {
-    io.stdout.write(`${version}\n`);
+    io.stdout.write(`${VERSION}\n`);
     return 'done';
   }
   let inputs: Inputs;

@@ -73222,10 +73222,12 @@ exports.readBody = readBody;
 exports.release = release;
 exports.discard = discard;
 exports.noProxyList = noProxyList;
+exports.proxiesHttps = proxiesHttps;
 exports.createDispatcher = createDispatcher;
 exports.baseSend = baseSend;
 const undici_1 = __nccwpck_require__(6752);
 const logging_1 = __nccwpck_require__(6141);
+const origins_1 = __nccwpck_require__(7791);
 function header(res, name) {
     const v = res.headers[name.toLowerCase()];
     return Array.isArray(v) ? v[0] : v;
@@ -73367,7 +73369,7 @@ function release(res) {
 async function discard(res) {
     await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
 }
-exports.DEFAULT_TIMEOUTS = { headersMs: 60_000, bodyMs: 60_000, connectMs: 30_000 };
+exports.DEFAULT_TIMEOUTS = { headersMs: 30_000, bodyMs: 60_000, connectMs: 30_000 };
 /** Hosts that never go through a proxy: a proxy cannot reach the runner's own loopback. */
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 /**
@@ -73381,15 +73383,32 @@ function noProxyList(env, loopbackHosts) {
     const names = loopbackHosts.map((h) => h.toLowerCase().replace(/:\d+$/, ''));
     return [...new Set([...user.split(/[,\s]+/).filter(Boolean), ...LOOPBACK_NAMES, ...names])].join(',');
 }
+/** True when HTTPS requests go through a proxy (then they tunnel over HTTP/1.1). */
+function proxiesHttps(env) {
+    return [env.https_proxy, env.HTTPS_PROXY, env.http_proxy, env.HTTP_PROXY].some((v) => v !== undefined && v.trim() !== '');
+}
 /**
  * The base layer: one pooled keep-alive dispatcher for the whole run. It honours
  * HTTP(S)_PROXY and NO_PROXY (loopback always direct), and verifies TLS (with
- * NODE_EXTRA_CA_CERTS when set).
+ * NODE_EXTRA_CA_CERTS when set). Without a proxy, HTTPS origins speak HTTP/2 where the server
+ * offers it (`OriginRouter`); `preconnect` opens their connections early.
  */
 function createDispatcher(options = {}) {
     const timeouts = options.timeouts ?? exports.DEFAULT_TIMEOUTS;
+    const agent = proxyAgent(options, timeouts);
+    if (proxiesHttps(process.env))
+        return agent;
+    return new origins_1.OriginRouter({
+        connectTimeoutMs: timeouts.connectMs,
+        headersTimeoutMs: timeouts.headersMs,
+        bodyTimeoutMs: timeouts.bodyMs,
+        keepAliveTimeoutMs: KEEP_ALIVE_MS,
+    }, agent);
+}
+const KEEP_ALIVE_MS = 30_000;
+function proxyAgent(options, timeouts) {
     return new undici_1.EnvHttpProxyAgent({
-        keepAliveTimeout: 30_000,
+        keepAliveTimeout: KEEP_ALIVE_MS,
         headersTimeout: timeouts.headersMs,
         bodyTimeout: timeouts.bodyMs,
         connect: { timeout: timeouts.connectMs },
@@ -73519,6 +73538,172 @@ function redactUrl(url) {
             copy.searchParams.set(key, 'REDACTED');
     }
     return copy.toString();
+}
+
+
+/***/ }),
+
+/***/ 7791:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.OriginRouter = void 0;
+const tls = __importStar(__nccwpck_require__(1692));
+const undici_1 = __nccwpck_require__(6752);
+/** Streams one HTTP/2 connection carries at once (Go's servers allow 250, Node's 100). */
+const H2_STREAMS = 100;
+/**
+ * HTTPS origins, each on the transport its server offers (design rule 13): one HTTP/2
+ * connection with many streams where ALPN says h2, a keep-alive pool where it says http/1.1.
+ *
+ * undici's Agent opens one connection per request that arrives before the first connection is
+ * up, since it cannot know the server will speak h2: the first burst of a run would open dozens.
+ * So each origin is first reached by one TLS handshake of its own (`preconnect`, started as
+ * soon as the inputs name the host), its ALPN answer picks the dispatcher, and that socket
+ * becomes the dispatcher's first connection: the probe costs no extra connection. Requests
+ * that come before the handshake ends wait for it, as they would wait for any connection.
+ * A handshake that fails leaves the origin to `fallback`, whose own attempt then reports the
+ * failure (an untrusted certificate, a refused connection) the way every request does.
+ */
+class OriginRouter extends undici_1.Dispatcher {
+    options;
+    fallback;
+    origins = new Map();
+    /** Dispatchers made so far, and handshakes still running: closed with the router. */
+    made = new Set();
+    handshakes = new Set();
+    constructor(options, 
+    /** For plain-HTTP origins and for HTTPS origins whose handshake failed. */
+    fallback) {
+        super();
+        this.options = options;
+        this.fallback = fallback;
+    }
+    /** Starts the handshake with an HTTPS origin (`https://host:port`) now, if not started yet. */
+    preconnect(origin) {
+        void this.route(origin);
+    }
+    /** The protocol an origin speaks (after its handshake). */
+    async protocol(origin) {
+        return new URL(origin).protocol === 'https:' ? (await this.route(origin)).protocol : 'http/1.1';
+    }
+    dispatch(options, handler) {
+        const origin = String(options.origin);
+        if (!origin.startsWith('https:'))
+            return this.fallback.dispatch(options, handler);
+        void this.route(origin).then(({ dispatcher }) => dispatcher.dispatch(options, handler));
+        return true;
+    }
+    route(origin) {
+        const key = new URL(origin).origin;
+        let routed = this.origins.get(key);
+        if (!routed) {
+            routed = this.handshake(key).then((socket) => ({ dispatcher: this.dispatcherFor(key, socket), protocol: socket.alpnProtocol === 'h2' ? 'h2' : 'http/1.1' }), () => ({ dispatcher: this.fallback, protocol: 'http/1.1' }));
+            this.origins.set(key, routed);
+        }
+        return routed;
+    }
+    handshake(origin) {
+        const url = new URL(origin);
+        const hostname = url.hostname.replace(/^\[|\]$/g, '');
+        return new Promise((resolve, reject) => {
+            const socket = tls.connect({
+                host: hostname,
+                port: Number(url.port || 443),
+                // No SNI for an IP address (RFC 6066), as undici does.
+                ...(tlsServername(hostname) ? { servername: hostname } : {}),
+                ALPNProtocols: ['h2', 'http/1.1'],
+                ...this.options.tls,
+            });
+            this.handshakes.add(socket);
+            socket.once('close', () => this.handshakes.delete(socket));
+            const timer = setTimeout(() => socket.destroy(Object.assign(new Error('TLS handshake timed out'), { code: 'ETIMEDOUT' })), this.options.connectTimeoutMs);
+            socket.once('secureConnect', () => {
+                clearTimeout(timer);
+                this.handshakes.delete(socket);
+                resolve(socket);
+            });
+            socket.once('error', (err) => {
+                clearTimeout(timer);
+                reject(err);
+            });
+        });
+    }
+    dispatcherFor(origin, socket) {
+        const h2 = socket.alpnProtocol === 'h2';
+        const base = (0, undici_1.buildConnector)({ allowH2: h2, timeout: this.options.connectTimeoutMs, ...this.options.tls });
+        let first = socket;
+        // The handshake's socket is the first connection; later ones (after an idle close) are new.
+        const connect = (options, callback) => {
+            const ready = first;
+            first = undefined;
+            // Handed over on the next tick: undici's HTTP/1.1 client stalls on a socket given synchronously.
+            if (ready && !ready.destroyed)
+                process.nextTick(() => callback(null, ready));
+            else
+                base(options, callback);
+        };
+        const common = {
+            connect,
+            headersTimeout: this.options.headersTimeoutMs,
+            bodyTimeout: this.options.bodyTimeoutMs,
+            keepAliveTimeout: this.options.keepAliveTimeoutMs,
+        };
+        const dispatcher = h2
+            ? new undici_1.Client(origin, { ...common, allowH2: true, pipelining: H2_STREAMS, maxConcurrentStreams: H2_STREAMS })
+            : new undici_1.Pool(origin, common);
+        this.made.add(dispatcher);
+        return dispatcher;
+    }
+    close() {
+        for (const socket of this.handshakes)
+            socket.destroy();
+        return Promise.all([...this.made, this.fallback].map((d) => d.close())).then(() => undefined);
+    }
+    destroy() {
+        for (const socket of this.handshakes)
+            socket.destroy();
+        return Promise.all([...this.made, this.fallback].map((d) => d.destroy())).then(() => undefined);
+    }
+}
+exports.OriginRouter = OriginRouter;
+function tlsServername(hostname) {
+    return !/^[\d.]+$/.test(hostname) && !hostname.includes(':');
 }
 
 
@@ -73668,10 +73853,16 @@ class Registries {
         this.options = options;
         this.ownsDispatcher = options.dispatcher === undefined;
         const loopbackHosts = [...options.sources, ...options.targets].map((r) => r.registry).filter(reference_1.isLoopbackRegistry);
-        this.dispatcher = options.dispatcher ?? (0, http_1.createDispatcher)({ timeouts: options.timeouts, loopbackHosts });
+        const dispatcher = options.dispatcher ?? (0, http_1.createDispatcher)({ timeouts: options.timeouts, loopbackHosts });
+        this.dispatcher = dispatcher;
+        // Every host is known from the inputs: open the HTTPS connections while the run gets ready.
+        for (const registry of new Set([...options.targets, ...options.sources].map((r) => r.registry))) {
+            if (!usesPlainHttp(registry, options.insecureRegistries))
+                dispatcher.preconnect?.(`https://${(0, reference_1.apiHost)(registry)}`);
+        }
         this.retry = options.retry ?? retry_1.DEFAULT_RETRY;
         const timeouts = options.timeouts ?? http_1.DEFAULT_TIMEOUTS;
-        const base = (0, http_1.baseSend)(this.dispatcher, timeouts.connectMs + timeouts.headersMs);
+        const base = (0, http_1.baseSend)(this.dispatcher, timeouts.headersMs);
         this.retryLog = (message) => options.log.info(message);
         this.send = (0, redirect_1.withRedirects)((0, retry_1.withRetry)((0, logging_1.withLogging)(base, options.log, this.stats), this.retry, this.retryLog));
     }

@@ -108,7 +108,8 @@ export async function selfSignedCert(
 ): Promise<{ keyPem: string; certPem: string; keyPath: string; certPath: string }> {
   const keyPath = path.join(dir, `${name}.key`);
   const certPath = path.join(dir, `${name}.crt`);
-  const san = dnsName ? ['-addext', `subjectAltName=DNS:${dnsName}`] : [];
+  // An IP address is named by an IP entry (TLS clients match no IP against a DNS entry or the CN).
+  const san = dnsName ? ['-addext', `subjectAltName=${/^[\d.]+$/.test(dnsName) ? 'IP' : 'DNS'}:${dnsName}`] : [];
   await execFileP('openssl', [
     'req',
     '-x509',

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { type Dispatcher, EnvHttpProxyAgent } from 'undici';
 import { redactUrl } from './logging';
+import { OriginRouter } from './origins';
 
 /** A request body: bytes, or a factory so a retry can re-open a stream (never replay a spent one). */
 export type RequestBody = Buffer | (() => Readable | Promise<Readable>);
@@ -177,7 +178,11 @@ export async function discard(res: HttpResponse): Promise<void> {
 }
 
 export interface TransportTimeouts {
-  /** Until the response headers arrive. */
+  /**
+   * Until the response headers arrive, end to end (connecting included) for every request
+   * whose body is not a stream: a manifest or tag-list GET, a HEAD, a token, a mount, a
+   * manifest PUT. Then it is abandoned and retried.
+   */
   readonly headersMs: number;
   /** Between two chunks of a body (a stalled stream fails instead of hanging the job). */
   readonly bodyMs: number;
@@ -185,7 +190,7 @@ export interface TransportTimeouts {
   readonly connectMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: TransportTimeouts = { headersMs: 60_000, bodyMs: 60_000, connectMs: 30_000 };
+export const DEFAULT_TIMEOUTS: TransportTimeouts = { headersMs: 30_000, bodyMs: 60_000, connectMs: 30_000 };
 
 /** Hosts that never go through a proxy: a proxy cannot reach the runner's own loopback. */
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
@@ -207,15 +212,37 @@ export interface DispatcherOptions {
   readonly loopbackHosts?: readonly string[];
 }
 
+/** True when HTTPS requests go through a proxy (then they tunnel over HTTP/1.1). */
+export function proxiesHttps(env: Readonly<Record<string, string | undefined>>): boolean {
+  return [env.https_proxy, env.HTTPS_PROXY, env.http_proxy, env.HTTP_PROXY].some((v) => v !== undefined && v.trim() !== '');
+}
+
 /**
  * The base layer: one pooled keep-alive dispatcher for the whole run. It honours
  * HTTP(S)_PROXY and NO_PROXY (loopback always direct), and verifies TLS (with
- * NODE_EXTRA_CA_CERTS when set).
+ * NODE_EXTRA_CA_CERTS when set). Without a proxy, HTTPS origins speak HTTP/2 where the server
+ * offers it (`OriginRouter`); `preconnect` opens their connections early.
  */
-export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
+export function createDispatcher(options: DispatcherOptions = {}): Dispatcher & { preconnect?(origin: string): void } {
   const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+  const agent = proxyAgent(options, timeouts);
+  if (proxiesHttps(process.env)) return agent;
+  return new OriginRouter(
+    {
+      connectTimeoutMs: timeouts.connectMs,
+      headersTimeoutMs: timeouts.headersMs,
+      bodyTimeoutMs: timeouts.bodyMs,
+      keepAliveTimeoutMs: KEEP_ALIVE_MS,
+    },
+    agent,
+  );
+}
+
+const KEEP_ALIVE_MS = 30_000;
+
+function proxyAgent(options: DispatcherOptions, timeouts: TransportTimeouts): Dispatcher {
   return new EnvHttpProxyAgent({
-    keepAliveTimeout: 30_000,
+    keepAliveTimeout: KEEP_ALIVE_MS,
     headersTimeout: timeouts.headersMs,
     bodyTimeout: timeouts.bodyMs,
     connect: { timeout: timeouts.connectMs },

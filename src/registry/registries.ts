@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { Log, MaskSecret } from '../flow/reporter';
-import { isLoopbackRegistry, type Reference } from '../oci/reference';
+import { apiHost, isLoopbackRegistry, type Reference } from '../oci/reference';
 import { Authenticator } from './auth';
 import { repositoryScope } from './challenge';
 import { RegistryClient } from './client';
@@ -27,7 +27,7 @@ export interface RegistriesOptions {
   readonly insecureRegistries: ReadonlySet<string>;
   readonly retry?: RetryPolicy;
   readonly timeouts?: TransportTimeouts;
-  readonly dispatcher?: Dispatcher;
+  readonly dispatcher?: Dispatcher & { preconnect?(origin: string): void };
 }
 
 /** What the transport may be tuned with; the action uses the defaults. */
@@ -94,10 +94,15 @@ export class Registries {
   constructor(private readonly options: RegistriesOptions) {
     this.ownsDispatcher = options.dispatcher === undefined;
     const loopbackHosts = [...options.sources, ...options.targets].map((r) => r.registry).filter(isLoopbackRegistry);
-    this.dispatcher = options.dispatcher ?? createDispatcher({ timeouts: options.timeouts, loopbackHosts });
+    const dispatcher = options.dispatcher ?? createDispatcher({ timeouts: options.timeouts, loopbackHosts });
+    this.dispatcher = dispatcher;
+    // Every host is known from the inputs: open the HTTPS connections while the run gets ready.
+    for (const registry of new Set([...options.targets, ...options.sources].map((r) => r.registry))) {
+      if (!usesPlainHttp(registry, options.insecureRegistries)) dispatcher.preconnect?.(`https://${apiHost(registry)}`);
+    }
     this.retry = options.retry ?? DEFAULT_RETRY;
     const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
-    const base = baseSend(this.dispatcher, timeouts.connectMs + timeouts.headersMs);
+    const base = baseSend(this.dispatcher, timeouts.headersMs);
     this.retryLog = (message) => options.log.info(message);
     this.send = withRedirects(withRetry(withLogging(base, options.log, this.stats), this.retry, this.retryLog));
   }

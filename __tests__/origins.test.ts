@@ -1,0 +1,147 @@
+/**
+ * OriginRouter against real local TLS servers: an HTTP/2 one (ALPN h2, HTTP/1.1 allowed too,
+ * as Go's servers are) and an HTTP/1.1-only one.
+ */
+import { promises as fs } from 'node:fs';
+import http2 from 'node:http2';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import { Agent } from 'undici';
+import { OriginRouter } from '../src/registry/origins';
+import { selfSignedCert } from './helpers/tokenServer';
+
+let dir: string;
+let cert: { keyPem: string; certPem: string };
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'origins-'));
+  cert = await selfSignedCert(dir, 'server', '/CN=127.0.0.1', '127.0.0.1');
+});
+afterAll(() => fs.rm(dir, { recursive: true, force: true }));
+
+interface Server {
+  readonly origin: string;
+  /** Protocol of each TLS connection accepted. */
+  readonly connections: string[];
+  close(): Promise<void>;
+}
+
+async function start(h2: boolean): Promise<Server> {
+  const connections: string[] = [];
+  const answer = (
+    req: http2.Http2ServerRequest | http.IncomingMessage,
+    res: { writeHead(s: number): unknown; end(b: string): unknown },
+  ) =>
+    setTimeout(() => {
+      res.writeHead(200);
+      res.end(`${req.method} ${req.url} ${req.httpVersion}`);
+    }, 10);
+  const server = h2
+    ? http2.createSecureServer({ key: cert.keyPem, cert: cert.certPem, allowHTTP1: true }, answer)
+    : https.createServer({ key: cert.keyPem, cert: cert.certPem }, answer);
+  server.on('secureConnection', (s: TLSSocket) => connections.push(s.alpnProtocol || 'none'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    origin,
+    connections,
+    close: () =>
+      new Promise<void>((r) => {
+        (server as https.Server).closeAllConnections?.();
+        server.close(() => r());
+      }),
+  };
+}
+
+const options = (ca: string) => ({
+  connectTimeoutMs: 2000,
+  headersTimeoutMs: 2000,
+  bodyTimeoutMs: 2000,
+  keepAliveTimeoutMs: 2000,
+  tls: { ca },
+});
+
+async function burst(router: OriginRouter, origin: string, n: number): Promise<string[]> {
+  return Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const res = await router.request({ origin, path: `/${i}`, method: i % 3 === 0 ? 'HEAD' : 'GET' });
+      return `${res.statusCode} ${await res.body.text()}`;
+    }),
+  );
+}
+
+describe('OriginRouter', () => {
+  it('carries a burst of requests on one HTTP/2 connection, the handshake made before the first request', async () => {
+    const server = await start(true);
+    const router = new OriginRouter(options(cert.certPem), new Agent());
+    try {
+      router.preconnect(server.origin);
+      const answers = await burst(router, server.origin, 60);
+      expect(answers[1]).toBe('200 GET /1 2.0');
+      expect(answers.filter((a) => a.endsWith(' 2.0') || a === '200 ')).toHaveLength(60);
+      expect(server.connections).toEqual(['h2']);
+      expect(await router.protocol(server.origin)).toBe('h2');
+    } finally {
+      await router.destroy();
+      await server.close();
+    }
+  });
+
+  it('keeps HTTP/1.1 where the server offers nothing else, on a pool whose first connection is the handshake', async () => {
+    const server = await start(false);
+    const router = new OriginRouter(options(cert.certPem), new Agent());
+    try {
+      const answers = await burst(router, server.origin, 6);
+      expect(answers[1]).toBe('200 GET /1 1.1');
+      expect(await router.protocol(server.origin)).toBe('http/1.1');
+      expect(server.connections.every((p) => p === 'http/1.1')).toBe(true);
+      // Six at once on HTTP/1.1 need six connections; the handshake's was the first of them.
+      expect(server.connections).toHaveLength(6);
+    } finally {
+      await router.destroy();
+      await server.close();
+    }
+  });
+
+  it('leaves an origin whose handshake fails to the fallback, whose own attempt reports the failure', async () => {
+    const server = await start(true);
+    // Not trusted: no CA given, and the fallback verifies as usual.
+    const router = new OriginRouter({ ...options(cert.certPem), tls: {} }, new Agent());
+    try {
+      await expect(router.request({ origin: server.origin, path: '/', method: 'GET' })).rejects.toMatchObject({
+        code: expect.stringMatching(/SELF_SIGNED|UNABLE_TO_VERIFY|CERT/),
+      });
+      expect(await router.protocol(server.origin)).toBe('http/1.1');
+    } finally {
+      await router.destroy();
+      await server.close();
+    }
+  });
+
+  it('sends plain-HTTP origins to the fallback without a handshake', async () => {
+    const seen: string[] = [];
+    const fallback = new Agent();
+    const original = fallback.dispatch.bind(fallback);
+    fallback.dispatch = (opts, handler) => {
+      seen.push(String(opts.origin));
+      return original(opts, handler);
+    };
+    const router = new OriginRouter(options(cert.certPem), fallback);
+    const server = http.createServer((_req, res) => res.end('plain'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const res = await router.request({ origin, path: '/', method: 'GET' });
+      expect(await res.body.text()).toBe('plain');
+      expect(seen).toEqual([origin]);
+      expect(await router.protocol(origin)).toBe('http/1.1');
+    } finally {
+      await router.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});

@@ -1,0 +1,146 @@
+import * as tls from 'node:tls';
+import { buildConnector, Client, Dispatcher, Pool } from 'undici';
+
+/** What a server negotiated over TLS (ALPN); plain HTTP origins are always HTTP/1.1. */
+export type Protocol = 'h2' | 'http/1.1';
+
+export interface OriginOptions {
+  readonly connectTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly bodyTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  /** Extra TLS options (tests pass their CA; the action relies on NODE_EXTRA_CA_CERTS). */
+  readonly tls?: Pick<tls.ConnectionOptions, 'ca'>;
+}
+
+/** Streams one HTTP/2 connection carries at once (Go's servers allow 250, Node's 100). */
+const H2_STREAMS = 100;
+
+type Connect = (options: buildConnector.Options, callback: buildConnector.Callback) => void;
+
+/**
+ * HTTPS origins, each on the transport its server offers (design rule 13): one HTTP/2
+ * connection with many streams where ALPN says h2, a keep-alive pool where it says http/1.1.
+ *
+ * undici's Agent opens one connection per request that arrives before the first connection is
+ * up, since it cannot know the server will speak h2: the first burst of a run would open dozens.
+ * So each origin is first reached by one TLS handshake of its own (`preconnect`, started as
+ * soon as the inputs name the host), its ALPN answer picks the dispatcher, and that socket
+ * becomes the dispatcher's first connection: the probe costs no extra connection. Requests
+ * that come before the handshake ends wait for it, as they would wait for any connection.
+ * A handshake that fails leaves the origin to `fallback`, whose own attempt then reports the
+ * failure (an untrusted certificate, a refused connection) the way every request does.
+ */
+export class OriginRouter extends Dispatcher {
+  private readonly origins = new Map<string, Promise<{ dispatcher: Dispatcher; protocol: Protocol }>>();
+  /** Dispatchers made so far, and handshakes still running: closed with the router. */
+  private readonly made = new Set<Dispatcher>();
+  private readonly handshakes = new Set<tls.TLSSocket>();
+
+  constructor(
+    private readonly options: OriginOptions,
+    /** For plain-HTTP origins and for HTTPS origins whose handshake failed. */
+    private readonly fallback: Dispatcher,
+  ) {
+    super();
+  }
+
+  /** Starts the handshake with an HTTPS origin (`https://host:port`) now, if not started yet. */
+  preconnect(origin: string): void {
+    void this.route(origin);
+  }
+
+  /** The protocol an origin speaks (after its handshake). */
+  async protocol(origin: string): Promise<Protocol> {
+    return new URL(origin).protocol === 'https:' ? (await this.route(origin)).protocol : 'http/1.1';
+  }
+
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    const origin = String(options.origin);
+    if (!origin.startsWith('https:')) return this.fallback.dispatch(options, handler);
+    void this.route(origin).then(({ dispatcher }) => dispatcher.dispatch(options, handler));
+    return true;
+  }
+
+  private route(origin: string): Promise<{ dispatcher: Dispatcher; protocol: Protocol }> {
+    const key = new URL(origin).origin;
+    let routed = this.origins.get(key);
+    if (!routed) {
+      routed = this.handshake(key).then(
+        (socket) => ({ dispatcher: this.dispatcherFor(key, socket), protocol: socket.alpnProtocol === 'h2' ? 'h2' : 'http/1.1' }),
+        () => ({ dispatcher: this.fallback, protocol: 'http/1.1' as const }),
+      );
+      this.origins.set(key, routed);
+    }
+    return routed;
+  }
+
+  private handshake(origin: string): Promise<tls.TLSSocket> {
+    const url = new URL(origin);
+    const hostname = url.hostname.replace(/^\[|\]$/g, '');
+    return new Promise((resolve, reject) => {
+      const socket = tls.connect({
+        host: hostname,
+        port: Number(url.port || 443),
+        // No SNI for an IP address (RFC 6066), as undici does.
+        ...(tlsServername(hostname) ? { servername: hostname } : {}),
+        ALPNProtocols: ['h2', 'http/1.1'],
+        ...this.options.tls,
+      });
+      this.handshakes.add(socket);
+      socket.once('close', () => this.handshakes.delete(socket));
+      const timer = setTimeout(
+        () => socket.destroy(Object.assign(new Error('TLS handshake timed out'), { code: 'ETIMEDOUT' })),
+        this.options.connectTimeoutMs,
+      );
+      socket.once('secureConnect', () => {
+        clearTimeout(timer);
+        this.handshakes.delete(socket);
+        resolve(socket);
+      });
+      socket.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+    });
+  }
+
+  private dispatcherFor(origin: string, socket: tls.TLSSocket): Dispatcher {
+    const h2 = socket.alpnProtocol === 'h2';
+    const base = buildConnector({ allowH2: h2, timeout: this.options.connectTimeoutMs, ...this.options.tls });
+    let first: tls.TLSSocket | undefined = socket;
+    // The handshake's socket is the first connection; later ones (after an idle close) are new.
+    const connect: Connect = (options, callback) => {
+      const ready = first;
+      first = undefined;
+      // Handed over on the next tick: undici's HTTP/1.1 client stalls on a socket given synchronously.
+      if (ready && !ready.destroyed) process.nextTick(() => callback(null, ready));
+      else base(options, callback);
+    };
+    const common = {
+      connect,
+      headersTimeout: this.options.headersTimeoutMs,
+      bodyTimeout: this.options.bodyTimeoutMs,
+      keepAliveTimeout: this.options.keepAliveTimeoutMs,
+    };
+    const dispatcher = h2
+      ? new Client(origin, { ...common, allowH2: true, pipelining: H2_STREAMS, maxConcurrentStreams: H2_STREAMS })
+      : new Pool(origin, common);
+    this.made.add(dispatcher);
+    return dispatcher;
+  }
+
+  override close(): Promise<void> {
+    for (const socket of this.handshakes) socket.destroy();
+    return Promise.all([...this.made, this.fallback].map((d) => d.close())).then(() => undefined);
+  }
+
+  override destroy(): Promise<void> {
+    for (const socket of this.handshakes) socket.destroy();
+    return Promise.all([...this.made, this.fallback].map((d) => d.destroy())).then(() => undefined);
+  }
+}
+
+function tlsServername(hostname: string): boolean {
+  return !/^[\d.]+$/.test(hostname) && !hostname.includes(':');
+}

@@ -18,7 +18,7 @@ export interface MergeOptions {
   readonly reporter: Reporter;
   /** Runs credential helpers. */
   readonly runProgram: RunProgram;
-  /** The user `github-token` is used as for ghcr.io (the action's GITHUB_ACTOR). */
+  /** The username that goes with `github-token` on ghcr.io (the action passes GITHUB_ACTOR). */
   readonly githubActor?: string;
   /** Credentials given on the command line, used before the Docker config for their registries. */
   readonly login?: Login;

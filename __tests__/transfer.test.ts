@@ -66,18 +66,43 @@ function registry(mount: (from: string, d: Digest) => MountResult) {
 const target = Reference.parse('reg.test/release/app:1');
 
 describe('Transfer', () => {
-  it('stops mounting from a source repository once a mount from it was refused, and uploads instead', async () => {
+  it('sends mounts without waiting for a first one, and uploads what is asked for once a mount from that source was refused', async () => {
     // Mounts from ci/a are refused (Harbor's 401, a token without the source scope); from ci/b they work.
     const reg = registry((from) => (from === 'ci/a' ? { mounted: false } : { mounted: true }));
-    const [report] = await new Transfer(reg.clientFor, { dryRun: false, reporter: recordingReporter() }).run(
-      [child('reg.test/ci/a:b', 1), child('reg.test/ci/b:b', 10)],
-      [target],
-    );
-    expect(reg.calls.mounts.filter((m) => m.startsWith('ci/a@'))).toHaveLength(1);
+    const transfer = new Transfer(reg.clientFor, { dryRun: false, reporter: recordingReporter() });
+    const [report] = await transfer.run([child('reg.test/ci/a:b', 1), child('reg.test/ci/b:b', 10)], [target]);
+    // All at once: the three of ci/a were in flight before the first refusal came back.
+    expect(reg.calls.mounts.filter((m) => m.startsWith('ci/a@'))).toHaveLength(3);
     expect(reg.calls.mounts.filter((m) => m.startsWith('ci/b@'))).toHaveLength(3);
     expect(reg.calls.uploads.sort()).toEqual([digest(1), digest(2), digest(3)]);
     expect(report.blobs).toMatchObject({ mounted: 3, copied: 3 });
     expect(report.manifests.pushed).toBe(2);
+
+    // A later child from ci/a: its blobs go straight to upload, with no mount attempt.
+    const [later] = await transfer.run([child('reg.test/ci/a:c', 20)], [target]);
+    expect(reg.calls.mounts.filter((m) => m.startsWith('ci/a@'))).toHaveLength(3);
+    expect(reg.calls.uploads.filter((d) => [20, 21, 22].map(digest).includes(d as Digest))).toHaveLength(3);
+    expect(later.blobs).toMatchObject({ mounted: 0, copied: 3 });
+  });
+
+  it('starts blob work early and counts it in the report that asks for it', async () => {
+    const reg = registry(() => ({ mounted: true }));
+    const transfer = new Transfer(reg.clientFor, { dryRun: false, reporter: recordingReporter() });
+    const c = child('reg.test/ci/a:b', 1);
+    transfer.prefetch(c, [target]);
+    await new Promise((r) => setTimeout(r, 1));
+    expect(reg.calls.mounts).toHaveLength(3); // sent at once, before run() is asked
+    const [report] = await transfer.run([c], [target]);
+    expect(reg.calls.mounts).toHaveLength(3); // not asked again
+    expect(report.blobs).toMatchObject({ mounted: 3 });
+    expect(report.manifests.pushed).toBe(1);
+  });
+
+  it('writes nothing early in a dry run', async () => {
+    const reg = registry(() => ({ mounted: true }));
+    new Transfer(reg.clientFor, { dryRun: true, reporter: recordingReporter() }).prefetch(child('reg.test/ci/a:b', 1), [target]);
+    await new Promise((r) => setTimeout(r, 1));
+    expect(reg.calls.mounts).toEqual([]);
   });
 
   it('reports progress per target repository, ending at what the report says', async () => {

@@ -202,7 +202,7 @@ describe('Docker Hub', () => {
   );
 
   it.concurrent(
-    'a mount whose token lacks the source scope is refused (401): the blobs are uploaded instead, without re-authenticating for each',
+    'a token without the source scope cannot mount: the blobs are uploaded instead, with no mount sent to be refused',
     () =>
       withRegistry({ auth: 'token', grant: withholdSourceFromPushTokens }, async (s) => {
         const hub = dockerHub(s.proxy, { pullBudget: 100, windowSeconds: 60 });
@@ -215,10 +215,21 @@ describe('Docker Hub', () => {
           manifests: [entry(amd, AMD), entry(arm.image, ARM)],
         });
         await expectContent(s, 'tester/app', [amd, arm.image]);
-        // The quirk bit: mounts went out with a token lacking the source's pull, and were refused.
-        expect(hub.mounts.seen.length).toBeGreaterThanOrEqual(2);
-        for (const m of hub.mounts.seen) expect(m).toMatchObject({ sourcePull: false, status: 401 });
-        expect(hub.mounts.seen.some((m) => m.targetPush)).toBe(true);
+        // The quirk bit: the tokens that carry the target's push lack the sources' pull, so a
+        // mount with them is refused (as one sent by hand shows); the action sent none.
+        const pushTokens = tokens.filter((t) => t.granted.some((g) => g.actions.includes('push')));
+        expect(pushTokens.length).toBeGreaterThanOrEqual(1);
+        for (const t of pushTokens) expect(t.granted.every((g) => g.name === 'tester/app')).toBe(true);
+        expect(hub.mounts.seen).toEqual([]);
+        const byHand = await registryFetch(
+          s.via,
+          `/v2/tester/app/blobs/uploads/?mount=${amd.config.digest}&from=tester/app-amd64`,
+          {
+            method: 'POST',
+          },
+        );
+        await byHand.arrayBuffer();
+        expect(hub.mounts.seen).toMatchObject([{ sourcePull: false, targetPush: true, status: 401 }]);
         // Every blob then uploaded into a session of its own.
         const puts = uploadPuts(s.proxy, 'tester/app').filter((r) => r.status === 201);
         expect(puts.map((r) => r.query.get('digest')).sort()).toEqual(
@@ -226,8 +237,6 @@ describe('Docker Hub', () => {
             .map((b) => b.digest)
             .sort(),
         );
-        // One refused mount per source repository is enough to stop trying (each costs at most three POSTs).
-        expect(mountPosts(s.proxy, 'tester/app').length).toBeLessThanOrEqual(2 * 3);
         expect(tokens.length).toBeLessThan(MANY_BLOBS);
       }),
   );
@@ -242,7 +251,8 @@ describe('Docker Hub', () => {
       expect(error).toMatch(/HTTP 429 TOOMANYREQUESTS/);
       expect(error).toMatch(/pull rate limit.*authenticating/);
       expect(error).toMatch(/retry after 3\d{3} s/);
-      expect(s.proxy.writes()).toEqual([]);
+      // Blobs may have been mounted early (invisible, garbage-collected); no manifest, no tag.
+      expect(s.proxy.writes().filter((w) => api.manifest().test(w.url))).toEqual([]);
       expect(await listTags(s.reg, 'tester/app')).toEqual([]);
     }),
   );
@@ -408,7 +418,7 @@ describe('Quay', () => {
 
 describe('Harbor', () => {
   it.concurrent(
-    'a mount from a project Harbor does not find is answered 401: the blobs are uploaded, without a re-authentication loop',
+    'a mount from a project Harbor does not find is answered 401: the blobs are uploaded, each refusal final (no re-authentication)',
     () =>
       withRegistry({ auth: 'token' }, async (s) => {
         const q = harbor(s.proxy, ['release']);
@@ -429,9 +439,12 @@ describe('Harbor', () => {
             .map((b) => b.digest)
             .sort(),
         );
-        // Bounded: a refused mount per source repository (three POSTs at most), not one per blob.
-        expect(mountPosts(s.proxy, 'release/app').length).toBeLessThanOrEqual(2 * 3);
-        expect(tokens.length).toBeLessThan(MANY_BLOBS);
+        // Mounts go out at once (none waits for a first to settle): at most one per blob, each
+        // sent once, with the token that holds both scopes, and no token asked for after a refusal.
+        const mounts = mountPosts(s.proxy, 'release/app');
+        expect(mounts.length).toBeLessThanOrEqual(MANY_BLOBS);
+        expect(new Set(mounts.map((m) => m.query.get('mount'))).size).toBe(mounts.length);
+        expect(tokens.length).toBeLessThanOrEqual(3);
       }),
   );
 });
@@ -456,9 +469,9 @@ describe('GitLab (older token service)', () => {
         for (const t of several) expect(t.granted).toHaveLength(1);
         // The writes went through on a token asked for the target alone.
         expect(asked.some((t) => t.scopes.length === 1 && t.scopes[0] === 'repository:group/app:pull,push')).toBe(true);
-        // A mount needs two scopes in one token, which this service never grants: refused, then uploaded.
-        expect(mountPosts(s.proxy, 'group/app').every((r) => r.status === 401)).toBe(true);
-        expect(mountPosts(s.proxy, 'group/app').length).toBeLessThanOrEqual(2 * 3);
+        // A mount needs two scopes in one token, which this service never grants: the tokens say
+        // so, no mount is sent, and the blobs are uploaded.
+        expect(mountPosts(s.proxy, 'group/app')).toEqual([]);
         const puts = uploadPuts(s.proxy, 'group/app').filter((r) => r.status === 201);
         expect(puts.map((r) => r.query.get('digest')).sort()).toEqual(
           blobsOf(amd, arm.image)
@@ -483,10 +496,12 @@ describe('Artifactory', () => {
         manifests: [entry(amd, AMD), entry(arm.image, ARM)],
       });
       await expectContent(s, 'docker-local/app', [amd, arm.image]);
-      // Six blobs, two child manifests and the tag were missing, and each HEAD was answered 403.
+      // Two child manifests and the tag were missing, and each HEAD was answered 403. Blobs are
+      // mounted without a HEAD (a mount answers for a blob that is there too).
       const forbidden = s.proxy.seen({ method: 'HEAD' }).filter((r) => r.status === 403);
-      expect(forbidden).toHaveLength(6 + 2 + 1);
-      expect(q.forbiddenHeads.bit).toBe(9);
+      expect(forbidden).toHaveLength(2 + 1);
+      expect(q.forbiddenHeads.bit).toBe(3);
+      expect(s.proxy.seen({ method: 'HEAD', path: api.blob() })).toEqual([]);
       expect(forbidden.some((r) => api.manifest('docker-local/app', '1').test(r.url))).toBe(true);
     }),
   );

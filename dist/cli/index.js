@@ -39470,13 +39470,16 @@ async function merge(inputs, options) {
         reporter.notice(`annotations skipped (only index annotations can be set without changing the images' digests): ` +
             `${inputs.skippedAnnotations.join('; ')}.${hint}`);
     }
-    const dockerConfig = await (0, credentials_1.dockerCredentials)({
+    // Not awaited: the registries' connections open while the Docker config is read.
+    const dockerConfig = (0, credentials_1.dockerCredentials)({
         githubToken: inputs.githubToken,
         githubActor: options.githubActor,
         runHelper: (0, credentials_1.credentialHelpers)(options.runProgram),
         mask: reporter.secret,
     });
-    const credentials = options.login ? (0, credentials_1.withLogin)(options.login, dockerConfig, reporter.secret) : dockerConfig;
+    const { login } = options;
+    const credentials = login ? dockerConfig.then((config) => (0, credentials_1.withLogin)(login, config, reporter.secret)) : dockerConfig;
+    credentials.catch(() => undefined); // a broken config surfaces where a client awaits it
     // Test-only knobs (MERGE_ACTION_RETRY_*, MERGE_ACTION_TIMEOUT_MS), read here once; see registries.ts.
     const transport = (0, registries_1.transportSettingsFromEnv)(process.env);
     const registries = new registries_1.Registries({
@@ -39490,6 +39493,8 @@ async function merge(inputs, options) {
         timeouts: transport.timeouts,
     });
     const clientFor = (registry) => registries.client(registry);
+    const repositories = (0, targets_1.uniqueRepositories)(inputs.targets);
+    const transfer = new transfer_1.Transfer(clientFor, { dryRun: inputs.dryRun, reporter, protocolOf: (r) => registries.protocol(r) });
     try {
         // The target tags are read while the sources resolve: reads only, off the critical path.
         const tagDigests = (0, publish_1.readTags)(clientFor, inputs.targets);
@@ -39497,12 +39502,21 @@ async function merge(inputs, options) {
         // The append base is read alongside the sources, like them before anything is written.
         const baseRead = inputs.append ? (0, base_1.resolveBase)(clientFor, inputs.targets[0]) : Promise.resolve(undefined);
         baseRead.catch(() => undefined);
+        // Blob writes start while resolving (design: once the verified manifest naming them is known
+        // and its platform is certainly wanted), unless every tag exists at one digest: then this may
+        // be a re-run that writes nothing, and writing early would break that.
+        const writeEarly = tagDigests.then((d) => d.some((x) => x === undefined) || new Set(d).size > 1, () => false);
+        const onImage = (found) => {
+            const wanted = inputs.platforms === undefined || (found.platform && inputs.platforms.some((w) => (0, platform_1.platformMatches)(w, found.platform)));
+            if (wanted)
+                void writeEarly.then((early) => early && transfer.prefetch(found, repositories));
+        };
         const { resolved, base } = await reporter.group('Resolve sources', async () => {
             const expanded = await (0, patterns_1.expandSources)(clientFor, inputs.sources, inputs.targets);
             for (const e of expanded.expansions) {
                 reporter.info(`${e.pattern} matches ${e.matches.length} tag(s): ${e.matches.map((m) => m.tag).join(', ')}`);
             }
-            const r = await (0, resolve_1.resolveSources)(clientFor, expanded.references, inputs.attestations);
+            const r = await (0, resolve_1.resolveSources)(clientFor, expanded.references, inputs.attestations, onImage);
             for (const s of r) {
                 const attestations = inputs.attestations === 'keep' ? `, ${s.attestations.length} attestation(s) kept` : '';
                 reporter.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
@@ -39518,12 +39532,11 @@ async function merge(inputs, options) {
         for (const old of plan.replaced)
             reporter.info(`append: ${(0, platform_1.formatPlatform)(old.descriptor.platform)} ${old.descriptor.digest} replaced`);
         reporter.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
-        const repositories = (0, targets_1.uniqueRepositories)(inputs.targets);
         // Every tag already at the digest: the index, hence every child and blob, is in place.
         const unchanged = (0, publish_1.allTagsAt)(await tagDigests, plan.index);
         const transfers = unchanged
             ? repositories.map((r) => (0, transfer_1.alreadyPresent)(r, plan.children.length))
-            : await reporter.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () => new transfer_1.Transfer(clientFor, { dryRun: inputs.dryRun, reporter }).run(plan.children, repositories));
+            : await reporter.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () => transfer.run(plan.children, repositories));
         const tags = await reporter.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () => (0, publish_1.publishIndex)(clientFor, plan.index, inputs.targets, { dryRun: inputs.dryRun, log: reporter, tags: tagDigests }));
         const result = {
             plan,
@@ -40507,6 +40520,7 @@ class Authenticator {
     send;
     runScopes;
     mask;
+    gateFirstContact;
     basic = false;
     bearer;
     tokens = [];
@@ -40519,28 +40533,65 @@ class Authenticator {
      * asked for, and trying them first would cost a 401 and two token requests each time.
      */
     perRequestTokens = false;
+    /**
+     * Gap 6: every first request of a run used to meet the challenge on its own. The first
+     * request to the registry now goes alone; the others wait until it is answered without a
+     * challenge, or until the token or Basic scheme it was challenged for is known.
+     */
+    firstContact;
+    releaseFirstContact = () => undefined;
     constructor(registry, credential, send, 
     /** Every scope this run needs here, targets (`pull,push`) first; asked for together. */
     runScopes, 
     /** Every token is masked before anything could print it. */
-    mask) {
+    mask, 
+    /**
+     * Hold requests behind the first one's challenge. Off for a registry expected to answer
+     * anonymously (a loopback registry without credentials), where holding would cost a round trip.
+     */
+    gateFirstContact = true) {
         this.registry = registry;
         this.credential = credential;
         this.send = send;
         this.runScopes = runScopes;
         this.mask = mask;
+        this.gateFirstContact = gateFirstContact;
     }
-    /** Sends `req` needing `scopes`, authenticating as the registry asks. */
-    async request(req, scopes) {
+    /**
+     * Sends `req` needing `scopes`, authenticating as the registry asks. `refusalIsFinal`: a 401
+     * to a request that carried a token asked for all its scopes is the answer (a mount the
+     * registry will not do); no other token is asked for.
+     */
+    async request(req, scopes, options = {}) {
+        if (!this.gateFirstContact)
+            return this.authenticated(req, scopes, options);
+        if (this.firstContact) {
+            await this.firstContact;
+            return this.authenticated(req, scopes, options);
+        }
+        this.firstContact = new Promise((resolve) => (this.releaseFirstContact = resolve));
+        try {
+            return await this.authenticated(req, scopes, options);
+        }
+        finally {
+            this.releaseFirstContact();
+        }
+    }
+    async authenticated(req, scopes, options) {
         // Where each token is asked for one request's scopes, ask before sending rather than after a
         // 401: requests needing the same scopes then share one ask instead of racing to repeat it.
         let asked;
         if (this.perRequestTokens && !this.basic && this.covering(scopes) === undefined) {
             asked = await this.fetchToken((0, challenge_1.mergeScopes)(scopes), false);
         }
+        const covered = this.covering(scopes) !== undefined;
         const authorized = this.authorize(req, scopes);
         const first = await this.send(authorized);
-        if (first.status !== 401)
+        if (first.status !== 401) {
+            this.releaseFirstContact();
+            return first;
+        }
+        if (options.refusalIsFinal && covered)
             return first;
         const challenges = (0, http_1.allHeaders)(first, 'www-authenticate').flatMap(challenge_1.parseChallenges);
         const bearer = challenges.find((c) => c.scheme === 'bearer');
@@ -40558,6 +40609,7 @@ class Authenticator {
             const wanted = this.perRequestTokens ? own : (0, challenge_1.mergeScopes)([...own, ...this.runScopes]);
             const combined = wanted.join(' ') !== own.join(' ');
             const token = await this.fetchToken(wanted, combined);
+            this.releaseFirstContact();
             const second = await this.send(withBearer(req, token));
             // Refused with a token asked for this request's scopes alone: another token cannot help.
             if (second.status !== 401 || !combined)
@@ -40577,9 +40629,23 @@ class Authenticator {
         if (challenges.some((c) => c.scheme === 'basic') && this.credential?.kind === 'basic' && !sentBasic) {
             await (0, http_1.discard)(first);
             this.basic = true;
+            this.releaseFirstContact();
             return this.send(this.authorize(req, scopes));
         }
         return first;
+    }
+    /**
+     * False when the token these scopes would be sent with says it does not grant them all (a
+     * token service that left a scope out: Docker Hub without the source's pull, older GitLab's
+     * one scope per token). Then a request needing all of them, such as a mount, is refused for
+     * sure; true or undefined otherwise (no token yet, an opaque token, Basic).
+     */
+    grants(scopes) {
+        if (this.basic || !this.bearer)
+            return undefined;
+        const token = this.covering(scopes) ?? this.tokens.at(-1);
+        const granted = token ? (0, challenge_1.grantedScopes)(token.value) : undefined;
+        return granted === undefined ? undefined : (0, challenge_1.scopesCover)(granted, scopes);
     }
     authorize(req, scopes) {
         const value = this.authorization(scopes);
@@ -40694,6 +40760,7 @@ exports.parseChallenges = parseChallenges;
 exports.mergeScopes = mergeScopes;
 exports.scopesCover = scopesCover;
 exports.repositoryScope = repositoryScope;
+exports.grantedScopes = grantedScopes;
 /**
  * Parses every challenge in a header value. Unknown schemes are skipped; quoted strings may
  * hold commas and escaped quotes (scopes like `repository:a:pull,push` do).
@@ -40784,6 +40851,28 @@ function scopesCover(granted, wanted) {
 function repositoryScope(repository, actions) {
     return `repository:${repository}:${actions}`;
 }
+/**
+ * The scopes a Bearer token says it grants, when it says so: the tokens of Distribution's token
+ * protocol (Docker Hub, GitLab, Harbor, Quay) are JWTs whose `access` claim lists them. An
+ * opaque token (GHCR's) tells nothing: undefined. Read only to avoid a request that cannot
+ * succeed; the registry, not this, decides what a token allows.
+ */
+function grantedScopes(token) {
+    const parts = token.split('.');
+    if (parts.length !== 3)
+        return undefined;
+    try {
+        const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+        if (!Array.isArray(claims.access))
+            return undefined;
+        return claims.access.flatMap((a) => typeof a.type === 'string' && typeof a.name === 'string' && Array.isArray(a.actions)
+            ? [`${a.type}:${a.name}:${a.actions.filter((x) => typeof x === 'string').join(',')}`]
+            : []);
+    }
+    catch {
+        return undefined;
+    }
+}
 
 
 /***/ }),
@@ -40870,9 +40959,9 @@ class RegistryClient {
         return new URL(path, this.base);
     }
     /** Sends through auth; a transport failure is named after the operation it broke. */
-    async send(req, scopes, operation) {
+    async send(req, scopes, operation, options) {
         try {
-            return await this.auth.request(req, scopes);
+            return await this.auth.request(req, scopes, options);
         }
         catch (err) {
             throw err instanceof http_1.TransportError ? named(operation, err) : err;
@@ -41004,10 +41093,17 @@ class RegistryClient {
      * session that the caller must fill; anything else means "upload it instead".
      */
     async mountBlob(repository, digest, from) {
+        const scopes = [(0, challenge_1.repositoryScope)(repository, 'pull,push'), (0, challenge_1.repositoryScope)(from, 'pull')];
+        // A token that says it lacks one of the two scopes cannot mount: no request for a sure refusal.
+        if (this.auth.grants(scopes) === false)
+            return { mounted: false };
         const url = this.url(`/v2/${repository}/blobs/uploads/`);
         url.searchParams.set('mount', digest);
         url.searchParams.set('from', from);
-        const res = await this.send({ method: 'POST', url }, [(0, challenge_1.repositoryScope)(repository, 'pull,push'), (0, challenge_1.repositoryScope)(from, 'pull')], `mount blob ${this.where(repository, `@${digest}`)} from ${from}`);
+        const res = await this.send({ method: 'POST', url }, scopes, `mount blob ${this.where(repository, `@${digest}`)} from ${from}`, 
+        // Refused with a token asked for both scopes: another token will not change the answer
+        // (a token service that grants one scope per token, Harbor's 401 for an unknown project).
+        { refusalIsFinal: true });
         await (0, http_1.discard)(res);
         if (res.status === 201)
             return { mounted: true };
@@ -41989,13 +42085,25 @@ class Registries {
         }
         return [...new Set(scopes)];
     }
+    /** The transport a registry speaks: h2 where its TLS handshake chose it (design rule 13). */
+    async protocol(registry) {
+        if (usesPlainHttp(registry, this.options.insecureRegistries))
+            return 'http/1.1';
+        return (await this.dispatcher.protocol?.(`https://${(0, reference_1.apiHost)(registry)}`)) ?? 'http/1.1';
+    }
     client(registry) {
         let client = this.clients.get(registry);
         if (!client) {
-            client = this.options.credentials.get(registry).then((credential) => {
+            client = Promise.resolve(this.options.credentials)
+                .then((credentials) => credentials.get(registry))
+                .then((credential) => {
                 // Design rule 14: plain HTTP only for loopback and the registries the user lists.
                 const plainHttp = usesPlainHttp(registry, this.options.insecureRegistries);
-                const auth = new auth_1.Authenticator(registry, credential, this.send, this.scopesFor(registry), this.options.log.secret);
+                // A loopback registry without credentials is a local one that answers anonymously:
+                // holding requests behind a first challenge that never comes would cost a round trip.
+                const gate = credential !== undefined || !(0, reference_1.isLoopbackRegistry)(registry);
+                const secret = this.options.log.secret;
+                const auth = new auth_1.Authenticator(registry, credential, this.send, this.scopesFor(registry), secret, gate);
                 return new client_1.RegistryClient(registry, auth, plainHttp, this.retry, this.retryLog);
             });
             this.clients.set(registry, client);
@@ -42359,8 +42467,10 @@ function describe(d, manifest, platform) {
     return { ...d, mediaType: manifest.mediaType, platform };
 }
 /** A plain image manifest source: its platform comes from its config blob (design rule 3). */
-async function resolveImage(client, source, digest, bytes, manifest) {
+async function resolveImage(client, source, digest, bytes, manifest, onImage) {
+    onImage?.({ source, manifest, platform: undefined });
     const platform = await (0, config_1.platformFromConfig)(client, source, manifest.config);
+    onImage?.({ source, manifest, platform });
     const descriptor = { mediaType: manifest.mediaType, digest, size: bytes.length };
     return { kind: 'image', descriptor: { ...descriptor, platform }, manifest, bytes, source };
 }
@@ -42381,7 +42491,7 @@ function refuseNonManifests(source, index) {
  * as is, a single-platform index unwrapped, a multi-platform index flattened; attestations are
  * kept aside for the plan to drop or carry.
  */
-async function resolveSource(clientFor, source, attestations) {
+async function resolveSource(clientFor, source, attestations, onImage) {
     const client = await clientFor(source.registry);
     const fetched = await client.getManifest(source.repository, source.manifestRef).catch((err) => {
         if (err instanceof client_1.RegistryError && err.status === 404) {
@@ -42391,7 +42501,7 @@ async function resolveSource(clientFor, source, attestations) {
     });
     const manifest = (0, manifest_1.parseManifest)(fetched.bytes, fetched.contentType, `source "${source}"`);
     if (manifest.kind === 'image') {
-        const child = await resolveImage(client, source, fetched.digest, fetched.bytes, manifest);
+        const child = await resolveImage(client, source, fetched.digest, fetched.bytes, manifest, onImage);
         return { reference: source, digest: fetched.digest, mediaType: manifest.mediaType, images: [child], attestations: [] };
     }
     refuseNonManifests(source, manifest);
@@ -42401,8 +42511,11 @@ async function resolveSource(clientFor, source, attestations) {
     }
     const images = await Promise.all(imageDescriptors.map(async (d) => {
         const { manifest: child, bytes } = await fetchImage(client, source, d);
+        onImage?.({ source, manifest: child, platform: d.platform });
         // Take the platform from the index entry when it has one: no config GET needed.
         const platform = d.platform ?? (await (0, config_1.platformFromConfig)(client, source, child.config));
+        if (!d.platform)
+            onImage?.({ source, manifest: child, platform });
         return { kind: 'image', descriptor: describe(d, child, platform), manifest: child, bytes, source };
     }));
     // Stripped attestations are never read: on Docker Hub every manifest GET counts as a pull.
@@ -42423,8 +42536,8 @@ async function resolveSource(clientFor, source, attestations) {
     };
 }
 /** Resolves every source at once; the first failure fails the step before anything is written. */
-function resolveSources(clientFor, sources, attestations) {
-    return Promise.all(sources.map((s) => resolveSource(clientFor, s, attestations)));
+function resolveSources(clientFor, sources, attestations, onImage) {
+    return Promise.all(sources.map((s) => resolveSource(clientFor, s, attestations, onImage)));
 }
 function describeChild(child) {
     return `${(0, platform_1.formatPlatform)(child.descriptor.platform)} ${child.descriptor.digest} from ${child.source}`;
@@ -42458,6 +42571,7 @@ function uniqueRepositories(targets) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Transfer = void 0;
 exports.alreadyPresent = alreadyPresent;
+exports.limitFor = limitFor;
 exports.explainRefusedManifest = explainRefusedManifest;
 const node_stream_1 = __nccwpck_require__(7075);
 const manifest_1 = __nccwpck_require__(2060);
@@ -42470,10 +42584,16 @@ function counts() {
 function alreadyPresent(target, children) {
     return { repository: target.name, blobs: counts(), manifests: { ...counts(), present: children }, bytesCopied: 0 };
 }
+/** Requests in flight per registry: streams on one HTTP/2 connection, else one connection each. */
+function limitFor(protocol) {
+    return protocol === 'h2' ? 64 : 8;
+}
 /**
  * Makes every child manifest and every blob it references present in each target repository
- * (design rules 7–9), before the index is written. A child already in the target is skipped
- * whole: the registry only stored it because its blobs were there.
+ * (design rules 7–9), before the index is written. Blob work may start early (`prefetch`), as
+ * soon as a verified manifest names the blobs; manifests are only written by `run`, after the
+ * plan. A child already in the target is skipped whole: the registry only stored it because
+ * its blobs were there.
  */
 class Transfer {
     clientFor;
@@ -42483,51 +42603,83 @@ class Transfer {
     probes = new concurrency_1.Once();
     manifests = new concurrency_1.Once();
     /**
-     * Per target ← source repository: whether a mount gets anywhere. A registry that refuses one
-     * mount refuses them all (no mount support, Harbor's 401 for a project it does not find, a
-     * token service that grants one scope per token), and each refusal may cost a round of
-     * re-authentication; so the first blob of a pair finds out and the others go by its answer.
+     * Target ← source repository pairs whose mounts do not mount: refused (no mount support,
+     * Harbor's 401 for a project it does not find, a token without both scopes) or answered 202
+     * (mounting off, ECR). Mounts go out at once, without waiting for a first one to settle;
+     * once a pair is known here, its blobs not yet asked for are looked for (HEAD) and uploaded.
      */
-    mountable = new Map();
+    unmountable = new Map();
+    /** Blobs whose outcome a report has counted (a blob started by `prefetch` is counted by the first report to ask). */
+    counted = new Set();
+    /** Per target repository, the blobs streaming into it now and their bytes so far (for progress). */
+    streaming = new Map();
+    /** The reports `run` is filling, by target repository. */
+    reports = new Map();
     constructor(clientFor, options) {
         this.clientFor = clientFor;
         this.options = options;
     }
-    limited(registry, task) {
+    async limited(registry, task) {
         let limit = this.limiters.get(registry);
         if (!limit) {
-            limit = (0, concurrency_1.createLimiter)(this.options.concurrency ?? 8);
+            const protocol = this.options.protocolOf?.(registry) ?? Promise.resolve('http/1.1');
+            limit = protocol.then((p) => (0, concurrency_1.createLimiter)(this.options.concurrency ?? limitFor(p)));
             this.limiters.set(registry, limit);
         }
-        return limit(task);
+        return (await limit)(task);
+    }
+    /**
+     * Starts making a child's blobs present in every target repository, before the plan is made
+     * (design: blob writes may start once the verified manifest naming them is known and its
+     * platform is certainly wanted). Failures surface when `run` awaits the same work.
+     */
+    prefetch(child, targets) {
+        if (this.options.dryRun)
+            return;
+        for (const target of targets) {
+            if (child.source.name === target.name)
+                continue;
+            for (const blob of (0, manifest_1.requiredBlobs)(child.manifest)) {
+                this.blob(blob, child.source, target, undefined).catch(() => undefined);
+            }
+        }
     }
     /** Runs for every target repository at once; resolves when everything is present. */
     async run(children, targets) {
         return Promise.all(targets.map(async (target) => {
-            const state = {
+            const report = {
                 repository: target.name,
                 blobs: counts(),
                 manifests: counts(),
                 bytesCopied: 0,
                 children: children.length,
-                streaming: new Map(),
             };
-            this.progress(state);
-            await Promise.all(children.map((child) => this.child(child, target, state)));
-            const { repository, blobs, manifests, bytesCopied } = state;
+            this.reports.set(target.name, report);
+            this.progress(target.name);
+            try {
+                await Promise.all(children.map((child) => this.child(child, target, report)));
+            }
+            finally {
+                this.reports.delete(target.name);
+            }
+            const { repository, blobs, manifests, bytesCopied } = report;
             return { repository, blobs, manifests, bytesCopied };
         }));
     }
-    progress(state) {
+    /** Tells the reporter where a repository `run` is filling stands, blobs still streaming included. */
+    progress(repository) {
+        const report = this.reports.get(repository);
+        if (!report)
+            return;
         let streaming = 0;
-        for (const n of state.streaming.values())
+        for (const n of this.streaming.get(repository)?.values() ?? [])
             streaming += n;
         const update = {
-            repository: state.repository,
-            children: state.children,
-            manifests: { ...state.manifests },
-            blobs: { ...state.blobs },
-            bytesCopied: state.bytesCopied + streaming,
+            repository,
+            children: report.children,
+            manifests: { ...report.manifests },
+            blobs: { ...report.blobs },
+            bytesCopied: report.bytesCopied + streaming,
         };
         this.options.reporter.progress(update);
     }
@@ -42536,28 +42688,27 @@ class Transfer {
         // Read from the target repository itself: nothing to do.
         if (child.source.name === target.name) {
             report.manifests.present++;
-            this.progress(report);
+            this.progress(target.name);
             return;
         }
         // Counted inside the shared task, so a manifest two sources share is counted once.
         await this.manifests.run(`${target.name}@${digest}`, async () => {
             const outcome = await this.pushManifest(child, target, report);
             report.manifests[outcome]++;
-            this.progress(report);
+            this.progress(target.name);
             return outcome;
         });
     }
     async pushManifest(child, target, report) {
         const digest = child.descriptor.digest;
         const client = await this.clientFor(target.registry);
-        const blobs = (0, manifest_1.requiredBlobs)(child.manifest);
-        // The blobs are looked for alongside the manifest: one round trip instead of two when it is missing.
-        for (const blob of blobs)
-            this.probe(blob, target).catch(() => undefined);
-        const head = await this.limited(target.registry, () => client.headManifest(target.repository, digest));
-        if (head)
+        // The HEAD of the child goes alongside its blobs, not before them: off the critical path.
+        const head = this.limited(target.registry, () => client.headManifest(target.repository, digest));
+        const blobs = Promise.all((0, manifest_1.requiredBlobs)(child.manifest).map((blob) => this.blob(blob, child.source, target, report)));
+        blobs.catch(() => undefined);
+        if (await head)
             return 'present';
-        await Promise.all(blobs.map((blob) => this.blob(blob, child.source, target, report)));
+        await blobs;
         if (this.options.dryRun)
             return 'would-push';
         await this.limited(target.registry, () => client.putManifest(target.repository, digest, child.bytes, child.descriptor.mediaType).catch((err) => {
@@ -42566,81 +42717,108 @@ class Transfer {
         this.options.reporter.info(`pushed ${child.kind} manifest ${digest} to ${target.name}`);
         return 'pushed';
     }
+    /**
+     * One blob in one target repository, done once per run. Started early by `prefetch` without
+     * a report; the report that asks first for a blob already under way counts its outcome.
+     */
     async blob(blob, source, target, report) {
-        await this.blobs.run(`${target.name}@${blob.digest}`, async () => {
-            const outcome = (await this.probe(blob, target))
-                ? 'present'
-                : await this.limited(target.registry, () => this.ensureBlob(blob, source, target, report));
-            report.streaming.delete(blob.digest);
+        const key = `${target.name}@${blob.digest}`;
+        const outcome = await this.blobs.run(key, () => this.ensureBlob(blob, source, target));
+        if (report && !this.counted.has(key)) {
+            this.counted.add(key);
+            // Its bytes move from "streaming" to the report's count at once, so progress never goes back.
+            this.streaming.get(target.name)?.delete(blob.digest);
             report.blobs[outcome]++;
             if (outcome === 'copied')
                 report.bytesCopied += blob.size;
-            this.progress(report);
-            return outcome;
-        });
+            this.progress(target.name);
+        }
+        return outcome;
     }
-    /** HEAD of a blob in a target repository, asked once per run (design rule 8: look before writing). */
+    /** HEAD of a blob in a target repository, asked once per run: only before moving bytes (rule 8). */
     probe(blob, target) {
         return this.probes.run(`${target.name}@${blob.digest}`, () => this.limited(target.registry, async () => (await this.clientFor(target.registry)).hasBlob(target.repository, blob.digest)));
     }
-    /** Makes a blob that is not in the target repository present there. */
-    async ensureBlob(blob, source, target, report) {
-        const client = await this.clientFor(target.registry);
+    /**
+     * Makes a blob present in the target repository. Same registry: mount it, with no HEAD first
+     * (a mount of a blob that is there answers 201 too). Otherwise, or where mounts do not mount:
+     * HEAD, then copy (design rules 8, 9).
+     */
+    async ensureBlob(blob, source, target) {
         if (this.options.dryRun)
-            return 'would-copy';
+            return (await this.probe(blob, target)) ? 'present' : 'would-copy';
+        const client = await this.clientFor(target.registry);
         const from = await this.clientFor(source.registry);
-        if (source.registry === target.registry) {
-            const mount = await this.mount(client, blob, source, target);
-            if (mount.mounted)
+        const pair = `${target.name} <- ${source.repository}`;
+        let session;
+        if (source.registry === target.registry && !this.unmountable.has(pair)) {
+            // Looked at again once the mount has its slot: a refusal may have come back meanwhile.
+            const mount = await this.limited(target.registry, async () => this.unmountable.has(pair) ? undefined : client.mountBlob(target.repository, blob.digest, source.repository));
+            if (mount?.mounted)
                 return 'mounted';
-            // 202 opened a session: fill it. A refused mount: a plain upload (design rule 9).
-            await this.copy(from, source, client, target, blob, mount.uploadUrl, report);
+            if (mount)
+                this.unmountable.set(pair, mount.uploadUrl ? 'session' : 'refused');
+            // 202 opened a session: fill it (never counted as mounted). A refused mount: a plain upload.
+            session = mount?.uploadUrl;
         }
-        else {
-            await this.copy(from, source, client, target, blob, undefined, report);
-        }
+        if (await this.probe(blob, target))
+            return 'present';
+        await this.limited(target.registry, () => this.copy(from, source, client, target, blob, session));
         return 'copied';
     }
-    /** Mounts the blob, unless a mount from the same source repository was refused (then: upload it). */
-    async mount(client, blob, source, target) {
-        const pair = `${target.name} <- ${source.repository}`;
-        const first = this.mountable.get(pair);
-        if (first !== undefined && !(await first))
-            return { mounted: false };
-        const attempt = client.mountBlob(target.repository, blob.digest, source.repository);
-        // Mounted, or a 202 session to fill, means mounts are answered; an error is the run's anyway.
-        if (first === undefined)
-            this.mountable.set(pair, attempt.then((m) => m.mounted || m.uploadUrl !== undefined, () => true));
-        return attempt;
+    /**
+     * The same bytes, counted as they pass, for the progress of long copies. Each attempt streams
+     * from the start, so what an earlier attempt sent no longer counts.
+     */
+    countBytes(body, target, blob) {
+        let bytes = this.streaming.get(target.name);
+        if (!bytes) {
+            bytes = new Map();
+            this.streaming.set(target.name, bytes);
+        }
+        const streaming = bytes;
+        streaming.set(blob.digest, 0);
+        const onBytes = (n) => {
+            streaming.set(blob.digest, (streaming.get(blob.digest) ?? 0) + n);
+            this.progress(target.name);
+        };
+        async function* pass() {
+            for await (const chunk of body) {
+                onBytes(chunk.length);
+                yield chunk;
+            }
+        }
+        const stream = node_stream_1.Readable.from(pass(), { objectMode: false });
+        // Destroyed before or while it is read: free the source's connection now, not when the generator next resumes.
+        stream.once('close', () => body.destroy());
+        return stream;
     }
-    /** Streams the blob from source to target: bounded memory, digest verified on the way. */
-    async copy(from, source, to, target, blob, session, report) {
-        const upload = session ?? (await to.startUpload(target.repository));
-        await to.finishUpload(target.repository, upload, blob.digest, blob.size, async () => {
-            // Each attempt streams from the start: what an earlier one sent no longer counts.
-            report.streaming.set(blob.digest, 0);
-            const body = await from.getBlob(source.repository, blob.digest, blob.size);
-            return counted(body, (n) => {
-                report.streaming.set(blob.digest, (report.streaming.get(blob.digest) ?? 0) + n);
-                this.progress(report);
-            });
+    /**
+     * Streams the blob from source to target: bounded memory, digest verified on the way. The
+     * upload session and the source GET are asked for at once (neither needs the other).
+     */
+    async copy(from, source, to, target, blob, session) {
+        const open = () => from.getBlob(source.repository, blob.digest, blob.size).then((body) => this.countBytes(body, target, blob));
+        const first = open();
+        first.catch(() => undefined);
+        let upload;
+        try {
+            upload = session ?? (await to.startUpload(target.repository));
+        }
+        catch (err) {
+            void first.then((stream) => stream.destroy(), () => undefined);
+            throw err;
+        }
+        let opened = first;
+        await to.finishUpload(target.repository, upload, blob.digest, blob.size, () => {
+            // The first attempt streams what was opened alongside the session; a retry opens anew.
+            const body = opened ?? open();
+            opened = undefined;
+            return body;
         });
     }
 }
 exports.Transfer = Transfer;
-/** The same bytes, counted as they pass (for the progress of long copies). */
-function counted(body, onBytes) {
-    async function* pass() {
-        for await (const chunk of body) {
-            onBytes(chunk.length);
-            yield chunk;
-        }
-    }
-    const stream = node_stream_1.Readable.from(pass(), { objectMode: false });
-    // Destroyed before or while it is read: free the source's connection now, not when the generator next resumes.
-    stream.once('close', () => body.destroy());
-    return stream;
-}
 /**
  * A child manifest without a top-level `mediaType` (valid OCI, written by some older tools) is
  * refused by registries that require it, Amazon ECR with a bare "405 UNSUPPORTED: Invalid JSON

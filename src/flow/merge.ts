@@ -1,5 +1,5 @@
 import type { Inputs } from '../inputs/context';
-import { formatPlatform } from '../oci/platform';
+import { formatPlatform, platformMatches } from '../oci/platform';
 import { buildPlan } from '../plan/plan';
 import { allTagsAt, publishIndex, readTags } from '../publish/publish';
 import { credentialHelpers, dockerCredentials, type Login, withLogin } from '../registry/credentials';
@@ -8,7 +8,7 @@ import type { RetryPolicy } from '../registry/retry';
 import { type Outputs, outputsOf } from '../report/report';
 import { resolveBase } from '../resolve/base';
 import { expandSources } from '../resolve/patterns';
-import { resolveSources } from '../resolve/resolve';
+import { type OnImage, resolveSources } from '../resolve/resolve';
 import { alreadyPresent, Transfer } from '../transfer/transfer';
 import { uniqueRepositories } from '../transfer/targets';
 import type { RunProgram } from './program';
@@ -43,13 +43,16 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
         `${inputs.skippedAnnotations.join('; ')}.${hint}`,
     );
   }
-  const dockerConfig = await dockerCredentials({
+  // Not awaited: the registries' connections open while the Docker config is read.
+  const dockerConfig = dockerCredentials({
     githubToken: inputs.githubToken,
     githubActor: options.githubActor,
     runHelper: credentialHelpers(options.runProgram),
     mask: reporter.secret,
   });
-  const credentials = options.login ? withLogin(options.login, dockerConfig, reporter.secret) : dockerConfig;
+  const { login } = options;
+  const credentials = login ? dockerConfig.then((config) => withLogin(login, config, reporter.secret)) : dockerConfig;
+  credentials.catch(() => undefined); // a broken config surfaces where a client awaits it
   // Test-only knobs (MERGE_ACTION_RETRY_*, MERGE_ACTION_TIMEOUT_MS), read here once; see registries.ts.
   const transport = transportSettingsFromEnv(process.env);
   const registries = new Registries({
@@ -63,6 +66,8 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
     timeouts: transport.timeouts,
   });
   const clientFor = (registry: string) => registries.client(registry);
+  const repositories = uniqueRepositories(inputs.targets);
+  const transfer = new Transfer(clientFor, { dryRun: inputs.dryRun, reporter, protocolOf: (r) => registries.protocol(r) });
   try {
     // The target tags are read while the sources resolve: reads only, off the critical path.
     const tagDigests = readTags(clientFor, inputs.targets);
@@ -70,12 +75,24 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
     // The append base is read alongside the sources, like them before anything is written.
     const baseRead = inputs.append ? resolveBase(clientFor, inputs.targets[0]) : Promise.resolve(undefined);
     baseRead.catch(() => undefined);
+    // Blob writes start while resolving (design: once the verified manifest naming them is known
+    // and its platform is certainly wanted), unless every tag exists at one digest: then this may
+    // be a re-run that writes nothing, and writing early would break that.
+    const writeEarly = tagDigests.then(
+      (d) => d.some((x) => x === undefined) || new Set(d).size > 1,
+      () => false,
+    );
+    const onImage: OnImage = (found) => {
+      const wanted =
+        inputs.platforms === undefined || (found.platform && inputs.platforms.some((w) => platformMatches(w, found.platform!)));
+      if (wanted) void writeEarly.then((early) => early && transfer.prefetch(found, repositories));
+    };
     const { resolved, base } = await reporter.group('Resolve sources', async () => {
       const expanded = await expandSources(clientFor, inputs.sources, inputs.targets);
       for (const e of expanded.expansions) {
         reporter.info(`${e.pattern} matches ${e.matches.length} tag(s): ${e.matches.map((m) => m.tag).join(', ')}`);
       }
-      const r = await resolveSources(clientFor, expanded.references, inputs.attestations);
+      const r = await resolveSources(clientFor, expanded.references, inputs.attestations, onImage);
       for (const s of r) {
         const attestations = inputs.attestations === 'keep' ? `, ${s.attestations.length} attestation(s) kept` : '';
         reporter.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
@@ -93,13 +110,12 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
       reporter.info(`append: ${formatPlatform(old.descriptor.platform)} ${old.descriptor.digest} replaced`);
     reporter.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
 
-    const repositories = uniqueRepositories(inputs.targets);
     // Every tag already at the digest: the index, hence every child and blob, is in place.
     const unchanged = allTagsAt(await tagDigests, plan.index);
     const transfers = unchanged
       ? repositories.map((r) => alreadyPresent(r, plan.children.length))
       : await reporter.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () =>
-          new Transfer(clientFor, { dryRun: inputs.dryRun, reporter }).run(plan.children, repositories),
+          transfer.run(plan.children, repositories),
         );
     const tags = await reporter.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () =>
       publishIndex(clientFor, plan.index, inputs.targets, { dryRun: inputs.dryRun, log: reporter, tags: tagDigests }),

@@ -1,4 +1,4 @@
-import { type Challenge, mergeScopes, parseChallenges, scopesCover } from './challenge';
+import { type Challenge, grantedScopes, mergeScopes, parseChallenges, scopesCover } from './challenge';
 import type { MaskSecret } from '../flow/reporter';
 import type { Credential } from './credentials';
 import { allHeaders, discard, type HttpRequest, type HttpResponse, readBody, type Send } from './http';
@@ -36,6 +36,14 @@ export class Authenticator {
    */
   private perRequestTokens = false;
 
+  /**
+   * Gap 6: every first request of a run used to meet the challenge on its own. The first
+   * request to the registry now goes alone; the others wait until it is answered without a
+   * challenge, or until the token or Basic scheme it was challenged for is known.
+   */
+  private firstContact: Promise<void> | undefined;
+  private releaseFirstContact: () => void = () => undefined;
+
   constructor(
     private readonly registry: string,
     private readonly credential: Credential | undefined,
@@ -44,19 +52,51 @@ export class Authenticator {
     private readonly runScopes: readonly string[],
     /** Every token is masked before anything could print it. */
     private readonly mask: MaskSecret,
+    /**
+     * Hold requests behind the first one's challenge. Off for a registry expected to answer
+     * anonymously (a loopback registry without credentials), where holding would cost a round trip.
+     */
+    private readonly gateFirstContact = true,
   ) {}
 
-  /** Sends `req` needing `scopes`, authenticating as the registry asks. */
-  async request(req: HttpRequest, scopes: readonly string[]): Promise<HttpResponse> {
+  /**
+   * Sends `req` needing `scopes`, authenticating as the registry asks. `refusalIsFinal`: a 401
+   * to a request that carried a token asked for all its scopes is the answer (a mount the
+   * registry will not do); no other token is asked for.
+   */
+  async request(req: HttpRequest, scopes: readonly string[], options: { refusalIsFinal?: boolean } = {}): Promise<HttpResponse> {
+    if (!this.gateFirstContact) return this.authenticated(req, scopes, options);
+    if (this.firstContact) {
+      await this.firstContact;
+      return this.authenticated(req, scopes, options);
+    }
+    this.firstContact = new Promise<void>((resolve) => (this.releaseFirstContact = resolve));
+    try {
+      return await this.authenticated(req, scopes, options);
+    } finally {
+      this.releaseFirstContact();
+    }
+  }
+
+  private async authenticated(
+    req: HttpRequest,
+    scopes: readonly string[],
+    options: { refusalIsFinal?: boolean },
+  ): Promise<HttpResponse> {
     // Where each token is asked for one request's scopes, ask before sending rather than after a
     // 401: requests needing the same scopes then share one ask instead of racing to repeat it.
     let asked: Token | undefined;
     if (this.perRequestTokens && !this.basic && this.covering(scopes) === undefined) {
       asked = await this.fetchToken(mergeScopes(scopes), false);
     }
+    const covered = this.covering(scopes) !== undefined;
     const authorized = this.authorize(req, scopes);
     const first = await this.send(authorized);
-    if (first.status !== 401) return first;
+    if (first.status !== 401) {
+      this.releaseFirstContact();
+      return first;
+    }
+    if (options.refusalIsFinal && covered) return first;
 
     const challenges = allHeaders(first, 'www-authenticate').flatMap(parseChallenges);
     const bearer = challenges.find((c) => c.scheme === 'bearer');
@@ -74,6 +114,7 @@ export class Authenticator {
       const wanted = this.perRequestTokens ? own : mergeScopes([...own, ...this.runScopes]);
       const combined = wanted.join(' ') !== own.join(' ');
       const token = await this.fetchToken(wanted, combined);
+      this.releaseFirstContact();
       const second = await this.send(withBearer(req, token));
       // Refused with a token asked for this request's scopes alone: another token cannot help.
       if (second.status !== 401 || !combined) return second;
@@ -92,9 +133,23 @@ export class Authenticator {
     if (challenges.some((c) => c.scheme === 'basic') && this.credential?.kind === 'basic' && !sentBasic) {
       await discard(first);
       this.basic = true;
+      this.releaseFirstContact();
       return this.send(this.authorize(req, scopes));
     }
     return first;
+  }
+
+  /**
+   * False when the token these scopes would be sent with says it does not grant them all (a
+   * token service that left a scope out: Docker Hub without the source's pull, older GitLab's
+   * one scope per token). Then a request needing all of them, such as a mount, is refused for
+   * sure; true or undefined otherwise (no token yet, an opaque token, Basic).
+   */
+  grants(scopes: readonly string[]): boolean | undefined {
+    if (this.basic || !this.bearer) return undefined;
+    const token = this.covering(scopes) ?? this.tokens.at(-1);
+    const granted = token ? grantedScopes(token.value) : undefined;
+    return granted === undefined ? undefined : scopesCover(granted, scopes);
   }
 
   private authorize(req: HttpRequest, scopes: readonly string[]): HttpRequest {

@@ -93,3 +93,25 @@ export function scopesCover(granted: readonly string[], wanted: readonly string[
 export function repositoryScope(repository: string, actions: 'pull' | 'pull,push'): string {
   return `repository:${repository}:${actions}`;
 }
+
+/**
+ * The scopes a Bearer token says it grants, when it says so: the tokens of Distribution's token
+ * protocol (Docker Hub, GitLab, Harbor, Quay) are JWTs whose `access` claim lists them. An
+ * opaque token (GHCR's) tells nothing: undefined. Read only to avoid a request that cannot
+ * succeed; the registry, not this, decides what a token allows.
+ */
+export function grantedScopes(token: string): string[] | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as { access?: unknown };
+    if (!Array.isArray(claims.access)) return undefined;
+    return claims.access.flatMap((a: { type?: unknown; name?: unknown; actions?: unknown }) =>
+      typeof a.type === 'string' && typeof a.name === 'string' && Array.isArray(a.actions)
+        ? [`${a.type}:${a.name}:${a.actions.filter((x) => typeof x === 'string').join(',')}`]
+        : [],
+    );
+  } catch {
+    return undefined;
+  }
+}

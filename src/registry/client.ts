@@ -100,9 +100,14 @@ export class RegistryClient {
   }
 
   /** Sends through auth; a transport failure is named after the operation it broke. */
-  private async send(req: HttpRequest, scopes: string[], operation: string): Promise<HttpResponse> {
+  private async send(
+    req: HttpRequest,
+    scopes: string[],
+    operation: string,
+    options?: { refusalIsFinal?: boolean },
+  ): Promise<HttpResponse> {
     try {
-      return await this.auth.request(req, scopes);
+      return await this.auth.request(req, scopes, options);
     } catch (err) {
       throw err instanceof TransportError ? named(operation, err) : err;
     }
@@ -247,13 +252,19 @@ export class RegistryClient {
    * session that the caller must fill; anything else means "upload it instead".
    */
   async mountBlob(repository: string, digest: Digest, from: string): Promise<MountResult> {
+    const scopes = [repositoryScope(repository, 'pull,push'), repositoryScope(from, 'pull')];
+    // A token that says it lacks one of the two scopes cannot mount: no request for a sure refusal.
+    if (this.auth.grants(scopes) === false) return { mounted: false };
     const url = this.url(`/v2/${repository}/blobs/uploads/`);
     url.searchParams.set('mount', digest);
     url.searchParams.set('from', from);
     const res = await this.send(
       { method: 'POST', url },
-      [repositoryScope(repository, 'pull,push'), repositoryScope(from, 'pull')],
+      scopes,
       `mount blob ${this.where(repository, `@${digest}`)} from ${from}`,
+      // Refused with a token asked for both scopes: another token will not change the answer
+      // (a token service that grants one scope per token, Harbor's 401 for an unknown project).
+      { refusalIsFinal: true },
     );
     await discard(res);
     if (res.status === 201) return { mounted: true };

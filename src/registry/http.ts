@@ -223,7 +223,7 @@ export function proxiesHttps(env: Readonly<Record<string, string | undefined>>):
  * NODE_EXTRA_CA_CERTS when set). Without a proxy, HTTPS origins speak HTTP/2 where the server
  * offers it (`OriginRouter`); `preconnect` opens their connections early.
  */
-export function createDispatcher(options: DispatcherOptions = {}): Dispatcher & { preconnect?(origin: string): void } {
+export function createDispatcher(options: DispatcherOptions = {}): Dispatcher | OriginRouter {
   const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
   const agent = proxyAgent(options, timeouts);
   if (proxiesHttps(process.env)) return agent;

@@ -7,6 +7,7 @@ import { RegistryClient } from './client';
 import type { CredentialSource } from './credentials';
 import { baseSend, createDispatcher, DEFAULT_TIMEOUTS, type Send, type TransportTimeouts } from './http';
 import { withLogging, type WireStats } from './logging';
+import type { OriginRouter, Protocol } from './origins';
 import { withRedirects } from './redirect';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry';
 
@@ -21,14 +22,18 @@ export interface RegistriesOptions {
   readonly targets: readonly Reference[];
   /** A dry run asks only for `pull` on the targets. */
   readonly push: boolean;
-  readonly credentials: CredentialSource;
+  /** May still be loading: clients wait for it, connections do not. */
+  readonly credentials: CredentialSource | Promise<CredentialSource>;
   /** Retries (info), every request (debug), and the tokens to mask. */
   readonly log: Log & { readonly secret: MaskSecret };
   readonly insecureRegistries: ReadonlySet<string>;
   readonly retry?: RetryPolicy;
   readonly timeouts?: TransportTimeouts;
-  readonly dispatcher?: Dispatcher & { preconnect?(origin: string): void };
+  readonly dispatcher?: RunDispatcher;
 }
+
+/** The base dispatcher, and what an `OriginRouter` adds to it. */
+export type RunDispatcher = Dispatcher & Partial<Pick<OriginRouter, 'preconnect' | 'protocol'>>;
 
 /** What the transport may be tuned with; the action uses the defaults. */
 export interface TransportSettings {
@@ -84,7 +89,7 @@ export function usesPlainHttp(registry: string, insecure: ReadonlySet<string>): 
 export class Registries {
   readonly stats: WireStats = { requests: 0 };
   private readonly clients = new Map<string, Promise<RegistryClient>>();
-  private readonly dispatcher: Dispatcher;
+  private readonly dispatcher: RunDispatcher;
   private readonly send: Send;
   private readonly ownsDispatcher: boolean;
   private readonly retry: RetryPolicy;
@@ -94,7 +99,7 @@ export class Registries {
   constructor(private readonly options: RegistriesOptions) {
     this.ownsDispatcher = options.dispatcher === undefined;
     const loopbackHosts = [...options.sources, ...options.targets].map((r) => r.registry).filter(isLoopbackRegistry);
-    const dispatcher = options.dispatcher ?? createDispatcher({ timeouts: options.timeouts, loopbackHosts });
+    const dispatcher: RunDispatcher = options.dispatcher ?? createDispatcher({ timeouts: options.timeouts, loopbackHosts });
     this.dispatcher = dispatcher;
     // Every host is known from the inputs: open the HTTPS connections while the run gets ready.
     for (const registry of new Set([...options.targets, ...options.sources].map((r) => r.registry))) {
@@ -119,15 +124,27 @@ export class Registries {
     return [...new Set(scopes)];
   }
 
+  /** The transport a registry speaks: h2 where its TLS handshake chose it (design rule 13). */
+  async protocol(registry: string): Promise<Protocol> {
+    if (usesPlainHttp(registry, this.options.insecureRegistries)) return 'http/1.1';
+    return (await this.dispatcher.protocol?.(`https://${apiHost(registry)}`)) ?? 'http/1.1';
+  }
+
   client(registry: string): Promise<RegistryClient> {
     let client = this.clients.get(registry);
     if (!client) {
-      client = this.options.credentials.get(registry).then((credential) => {
-        // Design rule 14: plain HTTP only for loopback and the registries the user lists.
-        const plainHttp = usesPlainHttp(registry, this.options.insecureRegistries);
-        const auth = new Authenticator(registry, credential, this.send, this.scopesFor(registry), this.options.log.secret);
-        return new RegistryClient(registry, auth, plainHttp, this.retry, this.retryLog);
-      });
+      client = Promise.resolve(this.options.credentials)
+        .then((credentials) => credentials.get(registry))
+        .then((credential) => {
+          // Design rule 14: plain HTTP only for loopback and the registries the user lists.
+          const plainHttp = usesPlainHttp(registry, this.options.insecureRegistries);
+          // A loopback registry without credentials is a local one that answers anonymously:
+          // holding requests behind a first challenge that never comes would cost a round trip.
+          const gate = credential !== undefined || !isLoopbackRegistry(registry);
+          const secret = this.options.log.secret;
+          const auth = new Authenticator(registry, credential, this.send, this.scopesFor(registry), secret, gate);
+          return new RegistryClient(registry, auth, plainHttp, this.retry, this.retryLog);
+        });
       this.clients.set(registry, client);
     }
     return client;

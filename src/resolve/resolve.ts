@@ -33,6 +33,13 @@ export interface ResolvedSource {
 
 export type ClientFor = (registry: string) => Promise<RegistryClient>;
 
+/**
+ * An image manifest as soon as its bytes are verified: what it names can be made present in
+ * the targets before the plan (design: blob writes may start early). `platform` is undefined
+ * until known; a manifest whose platform comes from its config is reported again with it.
+ */
+export type OnImage = (found: { source: Reference; manifest: ImageManifest; platform: Platform | undefined }) => void;
+
 async function fetchImage(
   client: RegistryClient,
   source: Reference,
@@ -61,8 +68,11 @@ async function resolveImage(
   digest: Digest,
   bytes: Buffer,
   manifest: ImageManifest,
+  onImage?: OnImage,
 ): Promise<Child> {
+  onImage?.({ source, manifest, platform: undefined });
   const platform = await platformFromConfig(client, source, manifest.config);
+  onImage?.({ source, manifest, platform });
   const descriptor = { mediaType: manifest.mediaType, digest, size: bytes.length };
   return { kind: 'image', descriptor: { ...descriptor, platform }, manifest, bytes, source };
 }
@@ -92,6 +102,7 @@ export async function resolveSource(
   clientFor: ClientFor,
   source: Reference,
   attestations: AttestationMode,
+  onImage?: OnImage,
 ): Promise<ResolvedSource> {
   const client = await clientFor(source.registry);
   const fetched = await client.getManifest(source.repository, source.manifestRef).catch((err: unknown) => {
@@ -102,7 +113,7 @@ export async function resolveSource(
   });
   const manifest = parseManifest(fetched.bytes, fetched.contentType, `source "${source}"`);
   if (manifest.kind === 'image') {
-    const child = await resolveImage(client, source, fetched.digest, fetched.bytes, manifest);
+    const child = await resolveImage(client, source, fetched.digest, fetched.bytes, manifest, onImage);
     return { reference: source, digest: fetched.digest, mediaType: manifest.mediaType, images: [child], attestations: [] };
   }
 
@@ -114,8 +125,10 @@ export async function resolveSource(
   const images = await Promise.all(
     imageDescriptors.map(async (d): Promise<Child> => {
       const { manifest: child, bytes } = await fetchImage(client, source, d);
+      onImage?.({ source, manifest: child, platform: d.platform });
       // Take the platform from the index entry when it has one: no config GET needed.
       const platform = d.platform ?? (await platformFromConfig(client, source, child.config));
+      if (!d.platform) onImage?.({ source, manifest: child, platform });
       return { kind: 'image', descriptor: describe(d, child, platform), manifest: child, bytes, source };
     }),
   );
@@ -144,8 +157,9 @@ export function resolveSources(
   clientFor: ClientFor,
   sources: readonly Reference[],
   attestations: AttestationMode,
+  onImage?: OnImage,
 ): Promise<ResolvedSource[]> {
-  return Promise.all(sources.map((s) => resolveSource(clientFor, s, attestations)));
+  return Promise.all(sources.map((s) => resolveSource(clientFor, s, attestations, onImage)));
 }
 
 export function describeChild(child: Child): string {

@@ -3,7 +3,8 @@ import type { Reporter, TransferProgress } from '../flow/reporter';
 import type { Descriptor } from '../oci/manifest';
 import { requiredBlobs } from '../oci/manifest';
 import type { Reference } from '../oci/reference';
-import { type MountResult, type RegistryClient, RegistryError } from '../registry/client';
+import { type RegistryClient, RegistryError } from '../registry/client';
+import type { Protocol } from '../registry/origins';
 import type { Child, ClientFor } from '../resolve/resolve';
 import { createLimiter, Once } from '../util/concurrency';
 
@@ -17,10 +18,9 @@ export interface RepositoryTransfer {
   bytesCopied: number;
 }
 
-/** A repository's report while it is being filled: the bytes of blobs still streaming count too. */
+/** A repository's report while `run` fills it: what the progress of the run needs besides. */
 interface RepositoryState extends RepositoryTransfer {
   readonly children: number;
-  readonly streaming: Map<string, number>;
 }
 
 function counts(): Record<Outcome, number> {
@@ -34,102 +34,141 @@ export function alreadyPresent(target: Reference, children: number): RepositoryT
 
 export interface TransferOptions {
   readonly dryRun: boolean;
+  /** Pushed manifests (info) and the progress of each target repository. */
   readonly reporter: Pick<Reporter, 'info' | 'progress'>;
-  /** Requests in flight per registry (design rule 13). */
+  /** Requests in flight per registry (design rule 13); default by transport, see `limitFor`. */
   readonly concurrency?: number;
+  /** The transport a registry speaks: HTTP/2 streams are cheap, HTTP/1.1 connections are not. */
+  readonly protocolOf?: (registry: string) => Promise<Protocol>;
+}
+
+/** Requests in flight per registry: streams on one HTTP/2 connection, else one connection each. */
+export function limitFor(protocol: Protocol): number {
+  return protocol === 'h2' ? 64 : 8;
 }
 
 /**
  * Makes every child manifest and every blob it references present in each target repository
- * (design rules 7–9), before the index is written. A child already in the target is skipped
- * whole: the registry only stored it because its blobs were there.
+ * (design rules 7–9), before the index is written. Blob work may start early (`prefetch`), as
+ * soon as a verified manifest names the blobs; manifests are only written by `run`, after the
+ * plan. A child already in the target is skipped whole: the registry only stored it because
+ * its blobs were there.
  */
 export class Transfer {
-  private readonly limiters = new Map<string, <T>(task: () => Promise<T>) => Promise<T>>();
+  private readonly limiters = new Map<string, Promise<<T>(task: () => Promise<T>) => Promise<T>>>();
   private readonly blobs = new Once<Outcome>();
   private readonly probes = new Once<boolean>();
   private readonly manifests = new Once<Outcome>();
   /**
-   * Per target ← source repository: whether a mount gets anywhere. A registry that refuses one
-   * mount refuses them all (no mount support, Harbor's 401 for a project it does not find, a
-   * token service that grants one scope per token), and each refusal may cost a round of
-   * re-authentication; so the first blob of a pair finds out and the others go by its answer.
+   * Target ← source repository pairs whose mounts do not mount: refused (no mount support,
+   * Harbor's 401 for a project it does not find, a token without both scopes) or answered 202
+   * (mounting off, ECR). Mounts go out at once, without waiting for a first one to settle;
+   * once a pair is known here, its blobs not yet asked for are looked for (HEAD) and uploaded.
    */
-  private readonly mountable = new Map<string, Promise<boolean>>();
+  private readonly unmountable = new Map<string, 'refused' | 'session'>();
+  /** Blobs whose outcome a report has counted (a blob started by `prefetch` is counted by the first report to ask). */
+  private readonly counted = new Set<string>();
+  /** Per target repository, the blobs streaming into it now and their bytes so far (for progress). */
+  private readonly streaming = new Map<string, Map<string, number>>();
+  /** The reports `run` is filling, by target repository. */
+  private readonly reports = new Map<string, RepositoryState>();
 
   constructor(
     private readonly clientFor: ClientFor,
     private readonly options: TransferOptions,
   ) {}
 
-  private limited<T>(registry: string, task: () => Promise<T>): Promise<T> {
+  private async limited<T>(registry: string, task: () => Promise<T>): Promise<T> {
     let limit = this.limiters.get(registry);
     if (!limit) {
-      limit = createLimiter(this.options.concurrency ?? 8);
+      const protocol = this.options.protocolOf?.(registry) ?? Promise.resolve<Protocol>('http/1.1');
+      limit = protocol.then((p) => createLimiter(this.options.concurrency ?? limitFor(p)));
       this.limiters.set(registry, limit);
     }
-    return limit(task);
+    return (await limit)(task);
+  }
+
+  /**
+   * Starts making a child's blobs present in every target repository, before the plan is made
+   * (design: blob writes may start once the verified manifest naming them is known and its
+   * platform is certainly wanted). Failures surface when `run` awaits the same work.
+   */
+  prefetch(child: Pick<Child, 'manifest' | 'source'>, targets: readonly Reference[]): void {
+    if (this.options.dryRun) return;
+    for (const target of targets) {
+      if (child.source.name === target.name) continue;
+      for (const blob of requiredBlobs(child.manifest)) {
+        this.blob(blob, child.source, target, undefined).catch(() => undefined);
+      }
+    }
   }
 
   /** Runs for every target repository at once; resolves when everything is present. */
   async run(children: readonly Child[], targets: readonly Reference[]): Promise<RepositoryTransfer[]> {
     return Promise.all(
       targets.map(async (target) => {
-        const state: RepositoryState = {
+        const report: RepositoryState = {
           repository: target.name,
           blobs: counts(),
           manifests: counts(),
           bytesCopied: 0,
           children: children.length,
-          streaming: new Map(),
         };
-        this.progress(state);
-        await Promise.all(children.map((child) => this.child(child, target, state)));
-        const { repository, blobs, manifests, bytesCopied } = state;
+        this.reports.set(target.name, report);
+        this.progress(target.name);
+        try {
+          await Promise.all(children.map((child) => this.child(child, target, report)));
+        } finally {
+          this.reports.delete(target.name);
+        }
+        const { repository, blobs, manifests, bytesCopied } = report;
         return { repository, blobs, manifests, bytesCopied };
       }),
     );
   }
 
-  private progress(state: RepositoryState): void {
+  /** Tells the reporter where a repository `run` is filling stands, blobs still streaming included. */
+  private progress(repository: string): void {
+    const report = this.reports.get(repository);
+    if (!report) return;
     let streaming = 0;
-    for (const n of state.streaming.values()) streaming += n;
+    for (const n of this.streaming.get(repository)?.values() ?? []) streaming += n;
     const update: TransferProgress = {
-      repository: state.repository,
-      children: state.children,
-      manifests: { ...state.manifests },
-      blobs: { ...state.blobs },
-      bytesCopied: state.bytesCopied + streaming,
+      repository,
+      children: report.children,
+      manifests: { ...report.manifests },
+      blobs: { ...report.blobs },
+      bytesCopied: report.bytesCopied + streaming,
     };
     this.options.reporter.progress(update);
   }
 
-  private async child(child: Child, target: Reference, report: RepositoryState): Promise<void> {
+  private async child(child: Child, target: Reference, report: RepositoryTransfer): Promise<void> {
     const digest = child.descriptor.digest;
     // Read from the target repository itself: nothing to do.
     if (child.source.name === target.name) {
       report.manifests.present++;
-      this.progress(report);
+      this.progress(target.name);
       return;
     }
     // Counted inside the shared task, so a manifest two sources share is counted once.
     await this.manifests.run(`${target.name}@${digest}`, async () => {
       const outcome = await this.pushManifest(child, target, report);
       report.manifests[outcome]++;
-      this.progress(report);
+      this.progress(target.name);
       return outcome;
     });
   }
 
-  private async pushManifest(child: Child, target: Reference, report: RepositoryState): Promise<Outcome> {
+  private async pushManifest(child: Child, target: Reference, report: RepositoryTransfer): Promise<Outcome> {
     const digest = child.descriptor.digest;
     const client = await this.clientFor(target.registry);
-    const blobs = requiredBlobs(child.manifest);
-    // The blobs are looked for alongside the manifest: one round trip instead of two when it is missing.
-    for (const blob of blobs) this.probe(blob, target).catch(() => undefined);
-    const head = await this.limited(target.registry, () => client.headManifest(target.repository, digest));
-    if (head) return 'present';
-    await Promise.all(blobs.map((blob) => this.blob(blob, child.source, target, report)));
+    // The HEAD of the child goes alongside its blobs, not before them: off the critical path.
+    const head = this.limited(target.registry, () => client.headManifest(target.repository, digest));
+    const blobs = Promise.all(requiredBlobs(child.manifest).map((blob) => this.blob(blob, child.source, target, report)));
+    blobs.catch(() => undefined);
+    if (await head) return 'present';
+    await blobs;
     if (this.options.dryRun) return 'would-push';
     await this.limited(target.registry, () =>
       client.putManifest(target.repository, digest, child.bytes, child.descriptor.mediaType).catch((err: unknown) => {
@@ -140,61 +179,94 @@ export class Transfer {
     return 'pushed';
   }
 
-  private async blob(blob: Descriptor, source: Reference, target: Reference, report: RepositoryState): Promise<void> {
-    await this.blobs.run(`${target.name}@${blob.digest}`, async () => {
-      const outcome = (await this.probe(blob, target))
-        ? 'present'
-        : await this.limited(target.registry, () => this.ensureBlob(blob, source, target, report));
-      report.streaming.delete(blob.digest);
+  /**
+   * One blob in one target repository, done once per run. Started early by `prefetch` without
+   * a report; the report that asks first for a blob already under way counts its outcome.
+   */
+  private async blob(
+    blob: Descriptor,
+    source: Reference,
+    target: Reference,
+    report: RepositoryTransfer | undefined,
+  ): Promise<Outcome> {
+    const key = `${target.name}@${blob.digest}`;
+    const outcome = await this.blobs.run(key, () => this.ensureBlob(blob, source, target));
+    if (report && !this.counted.has(key)) {
+      this.counted.add(key);
+      // Its bytes move from "streaming" to the report's count at once, so progress never goes back.
+      this.streaming.get(target.name)?.delete(blob.digest);
       report.blobs[outcome]++;
       if (outcome === 'copied') report.bytesCopied += blob.size;
-      this.progress(report);
-      return outcome;
-    });
+      this.progress(target.name);
+    }
+    return outcome;
   }
 
-  /** HEAD of a blob in a target repository, asked once per run (design rule 8: look before writing). */
+  /** HEAD of a blob in a target repository, asked once per run: only before moving bytes (rule 8). */
   private probe(blob: Descriptor, target: Reference): Promise<boolean> {
     return this.probes.run(`${target.name}@${blob.digest}`, () =>
       this.limited(target.registry, async () => (await this.clientFor(target.registry)).hasBlob(target.repository, blob.digest)),
     );
   }
 
-  /** Makes a blob that is not in the target repository present there. */
-  private async ensureBlob(blob: Descriptor, source: Reference, target: Reference, report: RepositoryState): Promise<Outcome> {
+  /**
+   * Makes a blob present in the target repository. Same registry: mount it, with no HEAD first
+   * (a mount of a blob that is there answers 201 too). Otherwise, or where mounts do not mount:
+   * HEAD, then copy (design rules 8, 9).
+   */
+  private async ensureBlob(blob: Descriptor, source: Reference, target: Reference): Promise<Outcome> {
+    if (this.options.dryRun) return (await this.probe(blob, target)) ? 'present' : 'would-copy';
     const client = await this.clientFor(target.registry);
-    if (this.options.dryRun) return 'would-copy';
     const from = await this.clientFor(source.registry);
-    if (source.registry === target.registry) {
-      const mount = await this.mount(client, blob, source, target);
-      if (mount.mounted) return 'mounted';
-      // 202 opened a session: fill it. A refused mount: a plain upload (design rule 9).
-      await this.copy(from, source, client, target, blob, mount.uploadUrl, report);
-    } else {
-      await this.copy(from, source, client, target, blob, undefined, report);
+    const pair = `${target.name} <- ${source.repository}`;
+    let session: URL | undefined;
+    if (source.registry === target.registry && !this.unmountable.has(pair)) {
+      // Looked at again once the mount has its slot: a refusal may have come back meanwhile.
+      const mount = await this.limited(target.registry, async () =>
+        this.unmountable.has(pair) ? undefined : client.mountBlob(target.repository, blob.digest, source.repository),
+      );
+      if (mount?.mounted) return 'mounted';
+      if (mount) this.unmountable.set(pair, mount.uploadUrl ? 'session' : 'refused');
+      // 202 opened a session: fill it (never counted as mounted). A refused mount: a plain upload.
+      session = mount?.uploadUrl;
     }
+    if (await this.probe(blob, target)) return 'present';
+    await this.limited(target.registry, () => this.copy(from, source, client, target, blob, session));
     return 'copied';
   }
 
-  /** Mounts the blob, unless a mount from the same source repository was refused (then: upload it). */
-  private async mount(client: RegistryClient, blob: Descriptor, source: Reference, target: Reference): Promise<MountResult> {
-    const pair = `${target.name} <- ${source.repository}`;
-    const first = this.mountable.get(pair);
-    if (first !== undefined && !(await first)) return { mounted: false };
-    const attempt = client.mountBlob(target.repository, blob.digest, source.repository);
-    // Mounted, or a 202 session to fill, means mounts are answered; an error is the run's anyway.
-    if (first === undefined)
-      this.mountable.set(
-        pair,
-        attempt.then(
-          (m) => m.mounted || m.uploadUrl !== undefined,
-          () => true,
-        ),
-      );
-    return attempt;
+  /**
+   * The same bytes, counted as they pass, for the progress of long copies. Each attempt streams
+   * from the start, so what an earlier attempt sent no longer counts.
+   */
+  private countBytes(body: Readable, target: Reference, blob: Descriptor): Readable {
+    let bytes = this.streaming.get(target.name);
+    if (!bytes) {
+      bytes = new Map();
+      this.streaming.set(target.name, bytes);
+    }
+    const streaming = bytes;
+    streaming.set(blob.digest, 0);
+    const onBytes = (n: number) => {
+      streaming.set(blob.digest, (streaming.get(blob.digest) ?? 0) + n);
+      this.progress(target.name);
+    };
+    async function* pass(): AsyncGenerator<Buffer> {
+      for await (const chunk of body) {
+        onBytes((chunk as Buffer).length);
+        yield chunk as Buffer;
+      }
+    }
+    const stream = Readable.from(pass(), { objectMode: false });
+    // Destroyed before or while it is read: free the source's connection now, not when the generator next resumes.
+    stream.once('close', () => body.destroy());
+    return stream;
   }
 
-  /** Streams the blob from source to target: bounded memory, digest verified on the way. */
+  /**
+   * Streams the blob from source to target: bounded memory, digest verified on the way. The
+   * upload session and the source GET are asked for at once (neither needs the other).
+   */
   private async copy(
     from: RegistryClient,
     source: Reference,
@@ -202,33 +274,29 @@ export class Transfer {
     target: Reference,
     blob: Descriptor,
     session: URL | undefined,
-    report: RepositoryState,
   ): Promise<void> {
-    const upload = session ?? (await to.startUpload(target.repository));
-    await to.finishUpload(target.repository, upload, blob.digest, blob.size, async () => {
-      // Each attempt streams from the start: what an earlier one sent no longer counts.
-      report.streaming.set(blob.digest, 0);
-      const body = await from.getBlob(source.repository, blob.digest, blob.size);
-      return counted(body, (n) => {
-        report.streaming.set(blob.digest, (report.streaming.get(blob.digest) ?? 0) + n);
-        this.progress(report);
-      });
+    const open = () =>
+      from.getBlob(source.repository, blob.digest, blob.size).then((body) => this.countBytes(body, target, blob));
+    const first = open();
+    first.catch(() => undefined);
+    let upload: URL;
+    try {
+      upload = session ?? (await to.startUpload(target.repository));
+    } catch (err) {
+      void first.then(
+        (stream) => stream.destroy(),
+        () => undefined,
+      );
+      throw err;
+    }
+    let opened: Promise<Readable> | undefined = first;
+    await to.finishUpload(target.repository, upload, blob.digest, blob.size, () => {
+      // The first attempt streams what was opened alongside the session; a retry opens anew.
+      const body = opened ?? open();
+      opened = undefined;
+      return body;
     });
   }
-}
-
-/** The same bytes, counted as they pass (for the progress of long copies). */
-function counted(body: Readable, onBytes: (n: number) => void): Readable {
-  async function* pass(): AsyncGenerator<Buffer> {
-    for await (const chunk of body) {
-      onBytes((chunk as Buffer).length);
-      yield chunk as Buffer;
-    }
-  }
-  const stream = Readable.from(pass(), { objectMode: false });
-  // Destroyed before or while it is read: free the source's connection now, not when the generator next resumes.
-  stream.once('close', () => body.destroy());
-  return stream;
 }
 
 /**

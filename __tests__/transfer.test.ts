@@ -122,6 +122,22 @@ describe('Transfer', () => {
     expect(updates.some((u) => u.bytesCopied > 3 * u.blobs.copied)).toBe(true);
   });
 
+  it('counts the bytes of blobs copied early (prefetch) once, in the progress and the report', async () => {
+    const reg = registry(() => ({ mounted: false }));
+    const reporter = recordingReporter();
+    const transfer = new Transfer(reg.clientFor, { dryRun: false, reporter });
+    const c = child('reg.test/ci/a:b', 1);
+    transfer.prefetch(c, [target]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(reporter.progressUpdates).toEqual([]); // no repository is being reported on before run()
+    const [report] = await transfer.run([c], [target]);
+    expect(report.blobs).toMatchObject({ copied: 3 });
+    expect(report.bytesCopied).toBe(reg.calls.streamed);
+    const bytes = reporter.progressUpdates.map((u) => u.bytesCopied);
+    expect(bytes).toEqual([...bytes].sort((a, b) => a - b));
+    expect(bytes.at(-1)).toBe(report.bytesCopied);
+  });
+
   it('fills every 202 session a mount opens, and never counts it as mounted', async () => {
     let session = 0;
     const reg = registry(() => ({ mounted: false, uploadUrl: new URL(`http://reg.test/mount-session/${++session}`) }));

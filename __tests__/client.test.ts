@@ -249,6 +249,56 @@ describe('finishUpload', () => {
   });
 });
 
+describe('referrers (issue 11)', () => {
+  const subject = digestOf(Buffer.from('subject'));
+  const entry = (n: number) => ({
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    digest: digestOf(Buffer.from(`r${n}`)),
+    size: n,
+  });
+  const index = (n: number[]) =>
+    Buffer.from(
+      JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: n.map(entry) }),
+    );
+
+  it('follows Link pages of the referrers API', async () => {
+    handler = (req, res) => {
+      const page = new URL(req.url ?? '/', 'http://x').searchParams.get('page');
+      if (page === null) {
+        res.writeHead(200, { link: `</v2/app/referrers/${subject}?page=2>; rel="next"` }).end(index([1, 2]));
+      } else res.writeHead(200).end(index([3]));
+    };
+    const found = await client().getReferrers('app', subject);
+    expect(found?.map((d) => d.digest)).toEqual([entry(1).digest, entry(2).digest, entry(3).digest]);
+    expect(seen.map((r) => r.url)).toEqual([`/v2/app/referrers/${subject}`, `/v2/app/referrers/${subject}?page=2`]);
+  });
+
+  it('never follows a Link page to another host', async () => {
+    handler = (_req, res) =>
+      res.writeHead(200, { link: '<http://127.0.0.2:1/v2/app/referrers/x?page=2>; rel="next"' }).end(index([1]));
+    await expect(client().getReferrers('app', subject)).rejects.toThrow(/refusing to follow a referrers page on another host/);
+    expect(seen).toHaveLength(1);
+  });
+
+  it.each([404, 400, 405])('takes %i for "no referrers API"', async (status) => {
+    handler = (_req, res) => res.writeHead(status).end();
+    await expect(client().getReferrers('app', subject)).resolves.toBeUndefined();
+  });
+
+  it('reads OCI-Subject from the answer to a manifest PUT', async () => {
+    const bytes = Buffer.from('{"schemaVersion":2}');
+    handler = (_req, res) => res.writeHead(201, { 'oci-subject': subject }).end();
+    await expect(
+      client().putReferrer('app', digestOf(bytes), bytes, 'application/vnd.oci.image.manifest.v1+json'),
+    ).resolves.toEqual({
+      digest: digestOf(bytes),
+      subject,
+    });
+    handler = (_req, res) => res.writeHead(201).end();
+    expect((await client().putReferrer('app', digestOf(bytes), bytes, 'x')).subject).toBeUndefined();
+  });
+});
+
 describe('listTags', () => {
   const json = { 'content-type': 'application/json' };
   const page = (tags: unknown) => JSON.stringify({ name: 'app', tags });

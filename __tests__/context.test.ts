@@ -13,6 +13,7 @@ describe('getInputs', () => {
     expect(inputs.targets.map(String)).toEqual(['r.io/a/app:1', 'r.io/a/app:latest']);
     expect(inputs).toMatchObject({
       attestations: 'strip',
+      referrers: 'copy',
       mediaType: 'oci',
       dryRun: false,
       platforms: undefined,
@@ -26,6 +27,7 @@ describe('getInputs', () => {
       reader({
         ...base,
         attestations: 'KEEP',
+        referrers: ' Skip ',
         platforms: 'linux/amd64, linux/arm64/v8',
         annotations: 'index:a=b\nmanifest:c=d',
         'media-type': 'auto',
@@ -36,6 +38,7 @@ describe('getInputs', () => {
     );
     expect(inputs).toMatchObject({
       attestations: 'keep',
+      referrers: 'skip',
       mediaType: 'auto',
       dryRun: true,
       annotations: { a: 'b' },
@@ -74,6 +77,7 @@ describe('getInputs', () => {
     ['tags', { tags: 'ghcr.io/Owner/Repo:1' }, /use "ghcr.io\/owner\/repo:1"/],
     ['tags', { tags: 'r.io/a/app:.bad' }, /invalid tag/],
     ['attestations', { attestations: 'drop' }, /not one of strip, keep/],
+    ['referrers', { referrers: 'none' }, /"none" is not one of copy, skip/],
     ['platforms', { platforms: 'linux' }, /not a platform/],
     ['platforms', { platforms: 'linux/amd64/v2/x' }, /not a platform/],
     ['platforms', { platforms: 'linux/arm64,linux/arm64/v8' }, /already listed/],

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { runAction } from '../helpers/action';
 import { CLI_ENTRY, type CliRun, runCli, workflowCommands } from '../helpers/cli';
+import { digestTag, pushCosignSignature, signingKey } from '../helpers/attachments';
 import { writeDockerConfig } from '../helpers/dockerConfig';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy';
 import { blobExists, getManifest, listTags, MediaTypes, pushBuildxImage, pushImage, sha256Digest } from '../helpers/fixtures';
@@ -202,6 +203,29 @@ describe('merge', () => {
     }
   });
 
+  it('carries a cosign signature with the child by default, and leaves it with --referrers skip', async () => {
+    const amd = await pushImage(reg, 'cli/signed', { platform: 'linux/amd64', tag: 'a' });
+    const sig = await pushCosignSignature(reg, 'cli/signed', amd.digest, signingKey().privateKey);
+    const sigTag = `${digestTag(amd.digest)}.sig`;
+    const carried = await cli(['--source', `${at('cli/signed')}:a`, '--tag', `${at('cli/signed-out')}:1`]);
+    expect(carried.exitCode).toBe(0);
+    expect((await getManifest(reg, 'cli/signed-out', sigTag)).digest).toBe(sig.digest);
+    expect(carried.stderr).toContain('== Carry referrers');
+    expect(carried.stderr).toContain(`referrers of linux/amd64 ${amd.digest}: 1 found, 1 carried`);
+
+    const skipped = await cli([
+      '--source',
+      `${at('cli/signed')}:a`,
+      '--tag',
+      `${at('cli/signed-skip')}:1`,
+      '--referrers',
+      'skip',
+    ]);
+    expect(skipped.exitCode).toBe(0);
+    expect(await listTags(reg, 'cli/signed-skip')).toEqual(['1']);
+    expect(skipped.stderr).not.toContain('referrers of');
+  });
+
   it('a missing source: exit 1, naming it, nothing on stdout and nothing written', async () => {
     await pushImage(reg, 'cli/present', { platform: 'linux/amd64', tag: 'a' });
     const run = await cli([
@@ -304,6 +328,11 @@ describe('bad usage', () => {
       'a tag pattern in --tag',
       ['--source', '@/usage/src:a', '--tag', '@/usage/out:1-*'],
       /--tag: .*patterns .* are for sources only/,
+    ],
+    [
+      'an unknown referrers mode',
+      ['--source', '@/usage/src:a', '--tag', '@/usage/out:1', '--referrers', 'drop'],
+      /--referrers: "drop" is not one of copy, skip/,
     ],
     ['a value for --append', ['--source', '@/usage/src:a', '--tag', '@/usage/out:1', '--append=true'], /--append/],
     [

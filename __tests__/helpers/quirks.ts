@@ -10,7 +10,7 @@
  * Quirks of one layer match disjoint requests: the proxy lets only the first matching rule act.
  */
 import { api, type Answer, type FaultContext, type FaultProxy, faults, type ProxyRequest, type RequestMatch } from './faultProxy';
-import { MANIFEST_ACCEPT, MediaTypes } from './fixtures';
+import { MANIFEST_ACCEPT, MediaTypes, sha256Digest } from './fixtures';
 import type { GrantContext, Scope } from './tokenServer';
 
 export interface Quirk {
@@ -368,6 +368,77 @@ export function ghcr(proxy: FaultProxy): { noReferrers: Quirk } {
     async (ctx) => refuse(ctx, 404, 'NOT_FOUND', '404 page not found'),
   );
   return { noReferrers };
+}
+
+// ---------------------------------------------------------------------------
+// OCI 1.1 referrers API (issue 11)
+
+export interface ReferrersApiOptions {
+  /** Entries per page; more come behind `Link: <…>; rel="next"`. */
+  readonly pageSize?: number;
+}
+
+export interface ReferrersApiQuirks {
+  /** Manifest PUTs carrying a `subject`: registered, answered with `OCI-Subject`. */
+  readonly registered: Quirk;
+  /** `GET /v2/<name>/referrers/<digest>` answered (Distribution 2.8 has no such route); one per page. */
+  readonly listed: Quirk;
+}
+
+/**
+ * A registry with the OCI 1.1 referrers API (Distribution 3, Harbor, Zot, ECR …) in front of
+ * Distribution 2.8, which has none: manifests PUT with a `subject` are indexed as they pass (and
+ * answered with `OCI-Subject`), `GET /v2/<name>/referrers/<digest>` answers an OCI index of them,
+ * paginated with `Link` when `pageSize` is set. Only what is pushed through the proxy is known.
+ */
+export function referrersApi(proxy: FaultProxy, options: ReferrersApiOptions = {}): ReferrersApiQuirks {
+  const bySubject = new Map<string, Array<Record<string, unknown>>>();
+  const registered = install(
+    proxy,
+    quirk('referrers API: subject registered'),
+    { method: 'PUT', path: api.manifest() },
+    async (ctx) => {
+      const body = await ctx.body();
+      const manifest = parseJson(body);
+      const subject = (manifest?.subject as { digest?: unknown } | undefined)?.digest;
+      if (typeof subject !== 'string') return ignore(ctx);
+      const answer = await ctx.forward();
+      if (answer.status !== 201) return relay(ctx, answer);
+      const { repository } = manifestTarget(ctx.request);
+      const key = `${repository}@${subject}`;
+      const config = manifest?.config as { mediaType?: string } | undefined;
+      const entry = {
+        mediaType: typeof manifest?.mediaType === 'string' ? manifest.mediaType : contentType(ctx.request),
+        digest: sha256Digest(body),
+        size: body.length,
+        artifactType: typeof manifest?.artifactType === 'string' ? manifest.artifactType : config?.mediaType,
+        ...(manifest?.annotations ? { annotations: manifest.annotations } : {}),
+      };
+      const list = bySubject.get(key) ?? [];
+      if (!list.some((e) => e.digest === entry.digest)) list.push(entry);
+      bySubject.set(key, list);
+      ctx.reply({ ...answer, headers: { ...answer.headers, 'oci-subject': subject } });
+      return 'bit';
+    },
+  );
+  const listed = install(
+    proxy,
+    quirk('referrers API: listed'),
+    { method: 'GET', path: /^\/v2\/.+\/referrers\/[^/?]+(?:\?|$)/ },
+    async (ctx) => {
+      const m = /^\/v2\/(.+)\/referrers\/([^/]+)$/.exec(ctx.request.path)!;
+      const all = bySubject.get(`${m[1]}@${decodeURIComponent(m[2])}`) ?? [];
+      const start = Number(ctx.request.query.get('last') ?? 0);
+      const size = options.pageSize ?? (all.length || 1);
+      const page = all.slice(start, start + size);
+      const headers: Record<string, string> = { 'content-type': MediaTypes.ociIndex };
+      if (start + size < all.length) headers.link = `<${ctx.request.path}?last=${start + size}>; rel="next"`;
+      const body = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests: page }));
+      ctx.reply({ status: 200, headers, body });
+      return 'bit';
+    },
+  );
+  return { registered, listed };
 }
 
 // ---------------------------------------------------------------------------

@@ -39036,6 +39036,7 @@ exports.INPUT_FLAGS = [
     { flag: 'source', input: 'sources', kind: 'list', placeholder: 'REF', help: 'an image to merge; * and ? in its tag match every such tag (repeatable; required)' },
     { flag: 'tag', input: 'tags', kind: 'list', placeholder: 'REF', help: 'a target reference with a tag (repeatable; required)' },
     { flag: 'attestations', input: 'attestations', kind: 'value', placeholder: 'strip|keep', help: 'drop buildx attestations or carry them (default strip)' },
+    { flag: 'referrers', input: 'referrers', kind: 'value', placeholder: 'copy|skip', help: 'carry signatures, SBOMs and attestations attached to the children, or not (default copy)' },
     { flag: 'platform', input: 'platforms', kind: 'list', placeholder: 'P', help: 'keep only these platforms (repeatable or comma-separated)' },
     { flag: 'annotation', input: 'annotations', kind: 'list', placeholder: 'KEY=VALUE', help: 'an index annotation (repeatable)' },
     { flag: 'media-type', input: 'media-type', kind: 'value', placeholder: 'oci|docker|auto', help: 'the index media type (default oci)' },
@@ -39358,6 +39359,16 @@ class CliReporter {
             this.line(`${t.reference}: ${report_1.TAG_OUTCOMES[t.outcome]}`);
         for (const t of result.transfers)
             this.line(`${t.repository}: ${(0, report_1.transferCounts)(t, result.dryRun)}`);
+        // Without a job summary, what happened to the attachments is said here (issue 11).
+        const referrers = result.referrers;
+        if (referrers?.mode === 'copy') {
+            const verb = referrers.dryRun ? 'would be carried' : 'carried';
+            for (const c of referrers.children.filter((c) => c.found > 0)) {
+                this.line(`referrers of ${c.label} ${c.digest}: ${c.found} found, ${c.carried} ${verb}`);
+            }
+            for (const m of referrers.missed)
+                this.line(`not carried: ${m.what}: ${m.why}`);
+        }
         const what = result.dryRun ? 'would be' : 'is';
         this.line(`${outputs.image} ${what} ${outputs['media-type']} with ${outputs.platforms} ` +
             `(${result.requests} requests in ${(result.elapsedMs / 1000).toFixed(1)} s)`);
@@ -39450,6 +39461,7 @@ const plan_1 = __nccwpck_require__(8720);
 const publish_1 = __nccwpck_require__(3456);
 const credentials_1 = __nccwpck_require__(3653);
 const registries_1 = __nccwpck_require__(6764);
+const referrers_1 = __nccwpck_require__(3528);
 const report_1 = __nccwpck_require__(8850);
 const base_1 = __nccwpck_require__(3459);
 const patterns_1 = __nccwpck_require__(5485);
@@ -39495,6 +39507,12 @@ async function merge(inputs, options) {
     const clientFor = (registry) => registries.client(registry);
     const repositories = (0, targets_1.uniqueRepositories)(inputs.targets);
     const transfer = new transfer_1.Transfer(clientFor, { dryRun: inputs.dryRun, reporter, protocolOf: (r) => registries.protocol(r) });
+    // Issue 11: looks for what is attached to each manifest as soon as resolve learns its digest.
+    const referrers = new referrers_1.Referrers(clientFor, repositories, {
+        mode: inputs.referrers,
+        dryRun: inputs.dryRun,
+        log: reporter,
+    });
     try {
         // The target tags are read while the sources resolve: reads only, off the critical path.
         const tagDigests = (0, publish_1.readTags)(clientFor, inputs.targets);
@@ -39516,7 +39534,10 @@ async function merge(inputs, options) {
             for (const e of expanded.expansions) {
                 reporter.info(`${e.pattern} matches ${e.matches.length} tag(s): ${e.matches.map((m) => m.tag).join(', ')}`);
             }
-            const r = await (0, resolve_1.resolveSources)(clientFor, expanded.references, inputs.attestations, onImage);
+            const r = await (0, resolve_1.resolveSources)(clientFor, expanded.references, inputs.attestations, {
+                onImage,
+                known: referrers.known,
+            });
             for (const s of r) {
                 const attestations = inputs.attestations === 'keep' ? `, ${s.attestations.length} attestation(s) kept` : '';
                 reporter.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
@@ -39532,11 +39553,15 @@ async function merge(inputs, options) {
         for (const old of plan.replaced)
             reporter.info(`append: ${(0, platform_1.formatPlatform)(old.descriptor.platform)} ${old.descriptor.digest} replaced`);
         reporter.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
+        // Issue 11: the attachments of the planned children are read now (reads only), alongside the transfer.
+        const attached = referrers.start(plan, resolved);
         // Every tag already at the digest: the index, hence every child and blob, is in place.
         const unchanged = (0, publish_1.allTagsAt)(await tagDigests, plan.index);
         const transfers = unchanged
             ? repositories.map((r) => (0, transfer_1.alreadyPresent)(r, plan.children.length))
             : await reporter.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () => transfer.run(plan.children, repositories));
+        // Issue 11: attachments are written after the children and before the tags (the tag is the last write).
+        const carried = await reporter.group(inputs.dryRun ? 'Referrers (dry run)' : 'Carry referrers', () => attached.carry());
         const tags = await reporter.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () => (0, publish_1.publishIndex)(clientFor, plan.index, inputs.targets, { dryRun: inputs.dryRun, log: reporter, tags: tagDigests }));
         const result = {
             plan,
@@ -39548,6 +39573,7 @@ async function merge(inputs, options) {
             dryRun: inputs.dryRun,
             elapsedMs: Date.now() - started,
             requests: registries.stats.requests,
+            referrers: carried,
         };
         const outputs = (0, report_1.outputsOf)(result);
         await reporter.result(result, outputs);
@@ -39694,6 +39720,7 @@ function getInputs(read) {
         sources,
         targets,
         attestations: oneOf('attestations', read('attestations'), ['strip', 'keep'], 'strip'),
+        referrers: oneOf('referrers', read('referrers'), ['copy', 'skip'], 'copy'),
         platforms,
         annotations: annotations.index,
         skippedAnnotations: annotations.skipped,
@@ -40498,6 +40525,534 @@ function explainRefusedTag(err, target, current) {
 
 /***/ }),
 
+/***/ 6807:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.COSIGN_SUFFIXES = void 0;
+exports.digestTag = digestTag;
+exports.referrerFields = referrerFields;
+exports.referrerDescriptor = referrerDescriptor;
+exports.flatten = flatten;
+exports.shortDigest = shortDigest;
+const digest_1 = __nccwpck_require__(8825);
+/** cosign's tag attachments: `sha256-<hex>.sig`, `.att` (attestations), `.sbom`. */
+exports.COSIGN_SUFFIXES = ['sig', 'att', 'sbom'];
+/** `sha256-<hex>`: the referrers tag schema's fallback tag, and the stem of cosign's tags. */
+function digestTag(digest) {
+    return digest.replace(':', '-');
+}
+function referrerFields(bytes) {
+    let json;
+    try {
+        json = JSON.parse(bytes.toString('utf8'));
+    }
+    catch {
+        return {};
+    }
+    const subject = json.subject?.digest;
+    const config = json.config;
+    // The referrers API's rule: artifactType, else the config's media type.
+    const artifactType = typeof json.artifactType === 'string'
+        ? json.artifactType
+        : typeof config?.mediaType === 'string'
+            ? config.mediaType
+            : undefined;
+    const annotations = json.annotations;
+    const stringMap = typeof annotations === 'object' &&
+        annotations !== null &&
+        !Array.isArray(annotations) &&
+        Object.values(annotations).every((v) => typeof v === 'string');
+    return {
+        ...(typeof subject === 'string' && (0, digest_1.isDigest)(subject) ? { subject } : {}),
+        ...(artifactType !== undefined ? { artifactType } : {}),
+        ...(stringMap && Object.keys(annotations).length > 0 ? { annotations: annotations } : {}),
+    };
+}
+/** The descriptor a referrers index holds for a manifest. */
+function referrerDescriptor(digest, mediaType, bytes) {
+    const { artifactType, annotations } = referrerFields(bytes);
+    return {
+        mediaType,
+        digest,
+        size: bytes.length,
+        ...(artifactType !== undefined ? { artifactType } : {}),
+        ...(annotations ? { annotations } : {}),
+    };
+}
+/** Every attachment in a tree, parents before their own attachments. */
+function flatten(attachments) {
+    return attachments.flatMap((a) => [a, ...flatten(a.attachments)]);
+}
+function shortDigest(digest) {
+    return digest.slice(0, 19);
+}
+
+
+/***/ }),
+
+/***/ 8311:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Carrier = void 0;
+const mediaTypes_1 = __nccwpck_require__(8004);
+const attachment_1 = __nccwpck_require__(6807);
+const fallbackIndex_1 = __nccwpck_require__(1398);
+/**
+ * Writes attachments into target repositories: blobs through the Transfer (as for children),
+ * then the manifest, by digest for a referrer (a referrers API registers it) or under its cosign
+ * tag; where the registry has no referrers API, the `sha256-<hex>` fallback index of each
+ * subject gets the new entries. Writes happen only after every source resolved and the plan
+ * passed (the caller's order), and before the index tag.
+ */
+class Carrier {
+    clientFor;
+    transfer;
+    options;
+    /** Per target repository: whether it has a referrers API, asked once when no PUT told. */
+    apis = new Map();
+    constructor(clientFor, transfer, options) {
+        this.clientFor = clientFor;
+        this.transfer = transfer;
+        this.options = options;
+    }
+    /** Carries one child's attachments (a tree) from `source` into `target`; outcome per attachment, in tree order. */
+    async carry(attachments, source, target, report, missed) {
+        const written = [];
+        const walk = async (a) => {
+            // A manifest already in the target has its blobs there: nothing to mount (a re-run writes nothing).
+            const client = await this.clientFor(target.registry);
+            const there = (await client.headManifest(target.repository, a.descriptor.digest)) !== undefined;
+            if (!there)
+                await this.transfer.ensureBlobs(a.manifest, source, target, report);
+            const w = a.link.kind === 'tag' ? await this.putTag(a, a.link.tag, target, missed) : await this.putReferrer(a, target, there);
+            if (w.outcome === 'pushed' || w.outcome === 'would-push')
+                report.manifests[w.outcome]++;
+            if (w.outcome === 'present')
+                report.manifests.present++;
+            written.push(w);
+            // What is attached to this one goes after it: its subject is in place first.
+            await Promise.all(a.attachments.map(walk));
+        };
+        await Promise.all(attachments.map(walk));
+        if (!this.options.dryRun)
+            await this.updateFallbackIndexes(written, target);
+        return new Map(written.map((w) => [w.attachment, w.outcome]));
+    }
+    async putReferrer(a, target, there) {
+        const client = await this.clientFor(target.registry);
+        const digest = a.descriptor.digest;
+        if (there)
+            return { attachment: a, outcome: 'present' };
+        if (this.options.dryRun)
+            return { attachment: a, outcome: 'would-push' };
+        const put = await client.putReferrer(target.repository, digest, a.bytes, a.descriptor.mediaType);
+        this.options.log(`pushed referrer ${digest} of ${(0, attachment_1.shortDigest)(a.subject)} to ${target.name}`);
+        return { attachment: a, outcome: 'pushed', registered: put.subject === a.subject };
+    }
+    /** A cosign tag: written when absent; a different manifest already under it is kept (it is someone's signature). */
+    async putTag(a, tag, target, missed) {
+        const client = await this.clientFor(target.registry);
+        const digest = a.descriptor.digest;
+        const head = await client.headManifest(target.repository, tag);
+        // A registry that names no digest on HEAD: read the tag to compare.
+        const current = head && (head.digest ?? (await client.getManifest(target.repository, tag)).digest);
+        if (current === digest)
+            return { attachment: a, outcome: 'present' };
+        if (current !== undefined) {
+            missed.push({
+                what: `${digest} (${tag})`,
+                why: `${target.name}:${tag} already holds ${current}, kept as it is (never drop a signature someone else wrote)`,
+            });
+            return { attachment: a, outcome: 'kept-theirs' };
+        }
+        if (this.options.dryRun)
+            return { attachment: a, outcome: 'would-push' };
+        await client.putManifest(target.repository, tag, a.bytes, a.descriptor.mediaType);
+        this.options.log(`pushed ${target.name}:${tag} (${digest})`);
+        return { attachment: a, outcome: 'pushed' };
+    }
+    /**
+     * Without a referrers API the referrers of a subject are found through its fallback tag:
+     * add what was carried, keep what is there, write only when it changed.
+     */
+    async updateFallbackIndexes(written, target) {
+        const bySubject = new Map();
+        for (const w of written) {
+            if (w.attachment.link.kind !== 'subject' || w.outcome === 'kept-theirs')
+                continue;
+            bySubject.set(w.attachment.subject, [...(bySubject.get(w.attachment.subject) ?? []), w]);
+        }
+        await Promise.all([...bySubject].map(async ([subject, group]) => {
+            const pushed = group.filter((w) => w.outcome === 'pushed');
+            // A PUT's answer says whether the registry registered the subject; else ask the registry once.
+            const hasApi = pushed.length > 0 ? pushed.some((w) => w.registered) : await this.hasReferrersApi(target, subject);
+            if (!hasApi)
+                await this.addToFallback(target, subject, group.map((w) => w.attachment.descriptor));
+        }));
+    }
+    hasReferrersApi(target, subject) {
+        let api = this.apis.get(target.name);
+        if (!api) {
+            api = this.clientFor(target.registry).then(async (c) => (await c.getReferrers(target.repository, subject)) !== undefined);
+            this.apis.set(target.name, api);
+        }
+        return api;
+    }
+    async addToFallback(target, subject, referrers) {
+        const client = await this.clientFor(target.registry);
+        const tag = (0, attachment_1.digestTag)(subject);
+        const head = await client.headManifest(target.repository, tag);
+        const current = head ? (await client.getManifest(target.repository, head.digest ?? tag)).bytes : undefined;
+        const update = (0, fallbackIndex_1.addToFallbackIndex)(current, referrers, `${target.name}:${tag}`);
+        if (!update.changed)
+            return;
+        await client.putManifest(target.repository, tag, update.bytes, mediaTypes_1.MediaType.OciIndex);
+        this.options.log(`updated the referrers index ${target.name}:${tag} (${referrers.length} referrer(s) of ${(0, attachment_1.shortDigest)(subject)})`);
+    }
+}
+exports.Carrier = Carrier;
+
+
+/***/ }),
+
+/***/ 3489:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Discoverer = exports.MAX_DEPTH = void 0;
+exports.describeListed = describeListed;
+const manifest_1 = __nccwpck_require__(2060);
+const concurrency_1 = __nccwpck_require__(3731);
+const attachment_1 = __nccwpck_require__(6807);
+/** Levels of attachments carried: a signature (1), a signature of an attestation (2), and one more. */
+exports.MAX_DEPTH = 3;
+function describeListed(l, repository) {
+    return l.link.kind === 'tag' ? `${repository}:${l.link.tag}` : `${repository}@${l.digest}`;
+}
+/**
+ * Finds what is attached to a manifest in its own repository: OCI 1.1 referrers (the referrers
+ * API, or on a 404 the fallback tag `sha256-<hex>`) and cosign's `.sig`/`.att`/`.sbom` tags.
+ * Existence is checked with HEAD (Docker Hub counts manifest GETs as pulls, not HEADs); only
+ * what exists is read.
+ */
+class Discoverer {
+    clientFor;
+    options;
+    limiters = new Map();
+    listings = new concurrency_1.Once();
+    maxDepth;
+    constructor(clientFor, options = {}) {
+        this.clientFor = clientFor;
+        this.options = options;
+        this.maxDepth = options.maxDepth ?? exports.MAX_DEPTH;
+    }
+    limited(registry, task) {
+        let limit = this.limiters.get(registry);
+        if (!limit) {
+            limit = (0, concurrency_1.createLimiter)(this.options.concurrency ?? 8);
+            this.limiters.set(registry, limit);
+        }
+        return limit(task);
+    }
+    /**
+     * Lists what is attached to `digest` in `source`'s repository, without reading it; once per
+     * manifest, so a listing started early (as the sources resolve) is the one used later.
+     */
+    list(source, digest) {
+        const listing = this.listings.run(`${source.name}@${digest}`, async () => {
+            const client = await this.clientFor(source.registry);
+            const [bySubject, byTag] = await Promise.all([
+                this.referrers(client, source, digest),
+                this.cosignTags(client, source, digest),
+            ]);
+            return [...bySubject.map((d) => ({ link: { kind: 'subject' }, digest: d.digest })), ...byTag];
+        });
+        listing.catch(() => undefined); // a failure surfaces where it is awaited
+        return listing;
+    }
+    async referrers(client, source, digest) {
+        // The referrers API and the fallback tag are asked at once: one round trip for a manifest
+        // with nothing attached, whichever the registry has (a HEAD costs no Docker Hub pull).
+        const tag = (0, attachment_1.digestTag)(digest);
+        const fallback = this.limited(source.registry, () => client.headManifest(source.repository, tag));
+        fallback.catch(() => undefined); // only its answer without an API matters
+        const viaApi = await this.limited(source.registry, () => client.getReferrers(source.repository, digest));
+        if (viaApi !== undefined)
+            return viaApi;
+        // No referrers API: the referrers tag schema's index, when the tag exists.
+        const head = await fallback;
+        if (!head)
+            return [];
+        const fetched = await this.limited(source.registry, () => client.getManifest(source.repository, head.digest ?? tag));
+        const index = (0, manifest_1.parseManifest)(fetched.bytes, fetched.contentType, `${source.name}:${tag}`);
+        // Not an index: not a referrers tag (someone's image under that name); nothing to list.
+        return index.kind === 'index' ? [...index.manifests] : [];
+    }
+    async cosignTags(client, source, digest) {
+        const found = await Promise.all(attachment_1.COSIGN_SUFFIXES.map(async (suffix) => {
+            const tag = `${(0, attachment_1.digestTag)(digest)}.${suffix}`;
+            const head = await this.limited(source.registry, () => client.headManifest(source.repository, tag));
+            return head ? { link: { kind: 'tag', tag }, digest: head.digest } : undefined;
+        }));
+        return found.filter((l) => l !== undefined);
+    }
+    /**
+     * Everything attached to `digest`, read and verified, and recursively what is attached to
+     * that, down to the depth bound; what lies past the bound is named in `missed`.
+     */
+    async discover(source, digest, depth = 1) {
+        const listed = await this.list(source, digest);
+        if (depth > this.maxDepth) {
+            return {
+                attachments: [],
+                missed: listed.map((l) => ({
+                    what: describeListed(l, source.name),
+                    why: `attached ${depth} levels below the image, past the depth bound of ${this.maxDepth}`,
+                })),
+            };
+        }
+        const results = await Promise.all(listed.map((l) => this.read(source, digest, l, depth)));
+        return {
+            attachments: results.flatMap((r) => r.attachments),
+            missed: results.flatMap((r) => r.missed),
+        };
+    }
+    async read(source, subject, listed, depth) {
+        const client = await this.clientFor(source.registry);
+        const ref = listed.digest ?? listed.link.tag;
+        const fetched = await this.limited(source.registry, () => client.getManifest(source.repository, ref));
+        const what = describeListed({ ...listed, digest: fetched.digest }, source.name);
+        const manifest = (0, manifest_1.parseManifest)(fetched.bytes, fetched.contentType, what);
+        if (manifest.kind !== 'image') {
+            return { attachments: [], missed: [{ what, why: 'an index, not an image manifest: not carried' }] };
+        }
+        if (listed.link.kind === 'subject' && (0, attachment_1.referrerFields)(fetched.bytes).subject !== subject) {
+            return {
+                attachments: [],
+                missed: [{ what, why: `listed as a referrer of ${(0, attachment_1.shortDigest)(subject)} but its subject differs` }],
+            };
+        }
+        const below = await this.discover(source, fetched.digest, depth + 1);
+        const attachment = {
+            subject,
+            link: listed.link,
+            bytes: fetched.bytes,
+            manifest,
+            descriptor: (0, attachment_1.referrerDescriptor)(fetched.digest, manifest.mediaType, fetched.bytes),
+            attachments: below.attachments,
+        };
+        return { attachments: [attachment], missed: below.missed };
+    }
+}
+exports.Discoverer = Discoverer;
+
+
+/***/ }),
+
+/***/ 1398:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.addToFallbackIndex = addToFallbackIndex;
+const errors_1 = __nccwpck_require__(3916);
+const mediaTypes_1 = __nccwpck_require__(8004);
+function entryJson(d) {
+    return {
+        mediaType: d.mediaType,
+        digest: d.digest,
+        size: d.size,
+        ...(d.artifactType !== undefined ? { artifactType: d.artifactType } : {}),
+        ...(d.annotations && Object.keys(d.annotations).length > 0
+            ? { annotations: Object.fromEntries(Object.entries(d.annotations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) }
+            : {}),
+    };
+}
+/**
+ * Adds referrers to a referrers tag schema index (`sha256-<hex>`). Every entry already there is
+ * kept as it is, in its place (other tools' fields included); new entries follow in digest order,
+ * so the same inputs always give the same bytes. `changed: false` when there is nothing to add:
+ * the tag is then not written again.
+ */
+function addToFallbackIndex(current, referrers, where) {
+    let doc = { schemaVersion: 2, mediaType: mediaTypes_1.MediaType.OciIndex, manifests: [] };
+    if (current !== undefined) {
+        let parsed;
+        try {
+            parsed = JSON.parse(current.toString('utf8'));
+        }
+        catch {
+            throw new errors_1.ContentError(`${where}: the referrers index is not valid JSON`);
+        }
+        if (typeof parsed !== 'object' || parsed === null || !Array.isArray(parsed.manifests)) {
+            throw new errors_1.ContentError(`${where}: the tag does not hold a referrers index (no "manifests" array)`);
+        }
+        doc = parsed;
+    }
+    const entries = doc.manifests;
+    const present = new Set(entries.map((e) => e.digest));
+    const added = [...new Map(referrers.filter((r) => !present.has(r.digest)).map((r) => [r.digest, r])).values()].sort((a, b) => a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0);
+    if (added.length === 0)
+        return { changed: false };
+    const next = { ...doc, manifests: [...entries, ...added.map(entryJson)] };
+    return { changed: true, bytes: Buffer.from(JSON.stringify(next, null, 2), 'utf8') };
+}
+
+
+/***/ }),
+
+/***/ 3528:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Referrers = void 0;
+const mediaTypes_1 = __nccwpck_require__(8004);
+const platform_1 = __nccwpck_require__(1890);
+const transfer_1 = __nccwpck_require__(1075);
+const attachment_1 = __nccwpck_require__(6807);
+const carry_1 = __nccwpck_require__(8311);
+const discover_1 = __nccwpck_require__(3489);
+const NOTHING = { attachments: [], missed: [] };
+function labelOf(child, plan) {
+    if (child.kind === 'image')
+        return (0, platform_1.formatPlatform)(child.descriptor.platform);
+    const image = plan.children.find((c) => c.kind === 'image' && c.descriptor.digest === child.subject);
+    return image
+        ? `attestation of ${(0, platform_1.formatPlatform)(image.descriptor.platform)}`
+        : `attestation ${(0, attachment_1.shortDigest)(child.descriptor.digest)}`;
+}
+/**
+ * Issue 11, from the first request to the last write before the tags. Looking is reads only,
+ * in the source repositories: it starts the moment resolve learns a manifest digest (`known`),
+ * so it overlaps the rest of the resolve and the transfer, and a child with nothing attached
+ * costs no round trip on the critical path. Once the plan names the children, their
+ * attachments are read (recursively, to the depth bound); `carry` writes them, after the
+ * children and before the index tag. Sources that were indexes (unwrapped or flattened) are
+ * listed too: what is attached to them signs an index the result does not contain, and is
+ * named, not carried.
+ */
+class Referrers {
+    clientFor;
+    targets;
+    options;
+    discoverer;
+    constructor(clientFor, 
+    /** One reference per target repository. */
+    targets, options) {
+        this.clientFor = clientFor;
+        this.targets = targets;
+        this.options = options;
+        this.discoverer = new discover_1.Discoverer(clientFor, options);
+    }
+    /** Resolve's hook: a manifest digest of a source is known; list what is attached to it, now. */
+    known = (source, digest) => {
+        if (this.options.mode === 'copy' && this.elsewhere(source))
+            void this.discoverer.list(source, digest);
+    };
+    /** Whether some target repository is not the source's own (in its own, what is attached stays attached). */
+    elsewhere(source) {
+        return this.targets.some((t) => t.name !== source.name);
+    }
+    /** Reads what is attached to the children of the plan (reads only); `carry` writes it. */
+    start(plan, resolved) {
+        return startReferrers(this.clientFor, this.discoverer, plan, resolved, this.targets, this.options);
+    }
+}
+exports.Referrers = Referrers;
+function startReferrers(clientFor, discoverer, plan, resolved, targets, options) {
+    if (options.mode === 'skip') {
+        return {
+            carry: async () => {
+                options.log.info('referrers: skip: what is attached to the children (signatures, SBOMs, attestations) is not carried');
+                return { mode: 'skip', dryRun: options.dryRun, children: [], missed: [], transfers: [] };
+            },
+        };
+    }
+    const discoveries = new Map();
+    for (const child of plan.children) {
+        const elsewhere = targets.some((t) => t.name !== child.source.name);
+        const found = elsewhere ? discoverer.discover(child.source, child.descriptor.digest) : Promise.resolve(NOTHING);
+        found.catch(() => undefined); // a failure surfaces where it is awaited
+        discoveries.set(child, found);
+    }
+    const childDigests = new Set(plan.children.map((c) => c.descriptor.digest));
+    const indexSources = resolved.filter((r) => (0, mediaTypes_1.isIndexMediaType)(r.mediaType) && !childDigests.has(r.digest) && r.images.some((i) => plan.children.includes(i)));
+    const unwrapped = Promise.all(indexSources.map(async (r) => {
+        const listed = await discoverer.list(r.reference, r.digest);
+        return listed.map((l) => ({
+            what: (0, discover_1.describeListed)(l, r.reference.name),
+            why: `attached to the index ${(0, attachment_1.shortDigest)(r.digest)} of "${r.reference}", which the result does not contain (its images were taken out of it)`,
+        }));
+    }));
+    unwrapped.catch(() => undefined);
+    return {
+        carry: () => carryAll().catch((err) => {
+            // Attachments are not what the user asked to merge: say how to merge without them.
+            if (err instanceof Error && !err.message.includes(SKIP_HINT))
+                err.message += `; ${SKIP_HINT}`;
+            throw err;
+        }),
+    };
+    async function carryAll() {
+        const [discovered, fromIndexes] = await Promise.all([
+            Promise.all(plan.children.map(async (c) => [c, await discoveries.get(c)])),
+            unwrapped,
+        ]);
+        const missed = [...discovered.flatMap(([, d]) => d.missed), ...fromIndexes.flat()];
+        // The attachments' blobs are counted in the referrers report; live progress is the children's.
+        const transfer = new transfer_1.Transfer(clientFor, {
+            dryRun: options.dryRun,
+            reporter: { info: (message) => options.log.info(message), progress: () => undefined },
+        });
+        const carrier = new carry_1.Carrier(clientFor, transfer, {
+            dryRun: options.dryRun,
+            log: (message) => options.log.info(message),
+        });
+        // Per target repository, per child: the outcome of each attachment (children from the target repository itself need nothing).
+        const outcomes = new Map();
+        const transfers = await Promise.all(targets.map(async (target) => {
+            const report = (0, transfer_1.emptyTransfer)(target.name);
+            await Promise.all(discovered.map(async ([child, d]) => {
+                if (d.attachments.length === 0 || child.source.name === target.name)
+                    return;
+                const result = await carrier.carry(d.attachments, child.source, target, report, missed);
+                for (const [a, outcome] of result)
+                    outcomes.set(a, [...(outcomes.get(a) ?? []), outcome]);
+            }));
+            return report;
+        }));
+        const done = options.dryRun ? ['would-push', 'present'] : ['pushed', 'present'];
+        const children = discovered.map(([child, d]) => {
+            const all = (0, attachment_1.flatten)(d.attachments);
+            return {
+                label: labelOf(child, plan),
+                digest: child.descriptor.digest,
+                found: all.length,
+                carried: all.filter((a) => (outcomes.get(a) ?? []).every((o) => done.includes(o))).length,
+            };
+        });
+        for (const c of children) {
+            if (c.found > 0) {
+                const verb = options.dryRun ? 'would be carried' : 'carried';
+                options.log.info(`${c.label} ${(0, attachment_1.shortDigest)(c.digest)}: ${c.found} referrer(s) found, ${c.carried} ${verb}`);
+            }
+        }
+        for (const m of missed)
+            options.log.warning(`not carried: ${m.what}: ${m.why}`);
+        return { mode: 'copy', dryRun: options.dryRun, children, missed, transfers };
+    }
+}
+const SKIP_HINT = 'this happened while carrying what is attached to the children (referrers: copy); referrers: skip merges without them';
+
+
+/***/ }),
+
 /***/ 7481:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -40885,6 +41440,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RegistryClient = exports.DigestMismatchError = exports.RegistryError = void 0;
 const node_stream_1 = __nccwpck_require__(7075);
 const digest_1 = __nccwpck_require__(8825);
+const manifest_1 = __nccwpck_require__(2060);
 const mediaTypes_1 = __nccwpck_require__(8004);
 const reference_1 = __nccwpck_require__(2148);
 const challenge_1 = __nccwpck_require__(4394);
@@ -41060,6 +41616,17 @@ class RegistryClient {
     }
     /** PUT a manifest under a tag or its digest; the registry must agree on the digest. */
     async putManifest(repository, ref, bytes, mediaType) {
+        return (await this.put(repository, ref, bytes, mediaType)).digest;
+    }
+    /**
+     * Issue 11: PUT a manifest that carries a `subject`. A registry with the referrers API
+     * registers it and says so with `OCI-Subject: <subject digest>`; without that header the
+     * caller keeps the fallback tag (`sha256-<hex>`) up to date itself.
+     */
+    async putReferrer(repository, ref, bytes, mediaType) {
+        return this.put(repository, ref, bytes, mediaType);
+    }
+    async put(repository, ref, bytes, mediaType) {
         const where = this.where(repository, (0, digest_1.isDigest)(ref) ? `@${ref}` : `:${ref}`);
         const res = await this.send({
             method: 'PUT',
@@ -41075,7 +41642,42 @@ class RegistryClient {
         if (theirs !== undefined && (0, digest_1.isDigest)(theirs) && theirs !== ours) {
             throw new DigestMismatchError(`${where}: the registry stored the manifest as ${theirs}, not ${ours}`);
         }
-        return ours;
+        const subject = (0, http_1.header)(res, 'oci-subject')?.trim();
+        return { digest: ours, subject: subject !== undefined && (0, digest_1.isDigest)(subject) ? subject : undefined };
+    }
+    /**
+     * Issue 11: the referrers of a manifest (OCI 1.1 `GET /v2/<name>/referrers/<digest>`), every
+     * page (`Link: <…>; rel="next"`, followed on this registry's own origin only). Undefined when
+     * the registry has no referrers API: 404, or 400/405/501 from registries that do not know the route.
+     */
+    async getReferrers(repository, digest) {
+        const operation = `GET referrers ${this.where(repository, `@${digest}`)}`;
+        const found = [];
+        let url = this.url(`/v2/${repository}/referrers/${digest}`);
+        for (let page = 0;; page++) {
+            const res = await this.send({ method: 'GET', url, headers: { accept: mediaTypes_1.MediaType.OciIndex } }, [(0, challenge_1.repositoryScope)(repository, 'pull')], operation);
+            if (page === 0 && NO_REFERRERS_API.has(res.status)) {
+                await (0, http_1.discard)(res);
+                return undefined;
+            }
+            if (res.status !== 200)
+                throw await errorOf(operation, res);
+            const bytes = await (0, http_1.readBody)(res, mediaTypes_1.MAX_MANIFEST_BYTES);
+            const index = (0, manifest_1.parseManifest)(bytes, mediaTypes_1.MediaType.OciIndex, operation);
+            if (index.kind !== 'index')
+                throw new RegistryError(operation, res.status, undefined, 'the answer is not an OCI index');
+            found.push(...index.manifests);
+            const next = nextPage((0, http_1.allHeaders)(res, 'link'), url);
+            if (next === undefined)
+                return found;
+            if (next.origin !== this.base.origin) {
+                throw new RegistryError(operation, res.status, undefined, `refusing to follow a referrers page on another host (${next.host})`);
+            }
+            if (page + 1 >= MAX_REFERRERS_PAGES) {
+                throw new RegistryError(operation, res.status, undefined, `more than ${MAX_REFERRERS_PAGES} pages of referrers`);
+            }
+            url = next;
+        }
     }
     /** True when the blob is in the repository; 403 counts as absent (rule 8). */
     async hasBlob(repository, digest, scopes) {
@@ -41227,6 +41829,9 @@ class RegistryClient {
     }
 }
 exports.RegistryClient = RegistryClient;
+/** Statuses meaning "this registry has no referrers API" (issue 11). */
+const NO_REFERRERS_API = new Set([400, 404, 405, 501]);
+const MAX_REFERRERS_PAGES = 100;
 /**
  * The next page of a listing. Artifactory's links drop the repository key from the path
  * (RTFACT-18971), which would list another repository: a link to another path keeps this
@@ -42491,7 +43096,8 @@ function refuseNonManifests(source, index) {
  * as is, a single-platform index unwrapped, a multi-platform index flattened; attestations are
  * kept aside for the plan to drop or carry.
  */
-async function resolveSource(clientFor, source, attestations, onImage) {
+async function resolveSource(clientFor, source, attestations, hooks = {}) {
+    const { onImage, known = () => undefined } = hooks;
     const client = await clientFor(source.registry);
     const fetched = await client.getManifest(source.repository, source.manifestRef).catch((err) => {
         if (err instanceof client_1.RegistryError && err.status === 404) {
@@ -42500,6 +43106,7 @@ async function resolveSource(clientFor, source, attestations, onImage) {
         throw err;
     });
     const manifest = (0, manifest_1.parseManifest)(fetched.bytes, fetched.contentType, `source "${source}"`);
+    known(source, fetched.digest);
     if (manifest.kind === 'image') {
         const child = await resolveImage(client, source, fetched.digest, fetched.bytes, manifest, onImage);
         return { reference: source, digest: fetched.digest, mediaType: manifest.mediaType, images: [child], attestations: [] };
@@ -42509,6 +43116,10 @@ async function resolveSource(clientFor, source, attestations, onImage) {
     if (imageDescriptors.length === 0) {
         throw new errors_1.ContentError(`source "${source}" is an index with no image manifests (only attestations or nothing)`);
     }
+    // Stripped attestations are never read: on Docker Hub every manifest GET counts as a pull.
+    const wanted = attestations === 'keep' ? manifest.manifests.filter(manifest_1.isAttestation) : [];
+    for (const d of [...imageDescriptors, ...wanted])
+        known(source, d.digest);
     const images = await Promise.all(imageDescriptors.map(async (d) => {
         const { manifest: child, bytes } = await fetchImage(client, source, d);
         onImage?.({ source, manifest: child, platform: d.platform });
@@ -42518,8 +43129,6 @@ async function resolveSource(clientFor, source, attestations, onImage) {
             onImage?.({ source, manifest: child, platform });
         return { kind: 'image', descriptor: describe(d, child, platform), manifest: child, bytes, source };
     }));
-    // Stripped attestations are never read: on Docker Hub every manifest GET counts as a pull.
-    const wanted = attestations === 'keep' ? manifest.manifests.filter(manifest_1.isAttestation) : [];
     const kept = await Promise.all(wanted.map(async (d) => {
         const { manifest: child, bytes } = await fetchImage(client, source, d);
         const subject = d.annotations?.[mediaTypes_1.ATTESTATION_SUBJECT_ANNOTATION];
@@ -42536,8 +43145,8 @@ async function resolveSource(clientFor, source, attestations, onImage) {
     };
 }
 /** Resolves every source at once; the first failure fails the step before anything is written. */
-function resolveSources(clientFor, sources, attestations, onImage) {
-    return Promise.all(sources.map((s) => resolveSource(clientFor, s, attestations, onImage)));
+function resolveSources(clientFor, sources, attestations, hooks = {}) {
+    return Promise.all(sources.map((s) => resolveSource(clientFor, s, attestations, hooks)));
 }
 function describeChild(child) {
     return `${(0, platform_1.formatPlatform)(child.descriptor.platform)} ${child.descriptor.digest} from ${child.source}`;
@@ -42570,6 +43179,7 @@ function uniqueRepositories(targets) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Transfer = void 0;
+exports.emptyTransfer = emptyTransfer;
 exports.alreadyPresent = alreadyPresent;
 exports.limitFor = limitFor;
 exports.explainRefusedManifest = explainRefusedManifest;
@@ -42579,6 +43189,10 @@ const client_1 = __nccwpck_require__(2440);
 const concurrency_1 = __nccwpck_require__(3731);
 function counts() {
     return { present: 0, mounted: 0, copied: 0, pushed: 0, 'would-copy': 0, 'would-push': 0 };
+}
+/** A report with nothing counted yet. */
+function emptyTransfer(repository) {
+    return { repository, blobs: counts(), manifests: counts(), bytesCopied: 0 };
 }
 /** The report of a repository whose tags already hold the index: nothing was looked at or copied. */
 function alreadyPresent(target, children) {
@@ -42665,6 +43279,13 @@ class Transfer {
             const { repository, blobs, manifests, bytesCopied } = report;
             return { repository, blobs, manifests, bytesCopied };
         }));
+    }
+    /**
+     * Referrers hook (issue 11): makes the blobs an attached manifest references present in a
+     * target repository, as for a child (mount or stream, digests verified, each blob once).
+     */
+    async ensureBlobs(manifest, source, target, report) {
+        await Promise.all((0, manifest_1.requiredBlobs)(manifest).map((blob) => this.blob(blob, source, target, report)));
     }
     /** Tells the reporter where a repository `run` is filling stands, blobs still streaming included. */
     progress(repository) {

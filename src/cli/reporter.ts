@@ -113,6 +113,15 @@ export class CliReporter implements Reporter {
   async result(result: RunResult, outputs: Outputs): Promise<void> {
     for (const t of result.tags) this.line(`${t.reference}: ${TAG_OUTCOMES[t.outcome]}`);
     for (const t of result.transfers) this.line(`${t.repository}: ${transferCounts(t, result.dryRun)}`);
+    // Without a job summary, what happened to the attachments is said here (issue 11).
+    const referrers = result.referrers;
+    if (referrers?.mode === 'copy') {
+      const verb = referrers.dryRun ? 'would be carried' : 'carried';
+      for (const c of referrers.children.filter((c) => c.found > 0)) {
+        this.line(`referrers of ${c.label} ${c.digest}: ${c.found} found, ${c.carried} ${verb}`);
+      }
+      for (const m of referrers.missed) this.line(`not carried: ${m.what}: ${m.why}`);
+    }
     const what = result.dryRun ? 'would be' : 'is';
     this.line(
       `${outputs.image} ${what} ${outputs['media-type']} with ${outputs.platforms} ` +

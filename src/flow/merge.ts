@@ -5,6 +5,7 @@ import { allTagsAt, publishIndex, readTags } from '../publish/publish';
 import { credentialHelpers, dockerCredentials, type Login, withLogin } from '../registry/credentials';
 import { Registries, transportSettingsFromEnv } from '../registry/registries';
 import type { RetryPolicy } from '../registry/retry';
+import { Referrers } from '../referrers/referrers';
 import { type Outputs, outputsOf } from '../report/report';
 import { resolveBase } from '../resolve/base';
 import { expandSources } from '../resolve/patterns';
@@ -68,6 +69,12 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
   const clientFor = (registry: string) => registries.client(registry);
   const repositories = uniqueRepositories(inputs.targets);
   const transfer = new Transfer(clientFor, { dryRun: inputs.dryRun, reporter, protocolOf: (r) => registries.protocol(r) });
+  // Issue 11: looks for what is attached to each manifest as soon as resolve learns its digest.
+  const referrers = new Referrers(clientFor, repositories, {
+    mode: inputs.referrers,
+    dryRun: inputs.dryRun,
+    log: reporter,
+  });
   try {
     // The target tags are read while the sources resolve: reads only, off the critical path.
     const tagDigests = readTags(clientFor, inputs.targets);
@@ -92,7 +99,10 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
       for (const e of expanded.expansions) {
         reporter.info(`${e.pattern} matches ${e.matches.length} tag(s): ${e.matches.map((m) => m.tag).join(', ')}`);
       }
-      const r = await resolveSources(clientFor, expanded.references, inputs.attestations, onImage);
+      const r = await resolveSources(clientFor, expanded.references, inputs.attestations, {
+        onImage,
+        known: referrers.known,
+      });
       for (const s of r) {
         const attestations = inputs.attestations === 'keep' ? `, ${s.attestations.length} attestation(s) kept` : '';
         reporter.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
@@ -110,6 +120,8 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
       reporter.info(`append: ${formatPlatform(old.descriptor.platform)} ${old.descriptor.digest} replaced`);
     reporter.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
 
+    // Issue 11: the attachments of the planned children are read now (reads only), alongside the transfer.
+    const attached = referrers.start(plan, resolved);
     // Every tag already at the digest: the index, hence every child and blob, is in place.
     const unchanged = allTagsAt(await tagDigests, plan.index);
     const transfers = unchanged
@@ -117,6 +129,8 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
       : await reporter.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () =>
           transfer.run(plan.children, repositories),
         );
+    // Issue 11: attachments are written after the children and before the tags (the tag is the last write).
+    const carried = await reporter.group(inputs.dryRun ? 'Referrers (dry run)' : 'Carry referrers', () => attached.carry());
     const tags = await reporter.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () =>
       publishIndex(clientFor, plan.index, inputs.targets, { dryRun: inputs.dryRun, log: reporter, tags: tagDigests }),
     );
@@ -130,6 +144,7 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
       dryRun: inputs.dryRun,
       elapsedMs: Date.now() - started,
       requests: registries.stats.requests,
+      referrers: carried,
     };
     const outputs = outputsOf(result);
     await reporter.result(result, outputs);

@@ -7,6 +7,8 @@ import { firstDuplicate, splitList } from './lists';
 
 export type AttestationMode = 'strip' | 'keep';
 export type MediaTypeMode = 'oci' | 'docker' | 'auto';
+/** Issue 11: whether signatures, SBOMs and attestations attached to the children travel with them. */
+export type ReferrersMode = 'copy' | 'skip';
 
 /** Every input of action.yml, parsed and validated once; nothing after this reads `INPUT_*`. */
 export interface Inputs {
@@ -14,6 +16,7 @@ export interface Inputs {
   readonly sources: readonly Source[];
   readonly targets: readonly Reference[];
   readonly attestations: AttestationMode;
+  readonly referrers: ReferrersMode;
   readonly platforms: readonly Platform[] | undefined;
   readonly annotations: Readonly<Record<string, string>>;
   readonly skippedAnnotations: readonly string[];
@@ -108,6 +111,7 @@ export function getInputs(read: InputReader): Inputs {
     sources,
     targets,
     attestations: oneOf('attestations', read('attestations'), ['strip', 'keep'] as const, 'strip'),
+    referrers: oneOf('referrers', read('referrers'), ['copy', 'skip'] as const, 'copy'),
     platforms,
     annotations: annotations.index,
     skippedAnnotations: annotations.skipped,

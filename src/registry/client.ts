@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { type Digest, digestHasher, digestOf, isDigest } from '../oci/digest';
-import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES } from '../oci/mediaTypes';
+import { type Descriptor, parseManifest } from '../oci/manifest';
+import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, MediaType } from '../oci/mediaTypes';
 import { apiHost } from '../oci/reference';
 import type { Authenticator } from './auth';
 import { repositoryScope } from './challenge';
@@ -47,6 +48,12 @@ export interface ManifestHead {
   readonly digest: Digest | undefined;
   readonly mediaType: string | undefined;
   readonly size: number | undefined;
+}
+
+export interface PutManifestResult {
+  readonly digest: Digest;
+  /** `OCI-Subject`: the registry registered the manifest as a referrer of this digest. */
+  readonly subject: Digest | undefined;
 }
 
 export type MountResult = { readonly mounted: true } | { readonly mounted: false; readonly uploadUrl?: URL };
@@ -212,6 +219,19 @@ export class RegistryClient {
 
   /** PUT a manifest under a tag or its digest; the registry must agree on the digest. */
   async putManifest(repository: string, ref: string, bytes: Buffer, mediaType: string): Promise<Digest> {
+    return (await this.put(repository, ref, bytes, mediaType)).digest;
+  }
+
+  /**
+   * Issue 11: PUT a manifest that carries a `subject`. A registry with the referrers API
+   * registers it and says so with `OCI-Subject: <subject digest>`; without that header the
+   * caller keeps the fallback tag (`sha256-<hex>`) up to date itself.
+   */
+  async putReferrer(repository: string, ref: string, bytes: Buffer, mediaType: string): Promise<PutManifestResult> {
+    return this.put(repository, ref, bytes, mediaType);
+  }
+
+  private async put(repository: string, ref: string, bytes: Buffer, mediaType: string): Promise<PutManifestResult> {
     const where = this.where(repository, isDigest(ref) ? `@${ref}` : `:${ref}`);
     const res = await this.send(
       {
@@ -230,7 +250,49 @@ export class RegistryClient {
     if (theirs !== undefined && isDigest(theirs) && theirs !== ours) {
       throw new DigestMismatchError(`${where}: the registry stored the manifest as ${theirs}, not ${ours}`);
     }
-    return ours;
+    const subject = header(res, 'oci-subject')?.trim();
+    return { digest: ours, subject: subject !== undefined && isDigest(subject) ? subject : undefined };
+  }
+
+  /**
+   * Issue 11: the referrers of a manifest (OCI 1.1 `GET /v2/<name>/referrers/<digest>`), every
+   * page (`Link: <…>; rel="next"`, followed on this registry's own origin only). Undefined when
+   * the registry has no referrers API: 404, or 400/405/501 from registries that do not know the route.
+   */
+  async getReferrers(repository: string, digest: Digest): Promise<Descriptor[] | undefined> {
+    const operation = `GET referrers ${this.where(repository, `@${digest}`)}`;
+    const found: Descriptor[] = [];
+    let url = this.url(`/v2/${repository}/referrers/${digest}`);
+    for (let page = 0; ; page++) {
+      const res = await this.send(
+        { method: 'GET', url, headers: { accept: MediaType.OciIndex } },
+        [repositoryScope(repository, 'pull')],
+        operation,
+      );
+      if (page === 0 && NO_REFERRERS_API.has(res.status)) {
+        await discard(res);
+        return undefined;
+      }
+      if (res.status !== 200) throw await errorOf(operation, res);
+      const bytes = await readBody(res, MAX_MANIFEST_BYTES);
+      const index = parseManifest(bytes, MediaType.OciIndex, operation);
+      if (index.kind !== 'index') throw new RegistryError(operation, res.status, undefined, 'the answer is not an OCI index');
+      found.push(...index.manifests);
+      const next = nextPage(allHeaders(res, 'link'), url);
+      if (next === undefined) return found;
+      if (next.origin !== this.base.origin) {
+        throw new RegistryError(
+          operation,
+          res.status,
+          undefined,
+          `refusing to follow a referrers page on another host (${next.host})`,
+        );
+      }
+      if (page + 1 >= MAX_REFERRERS_PAGES) {
+        throw new RegistryError(operation, res.status, undefined, `more than ${MAX_REFERRERS_PAGES} pages of referrers`);
+      }
+      url = next;
+    }
   }
 
   /** True when the blob is in the repository; 403 counts as absent (rule 8). */
@@ -389,6 +451,10 @@ export class RegistryClient {
     return stream;
   }
 }
+
+/** Statuses meaning "this registry has no referrers API" (issue 11). */
+const NO_REFERRERS_API = new Set([400, 404, 405, 501]);
+const MAX_REFERRERS_PAGES = 100;
 
 /**
  * The next page of a listing. Artifactory's links drop the repository key from the path

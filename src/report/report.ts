@@ -3,6 +3,7 @@ import type { TagResult } from '../publish/publish';
 import type { RepositoryTransfer } from '../transfer/transfer';
 import { formatPlatform } from '../oci/platform';
 import type { Reference } from '../oci/reference';
+import type { ReferrersReport } from '../referrers/referrers';
 import type { ResolvedSource } from '../resolve/resolve';
 
 export interface RunResult {
@@ -16,6 +17,8 @@ export interface RunResult {
   readonly dryRun: boolean;
   readonly elapsedMs: number;
   readonly requests: number;
+  /** Issue 11: what was attached to the children, and what of it was carried. */
+  readonly referrers?: ReferrersReport;
 }
 
 export interface Outputs {

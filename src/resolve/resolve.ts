@@ -34,11 +34,25 @@ export interface ResolvedSource {
 export type ClientFor = (registry: string) => Promise<RegistryClient>;
 
 /**
+
  * An image manifest as soon as its bytes are verified: what it names can be made present in
  * the targets before the plan (design: blob writes may start early). `platform` is undefined
  * until known; a manifest whose platform comes from its config is reported again with it.
  */
 export type OnImage = (found: { source: Reference; manifest: ImageManifest; platform: Platform | undefined }) => void;
+
+/**
+ * Referrers hook (issue 11): told every manifest digest a source names (its own, its children's,
+ * the attestations kept) as soon as it is known, before the children are read, so what is
+ * attached to them can be looked for while the rest resolves.
+ */
+export type DigestKnown = (source: Reference, digest: Digest) => void;
+
+/** What resolve tells the later phases as soon as it learns it, so their work overlaps it. */
+export interface ResolveHooks {
+  readonly onImage?: OnImage;
+  readonly known?: DigestKnown;
+}
 
 async function fetchImage(
   client: RegistryClient,
@@ -102,8 +116,9 @@ export async function resolveSource(
   clientFor: ClientFor,
   source: Reference,
   attestations: AttestationMode,
-  onImage?: OnImage,
+  hooks: ResolveHooks = {},
 ): Promise<ResolvedSource> {
+  const { onImage, known = () => undefined } = hooks;
   const client = await clientFor(source.registry);
   const fetched = await client.getManifest(source.repository, source.manifestRef).catch((err: unknown) => {
     if (err instanceof RegistryError && err.status === 404) {
@@ -112,6 +127,7 @@ export async function resolveSource(
     throw err;
   });
   const manifest = parseManifest(fetched.bytes, fetched.contentType, `source "${source}"`);
+  known(source, fetched.digest);
   if (manifest.kind === 'image') {
     const child = await resolveImage(client, source, fetched.digest, fetched.bytes, manifest, onImage);
     return { reference: source, digest: fetched.digest, mediaType: manifest.mediaType, images: [child], attestations: [] };
@@ -122,6 +138,9 @@ export async function resolveSource(
   if (imageDescriptors.length === 0) {
     throw new ContentError(`source "${source}" is an index with no image manifests (only attestations or nothing)`);
   }
+  // Stripped attestations are never read: on Docker Hub every manifest GET counts as a pull.
+  const wanted = attestations === 'keep' ? manifest.manifests.filter(isAttestation) : [];
+  for (const d of [...imageDescriptors, ...wanted]) known(source, d.digest);
   const images = await Promise.all(
     imageDescriptors.map(async (d): Promise<Child> => {
       const { manifest: child, bytes } = await fetchImage(client, source, d);
@@ -132,8 +151,6 @@ export async function resolveSource(
       return { kind: 'image', descriptor: describe(d, child, platform), manifest: child, bytes, source };
     }),
   );
-  // Stripped attestations are never read: on Docker Hub every manifest GET counts as a pull.
-  const wanted = attestations === 'keep' ? manifest.manifests.filter(isAttestation) : [];
   const kept = await Promise.all(
     wanted.map(async (d): Promise<Child> => {
       const { manifest: child, bytes } = await fetchImage(client, source, d);
@@ -157,9 +174,9 @@ export function resolveSources(
   clientFor: ClientFor,
   sources: readonly Reference[],
   attestations: AttestationMode,
-  onImage?: OnImage,
+  hooks: ResolveHooks = {},
 ): Promise<ResolvedSource[]> {
-  return Promise.all(sources.map((s) => resolveSource(clientFor, s, attestations, onImage)));
+  return Promise.all(sources.map((s) => resolveSource(clientFor, s, attestations, hooks)));
 }
 
 export function describeChild(child: Child): string {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Reporter, TransferProgress } from '../flow/reporter';
-import type { Descriptor } from '../oci/manifest';
+import type { Descriptor, ImageManifest } from '../oci/manifest';
 import { requiredBlobs } from '../oci/manifest';
 import type { Reference } from '../oci/reference';
 import { type RegistryClient, RegistryError } from '../registry/client';
@@ -25,6 +25,11 @@ interface RepositoryState extends RepositoryTransfer {
 
 function counts(): Record<Outcome, number> {
   return { present: 0, mounted: 0, copied: 0, pushed: 0, 'would-copy': 0, 'would-push': 0 };
+}
+
+/** A report with nothing counted yet. */
+export function emptyTransfer(repository: string): RepositoryTransfer {
+  return { repository, blobs: counts(), manifests: counts(), bytesCopied: 0 };
 }
 
 /** The report of a repository whose tags already hold the index: nothing was looked at or copied. */
@@ -125,6 +130,14 @@ export class Transfer {
         return { repository, blobs, manifests, bytesCopied };
       }),
     );
+  }
+
+  /**
+   * Referrers hook (issue 11): makes the blobs an attached manifest references present in a
+   * target repository, as for a child (mount or stream, digests verified, each blob once).
+   */
+  async ensureBlobs(manifest: ImageManifest, source: Reference, target: Reference, report: RepositoryTransfer): Promise<void> {
+    await Promise.all(requiredBlobs(manifest).map((blob) => this.blob(blob, source, target, report)));
   }
 
   /** Tells the reporter where a repository `run` is filling stands, blobs still streaming included. */

@@ -1,0 +1,146 @@
+import type { Digest } from '../oci/digest';
+import type { Descriptor } from '../oci/manifest';
+import { MediaType } from '../oci/mediaTypes';
+import type { Reference } from '../oci/reference';
+import type { ClientFor } from '../resolve/resolve';
+import type { RepositoryTransfer, Transfer } from '../transfer/transfer';
+import { type Attachment, digestTag, type Missed, shortDigest } from './attachment';
+import { addToFallbackIndex } from './fallbackIndex';
+
+/** What became of one attachment in one target repository. */
+export type CarryOutcome = 'pushed' | 'present' | 'would-push' | 'kept-theirs';
+
+export interface CarryOptions {
+  readonly dryRun: boolean;
+  readonly log: (message: string) => void;
+}
+
+interface Written {
+  readonly attachment: Attachment;
+  readonly outcome: CarryOutcome;
+  /** For a manifest PUT with a subject: whether the registry answered `OCI-Subject`. */
+  readonly registered?: boolean;
+}
+
+/**
+ * Writes attachments into target repositories: blobs through the Transfer (as for children),
+ * then the manifest, by digest for a referrer (a referrers API registers it) or under its cosign
+ * tag; where the registry has no referrers API, the `sha256-<hex>` fallback index of each
+ * subject gets the new entries. Writes happen only after every source resolved and the plan
+ * passed (the caller's order), and before the index tag.
+ */
+export class Carrier {
+  /** Per target repository: whether it has a referrers API, asked once when no PUT told. */
+  private readonly apis = new Map<string, Promise<boolean>>();
+
+  constructor(
+    private readonly clientFor: ClientFor,
+    private readonly transfer: Transfer,
+    private readonly options: CarryOptions,
+  ) {}
+
+  /** Carries one child's attachments (a tree) from `source` into `target`; outcome per attachment, in tree order. */
+  async carry(
+    attachments: readonly Attachment[],
+    source: Reference,
+    target: Reference,
+    report: RepositoryTransfer,
+    missed: Missed[],
+  ): Promise<Map<Attachment, CarryOutcome>> {
+    const written: Written[] = [];
+    const walk = async (a: Attachment): Promise<void> => {
+      // A manifest already in the target has its blobs there: nothing to mount (a re-run writes nothing).
+      const client = await this.clientFor(target.registry);
+      const there = (await client.headManifest(target.repository, a.descriptor.digest)) !== undefined;
+      if (!there) await this.transfer.ensureBlobs(a.manifest, source, target, report);
+      const w =
+        a.link.kind === 'tag' ? await this.putTag(a, a.link.tag, target, missed) : await this.putReferrer(a, target, there);
+      if (w.outcome === 'pushed' || w.outcome === 'would-push') report.manifests[w.outcome]++;
+      if (w.outcome === 'present') report.manifests.present++;
+      written.push(w);
+      // What is attached to this one goes after it: its subject is in place first.
+      await Promise.all(a.attachments.map(walk));
+    };
+    await Promise.all(attachments.map(walk));
+    if (!this.options.dryRun) await this.updateFallbackIndexes(written, target);
+    return new Map(written.map((w) => [w.attachment, w.outcome]));
+  }
+
+  private async putReferrer(a: Attachment, target: Reference, there: boolean): Promise<Written> {
+    const client = await this.clientFor(target.registry);
+    const digest = a.descriptor.digest;
+    if (there) return { attachment: a, outcome: 'present' };
+    if (this.options.dryRun) return { attachment: a, outcome: 'would-push' };
+    const put = await client.putReferrer(target.repository, digest, a.bytes, a.descriptor.mediaType);
+    this.options.log(`pushed referrer ${digest} of ${shortDigest(a.subject)} to ${target.name}`);
+    return { attachment: a, outcome: 'pushed', registered: put.subject === a.subject };
+  }
+
+  /** A cosign tag: written when absent; a different manifest already under it is kept (it is someone's signature). */
+  private async putTag(a: Attachment, tag: string, target: Reference, missed: Missed[]): Promise<Written> {
+    const client = await this.clientFor(target.registry);
+    const digest = a.descriptor.digest;
+    const head = await client.headManifest(target.repository, tag);
+    // A registry that names no digest on HEAD: read the tag to compare.
+    const current = head && (head.digest ?? (await client.getManifest(target.repository, tag)).digest);
+    if (current === digest) return { attachment: a, outcome: 'present' };
+    if (current !== undefined) {
+      missed.push({
+        what: `${digest} (${tag})`,
+        why: `${target.name}:${tag} already holds ${current}, kept as it is (never drop a signature someone else wrote)`,
+      });
+      return { attachment: a, outcome: 'kept-theirs' };
+    }
+    if (this.options.dryRun) return { attachment: a, outcome: 'would-push' };
+    await client.putManifest(target.repository, tag, a.bytes, a.descriptor.mediaType);
+    this.options.log(`pushed ${target.name}:${tag} (${digest})`);
+    return { attachment: a, outcome: 'pushed' };
+  }
+
+  /**
+   * Without a referrers API the referrers of a subject are found through its fallback tag:
+   * add what was carried, keep what is there, write only when it changed.
+   */
+  private async updateFallbackIndexes(written: readonly Written[], target: Reference): Promise<void> {
+    const bySubject = new Map<Digest, Written[]>();
+    for (const w of written) {
+      if (w.attachment.link.kind !== 'subject' || w.outcome === 'kept-theirs') continue;
+      bySubject.set(w.attachment.subject, [...(bySubject.get(w.attachment.subject) ?? []), w]);
+    }
+    await Promise.all(
+      [...bySubject].map(async ([subject, group]) => {
+        const pushed = group.filter((w) => w.outcome === 'pushed');
+        // A PUT's answer says whether the registry registered the subject; else ask the registry once.
+        const hasApi = pushed.length > 0 ? pushed.some((w) => w.registered) : await this.hasReferrersApi(target, subject);
+        if (!hasApi)
+          await this.addToFallback(
+            target,
+            subject,
+            group.map((w) => w.attachment.descriptor),
+          );
+      }),
+    );
+  }
+
+  private hasReferrersApi(target: Reference, subject: Digest): Promise<boolean> {
+    let api = this.apis.get(target.name);
+    if (!api) {
+      api = this.clientFor(target.registry).then(async (c) => (await c.getReferrers(target.repository, subject)) !== undefined);
+      this.apis.set(target.name, api);
+    }
+    return api;
+  }
+
+  private async addToFallback(target: Reference, subject: Digest, referrers: readonly Descriptor[]): Promise<void> {
+    const client = await this.clientFor(target.registry);
+    const tag = digestTag(subject);
+    const head = await client.headManifest(target.repository, tag);
+    const current = head ? (await client.getManifest(target.repository, head.digest ?? tag)).bytes : undefined;
+    const update = addToFallbackIndex(current, referrers, `${target.name}:${tag}`);
+    if (!update.changed) return;
+    await client.putManifest(target.repository, tag, update.bytes, MediaType.OciIndex);
+    this.options.log(
+      `updated the referrers index ${target.name}:${tag} (${referrers.length} referrer(s) of ${shortDigest(subject)})`,
+    );
+  }
+}

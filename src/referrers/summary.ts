@@ -1,0 +1,33 @@
+import type { ReferrersReport } from './referrers';
+
+/**
+ * The job summary's referrers section (issue 11): per child, how many attachments were found
+ * and carried, then what could not come along and why. `code` renders a code span.
+ */
+export function referrersSection(report: ReferrersReport | undefined, code: (text: string) => string): string {
+  if (report === undefined) return '';
+  if (report.mode === 'skip') {
+    return (
+      `<p><b>Referrers</b>: skipped (${code('referrers: skip')}); signatures, SBOMs and attestations ` +
+      'attached to the children were not looked for and stay where they are.</p>'
+    );
+  }
+  const verb = report.dryRun ? 'would be carried' : 'carried';
+  const items = report.children.map((c) => `<li>${code(c.label)} ${code(c.digest)}: ${c.found} found, ${c.carried} ${verb}</li>`);
+  const missed = report.missed.map((m) => `<li>${code(m.what)}: ${m.why}</li>`);
+  const written = report.transfers
+    .filter((t) => Object.values(t.manifests).some((n) => n > 0))
+    .map((t) => {
+      const m = t.manifests;
+      const b = t.blobs;
+      return report.dryRun
+        ? `<li>${code(t.repository)}: ${m['would-push']} to push, ${m.present} present; ${b['would-copy']} blobs to mount or copy</li>`
+        : `<li>${code(t.repository)}: ${m.pushed} pushed, ${m.present} present; ${b.mounted + b.copied} blobs mounted or copied</li>`;
+    });
+  return [
+    `<p><b>Referrers</b> (signatures, SBOMs, attestations attached to the children)</p>`,
+    `<ul>${items.join('')}</ul>`,
+    ...(written.length > 0 ? [`<ul>${written.join('')}</ul>`] : []),
+    ...(missed.length > 0 ? ['<p><b>Not carried</b></p>', `<ul>${missed.join('')}</ul>`] : []),
+  ].join('\n');
+}

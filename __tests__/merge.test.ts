@@ -38,6 +38,7 @@ describe('merge (the flow)', () => {
     expect(reporter.lines.filter((l) => l.startsWith('group: '))).toEqual([
       'group: Resolve sources',
       'group: Copy manifests and blobs',
+      'group: Carry referrers',
       'group: Push the index',
     ]);
     expect(reporter.results).toHaveLength(1);

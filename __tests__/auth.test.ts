@@ -136,3 +136,79 @@ describe('Authenticator', () => {
     expect(reg.tokenRequests).toHaveLength(1);
   });
 });
+
+describe('Authenticator: one challenge per registry in flight', () => {
+  const SRC = 'repository:src:pull';
+
+  it('holds the first requests behind the first one: one 401 and one token, not one each', async () => {
+    const reg = scripted((asked) => asked);
+    const auth = new Authenticator('reg.test', undefined, reg.send, [TARGET, SRC], mask);
+    const answers = await Promise.all([
+      request(auth, [SRC]),
+      request(auth, [SRC]),
+      request(auth, [TARGET]),
+      request(auth, [SRC]),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    expect(reg.answers.filter((s) => s === 401)).toHaveLength(1);
+    expect(reg.tokenRequests).toHaveLength(1);
+  });
+
+  it('does not hold requests where told not to (a loopback registry without credentials)', async () => {
+    const reg = scripted((asked) => asked);
+    const auth = new Authenticator('reg.test', undefined, reg.send, [TARGET, SRC], mask, false);
+    await Promise.all([request(auth, [SRC]), request(auth, [SRC])]);
+    expect(reg.answers.filter((s) => s === 401)).toHaveLength(2);
+  });
+
+  it('takes a 401 as final for a request that says so, when its token was asked for its scopes', async () => {
+    const reg = scripted((asked) => asked.filter((s) => s !== SRC)); // the service leaves the source out
+    const auth = new Authenticator('reg.test', undefined, reg.send, [TARGET, SRC], mask);
+    await request(auth, [TARGET]);
+    const asked = reg.tokenRequests.length;
+    const req: HttpRequest = {
+      method: 'POST',
+      url: new URL('http://reg.test/v2/out/blobs/uploads/'),
+      headers: { 'x-scopes': [TARGET, SRC].join(' ') },
+    };
+    const res = await auth.request(req, [TARGET, SRC], { refusalIsFinal: true });
+    expect(res.status).toBe(401);
+    expect(reg.tokenRequests).toHaveLength(asked); // no token asked for again
+  });
+});
+
+describe('Authenticator.grants', () => {
+  const jwt = (access: object[]) => ['e30', Buffer.from(JSON.stringify({ access })).toString('base64url'), 'sig'].join('.');
+
+  function withToken(value: string): Authenticator {
+    const send: Send = async (req) =>
+      req.url.href.startsWith(REALM)
+        ? response(200, JSON.stringify({ token: value }))
+        : req.headers?.authorization
+          ? response(200)
+          : response(401, '', { 'www-authenticate': `Bearer realm="${REALM}",service="reg.test"` });
+    return new Authenticator('reg.test', undefined, send, [TARGET], mask);
+  }
+
+  it("reads what a JWT's access claim grants, and says nothing of an opaque token", async () => {
+    const mount = [TARGET, 'repository:src:pull'];
+    const partial = withToken(jwt([{ type: 'repository', name: 'out', actions: ['pull', 'push'] }]));
+    expect(partial.grants(mount)).toBeUndefined(); // no token yet
+    await request(partial, [TARGET]);
+    expect(partial.grants(mount)).toBe(false);
+    expect(partial.grants([TARGET])).toBe(true);
+
+    const full = withToken(
+      jwt([
+        { type: 'repository', name: 'out', actions: ['pull', 'push'] },
+        { type: 'repository', name: 'src', actions: ['pull'] },
+      ]),
+    );
+    await request(full, [TARGET]);
+    expect(full.grants(mount)).toBe(true);
+
+    const opaque = withToken('djE6b3BhcXVl');
+    await request(opaque, [TARGET]);
+    expect(opaque.grants(mount)).toBeUndefined();
+  });
+});

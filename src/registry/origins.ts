@@ -1,5 +1,6 @@
 import * as tls from 'node:tls';
-import { buildConnector, Client, Dispatcher, Pool } from 'undici';
+import type { Dispatcher } from 'undici';
+import { buildConnector, Client, Dispatcher as DispatcherBase, Pool } from './undici';
 
 /** What a server negotiated over TLS (ALPN); plain HTTP origins are always HTTP/1.1. */
 export type Protocol = 'h2' | 'http/1.1';
@@ -31,7 +32,7 @@ type Connect = (options: buildConnector.Options, callback: buildConnector.Callba
  * A handshake that fails leaves the origin to `fallback`, whose own attempt then reports the
  * failure (an untrusted certificate, a refused connection) the way every request does.
  */
-export class OriginRouter extends Dispatcher {
+export class OriginRouter extends DispatcherBase {
   private readonly origins = new Map<string, Promise<{ dispatcher: Dispatcher; protocol: Protocol }>>();
   /** Dispatchers made so far, and handshakes still running: closed with the router. */
   private readonly made = new Set<Dispatcher>();

@@ -1,0 +1,27 @@
+/**
+ * The parts of undici the client uses, loaded one by one. undici's entry module also loads
+ * fetch, WebSocket, EventSource, caches, interceptors and mocks, which the action never calls and
+ * which cost most of its start-up (issue 13: at most 60 ms over `node -e ''`). The version is
+ * pinned in package-lock.json; these paths are undici 7's own layout.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports -- deep requires are the point here */
+import type * as Undici from 'undici';
+
+const DispatcherBase = require('undici/lib/dispatcher/dispatcher') as typeof Undici.Dispatcher;
+// What undici's entry module does: give every dispatcher request(), stream(), pipeline() …
+Object.assign(DispatcherBase.prototype, require('undici/lib/api') as object);
+
+/** The base class (a value): types come from `import type { Dispatcher } from 'undici'`, which loads nothing. */
+export const Dispatcher = DispatcherBase;
+export const Client = require('undici/lib/dispatcher/client') as typeof Undici.Client;
+export type Client = Undici.Client;
+export const Pool = require('undici/lib/dispatcher/pool') as typeof Undici.Pool;
+export type Pool = Undici.Pool;
+export const EnvHttpProxyAgent = require('undici/lib/dispatcher/env-http-proxy-agent') as typeof Undici.EnvHttpProxyAgent;
+export type EnvHttpProxyAgent = Undici.EnvHttpProxyAgent;
+export const buildConnector = require('undici/lib/core/connect') as typeof Undici.buildConnector;
+// eslint-disable-next-line @typescript-eslint/no-namespace -- the namespace of buildConnector's option types
+export declare namespace buildConnector {
+  type Options = Undici.buildConnector.Options;
+  type Callback = Undici.buildConnector.Callback;
+}

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from './workflow';
 import { merge } from '../flow/merge';
 import { getInputs } from '../inputs/context';
 import { execProgram } from './program';

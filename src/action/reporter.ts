@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from './workflow';
 import type { Reporter } from '../flow/reporter';
 import { writeJobSummary } from './summary';
 

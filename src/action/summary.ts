@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from './workflow';
 import { formatPlatform } from '../oci/platform';
 import { referrersSection } from '../referrers/summary';
 import { appendSummary, formatBytes, resolvedName, type RunResult, TAG_OUTCOMES, transferCounts } from '../report/report';

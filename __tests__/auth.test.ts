@@ -8,8 +8,6 @@ import { Authenticator } from '../src/registry/auth';
 import { mergeScopes, scopesCover } from '../src/registry/challenge';
 import type { HttpRequest, HttpResponse, Send } from '../src/registry/http';
 
-jest.mock('@actions/core', () => ({ setSecret: jest.fn(), info: jest.fn(), debug: jest.fn() }));
-
 const REALM = 'http://auth.test/token';
 
 function response(status: number, text = '', headers: Record<string, string> = {}): HttpResponse {
@@ -61,19 +59,23 @@ const TARGET = 'repository:out:pull,push';
 const A = 'repository:a:pull';
 const B = 'repository:b:pull';
 const credential = { kind: 'basic' as const, username: 'u', password: 'p' };
+const masked: string[] = [];
+const mask = (value: string) => void masked.push(value);
 
 describe('Authenticator', () => {
   it('asks for one token holding every scope of the run, and uses it for everything', async () => {
     const reg = scripted((asked) => asked);
-    const auth = new Authenticator('reg.test', credential, reg.send, [TARGET, A, B]);
+    const auth = new Authenticator('reg.test', credential, reg.send, [TARGET, A, B], mask);
     for (const scopes of [[A], [B], [TARGET], [TARGET, A]]) expect((await request(auth, scopes)).status).toBe(200);
     expect(reg.tokenRequests).toHaveLength(1);
+    // Masked through the front end before anything could print it.
+    expect(masked).toContain('token-1');
     expect(mergeScopes(reg.tokenRequests[0]).sort()).toEqual([TARGET, A, B].sort());
   });
 
   it('with a service honouring only the last scope, switches to one token per request and stops asking for combined ones', async () => {
     const reg = scripted((asked) => asked.slice(-1));
-    const auth = new Authenticator('reg.test', credential, reg.send, [TARGET, A, B]);
+    const auth = new Authenticator('reg.test', credential, reg.send, [TARGET, A, B], mask);
     expect((await request(auth, [A])).status).toBe(200);
     // The combined token (only its last scope granted) refused, then one asked for [A] alone.
     expect(reg.tokenRequests.map((t) => t.length)).toEqual([3, 1]);
@@ -94,7 +96,7 @@ describe('Authenticator', () => {
 
   it('does not take a token that was refused for the scopes it was asked for', async () => {
     const reg = scripted((asked) => asked.slice(-1));
-    const auth = new Authenticator('reg.test', credential, reg.send, [TARGET, A, B]);
+    const auth = new Authenticator('reg.test', credential, reg.send, [TARGET, A, B], mask);
     expect((await request(auth, [A])).status).toBe(200);
     reg.tokenRequests.length = 0;
     const seen = reg.answers.length;
@@ -111,7 +113,7 @@ describe('Authenticator', () => {
   it("gives a 401 back once a token asked for the request's own scopes does not get past it", async () => {
     // The service never grants the source's pull together with push (a mount's two scopes).
     const reg = scripted((asked) => (asked.some((s) => s.endsWith('push')) ? asked.filter((s) => s.endsWith('push')) : asked));
-    const auth = new Authenticator('reg.test', credential, reg.send, [TARGET, A, B]);
+    const auth = new Authenticator('reg.test', credential, reg.send, [TARGET, A, B], mask);
     expect((await request(auth, [TARGET, A])).status).toBe(401);
     // Without a token, with the run's combined token, with one asked for its own two scopes: then given back.
     expect(reg.answers).toEqual([401, 401, 401]);
@@ -120,7 +122,7 @@ describe('Authenticator', () => {
 
   it("does not ask again when the token already asked for the request's own scopes is refused", async () => {
     const reg = scripted(() => []);
-    const auth = new Authenticator('reg.test', credential, reg.send, [A]);
+    const auth = new Authenticator('reg.test', credential, reg.send, [A], mask);
     expect((await request(auth, [A])).status).toBe(401);
     expect(reg.answers).toEqual([401, 401]);
     expect(reg.tokenRequests).toEqual([[A]]);
@@ -128,7 +130,7 @@ describe('Authenticator', () => {
 
   it('shares one token request among requests refused at the same time', async () => {
     const reg = scripted((asked) => asked);
-    const auth = new Authenticator('reg.test', credential, reg.send, [TARGET, A, B]);
+    const auth = new Authenticator('reg.test', credential, reg.send, [TARGET, A, B], mask);
     const statuses = await Promise.all([[A], [B], [TARGET], [A]].map((scopes) => request(auth, scopes)));
     expect(statuses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     expect(reg.tokenRequests).toHaveLength(1);
@@ -140,7 +142,7 @@ describe('Authenticator: one challenge per registry in flight', () => {
 
   it('holds the first requests behind the first one: one 401 and one token, not one each', async () => {
     const reg = scripted((asked) => asked);
-    const auth = new Authenticator('reg.test', undefined, reg.send, [TARGET, SRC]);
+    const auth = new Authenticator('reg.test', undefined, reg.send, [TARGET, SRC], mask);
     const answers = await Promise.all([
       request(auth, [SRC]),
       request(auth, [SRC]),
@@ -154,14 +156,14 @@ describe('Authenticator: one challenge per registry in flight', () => {
 
   it('does not hold requests where told not to (a loopback registry without credentials)', async () => {
     const reg = scripted((asked) => asked);
-    const auth = new Authenticator('reg.test', undefined, reg.send, [TARGET, SRC], false);
+    const auth = new Authenticator('reg.test', undefined, reg.send, [TARGET, SRC], mask, false);
     await Promise.all([request(auth, [SRC]), request(auth, [SRC])]);
     expect(reg.answers.filter((s) => s === 401)).toHaveLength(2);
   });
 
   it('takes a 401 as final for a request that says so, when its token was asked for its scopes', async () => {
     const reg = scripted((asked) => asked.filter((s) => s !== SRC)); // the service leaves the source out
-    const auth = new Authenticator('reg.test', undefined, reg.send, [TARGET, SRC]);
+    const auth = new Authenticator('reg.test', undefined, reg.send, [TARGET, SRC], mask);
     await request(auth, [TARGET]);
     const asked = reg.tokenRequests.length;
     const req: HttpRequest = {
@@ -185,7 +187,7 @@ describe('Authenticator.grants', () => {
         : req.headers?.authorization
           ? response(200)
           : response(401, '', { 'www-authenticate': `Bearer realm="${REALM}",service="reg.test"` });
-    return new Authenticator('reg.test', undefined, send, [TARGET]);
+    return new Authenticator('reg.test', undefined, send, [TARGET], mask);
   }
 
   it("reads what a JWT's access claim grants, and says nothing of an opaque token", async () => {

@@ -3,6 +3,7 @@
  * subject (registered by a referrers API, else listed in the fallback tag), under cosign tags,
  * never over someone else's signature, nothing written twice, nothing at all in a dry run.
  */
+import { recordingReporter } from './helpers/reporter';
 import type { Digest } from '../src/oci/digest';
 import { Reference } from '../src/oci/reference';
 import type { Missed } from '../src/referrers/attachment';
@@ -10,8 +11,6 @@ import { Carrier } from '../src/referrers/carry';
 import { Discoverer } from '../src/referrers/discover';
 import { emptyTransfer, Transfer } from '../src/transfer/transfer';
 import { artifact, digestOf, fallbackIndex, type MemoryRegistry, memoryRegistry } from './helpers/memoryRegistry';
-
-jest.mock('@actions/core', () => ({ info: jest.fn(), debug: jest.fn() }));
 
 const source = Reference.parse('reg.test/ci/app:b');
 const target = Reference.parse('reg.test/release/app:1');
@@ -30,7 +29,10 @@ function withAttachments(reg: MemoryRegistry) {
 
 async function carry(reg: MemoryRegistry, dryRun = false) {
   const found = await new Discoverer(reg.clientFor).discover(source, image);
-  const carrier = new Carrier(reg.clientFor, new Transfer(reg.clientFor, { dryRun }), { dryRun, log: () => undefined });
+  const carrier = new Carrier(reg.clientFor, new Transfer(reg.clientFor, { dryRun, reporter: recordingReporter() }), {
+    dryRun,
+    log: () => undefined,
+  });
   const report = emptyTransfer(target.name);
   const missed: Missed[] = [];
   reg.calls.length = 0;

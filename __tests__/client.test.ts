@@ -50,7 +50,7 @@ afterAll(async () => {
 
 function client(): RegistryClient {
   const send = withRedirects(withRetry(baseSend(agent), policy));
-  return new RegistryClient(host, new Authenticator(host, undefined, send, []), true, policy);
+  return new RegistryClient(host, new Authenticator(host, undefined, send, [], () => undefined), true, policy);
 }
 
 /** Sends the headers and `part` bytes of `body`, then cuts the connection. */
@@ -181,7 +181,7 @@ describe('getBlob', () => {
     const patient = new Agent({ bodyTimeout: 60_000 });
     try {
       const send = withRedirects(withRetry(baseSend(patient), policy));
-      const c = new RegistryClient(host, new Authenticator(host, undefined, send, []), true, policy);
+      const c = new RegistryClient(host, new Authenticator(host, undefined, send, [], () => undefined), true, policy);
       const stream = await c.getBlob('app', digest, blob.length);
       stream.destroy();
       const timeout = new Promise<string>((r) => setTimeout(() => r('still open'), 3000));

@@ -1,7 +1,20 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { dockerCredentials, type HelperRunner } from '../src/registry/credentials';
+import {
+  credentialHelpers,
+  dockerCredentials as readConfig,
+  type DockerCredentialOptions,
+  type HelperRunner,
+  withLogin,
+} from '../src/registry/credentials';
+
+const noHelpers: HelperRunner = async () => {
+  throw new Error('no credential helper expected');
+};
+const masked: string[] = [];
+const dockerCredentials = (o: Partial<DockerCredentialOptions>) =>
+  readConfig({ runHelper: noHelpers, mask: (v) => void masked.push(v), ...o });
 
 async function configDir(config: object): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'creds-'));
@@ -26,6 +39,8 @@ describe('dockerCredentials', () => {
     expect(await creds.get('registry.example.com:5000')).toEqual({ kind: 'identity-token', token: 'refresh-me' });
     expect(await creds.get('plain.example.com')).toEqual({ kind: 'basic', username: 'u', password: 'p' });
     expect(await creds.get('other.example.com')).toBeUndefined();
+    // Each password, its Basic header value and each identity token are masked.
+    expect(masked).toEqual(expect.arrayContaining(['hub:pass', b64('hub-user:hub:pass'), 'ghp', 'refresh-me', 'p']));
   });
 
   it('uses github-token for ghcr.io only, and only when the config has nothing for it', async () => {
@@ -63,5 +78,36 @@ describe('dockerCredentials', () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'creds-'));
     await fs.writeFile(path.join(dir, 'config.json'), '{not json');
     await expect(dockerCredentials({ configDir: dir })).rejects.toThrow(/cannot read the Docker config/);
+  });
+});
+
+describe('withLogin', () => {
+  it('answers the login for its registries, whatever the spelling, and the Docker config for the others', async () => {
+    const config = await dockerCredentials({ configDir: await configDir({ auths: { 'other.io': { auth: b64('o:op') } } }) });
+    const secrets: string[] = [];
+    const login = { registries: new Set(['registry.gitlab.example', 'docker.io']), username: 'ci', password: 'job-token' };
+    const creds = withLogin(login, config, (v) => void secrets.push(v));
+    expect(secrets).toEqual(['job-token', b64('ci:job-token')]);
+    const ci = { kind: 'basic', username: 'ci', password: 'job-token' };
+    expect(await creds.get('registry.gitlab.example')).toEqual(ci);
+    expect(await creds.get('https://index.docker.io/v1/')).toEqual(ci);
+    expect(await creds.get('other.io')).toEqual({ kind: 'basic', username: 'o', password: 'op' });
+    expect(await creds.get('third.io')).toBeUndefined();
+  });
+});
+
+describe('credentialHelpers', () => {
+  it('runs docker-credential-<helper> get with the server URL on stdin', async () => {
+    const runs: string[] = [];
+    const helpers = credentialHelpers(async (command, args, input) => {
+      runs.push(`${command} ${args.join(' ')} <${input.toString()}`);
+      if (input.toString() === 'none.io') return { exitCode: 1, stdout: 'credentials not found in native keychain', stderr: '' };
+      if (input.toString() === 'broken.io') return { exitCode: 2, stdout: '', stderr: 'boom' };
+      return { exitCode: 0, stdout: '{"Username":"u","Secret":"s"}', stderr: '' };
+    });
+    expect(await helpers('pass', 'ok.io')).toEqual({ Username: 'u', Secret: 's' });
+    expect(await helpers('pass', 'none.io')).toBeUndefined();
+    await expect(helpers('pass', 'broken.io')).rejects.toThrow('docker-credential-pass get failed for broken.io (exit 2)');
+    expect(runs[0]).toBe('docker-credential-pass get <ok.io');
   });
 });

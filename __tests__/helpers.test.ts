@@ -2,6 +2,7 @@
  * Smoke test of the end-to-end helpers against real Distribution registries:
  * if these fail, the e2e suites' failures say nothing about src/.
  */
+import { workflowCommands } from './helpers/cli';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeDockerConfig } from './helpers/dockerConfig';
@@ -197,5 +198,15 @@ describe('writeDockerConfig', () => {
     expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
     await cfg.cleanup();
     await expect(fs.stat(cfg.dir)).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('workflowCommands (the check that the command line prints none)', () => {
+  it('finds a workflow command on stdout or stderr, indented or not', () => {
+    expect(workflowCommands({ exitCode: 0, stdout: 'a\n::error::x\n', stderr: '  ::add-mask::y\nb :: c\n' })).toEqual([
+      '::error::x',
+      '  ::add-mask::y',
+    ]);
+    expect(workflowCommands({ exitCode: 0, stdout: 'error: x', stderr: 'a :: b\n| ::notice::c' })).toEqual([]);
   });
 });

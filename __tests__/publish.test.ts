@@ -9,7 +9,7 @@ import type { SerializedIndex } from '../src/plan/serialize';
 import { allTagsAt, explainRefusedTag, publishIndex, readTags } from '../src/publish/publish';
 import { type RegistryClient, RegistryError } from '../src/registry/client';
 
-jest.mock('@actions/core', () => ({ info: jest.fn(), debug: jest.fn() }));
+const log = { info: () => undefined };
 
 const OLD = `sha256:${'1'.repeat(64)}` as Digest;
 const NEW = `sha256:${'2'.repeat(64)}` as Digest;
@@ -48,9 +48,9 @@ describe('readTags and allTagsAt', () => {
 
   it('uses the tags read earlier instead of reading them again', async () => {
     const registry = immutable(undefined);
-    expect(await publishIndex(registry.clientFor, index, [target], false, Promise.resolve([NEW]))).toEqual([
-      { reference: target.toString(), outcome: 'unchanged' },
-    ]);
+    expect(await publishIndex(registry.clientFor, index, [target], { dryRun: false, log, tags: Promise.resolve([NEW]) })).toEqual(
+      [{ reference: target.toString(), outcome: 'unchanged' }],
+    );
     expect(registry.puts).toEqual([]);
   });
 });
@@ -58,12 +58,12 @@ describe('readTags and allTagsAt', () => {
 describe('publishIndex', () => {
   it('leaves a tag already at the digest alone, and writes a missing one', async () => {
     const same = immutable(NEW);
-    expect(await publishIndex(same.clientFor, index, [target], false)).toEqual([
+    expect(await publishIndex(same.clientFor, index, [target], { dryRun: false, log })).toEqual([
       { reference: target.toString(), outcome: 'unchanged' },
     ]);
     expect(same.puts).toEqual([]);
     const fresh = immutable(undefined);
-    expect(await publishIndex(fresh.clientFor, index, [target], false)).toEqual([
+    expect(await publishIndex(fresh.clientFor, index, [target], { dryRun: false, log })).toEqual([
       { reference: target.toString(), outcome: 'written' },
     ]);
     expect(fresh.puts).toEqual(['1']);
@@ -71,7 +71,7 @@ describe('publishIndex', () => {
 
   it('explains a refused tag that points at another digest', async () => {
     const moved = immutable(OLD);
-    await expect(publishIndex(moved.clientFor, index, [target], false)).rejects.toThrow(
+    await expect(publishIndex(moved.clientFor, index, [target], { dryRun: false, log })).rejects.toThrow(
       `HTTP 400 TAG_INVALID: The image tag '1' already exists; ${target} already points at ${OLD}: if the repository's tags are immutable, push the merged image to a new tag`,
     );
   });

@@ -3,13 +3,15 @@
  * - its inputs/outputs reference is exactly what action.yml declares (generated from it here:
  *   a mismatch prints the block to paste);
  * - the two set-up commands at its very top are scripts package.json defines;
- * - every `uses:` line naming this action uses the one documented placeholder.
+ * - every `uses:` line naming this action uses the one documented placeholder;
+ * - the "Command line" section documents every flag of the tool and its exit statuses.
  *
  * action.yml is read with a small parser for the subset it uses (no YAML library in the
  * dependencies); anything outside that subset fails loudly rather than being misread.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { INPUT_FLAGS, TOOL_FLAGS } from '../src/cli/flags';
 
 const ROOT = path.join(__dirname, '..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
@@ -166,5 +168,14 @@ describe('README.md', () => {
     const uses = [...readme.matchAll(/uses:\s*(\S*merge-multiarch-action\S*)/g)].map((m) => m[1]);
     expect(uses.length).toBeGreaterThan(0);
     expect(uses.filter((u) => u !== ACTION_PLACEHOLDER)).toEqual([]);
+  });
+
+  it('documents every flag of the command line, with its input, and the exit statuses', () => {
+    const start = readme.indexOf('\n## Command line\n');
+    expect(start).toBeGreaterThan(0);
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    for (const f of INPUT_FLAGS) expect(section).toMatch(new RegExp(`^\\| \`--${f.flag}[ \`].*\\| \`${f.input}\` +\\|`, 'm'));
+    for (const name of Object.keys(TOOL_FLAGS)) expect(section).toContain(`\`--${name}`);
+    expect(section).toMatch(/\*\*Exit status\.\*\* `0` merged.*`1` the merge failed.*`2` bad\s+usage/s);
   });
 });

@@ -12,8 +12,6 @@ import { Referrers } from '../src/referrers/referrers';
 import type { Child, ResolvedSource } from '../src/resolve/resolve';
 import { artifact, digestOf, memoryRegistry } from './helpers/memoryRegistry';
 
-jest.mock('@actions/core', () => ({ info: jest.fn(), debug: jest.fn() }));
-
 const manifest: ImageManifest = {
   kind: 'image',
   mediaType: MediaType.OciManifest,

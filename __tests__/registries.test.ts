@@ -52,6 +52,7 @@ describe('Registries', () => {
       push: true,
       credentials: none,
       insecureRegistries: new Set(),
+      log: { info: () => undefined, debug: () => undefined, secret: () => undefined },
     });
     expect(registries.scopesFor('r.io')).toEqual([
       'repository:a/app:pull,push',
@@ -88,6 +89,7 @@ describe('Registries.close', () => {
       push: true,
       credentials: { get: async () => undefined },
       insecureRegistries: new Set(),
+      log: { info: () => undefined, debug: () => undefined, secret: () => undefined },
       retry: { ...DEFAULT_RETRY, attempts: 1 },
     });
     try {

@@ -3,6 +3,7 @@
  * manifest, with scripted registry clients. The end-to-end quirk suite proves the same against
  * a real registry; here each branch is pinned down.
  */
+import { recordingReporter } from './helpers/reporter';
 import { Readable } from 'node:stream';
 import type { Digest } from '../src/oci/digest';
 import type { Descriptor, ImageManifest } from '../src/oci/manifest';
@@ -11,8 +12,6 @@ import { Reference } from '../src/oci/reference';
 import { type MountResult, type RegistryClient, RegistryError } from '../src/registry/client';
 import type { Child } from '../src/resolve/resolve';
 import { explainRefusedManifest, Transfer } from '../src/transfer/transfer';
-
-jest.mock('@actions/core', () => ({ info: jest.fn(), debug: jest.fn() }));
 
 const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}` as Digest;
 const blob = (n: number): Descriptor => ({ mediaType: 'application/octet-stream', digest: digest(n), size: 3 });
@@ -41,7 +40,7 @@ function child(source: string, first: number, bytes?: Buffer): Child {
 
 /** One registry where nothing is present yet; `mount` decides each mount's answer. */
 function registry(mount: (from: string, d: Digest) => MountResult) {
-  const calls = { mounts: [] as string[], uploads: [] as string[], sessions: [] as string[] };
+  const calls = { mounts: [] as string[], uploads: [] as string[], sessions: [] as string[], streamed: 0 };
   let n = 0;
   const client = {
     headManifest: async () => undefined,
@@ -52,7 +51,9 @@ function registry(mount: (from: string, d: Digest) => MountResult) {
       return mount(from, d);
     },
     startUpload: async () => new URL(`http://reg.test/upload/${++n}`),
-    finishUpload: async (_repo: string, session: URL, d: Digest) => {
+    finishUpload: async (_repo: string, session: URL, d: Digest, _size: number, body: () => Promise<Readable>) => {
+      // Read the body as the registry would: that is when its bytes count as copied.
+      for await (const chunk of await body()) calls.streamed += (chunk as Buffer).length;
       calls.sessions.push(session.pathname);
       calls.uploads.push(d);
     },
@@ -68,7 +69,7 @@ describe('Transfer', () => {
   it('sends mounts without waiting for a first one, and uploads what is asked for once a mount from that source was refused', async () => {
     // Mounts from ci/a are refused (Harbor's 401, a token without the source scope); from ci/b they work.
     const reg = registry((from) => (from === 'ci/a' ? { mounted: false } : { mounted: true }));
-    const transfer = new Transfer(reg.clientFor, { dryRun: false });
+    const transfer = new Transfer(reg.clientFor, { dryRun: false, reporter: recordingReporter() });
     const [report] = await transfer.run([child('reg.test/ci/a:b', 1), child('reg.test/ci/b:b', 10)], [target]);
     // All at once: the three of ci/a were in flight before the first refusal came back.
     expect(reg.calls.mounts.filter((m) => m.startsWith('ci/a@'))).toHaveLength(3);
@@ -86,7 +87,7 @@ describe('Transfer', () => {
 
   it('starts blob work early and counts it in the report that asks for it', async () => {
     const reg = registry(() => ({ mounted: true }));
-    const transfer = new Transfer(reg.clientFor, { dryRun: false });
+    const transfer = new Transfer(reg.clientFor, { dryRun: false, reporter: recordingReporter() });
     const c = child('reg.test/ci/a:b', 1);
     transfer.prefetch(c, [target]);
     await new Promise((r) => setTimeout(r, 1));
@@ -99,15 +100,51 @@ describe('Transfer', () => {
 
   it('writes nothing early in a dry run', async () => {
     const reg = registry(() => ({ mounted: true }));
-    new Transfer(reg.clientFor, { dryRun: true }).prefetch(child('reg.test/ci/a:b', 1), [target]);
+    new Transfer(reg.clientFor, { dryRun: true, reporter: recordingReporter() }).prefetch(child('reg.test/ci/a:b', 1), [target]);
     await new Promise((r) => setTimeout(r, 1));
     expect(reg.calls.mounts).toEqual([]);
+  });
+
+  it('reports progress per target repository, ending at what the report says', async () => {
+    const reg = registry(() => ({ mounted: false }));
+    const reporter = recordingReporter();
+    const [report] = await new Transfer(reg.clientFor, { dryRun: false, reporter }).run([child('reg.test/ci/a:b', 1)], [target]);
+    const updates = reporter.progressUpdates;
+    expect(updates[0]).toMatchObject({ repository: target.name, children: 1, bytesCopied: 0 });
+    expect(updates[0].blobs.copied + updates[0].manifests.pushed).toBe(0);
+    expect(updates.at(-1)).toEqual({ ...report, children: 1 });
+    // Bytes are counted while they stream, never more than the blobs hold.
+    const bytes = updates.map((u) => u.bytesCopied);
+    expect(bytes).toEqual([...bytes].sort((a, b) => a - b));
+    expect(bytes.at(-1)).toBe(report.bytesCopied);
+    expect(report.bytesCopied).toBe(reg.calls.streamed);
+    // At least one update came while a blob was still streaming (before it was counted as copied).
+    expect(updates.some((u) => u.bytesCopied > 3 * u.blobs.copied)).toBe(true);
+  });
+
+  it('counts the bytes of blobs copied early (prefetch) once, in the progress and the report', async () => {
+    const reg = registry(() => ({ mounted: false }));
+    const reporter = recordingReporter();
+    const transfer = new Transfer(reg.clientFor, { dryRun: false, reporter });
+    const c = child('reg.test/ci/a:b', 1);
+    transfer.prefetch(c, [target]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(reporter.progressUpdates).toEqual([]); // no repository is being reported on before run()
+    const [report] = await transfer.run([c], [target]);
+    expect(report.blobs).toMatchObject({ copied: 3 });
+    expect(report.bytesCopied).toBe(reg.calls.streamed);
+    const bytes = reporter.progressUpdates.map((u) => u.bytesCopied);
+    expect(bytes).toEqual([...bytes].sort((a, b) => a - b));
+    expect(bytes.at(-1)).toBe(report.bytesCopied);
   });
 
   it('fills every 202 session a mount opens, and never counts it as mounted', async () => {
     let session = 0;
     const reg = registry(() => ({ mounted: false, uploadUrl: new URL(`http://reg.test/mount-session/${++session}`) }));
-    const [report] = await new Transfer(reg.clientFor, { dryRun: false }).run([child('reg.test/ci/a:b', 1)], [target]);
+    const [report] = await new Transfer(reg.clientFor, { dryRun: false, reporter: recordingReporter() }).run(
+      [child('reg.test/ci/a:b', 1)],
+      [target],
+    );
     expect(reg.calls.mounts).toHaveLength(3);
     expect(reg.calls.sessions.sort()).toEqual(['/mount-session/1', '/mount-session/2', '/mount-session/3']);
     expect(report.blobs).toMatchObject({ mounted: 0, copied: 3 });

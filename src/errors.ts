@@ -2,7 +2,8 @@
 export class InputError extends Error {
   constructor(
     readonly input: string,
-    detail: string,
+    /** What is wrong, without the input's name (a front end names it its own way: a flag). */
+    readonly detail: string,
   ) {
     super(`input "${input}": ${detail}`);
     this.name = 'InputError';

@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import { InputError } from '../errors';
 import { type Platform, parsePlatform, platformKey } from '../oci/platform';
 import { Reference } from '../oci/reference';
@@ -29,10 +28,11 @@ export interface Inputs {
   readonly insecureRegistries: ReadonlySet<string>;
 }
 
-/** Reads an input as the runner sets it (`INPUT_<NAME>`); missing means the default. */
+/**
+ * Reads an input by its action.yml name; '' means the default. The action reads `INPUT_<NAME>`,
+ * the command line maps its flags to the same names: one parser for both.
+ */
 export type InputReader = (name: string) => string;
-
-export const readActionInput: InputReader = (name) => core.getInput(name);
 
 function oneOf<T extends string>(input: string, value: string, allowed: readonly T[], fallback: T): T {
   const v = value.trim().toLowerCase();
@@ -69,7 +69,7 @@ function references(input: string, value: string, patterns: boolean): Source[] {
 
 const HOST = /^(?:\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d{1,5})?$/;
 
-export function getInputs(read: InputReader = readActionInput): Inputs {
+export function getInputs(read: InputReader): Inputs {
   const sources = references('sources', read('sources'), true);
   if (sources.length === 0) throw new InputError('sources', 'at least one image reference is required');
 

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import type { Log } from '../flow/reporter';
 import type { Reference } from '../oci/reference';
 import type { SerializedIndex } from '../plan/serialize';
 import { RegistryError } from '../registry/client';
@@ -35,12 +35,18 @@ export function allTagsAt(current: TagDigests, index: SerializedIndex): boolean 
  * Tags the index in every target: the last writes of the run (design rule 8: a tag already at
  * the digest is not PUT again, as immutable-tag registries refuse a re-PUT).
  */
+export interface PublishOptions {
+  readonly dryRun: boolean;
+  readonly log: Pick<Log, 'info'>;
+  /** What the tags point at, when the run already asked (it reads them while resolving). */
+  readonly tags?: Promise<TagDigests>;
+}
+
 export async function publishIndex(
   clientFor: ClientFor,
   index: SerializedIndex,
   targets: readonly Reference[],
-  dryRun: boolean,
-  tags: Promise<TagDigests> = readTags(clientFor, targets),
+  { dryRun, log, tags = readTags(clientFor, targets) }: PublishOptions,
 ): Promise<TagResult[]> {
   const currentDigests = await tags;
   return Promise.all(
@@ -49,7 +55,7 @@ export async function publishIndex(
       const tag = target.tag as string;
       const current = currentDigests[i] === undefined ? undefined : { digest: currentDigests[i] };
       if (current?.digest === index.digest) {
-        core.info(`${target} already points at ${index.digest}`);
+        log.info(`${target} already points at ${index.digest}`);
         return { reference: target.toString(), outcome: 'unchanged' };
       }
       if (dryRun) return { reference: target.toString(), outcome: 'would-write' };
@@ -58,7 +64,7 @@ export async function publishIndex(
       } catch (err) {
         throw explainRefusedTag(err, target, current?.digest);
       }
-      core.info(`tagged ${target} → ${index.digest}`);
+      log.info(`tagged ${target} → ${index.digest}`);
       return { reference: target.toString(), outcome: 'written' };
     }),
   );

@@ -146,7 +146,12 @@ function startReferrers(
       unwrapped,
     ]);
     const missed: Missed[] = [...discovered.flatMap(([, d]) => d.missed), ...fromIndexes.flat()];
-    const carrier = new Carrier(clientFor, new Transfer(clientFor, { dryRun: options.dryRun }), {
+    // The attachments' blobs are counted in the referrers report; live progress is the children's.
+    const transfer = new Transfer(clientFor, {
+      dryRun: options.dryRun,
+      reporter: { info: (message) => options.log.info(message), progress: () => undefined },
+    });
+    const carrier = new Carrier(clientFor, transfer, {
       dryRun: options.dryRun,
       log: (message) => options.log.info(message),
     });

@@ -1,5 +1,5 @@
-import * as core from '@actions/core';
 import { type Challenge, grantedScopes, mergeScopes, parseChallenges, scopesCover } from './challenge';
+import type { MaskSecret } from '../flow/reporter';
 import type { Credential } from './credentials';
 import { allHeaders, discard, type HttpRequest, type HttpResponse, readBody, type Send } from './http';
 
@@ -50,6 +50,8 @@ export class Authenticator {
     private readonly send: Send,
     /** Every scope this run needs here, targets (`pull,push`) first; asked for together. */
     private readonly runScopes: readonly string[],
+    /** Every token is masked before anything could print it. */
+    private readonly mask: MaskSecret,
     /**
      * Hold requests behind the first one's challenge. Off for a registry expected to answer
      * anonymously (a loopback registry without credentials), where holding would cost a round trip.
@@ -237,7 +239,7 @@ export class Authenticator {
     };
     const value = body.token ?? body.access_token;
     if (!value) throw new AuthError(`${this.registry}: the token service answered without a token`);
-    core.setSecret(value);
+    this.mask(value);
     // Renew a little early; the spec's default lifetime is 60 s.
     const lifetime = Math.max(10, (body.expires_in ?? 60) - 5) * 1000;
     const token = { value, scopes, expiresAt: Date.now() + lifetime, combined, refused: false };

@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as core from '@actions/core';
-import { getExecOutput } from '@actions/exec';
+import type { RunProgram } from '../flow/program';
+import type { MaskSecret } from '../flow/reporter';
 import { DOCKER_HUB } from '../oci/reference';
 
 /** What a registry login gives: a username and password, or an OAuth2 refresh (identity) token. */
@@ -36,28 +36,28 @@ function hostOf(key: string): string {
 /** Runs `docker-credential-<helper> get` as docker does: server URL on stdin, JSON on stdout. */
 export type HelperRunner = (helper: string, serverUrl: string) => Promise<{ Username: string; Secret: string } | undefined>;
 
-export const runCredentialHelper: HelperRunner = async (helper, serverUrl) => {
-  const result = await getExecOutput(`docker-credential-${helper}`, ['get'], {
-    input: Buffer.from(serverUrl),
-    silent: true, // its output holds the secret
-    ignoreReturnCode: true,
-  });
-  if (result.exitCode !== 0) {
-    // "credentials not found" is an ordinary answer: fall back to anonymous.
-    if (/not found/i.test(result.stdout + result.stderr)) return undefined;
-    throw new Error(`docker-credential-${helper} get failed for ${serverUrl} (exit ${result.exitCode})`);
-  }
-  const parsed = JSON.parse(result.stdout) as { Username?: string; Secret?: string };
-  if (typeof parsed.Secret !== 'string') throw new Error(`docker-credential-${helper} gave no Secret for ${serverUrl}`);
-  return { Username: parsed.Username ?? '', Secret: parsed.Secret };
-};
+/** The helper runner on top of a front end's way of running programs (their output is never echoed). */
+export const credentialHelpers =
+  (runProgram: RunProgram): HelperRunner =>
+  async (helper, serverUrl) => {
+    const result = await runProgram(`docker-credential-${helper}`, ['get'], Buffer.from(serverUrl));
+    if (result.exitCode !== 0) {
+      // "credentials not found" is an ordinary answer: fall back to anonymous.
+      if (/not found/i.test(result.stdout + result.stderr)) return undefined;
+      throw new Error(`docker-credential-${helper} get failed for ${serverUrl} (exit ${result.exitCode})`);
+    }
+    const parsed = JSON.parse(result.stdout) as { Username?: string; Secret?: string };
+    if (typeof parsed.Secret !== 'string') throw new Error(`docker-credential-${helper} gave no Secret for ${serverUrl}`);
+    return { Username: parsed.Username ?? '', Secret: parsed.Secret };
+  };
 
-function mask(credential: Credential): Credential {
+/** Masks what a credential could leak as: the password, its Basic header value, or the token. */
+export function maskCredential(credential: Credential, mask: MaskSecret): Credential {
   if (credential.kind === 'basic') {
-    core.setSecret(credential.password);
-    core.setSecret(Buffer.from(`${credential.username}:${credential.password}`).toString('base64'));
+    mask(credential.password);
+    mask(Buffer.from(`${credential.username}:${credential.password}`).toString('base64'));
   } else {
-    core.setSecret(credential.token);
+    mask(credential.token);
   }
   return credential;
 }
@@ -68,11 +68,12 @@ export interface DockerCredentialOptions {
   /** Used for ghcr.io only, and only when the config has nothing for it. */
   readonly githubToken?: string;
   readonly githubActor?: string;
-  readonly runHelper?: HelperRunner;
+  readonly runHelper: HelperRunner;
+  readonly mask: MaskSecret;
 }
 
 /** Reads credentials the way docker and docker/login-action store them. */
-export async function dockerCredentials(options: DockerCredentialOptions = {}): Promise<CredentialSource> {
+export async function dockerCredentials(options: DockerCredentialOptions): Promise<CredentialSource> {
   const dir = options.configDir ?? process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker');
   let config: DockerConfig = {};
   try {
@@ -84,12 +85,13 @@ export async function dockerCredentials(options: DockerCredentialOptions = {}): 
       });
     }
   }
-  const runHelper = options.runHelper ?? runCredentialHelper;
+  const { runHelper } = options;
+  const mask = (credential: Credential) => maskCredential(credential, options.mask);
   const auths = new Map<string, NonNullable<DockerConfig['auths']>[string]>();
   for (const [key, value] of Object.entries(config.auths ?? {})) auths.set(hostOf(key), value);
   const helpers = new Map<string, string>();
   for (const [key, value] of Object.entries(config.credHelpers ?? {})) helpers.set(hostOf(key), value);
-  if (options.githubToken) core.setSecret(options.githubToken);
+  if (options.githubToken) options.mask(options.githubToken);
 
   const cache = new Map<string, Promise<Credential | undefined>>();
   const lookup = async (registry: string): Promise<Credential | undefined> => {
@@ -134,4 +136,18 @@ export async function dockerCredentials(options: DockerCredentialOptions = {}): 
       return pending;
     },
   };
+}
+
+/** A username and password given for some registries (the command line's `--password-stdin`). */
+export interface Login {
+  readonly registries: ReadonlySet<string>;
+  readonly username: string;
+  readonly password: string;
+}
+
+/** `login` for its registries, `fallback` (the Docker config) for every other one. */
+export function withLogin(login: Login, fallback: CredentialSource, mask: MaskSecret): CredentialSource {
+  const credential = maskCredential({ kind: 'basic', username: login.username, password: login.password }, mask);
+  const hosts = new Set([...login.registries].map(hostOf));
+  return { get: (registry) => (hosts.has(hostOf(registry)) ? Promise.resolve(credential) : fallback.get(registry)) };
 }

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import type { Log } from '../flow/reporter';
 import type { Send } from './http';
 
 /** Counts what went over the wire; the job summary and the benchmarks report it. */
@@ -10,16 +10,16 @@ export interface WireStats {
  * Debug line per HTTP request (visible with RUNNER_DEBUG=1): method, URL, status, milliseconds.
  * URLs never carry credentials here, and headers are not printed.
  */
-export function withLogging(next: Send, stats?: WireStats): Send {
+export function withLogging(next: Send, log: Pick<Log, 'debug'>, stats?: WireStats): Send {
   return async (req) => {
     const started = Date.now();
     if (stats) stats.requests++;
     try {
       const res = await next(req);
-      core.debug(`${req.method} ${redactUrl(req.url)} → ${res.status} (${Date.now() - started} ms)`);
+      log.debug(`${req.method} ${redactUrl(req.url)} → ${res.status} (${Date.now() - started} ms)`);
       return res;
     } catch (err) {
-      core.debug(`${req.method} ${redactUrl(req.url)} → ${(err as Error).message} (${Date.now() - started} ms)`);
+      log.debug(`${req.method} ${redactUrl(req.url)} → ${(err as Error).message} (${Date.now() - started} ms)`);
       throw err;
     }
   };

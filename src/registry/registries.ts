@@ -1,5 +1,5 @@
-import * as core from '@actions/core';
 import type { Dispatcher } from 'undici';
+import type { Log, MaskSecret } from '../flow/reporter';
 import { apiHost, isLoopbackRegistry, type Reference } from '../oci/reference';
 import { Authenticator } from './auth';
 import { repositoryScope } from './challenge';
@@ -25,6 +25,8 @@ export interface RegistriesOptions {
   readonly push: boolean;
   /** May still be loading: clients wait for it, connections do not. */
   readonly credentials: CredentialSource | Promise<CredentialSource>;
+  /** Retries (info), every request (debug), and the tokens to mask. */
+  readonly log: Log & { readonly secret: MaskSecret };
   readonly insecureRegistries: ReadonlySet<string>;
   readonly retry?: RetryPolicy;
   readonly timeouts?: TransportTimeouts;
@@ -93,6 +95,8 @@ export class Registries {
   private readonly send: Send;
   private readonly ownsDispatcher: boolean;
   private readonly retry: RetryPolicy;
+  /** Retries are worth seeing in the log: a slow run says why. URLs are redacted by the callers. */
+  private readonly retryLog: (message: string) => void;
 
   constructor(private readonly options: RegistriesOptions) {
     this.ownsDispatcher = options.dispatcher === undefined;
@@ -106,14 +110,15 @@ export class Registries {
     }
     this.retry = options.retry ?? DEFAULT_RETRY;
     const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+    this.retryLog = (message) => options.log.info(message);
     // HTTPS first everywhere; where design rule 14 allows plain HTTP, the early handshake (or,
     // without one, the first request) tells whether the server speaks TLS.
     const scheme = new SchemeProbe((host) => plainHttpAllowed(host, options.insecureRegistries), {
-      log: core.debug,
+      log: (message) => options.log.debug(message),
       handshakeFailure: dispatcher.handshakeFailure?.bind(dispatcher),
     });
     const base = baseSend(scheme.observe(this.dispatcher), timeouts.headersMs);
-    this.send = withRedirects(withRetry(scheme.layer(withLogging(base, this.stats)), this.retry, retryLog));
+    this.send = withRedirects(withRetry(scheme.layer(withLogging(base, options.log, this.stats)), this.retry, this.retryLog));
   }
 
   /** Scopes this run needs on a registry: targets `pull,push` first, then sources `pull`. */
@@ -143,9 +148,10 @@ export class Registries {
           // A loopback registry without credentials is a local one that answers anonymously:
           // holding requests behind a first challenge that never comes would cost a round trip.
           const gate = credential !== undefined || !isLoopbackRegistry(registry);
-          const auth = new Authenticator(registry, credential, this.send, this.scopesFor(registry), gate);
+          const secret = this.options.log.secret;
+          const auth = new Authenticator(registry, credential, this.send, this.scopesFor(registry), secret, gate);
           // HTTPS; the scheme layer falls back to plain HTTP where design rule 14 allows it.
-          return new RegistryClient(registry, auth, false, this.retry, retryLog);
+          return new RegistryClient(registry, auth, false, this.retry, this.retryLog);
         });
       this.clients.set(registry, client);
     }
@@ -159,9 +165,4 @@ export class Registries {
   async close(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.destroy();
   }
-}
-
-/** Retries are worth seeing in the log: a slow run says why. URLs are redacted by the callers. */
-function retryLog(message: string): void {
-  core.info(message);
 }

@@ -1,8 +1,8 @@
-import * as core from '@actions/core';
+import { Readable } from 'node:stream';
+import type { Reporter, TransferProgress } from '../flow/reporter';
 import type { Descriptor, ImageManifest } from '../oci/manifest';
 import { requiredBlobs } from '../oci/manifest';
 import type { Reference } from '../oci/reference';
-import type { Readable } from 'node:stream';
 import { type RegistryClient, RegistryError } from '../registry/client';
 import type { Protocol } from '../registry/origins';
 import type { Child, ClientFor } from '../resolve/resolve';
@@ -16,6 +16,11 @@ export interface RepositoryTransfer {
   readonly blobs: Record<Outcome, number>;
   readonly manifests: Record<Outcome, number>;
   bytesCopied: number;
+}
+
+/** A repository's report while `run` fills it: what the progress of the run needs besides. */
+interface RepositoryState extends RepositoryTransfer {
+  readonly children: number;
 }
 
 function counts(): Record<Outcome, number> {
@@ -34,6 +39,8 @@ export function alreadyPresent(target: Reference, children: number): RepositoryT
 
 export interface TransferOptions {
   readonly dryRun: boolean;
+  /** Pushed manifests (info) and the progress of each target repository. */
+  readonly reporter: Pick<Reporter, 'info' | 'progress'>;
   /** Requests in flight per registry (design rule 13); default by transport, see `limitFor`. */
   readonly concurrency?: number;
   /** The transport a registry speaks: HTTP/2 streams are cheap, HTTP/1.1 connections are not. */
@@ -66,6 +73,10 @@ export class Transfer {
   private readonly unmountable = new Map<string, 'refused' | 'session'>();
   /** Blobs whose outcome a report has counted (a blob started by `prefetch` is counted by the first report to ask). */
   private readonly counted = new Set<string>();
+  /** Per target repository, the blobs streaming into it now and their bytes so far (for progress). */
+  private readonly streaming = new Map<string, Map<string, number>>();
+  /** The reports `run` is filling, by target repository. */
+  private readonly reports = new Map<string, RepositoryState>();
 
   constructor(
     private readonly clientFor: ClientFor,
@@ -101,9 +112,22 @@ export class Transfer {
   async run(children: readonly Child[], targets: readonly Reference[]): Promise<RepositoryTransfer[]> {
     return Promise.all(
       targets.map(async (target) => {
-        const report: RepositoryTransfer = { repository: target.name, blobs: counts(), manifests: counts(), bytesCopied: 0 };
-        await Promise.all(children.map((child) => this.child(child, target, report)));
-        return report;
+        const report: RepositoryState = {
+          repository: target.name,
+          blobs: counts(),
+          manifests: counts(),
+          bytesCopied: 0,
+          children: children.length,
+        };
+        this.reports.set(target.name, report);
+        this.progress(target.name);
+        try {
+          await Promise.all(children.map((child) => this.child(child, target, report)));
+        } finally {
+          this.reports.delete(target.name);
+        }
+        const { repository, blobs, manifests, bytesCopied } = report;
+        return { repository, blobs, manifests, bytesCopied };
       }),
     );
   }
@@ -116,17 +140,35 @@ export class Transfer {
     await Promise.all(requiredBlobs(manifest).map((blob) => this.blob(blob, source, target, report)));
   }
 
+  /** Tells the reporter where a repository `run` is filling stands, blobs still streaming included. */
+  private progress(repository: string): void {
+    const report = this.reports.get(repository);
+    if (!report) return;
+    let streaming = 0;
+    for (const n of this.streaming.get(repository)?.values() ?? []) streaming += n;
+    const update: TransferProgress = {
+      repository,
+      children: report.children,
+      manifests: { ...report.manifests },
+      blobs: { ...report.blobs },
+      bytesCopied: report.bytesCopied + streaming,
+    };
+    this.options.reporter.progress(update);
+  }
+
   private async child(child: Child, target: Reference, report: RepositoryTransfer): Promise<void> {
     const digest = child.descriptor.digest;
     // Read from the target repository itself: nothing to do.
     if (child.source.name === target.name) {
       report.manifests.present++;
+      this.progress(target.name);
       return;
     }
     // Counted inside the shared task, so a manifest two sources share is counted once.
     await this.manifests.run(`${target.name}@${digest}`, async () => {
       const outcome = await this.pushManifest(child, target, report);
       report.manifests[outcome]++;
+      this.progress(target.name);
       return outcome;
     });
   }
@@ -146,7 +188,7 @@ export class Transfer {
         throw explainRefusedManifest(err, child);
       }),
     );
-    core.info(`pushed ${child.kind} manifest ${digest} to ${target.name}`);
+    this.options.reporter.info(`pushed ${child.kind} manifest ${digest} to ${target.name}`);
     return 'pushed';
   }
 
@@ -164,8 +206,11 @@ export class Transfer {
     const outcome = await this.blobs.run(key, () => this.ensureBlob(blob, source, target));
     if (report && !this.counted.has(key)) {
       this.counted.add(key);
+      // Its bytes move from "streaming" to the report's count at once, so progress never goes back.
+      this.streaming.get(target.name)?.delete(blob.digest);
       report.blobs[outcome]++;
       if (outcome === 'copied') report.bytesCopied += blob.size;
+      this.progress(target.name);
     }
     return outcome;
   }
@@ -204,6 +249,34 @@ export class Transfer {
   }
 
   /**
+   * The same bytes, counted as they pass, for the progress of long copies. Each attempt streams
+   * from the start, so what an earlier attempt sent no longer counts.
+   */
+  private countBytes(body: Readable, target: Reference, blob: Descriptor): Readable {
+    let bytes = this.streaming.get(target.name);
+    if (!bytes) {
+      bytes = new Map();
+      this.streaming.set(target.name, bytes);
+    }
+    const streaming = bytes;
+    streaming.set(blob.digest, 0);
+    const onBytes = (n: number) => {
+      streaming.set(blob.digest, (streaming.get(blob.digest) ?? 0) + n);
+      this.progress(target.name);
+    };
+    async function* pass(): AsyncGenerator<Buffer> {
+      for await (const chunk of body) {
+        onBytes((chunk as Buffer).length);
+        yield chunk as Buffer;
+      }
+    }
+    const stream = Readable.from(pass(), { objectMode: false });
+    // Destroyed before or while it is read: free the source's connection now, not when the generator next resumes.
+    stream.once('close', () => body.destroy());
+    return stream;
+  }
+
+  /**
    * Streams the blob from source to target: bounded memory, digest verified on the way. The
    * upload session and the source GET are asked for at once (neither needs the other).
    */
@@ -215,7 +288,8 @@ export class Transfer {
     blob: Descriptor,
     session: URL | undefined,
   ): Promise<void> {
-    const open = () => from.getBlob(source.repository, blob.digest, blob.size);
+    const open = () =>
+      from.getBlob(source.repository, blob.digest, blob.size).then((body) => this.countBytes(body, target, blob));
     const first = open();
     first.catch(() => undefined);
     let upload: URL;

@@ -1,22 +1,29 @@
-import * as core from '@actions/core';
-import { getInputs, type InputReader, readActionInput } from './inputs/context';
-import { formatPlatform, platformMatches } from './oci/platform';
-import { buildPlan } from './plan/plan';
-import { allTagsAt, publishIndex, readTags } from './publish/publish';
-import { dockerCredentials } from './registry/credentials';
-import { Registries, transportSettingsFromEnv } from './registry/registries';
-import type { RetryPolicy } from './registry/retry';
-import { Referrers } from './referrers/referrers';
-import { type Outputs, report } from './report/report';
-import { resolveBase } from './resolve/base';
-import { expandSources } from './resolve/patterns';
-import { type OnImage, resolveSources } from './resolve/resolve';
-import { alreadyPresent, Transfer } from './transfer/transfer';
-import { uniqueRepositories } from './transfer/targets';
+import type { Inputs } from '../inputs/context';
+import { formatPlatform, platformMatches } from '../oci/platform';
+import { buildPlan } from '../plan/plan';
+import { allTagsAt, publishIndex, readTags } from '../publish/publish';
+import { credentialHelpers, dockerCredentials, type Login, withLogin } from '../registry/credentials';
+import { Registries, transportSettingsFromEnv } from '../registry/registries';
+import type { RetryPolicy } from '../registry/retry';
+import { Referrers } from '../referrers/referrers';
+import { type Outputs, outputsOf } from '../report/report';
+import { resolveBase } from '../resolve/base';
+import { expandSources } from '../resolve/patterns';
+import { type OnImage, resolveSources } from '../resolve/resolve';
+import { alreadyPresent, Transfer } from '../transfer/transfer';
+import { uniqueRepositories } from '../transfer/targets';
+import type { RunProgram } from './program';
+import type { Reporter } from './reporter';
 
-export interface RunOptions {
-  readonly read?: InputReader;
-  /** Tests shorten the retry delays; the action uses the defaults. */
+export interface MergeOptions {
+  readonly reporter: Reporter;
+  /** Runs credential helpers. */
+  readonly runProgram: RunProgram;
+  /** The username that goes with `github-token` on ghcr.io (the action passes GITHUB_ACTOR). */
+  readonly githubActor?: string;
+  /** Credentials given on the command line, used before the Docker config for their registries. */
+  readonly login?: Login;
+  /** Tests shorten the retry delays; the front ends use the defaults. */
   readonly retry?: RetryPolicy;
 }
 
@@ -24,21 +31,29 @@ export interface RunOptions {
  * The whole flow, in one direction: inputs → resolve → plan → transfer → publish → report.
  * Nothing is written until every source is resolved and the plan is made.
  */
-export async function merge(options: RunOptions = {}): Promise<Outputs> {
+export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outputs> {
+  const { reporter } = options;
   const started = Date.now();
-  const inputs = getInputs(options.read ?? readActionInput);
   if (inputs.skippedAnnotations.length > 0) {
     const hint =
       Object.keys(inputs.annotations).length === 0
         ? ' With docker/metadata-action, set DOCKER_METADATA_ANNOTATIONS_LEVELS: index (or manifest,index) to get index annotations.'
         : '';
-    core.notice(
+    reporter.notice(
       `annotations skipped (only index annotations can be set without changing the images' digests): ` +
         `${inputs.skippedAnnotations.join('; ')}.${hint}`,
     );
   }
   // Not awaited: the registries' connections open while the Docker config is read.
-  const credentials = dockerCredentials({ githubToken: inputs.githubToken, githubActor: process.env.GITHUB_ACTOR });
+  const dockerConfig = dockerCredentials({
+    githubToken: inputs.githubToken,
+    githubActor: options.githubActor,
+    runHelper: credentialHelpers(options.runProgram),
+    mask: reporter.secret,
+  });
+  const { login } = options;
+  const credentials = login ? dockerConfig.then((config) => withLogin(login, config, reporter.secret)) : dockerConfig;
+  credentials.catch(() => undefined); // a broken config surfaces where a client awaits it
   // Test-only knobs (MERGE_ACTION_RETRY_*, MERGE_ACTION_TIMEOUT_MS), read here once; see registries.ts.
   const transport = transportSettingsFromEnv(process.env);
   const registries = new Registries({
@@ -46,18 +61,19 @@ export async function merge(options: RunOptions = {}): Promise<Outputs> {
     targets: inputs.targets,
     push: !inputs.dryRun,
     credentials,
+    log: reporter,
     insecureRegistries: inputs.insecureRegistries,
     retry: options.retry ?? transport.retry,
     timeouts: transport.timeouts,
   });
   const clientFor = (registry: string) => registries.client(registry);
   const repositories = uniqueRepositories(inputs.targets);
-  const transfer = new Transfer(clientFor, { dryRun: inputs.dryRun, protocolOf: (r) => registries.protocol(r) });
+  const transfer = new Transfer(clientFor, { dryRun: inputs.dryRun, reporter, protocolOf: (r) => registries.protocol(r) });
   // Issue 11: looks for what is attached to each manifest as soon as resolve learns its digest.
   const referrers = new Referrers(clientFor, repositories, {
     mode: inputs.referrers,
     dryRun: inputs.dryRun,
-    log: { info: (m) => core.info(m), warning: (m) => core.warning(m) },
+    log: reporter,
   });
   try {
     // The target tags are read while the sources resolve: reads only, off the critical path.
@@ -78,10 +94,10 @@ export async function merge(options: RunOptions = {}): Promise<Outputs> {
         inputs.platforms === undefined || (found.platform && inputs.platforms.some((w) => platformMatches(w, found.platform!)));
       if (wanted) void writeEarly.then((early) => early && transfer.prefetch(found, repositories));
     };
-    const { resolved, base } = await core.group('Resolve sources', async () => {
+    const { resolved, base } = await reporter.group('Resolve sources', async () => {
       const expanded = await expandSources(clientFor, inputs.sources, inputs.targets);
       for (const e of expanded.expansions) {
-        core.info(`${e.pattern} matches ${e.matches.length} tag(s): ${e.matches.map((m) => m.tag).join(', ')}`);
+        reporter.info(`${e.pattern} matches ${e.matches.length} tag(s): ${e.matches.map((m) => m.tag).join(', ')}`);
       }
       const r = await resolveSources(clientFor, expanded.references, inputs.attestations, {
         onImage,
@@ -89,18 +105,20 @@ export async function merge(options: RunOptions = {}): Promise<Outputs> {
       });
       for (const s of r) {
         const attestations = inputs.attestations === 'keep' ? `, ${s.attestations.length} attestation(s) kept` : '';
-        core.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
+        reporter.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
       }
       const b = await baseRead;
       if (b)
-        core.info(`append to ${b.reference} → ${b.digest}: ${b.images.length} image(s), ${b.attestations.length} attestation(s)`);
-      else if (inputs.append) core.notice(`append: ${inputs.targets[0]} does not exist yet; merging the sources alone`);
+        reporter.info(
+          `append to ${b.reference} → ${b.digest}: ${b.images.length} image(s), ${b.attestations.length} attestation(s)`,
+        );
+      else if (inputs.append) reporter.notice(`append: ${inputs.targets[0]} does not exist yet; merging the sources alone`);
       return { resolved: r, base: b };
     });
     const plan = buildPlan(resolved, inputs, base);
     for (const old of plan.replaced)
-      core.info(`append: ${formatPlatform(old.descriptor.platform)} ${old.descriptor.digest} replaced`);
-    core.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
+      reporter.info(`append: ${formatPlatform(old.descriptor.platform)} ${old.descriptor.digest} replaced`);
+    reporter.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
 
     // Issue 11: the attachments of the planned children are read now (reads only), alongside the transfer.
     const attached = referrers.start(plan, resolved);
@@ -108,15 +126,15 @@ export async function merge(options: RunOptions = {}): Promise<Outputs> {
     const unchanged = allTagsAt(await tagDigests, plan.index);
     const transfers = unchanged
       ? repositories.map((r) => alreadyPresent(r, plan.children.length))
-      : await core.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () =>
+      : await reporter.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () =>
           transfer.run(plan.children, repositories),
         );
     // Issue 11: attachments are written after the children and before the tags (the tag is the last write).
-    const carried = await core.group(inputs.dryRun ? 'Referrers (dry run)' : 'Carry referrers', () => attached.carry());
-    const tags = await core.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () =>
-      publishIndex(clientFor, plan.index, inputs.targets, inputs.dryRun, tagDigests),
+    const carried = await reporter.group(inputs.dryRun ? 'Referrers (dry run)' : 'Carry referrers', () => attached.carry());
+    const tags = await reporter.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () =>
+      publishIndex(clientFor, plan.index, inputs.targets, { dryRun: inputs.dryRun, log: reporter, tags: tagDigests }),
     );
-    return await report({
+    const result = {
       plan,
       sources: base ? [base, ...resolved] : resolved,
       base,
@@ -127,20 +145,11 @@ export async function merge(options: RunOptions = {}): Promise<Outputs> {
       elapsedMs: Date.now() - started,
       requests: registries.stats.requests,
       referrers: carried,
-    });
+    };
+    const outputs = outputsOf(result);
+    await reporter.result(result, outputs);
+    return outputs;
   } finally {
     await registries.close();
-  }
-}
-
-/** The action's entry: any failure becomes one clear `::error` and a failed step. */
-export async function run(): Promise<void> {
-  // Fail closed: should the event loop ever drain before merge() settles, the step must not pass.
-  process.exitCode = 1;
-  try {
-    await merge();
-    process.exitCode = 0;
-  } catch (err) {
-    core.setFailed(err instanceof Error ? err.message : String(err));
   }
 }

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { flagOf, INPUT_FLAGS, parseCommandLine, UsageError, usage } from '../src/cli/flags';
+
+const actionYml = readFileSync(path.join(__dirname, '..', 'action.yml'), 'utf8');
+const inputNames = [...actionYml.slice(0, actionYml.indexOf('\noutputs:')).matchAll(/^ {2}([a-z-]+):$/gm)].map((m) => m[1]);
+
+describe('the flag table', () => {
+  it('has a flag for every input of action.yml but github-token (an Actions token), and no other', () => {
+    expect(inputNames.length).toBeGreaterThan(8);
+    expect(INPUT_FLAGS.map((f) => f.input).sort()).toEqual(inputNames.filter((n) => n !== 'github-token').sort());
+  });
+
+  it('names inputs by their flag in messages', () => {
+    expect(flagOf('sources')).toBe('--source');
+    expect(flagOf('insecure-registries')).toBe('--insecure-registry');
+    expect(flagOf('github-token')).toBe('input "github-token"');
+  });
+
+  it('lists every flag in --help', () => {
+    const text = usage('tool');
+    for (const f of INPUT_FLAGS) expect(text).toContain(`  --${f.flag}`);
+    for (const f of ['--username USER', '--password-stdin', '--json', '--verbose', '--help', '--version'])
+      expect(text).toContain(f);
+  });
+});
+
+describe('parseCommandLine', () => {
+  it('gives repeated flags to the input one per line, switches as true, and nothing for the rest', () => {
+    const cl = parseCommandLine([
+      '--source',
+      'r.io/a:1',
+      '--source=r.io/b:1',
+      '--tag',
+      'r.io/c:1',
+      '--platform',
+      'linux/amd64,linux/arm64',
+      '--platform',
+      'linux/s390x',
+      '--annotation',
+      'k=a, b',
+      '--dry-run',
+      '--media-type',
+      'docker',
+    ]);
+    expect(cl.read('sources')).toBe('r.io/a:1\nr.io/b:1');
+    expect(cl.read('tags')).toBe('r.io/c:1');
+    expect(cl.read('platforms')).toBe('linux/amd64,linux/arm64\nlinux/s390x');
+    expect(cl.read('annotations')).toBe('k=a, b');
+    expect(cl.read('dry-run')).toBe('true');
+    expect(cl.read('media-type')).toBe('docker');
+    expect(cl.read('attestations')).toBe('');
+    expect(cl.read('github-token')).toBe('');
+    expect(cl).toMatchObject({ json: false, verbose: false, help: false, version: false, passwordStdin: false });
+    expect(cl.username).toBeUndefined();
+  });
+
+  it('takes the tool flags', () => {
+    const cl = parseCommandLine(['--json', '--verbose', '--username', 'gitlab-ci-token', '--password-stdin']);
+    expect(cl).toMatchObject({ json: true, verbose: true, username: 'gitlab-ci-token', passwordStdin: true });
+    expect(parseCommandLine(['--help']).help).toBe(true);
+    expect(parseCommandLine(['--version']).version).toBe(true);
+  });
+
+  it.each<[string[], RegExp]>([
+    [['--nope'], /Unknown option '--nope'/],
+    [['positional'], /Unexpected argument 'positional'/],
+    [['--tag'], /--tag/],
+    [['--dry-run=false'], /--dry-run/],
+    [['--attestations', 'keep', '--attestations', 'strip'], /--attestations is given 2 times/],
+    [['--source', ' '], /--source needs a value/],
+    [['--password-stdin'], /--password-stdin needs --username/],
+    [['--username', 'u'], /--username needs --password-stdin/],
+    [['--username', '', '--password-stdin'], /--username needs a value/],
+  ])('refuses %j as bad usage', (argv, message) => {
+    expect(() => parseCommandLine(argv)).toThrow(UsageError);
+    expect(() => parseCommandLine(argv)).toThrow(message);
+  });
+});

@@ -1,0 +1,22 @@
+import * as core from './workflow';
+import type { Reporter } from '../flow/reporter';
+import { writeJobSummary } from './summary';
+
+/**
+ * The flow as a workflow step shows it: collapsible groups, `::notice`/`::warning`
+ * annotations, debug lines under RUNNER_DEBUG, masked secrets, step outputs and the job summary.
+ */
+export const actionReporter: Reporter = {
+  group: (title, work) => core.group(title, work),
+  info: (message) => core.info(message),
+  debug: (message) => core.debug(message),
+  notice: (message) => core.notice(message),
+  warning: (message) => core.warning(message),
+  secret: (value) => core.setSecret(value),
+  // The step log is not a terminal: the per-repository counts go to the job summary instead.
+  progress: () => undefined,
+  async result(result, outputs) {
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+    await writeJobSummary(result);
+  },
+};

@@ -1,0 +1,131 @@
+import { parseArgs } from 'node:util';
+import type { InputReader } from '../inputs/context';
+
+/**
+ * One command-line flag per action input: the flag's values become the input's value, and the
+ * action's own parser (getInputs) reads them. A new input is one line here.
+ * - `list`: repeatable; the values are joined one per line (a value may hold a comma-separated list).
+ * - `value`: given at most once.
+ * - `switch`: no value; present means `true`.
+ */
+interface InputFlag {
+  readonly flag: string;
+  readonly input: string;
+  readonly kind: 'list' | 'value' | 'switch';
+  readonly placeholder?: string;
+  readonly help: string;
+}
+
+// prettier-ignore
+export const INPUT_FLAGS: readonly InputFlag[] = [
+  { flag: 'source', input: 'sources', kind: 'list', placeholder: 'REF', help: 'an image to merge; * and ? in its tag match every such tag (repeatable; required)' },
+  { flag: 'tag', input: 'tags', kind: 'list', placeholder: 'REF', help: 'a target reference with a tag (repeatable; required)' },
+  { flag: 'attestations', input: 'attestations', kind: 'value', placeholder: 'strip|keep', help: 'drop buildx attestations or carry them (default strip)' },
+  { flag: 'referrers', input: 'referrers', kind: 'value', placeholder: 'copy|skip', help: 'carry signatures, SBOMs and attestations attached to the children, or not (default copy)' },
+  { flag: 'platform', input: 'platforms', kind: 'list', placeholder: 'P', help: 'keep only these platforms (repeatable or comma-separated)' },
+  { flag: 'annotation', input: 'annotations', kind: 'list', placeholder: 'KEY=VALUE', help: 'an index annotation (repeatable)' },
+  { flag: 'media-type', input: 'media-type', kind: 'value', placeholder: 'oci|docker|auto', help: 'the index media type (default oci)' },
+  { flag: 'append', input: 'append', kind: 'switch', help: "start from the first --tag's current index; new platforms replace old ones" },
+  { flag: 'dry-run', input: 'dry-run', kind: 'switch', help: 'resolve, plan and check everything; write nothing' },
+  { flag: 'insecure-registry', input: 'insecure-registries', kind: 'list', placeholder: 'HOST[:PORT]', help: 'reach this registry over plain HTTP (repeatable)' },
+];
+
+/** Flags of the command line itself, not inputs of the merge. */
+export const TOOL_FLAGS = {
+  username: { type: 'string', placeholder: 'USER', help: 'log in to the registries of every --tag as USER ...' },
+  'password-stdin': { type: 'boolean', help: '... with the password (or token) read from stdin' },
+  json: { type: 'boolean', help: "print the result as one JSON object (the action's outputs) on stdout" },
+  verbose: { type: 'boolean', help: 'log every HTTP request (method, URL, status; never credentials)' },
+  help: { type: 'boolean', help: 'show this help' },
+  version: { type: 'boolean', help: 'show the version' },
+} as const;
+
+/** Bad usage: the tool exits 2 before sending any request. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface CommandLine {
+  /** The flags as action inputs, by action.yml name ('' when not given). */
+  readonly read: InputReader;
+  readonly username: string | undefined;
+  readonly passwordStdin: boolean;
+  readonly json: boolean;
+  readonly verbose: boolean;
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+/** The flag an input is given with, for messages (`--source` for "sources"). */
+export function flagOf(input: string): string {
+  const flag = INPUT_FLAGS.find((f) => f.input === input)?.flag;
+  return flag === undefined ? `input "${input}"` : `--${flag}`;
+}
+
+export function parseCommandLine(argv: readonly string[]): CommandLine {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
+  for (const f of INPUT_FLAGS)
+    options[f.flag] = { type: f.kind === 'switch' ? 'boolean' : 'string', multiple: f.kind !== 'switch' };
+  for (const [name, t] of Object.entries(TOOL_FLAGS)) options[name] = { type: t.type };
+  let values: Record<string, string | boolean | Array<string | boolean> | undefined>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const inputs = new Map<string, string>();
+  for (const f of INPUT_FLAGS) {
+    const v = values[f.flag];
+    if (v === undefined) continue;
+    if (f.kind === 'switch') {
+      inputs.set(f.input, 'true');
+      continue;
+    }
+    const list = (v as string[]).map((s) => s.trim());
+    if (list.some((s) => s === '')) throw new UsageError(`--${f.flag} needs a value`);
+    if (f.kind === 'value' && list.length > 1) throw new UsageError(`--${f.flag} is given ${list.length} times; give it once`);
+    inputs.set(f.input, list.join('\n'));
+  }
+  const username = values.username as string | undefined;
+  const passwordStdin = values['password-stdin'] === true;
+  if (username !== undefined && username.trim() === '') throw new UsageError('--username needs a value');
+  if (passwordStdin && username === undefined) throw new UsageError('--password-stdin needs --username');
+  if (username !== undefined && !passwordStdin) {
+    throw new UsageError('--username needs --password-stdin (a password on the command line would show in the process list)');
+  }
+  return {
+    read: (name) => inputs.get(name) ?? '',
+    username,
+    passwordStdin,
+    json: values.json === true,
+    verbose: values.verbose === true,
+    help: values.help === true,
+    version: values.version === true,
+  };
+}
+
+/** The --help text, generated from the flag tables. */
+export function usage(command: string): string {
+  const rows: Array<[string, string]> = [
+    ...INPUT_FLAGS.map((f): [string, string] => [`--${f.flag}${f.placeholder ? ` ${f.placeholder}` : ''}`, f.help]),
+    ...Object.entries(TOOL_FLAGS).map(([name, t]): [string, string] => [
+      `--${name}${'placeholder' in t ? ` ${t.placeholder}` : ''}`,
+      t.help,
+    ]),
+  ];
+  const width = Math.max(...rows.map(([f]) => f.length));
+  return [
+    `Usage: ${command} --source REF [--source REF ...] --tag REF [--tag REF ...] [options]`,
+    '',
+    'Merges per-architecture images into one multi-arch image over the registry API.',
+    'Credentials: $DOCKER_CONFIG/config.json or ~/.docker/config.json (and its credential helpers),',
+    'or --username with --password-stdin for the registries of the targets.',
+    '',
+    'Options:',
+    ...rows.map(([f, h]) => `  ${f.padEnd(width)}  ${h}`),
+    '',
+    'Logs go to stderr. stdout holds the image reference with its digest, or with --json one JSON object.',
+    'Exit status: 0 merged, 1 the merge failed, 2 bad usage (no request sent).',
+    '',
+  ].join('\n');
+}

@@ -27,7 +27,7 @@ export const INPUT_FLAGS: readonly InputFlag[] = [
   { flag: 'media-type', input: 'media-type', kind: 'value', placeholder: 'oci|docker|auto', help: 'the index media type (default oci)' },
   { flag: 'append', input: 'append', kind: 'switch', help: "start from the first --tag's current index; new platforms replace old ones" },
   { flag: 'dry-run', input: 'dry-run', kind: 'switch', help: 'resolve, plan and check everything; write nothing' },
-  { flag: 'insecure-registry', input: 'insecure-registries', kind: 'list', placeholder: 'HOST[:PORT]', help: 'reach this registry over plain HTTP (repeatable)' },
+  { flag: 'insecure-registry', input: 'insecure-registries', kind: 'list', placeholder: 'HOST[:PORT]', help: 'allow plain HTTP for this registry when it does not speak TLS (repeatable)' },
 ];
 
 /** Flags of the command line itself, not inputs of the merge. */

@@ -9,6 +9,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { Agent } from 'undici';
 import { OriginRouter } from '../src/registry/origins';
@@ -26,19 +27,27 @@ interface Server {
   readonly origin: string;
   /** Protocol of each TLS connection accepted. */
   readonly connections: string[];
+  /** The most requests the server was answering at once. */
+  readonly peak: () => number;
   close(): Promise<void>;
 }
 
 async function start(h2: boolean): Promise<Server> {
   const connections: string[] = [];
+  let active = 0;
+  let peak = 0;
   const answer = (
     req: http2.Http2ServerRequest | http.IncomingMessage,
     res: { writeHead(s: number): unknown; end(b: string): unknown },
-  ) =>
+  ) => {
+    peak = Math.max(peak, ++active);
+    req.resume();
     setTimeout(() => {
+      active--;
       res.writeHead(200);
       res.end(`${req.method} ${req.url} ${req.httpVersion}`);
     }, 10);
+  };
   const server = h2
     ? http2.createSecureServer({ key: cert.keyPem, cert: cert.certPem, allowHTTP1: true }, answer)
     : https.createServer({ key: cert.keyPem, cert: cert.certPem }, answer);
@@ -48,6 +57,7 @@ async function start(h2: boolean): Promise<Server> {
   return {
     origin,
     connections,
+    peak: () => peak,
     close: () =>
       new Promise<void>((r) => {
         (server as https.Server).closeAllConnections?.();
@@ -84,6 +94,34 @@ describe('OriginRouter', () => {
       expect(answers.filter((a) => a.endsWith(' 2.0') || a === '200 ')).toHaveLength(60);
       expect(server.connections).toEqual(['h2']);
       expect(await router.protocol(server.origin)).toBe('h2');
+    } finally {
+      await router.destroy();
+      await server.close();
+    }
+  });
+
+  it('runs writes side by side on HTTP/2, and sends a streamed upload over HTTP/1.1', async () => {
+    const server = await start(true);
+    const router = new OriginRouter(options(cert.certPem), new Agent());
+    try {
+      const posts = await Promise.all(
+        Array.from({ length: 10 }, async (_, i) => {
+          const res = await router.request({ origin: server.origin, path: `/p${i}`, method: 'POST', idempotent: true });
+          return res.body.text();
+        }),
+      );
+      expect(posts[0]).toBe('POST /p0 2.0');
+      expect(server.peak()).toBeGreaterThan(1);
+
+      const upload = await router.request({
+        origin: server.origin,
+        path: '/upload',
+        method: 'PUT',
+        body: Readable.from([Buffer.from('blob bytes')]),
+        idempotent: true,
+      });
+      expect(await upload.body.text()).toBe('PUT /upload 1.1');
+      expect(server.connections).toEqual(['h2', 'http/1.1']);
     } finally {
       await router.destroy();
       await server.close();

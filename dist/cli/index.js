@@ -19928,6 +19928,10 @@ function baseSend(dispatcher, deadlineMs) {
                 body,
                 // undici closes the connection after a HEAD unless told otherwise; keep it for the next request.
                 reset: false,
+                // On HTTP/2 undici holds a request it takes for non-idempotent (POST, PUT) until the
+                // connection is otherwise idle: mounts and manifest PUTs would go one per round trip.
+                // Registry writes are safe to run side by side, and retries are decided above, not by undici.
+                idempotent: true,
             });
             // undici ignores an abort while it waits for a proxy's CONNECT answer, so race it instead;
             // a late answer is drained so its connection is freed.
@@ -20075,6 +20079,12 @@ const tls = __importStar(__nccwpck_require__(1692));
 const undici_1 = __nccwpck_require__(199);
 /** Streams one HTTP/2 connection carries at once (Go's servers allow 250, Node's 100). */
 const H2_STREAMS = 100;
+/** Receive windows on HTTP/2: room for blob downloads at loopback and WAN bandwidth-delay products. */
+const H2_STREAM_WINDOW = 2 << 20;
+const H2_CONNECTION_WINDOW = 16 << 20;
+function isStream(body) {
+    return typeof body === 'object' && body !== null && typeof body.pipe === 'function';
+}
 /**
  * HTTPS origins, each on the transport its server offers (design rule 13): one HTTP/2
  * connection with many streams where ALPN says h2, a keep-alive pool where it says http/1.1.
@@ -20121,14 +20131,20 @@ class OriginRouter extends undici_1.Dispatcher {
         const origin = String(options.origin);
         if (!origin.startsWith('https:'))
             return this.fallback.dispatch(options, handler);
-        void this.route(origin).then(({ dispatcher }) => dispatcher.dispatch(options, handler));
+        void this.route(origin).then(({ dispatcher, uploads }) => 
+        // A streamed request body (a blob upload) goes over HTTP/1.1: on HTTP/2 the server's
+        // receive window (Distribution's is 1 MiB per connection) caps an upload at one window per
+        // round trip, and undici sends one streamed upload at a time on a connection.
+        (isStream(options.body) && uploads ? uploads() : dispatcher).dispatch(options, handler));
         return true;
     }
     route(origin) {
         const key = new URL(origin).origin;
         let routed = this.origins.get(key);
         if (!routed) {
-            routed = this.handshake(key).then((socket) => ({ dispatcher: this.dispatcherFor(key, socket), protocol: socket.alpnProtocol === 'h2' ? 'h2' : 'http/1.1' }), (failure) => ({ dispatcher: this.fallback, protocol: 'http/1.1', failure }));
+            routed = this.handshake(key).then((socket) => socket.alpnProtocol === 'h2'
+                ? { dispatcher: this.dispatcherFor(key, socket), protocol: 'h2', uploads: this.uploadPool(key) }
+                : { dispatcher: this.dispatcherFor(key, socket), protocol: 'http/1.1' }, (failure) => ({ dispatcher: this.fallback, protocol: 'http/1.1', failure }));
             this.origins.set(key, routed);
         }
         return routed;
@@ -20180,10 +20196,35 @@ class OriginRouter extends undici_1.Dispatcher {
             keepAliveTimeout: this.options.keepAliveTimeoutMs,
         };
         const dispatcher = h2
-            ? new undici_1.Client(origin, { ...common, allowH2: true, pipelining: H2_STREAMS, maxConcurrentStreams: H2_STREAMS })
+            ? new undici_1.Client(origin, {
+                ...common,
+                allowH2: true,
+                pipelining: H2_STREAMS,
+                maxConcurrentStreams: H2_STREAMS,
+                // Blob downloads: undici's default windows (256 KiB a stream, 512 KiB the connection)
+                // cap them at a window per round trip.
+                initialWindowSize: H2_STREAM_WINDOW,
+                connectionWindowSize: H2_CONNECTION_WINDOW,
+            })
             : new undici_1.Pool(origin, common);
         this.made.add(dispatcher);
         return dispatcher;
+    }
+    /** An HTTP/1.1 pool to an HTTP/2 origin, for streamed uploads; made on first use. */
+    uploadPool(origin) {
+        let pool;
+        return () => {
+            if (!pool) {
+                pool = new undici_1.Pool(origin, {
+                    connect: (0, undici_1.buildConnector)({ allowH2: false, timeout: this.options.connectTimeoutMs, ...this.options.tls }),
+                    headersTimeout: this.options.headersTimeoutMs,
+                    bodyTimeout: this.options.bodyTimeoutMs,
+                    keepAliveTimeout: this.options.keepAliveTimeoutMs,
+                });
+                this.made.add(pool);
+            }
+            return pool;
+        };
     }
     close() {
         for (const socket of this.handshakes)
@@ -21099,7 +21140,7 @@ function alreadyPresent(target, children) {
 }
 /** Requests in flight per registry: streams on one HTTP/2 connection, else one connection each. */
 function limitFor(protocol) {
-    return protocol === 'h2' ? 64 : 8;
+    return protocol === 'h2' ? 64 : 32;
 }
 /**
  * Makes every child manifest and every blob it references present in each target repository

@@ -273,6 +273,10 @@ export function baseSend(dispatcher: Dispatcher, deadlineMs?: number): Send {
         body,
         // undici closes the connection after a HEAD unless told otherwise; keep it for the next request.
         reset: false,
+        // On HTTP/2 undici holds a request it takes for non-idempotent (POST, PUT) until the
+        // connection is otherwise idle: mounts and manifest PUTs would go one per round trip.
+        // Registry writes are safe to run side by side, and retries are decided above, not by undici.
+        idempotent: true,
       });
       // undici ignores an abort while it waits for a proxy's CONNECT answer, so race it instead;
       // a late answer is drained so its connection is freed.

@@ -19,10 +19,19 @@ interface Route {
   readonly dispatcher: Dispatcher;
   readonly protocol: Protocol;
   readonly failure?: unknown;
+  /** HTTP/2 origins: the HTTP/1.1 pool streamed uploads take. */
+  readonly uploads?: () => Dispatcher;
 }
 
 /** Streams one HTTP/2 connection carries at once (Go's servers allow 250, Node's 100). */
 const H2_STREAMS = 100;
+/** Receive windows on HTTP/2: room for blob downloads at loopback and WAN bandwidth-delay products. */
+const H2_STREAM_WINDOW = 2 << 20;
+const H2_CONNECTION_WINDOW = 16 << 20;
+
+function isStream(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && typeof (body as { pipe?: unknown }).pipe === 'function';
+}
 
 type Connect = (options: buildConnector.Options, callback: buildConnector.Callback) => void;
 
@@ -74,7 +83,12 @@ export class OriginRouter extends DispatcherBase {
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     const origin = String(options.origin);
     if (!origin.startsWith('https:')) return this.fallback.dispatch(options, handler);
-    void this.route(origin).then(({ dispatcher }) => dispatcher.dispatch(options, handler));
+    void this.route(origin).then(({ dispatcher, uploads }) =>
+      // A streamed request body (a blob upload) goes over HTTP/1.1: on HTTP/2 the server's
+      // receive window (Distribution's is 1 MiB per connection) caps an upload at one window per
+      // round trip, and undici sends one streamed upload at a time on a connection.
+      (isStream(options.body) && uploads ? uploads() : dispatcher).dispatch(options, handler),
+    );
     return true;
   }
 
@@ -83,7 +97,10 @@ export class OriginRouter extends DispatcherBase {
     let routed = this.origins.get(key);
     if (!routed) {
       routed = this.handshake(key).then(
-        (socket) => ({ dispatcher: this.dispatcherFor(key, socket), protocol: socket.alpnProtocol === 'h2' ? 'h2' : 'http/1.1' }),
+        (socket) =>
+          socket.alpnProtocol === 'h2'
+            ? { dispatcher: this.dispatcherFor(key, socket), protocol: 'h2' as const, uploads: this.uploadPool(key) }
+            : { dispatcher: this.dispatcherFor(key, socket), protocol: 'http/1.1' as const },
         (failure: unknown) => ({ dispatcher: this.fallback, protocol: 'http/1.1' as const, failure }),
       );
       this.origins.set(key, routed);
@@ -140,10 +157,36 @@ export class OriginRouter extends DispatcherBase {
       keepAliveTimeout: this.options.keepAliveTimeoutMs,
     };
     const dispatcher = h2
-      ? new Client(origin, { ...common, allowH2: true, pipelining: H2_STREAMS, maxConcurrentStreams: H2_STREAMS })
+      ? new Client(origin, {
+          ...common,
+          allowH2: true,
+          pipelining: H2_STREAMS,
+          maxConcurrentStreams: H2_STREAMS,
+          // Blob downloads: undici's default windows (256 KiB a stream, 512 KiB the connection)
+          // cap them at a window per round trip.
+          initialWindowSize: H2_STREAM_WINDOW,
+          connectionWindowSize: H2_CONNECTION_WINDOW,
+        })
       : new Pool(origin, common);
     this.made.add(dispatcher);
     return dispatcher;
+  }
+
+  /** An HTTP/1.1 pool to an HTTP/2 origin, for streamed uploads; made on first use. */
+  private uploadPool(origin: string): () => Dispatcher {
+    let pool: Dispatcher | undefined;
+    return () => {
+      if (!pool) {
+        pool = new Pool(origin, {
+          connect: buildConnector({ allowH2: false, timeout: this.options.connectTimeoutMs, ...this.options.tls }),
+          headersTimeout: this.options.headersTimeoutMs,
+          bodyTimeout: this.options.bodyTimeoutMs,
+          keepAliveTimeout: this.options.keepAliveTimeoutMs,
+        });
+        this.made.add(pool);
+      }
+      return pool;
+    };
   }
 
   override close(): Promise<void> {

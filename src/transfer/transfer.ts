@@ -49,7 +49,7 @@ export interface TransferOptions {
 
 /** Requests in flight per registry: streams on one HTTP/2 connection, else one connection each. */
 export function limitFor(protocol: Protocol): number {
-  return protocol === 'h2' ? 64 : 8;
+  return protocol === 'h2' ? 64 : 32;
 }
 
 /**

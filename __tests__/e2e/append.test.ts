@@ -3,7 +3,7 @@
  * exists, on a REAL Distribution registry (no auth and token auth).
  */
 import { runAction, type ActionRun } from '../helpers/action';
-import { writeDockerConfig } from '../helpers/dockerConfig';
+import { loggedIn } from '../helpers/dockerConfig';
 import { getManifest, listTags, pushBuildxImage, pushImage } from '../helpers/fixtures';
 import { type AuthMode, type RunningRegistry, startRegistry } from '../helpers/registry';
 
@@ -19,11 +19,7 @@ describe.each<AuthMode>(['none', 'token'])('append (auth: %s)', (auth) => {
 
   beforeAll(async () => {
     reg = await startRegistry({ auth });
-    const config = await writeDockerConfig(
-      reg.username ? { [reg.host]: { username: reg.username, password: reg.password as string } } : {},
-    );
-    env = { DOCKER_CONFIG: config.dir };
-    cleanup = config.cleanup;
+    ({ env, cleanup } = await loggedIn(reg, reg.host));
   });
   afterAll(async () => {
     await reg?.stop();

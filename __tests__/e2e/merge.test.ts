@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { runAction } from '../helpers/action';
-import { writeDockerConfig } from '../helpers/dockerConfig';
+import { loggedIn } from '../helpers/dockerConfig';
 import { blobExists, getManifest, listTags, MediaTypes, pushBuildxImage, pushImage, sha256Digest } from '../helpers/fixtures';
 import { type AuthMode, type RunningRegistry, startRegistry } from '../helpers/registry';
 
@@ -21,11 +21,7 @@ describe.each<AuthMode>(['none', 'htpasswd', 'token'])('merge against Distributi
 
   beforeAll(async () => {
     reg = await startRegistry({ auth });
-    const config = await writeDockerConfig(
-      reg.username ? { [reg.host]: { username: reg.username, password: reg.password as string } } : {},
-    );
-    env = { DOCKER_CONFIG: config.dir };
-    cleanup = config.cleanup;
+    ({ env, cleanup } = await loggedIn(reg, reg.host));
   });
   afterAll(async () => {
     await reg?.stop();

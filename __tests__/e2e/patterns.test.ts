@@ -4,7 +4,7 @@
  * layer in front of it (Distribution 2.8 answers every tag at once; hosted registries page).
  */
 import { runAction, type ActionRun } from '../helpers/action';
-import { writeDockerConfig } from '../helpers/dockerConfig';
+import { loggedIn } from '../helpers/dockerConfig';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy';
 import { getManifest, listTags, MediaTypes, pushBuildxImage, pushImage, type RegistryTarget } from '../helpers/fixtures';
 import { tagListing } from '../helpers/quirks';
@@ -34,11 +34,7 @@ describe.each<AuthMode>(['none', 'htpasswd', 'token'])('sources by tag pattern (
     reg = await startRegistry({ auth });
     proxy = await startFaultProxy(reg.host);
     via = { host: proxy.host, username: reg.username, password: reg.password };
-    const config = await writeDockerConfig(
-      reg.username ? { [proxy.host]: { username: reg.username, password: reg.password as string } } : {},
-    );
-    env = { DOCKER_CONFIG: config.dir };
-    cleanup = config.cleanup;
+    ({ env, cleanup } = await loggedIn(reg, proxy.host));
   });
   beforeEach(() => {
     proxy.reset();

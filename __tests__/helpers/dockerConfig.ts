@@ -18,3 +18,17 @@ export async function writeDockerConfig(
   await fs.writeFile(path.join(dir, 'config.json'), `${JSON.stringify(config, null, '\t')}\n`, { mode: 0o600 });
   return { dir, cleanup: () => fs.rm(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * The environment of a job logged in to a test registry (reached as `host`, e.g. through a proxy
+ * in front of it): DOCKER_CONFIG with its credentials, or an empty config for one without auth.
+ */
+export async function loggedIn(
+  reg: { readonly username?: string; readonly password?: string },
+  host: string,
+): Promise<{ env: Record<string, string>; cleanup(): Promise<void> }> {
+  const config = await writeDockerConfig(
+    reg.username ? { [host]: { username: reg.username, password: reg.password as string } } : {},
+  );
+  return { env: { DOCKER_CONFIG: config.dir }, cleanup: config.cleanup };
+}

@@ -470,83 +470,41 @@ export interface TagListing {
  * Each registry's listing, with page sizes scaled down (real defaults are 100) so that a
  * handful of tags spans several pages; the forms are the registries' own.
  */
-export const TAG_LISTINGS = {
+/** Distribution 3's listing (the spec's): what each preset below differs from. */
+const SPEC_LISTING = {
+  maxPage: 10_000,
+  overMax: 'clamp',
+  cursor: 'last',
+  link: 'relative',
+  empty: 'list',
+  order: 'sorted',
+  unknownRepository: 'NAME_UNKNOWN',
+} as const satisfies TagListing;
+
+export const TAG_LISTINGS: Record<string, TagListing> = {
   // Every tag at once, no Link (seen in 2020 and 2026); anonymous listing of a private repository: 401.
-  'docker hub': {
-    maxPage: 10_000,
-    overMax: 'clamp',
-    cursor: 'last',
-    link: 'relative',
-    empty: 'list',
-    order: 'sorted',
-    unknownRepository: 'UNAUTHORIZED',
-  },
+  'docker hub': { ...SPEC_LISTING, unknownRepository: 'UNAUTHORIZED' },
   // 100 and a Link without `n`; order disputed (creation order reported).
-  ghcr: {
-    defaultPage: 3,
-    maxPage: 10_000,
-    overMax: 'clamp',
-    cursor: 'last',
-    link: 'relative',
-    empty: 'list',
-    order: 'unsorted',
-    unknownRepository: 'UNAUTHORIZED',
-  },
+  ghcr: { ...SPEC_LISTING, defaultPage: 3, order: 'unsorted', unknownRepository: 'UNAUTHORIZED' },
   // 100 by default, n over 1000 refused (405 UNSUPPORTED), absolute links with an opaque `last`, unsorted.
   ecr: {
+    ...SPEC_LISTING,
     defaultPage: 3,
     maxPage: 1000,
     overMax: 'refuse',
     cursor: 'opaque',
     link: 'absolute',
-    empty: 'list',
     order: 'unsorted',
-    unknownRepository: 'NAME_UNKNOWN',
   },
   // Quay 3.12+: 100 a page, n clamped, absolute links with `last`; 401 for a repository it does not find.
-  quay: {
-    defaultPage: 2,
-    maxPage: 100,
-    overMax: 'clamp',
-    cursor: 'last',
-    link: 'absolute',
-    empty: 'list',
-    order: 'sorted',
-    unknownRepository: 'UNAUTHORIZED',
-  },
+  quay: { ...SPEC_LISTING, defaultPage: 2, maxPage: 100, link: 'absolute', unknownRepository: 'UNAUTHORIZED' },
   // Every tag without `n`; 404 with Harbor's own NOT_FOUND code.
-  harbor: {
-    maxPage: 10_000,
-    overMax: 'clamp',
-    cursor: 'last',
-    link: 'relative',
-    empty: 'list',
-    order: 'sorted',
-    unknownRepository: 'NOT_FOUND',
-  },
+  harbor: { ...SPEC_LISTING, unknownRepository: 'NOT_FOUND' },
   // Database mode: 100 a page, relative links, `"tags": null` when empty.
-  gitlab: {
-    defaultPage: 2,
-    maxPage: 10_000,
-    overMax: 'clamp',
-    cursor: 'last',
-    link: 'relative',
-    empty: 'null',
-    order: 'sorted',
-    unknownRepository: 'NAME_UNKNOWN',
-  },
+  gitlab: { ...SPEC_LISTING, defaultPage: 2, empty: 'null' },
   // Links that drop the repository key from the path.
-  artifactory: {
-    defaultPage: 2,
-    maxPage: 10_000,
-    overMax: 'clamp',
-    cursor: 'last',
-    link: 'no-repository-key',
-    empty: 'list',
-    order: 'sorted',
-    unknownRepository: 'NAME_UNKNOWN',
-  },
-} as const satisfies Record<string, TagListing>;
+  artifactory: { ...SPEC_LISTING, defaultPage: 2, link: 'no-repository-key' },
+};
 
 /** Lists in no promised order: a fixed shuffle (reversed halves), so runs are repeatable. */
 function unsorted(tags: string[]): string[] {

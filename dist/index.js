@@ -22931,9 +22931,12 @@ function emptyTransfer(repository) {
 function alreadyPresent(target, children) {
     return { repository: target.name, blobs: counts(), manifests: { ...counts(), present: children }, bytesCopied: 0 };
 }
-/** Requests in flight per registry: streams on one HTTP/2 connection, else one connection each. */
+/**
+ * Requests in flight per registry: on HTTP/2 as many as the streams one connection carries (a
+ * second wave of mounts costs a round trip: BENCHMARKS.md, known gap 1), else one connection each.
+ */
 function limitFor(protocol) {
-    return protocol === 'h2' ? 64 : 32;
+    return protocol === 'h2' ? 100 : 32;
 }
 /**
  * Makes every child manifest and every blob it references present in each target repository

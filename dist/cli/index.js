@@ -17194,7 +17194,8 @@ async function merge(inputs, options) {
         // be a re-run that writes nothing, and writing early would break that.
         const writeEarly = tagDigests.then((d) => d.some((x) => x === undefined) || new Set(d).size > 1, () => false);
         const onImage = (found) => {
-            const wanted = inputs.platforms === undefined || (found.platform && inputs.platforms.some((w) => (0, platform_1.platformMatches)(w, found.platform)));
+            const { platform } = found;
+            const wanted = inputs.platforms === undefined || (platform !== undefined && inputs.platforms.some((w) => (0, platform_1.platformMatches)(w, platform)));
             if (wanted)
                 void writeEarly.then((early) => early && transfer.prefetch(found, repositories));
         };
@@ -17991,10 +17992,18 @@ function refuseDuplicatePlatforms(images) {
         seen.set(key, child);
     }
 }
-/** Attestations whose subject is a kept image, in the order of their images. */
-function attestationsFor(images, resolved) {
-    const all = resolved.flatMap((r) => r.attestations);
-    return images.flatMap((image) => all.filter((a) => a.subject === image.descriptor.digest));
+/**
+ * Attestations whose subject is a kept image, in the order of their images; an attestation
+ * both the base and a new source hold (a re-run) is listed once.
+ */
+function attestationsFor(images, attestations) {
+    const seen = new Set();
+    return images.flatMap((image) => attestations.filter((a) => {
+        if (a.subject !== image.descriptor.digest || seen.has(a.descriptor.digest))
+            return false;
+        seen.add(a.descriptor.digest);
+        return true;
+    }));
 }
 /** Chooses the index media type (design rule 5: no OCI child and no annotations in a Docker list). */
 function chooseMediaType(mode, children, annotations) {
@@ -18044,10 +18053,10 @@ function buildPlan(resolved, options, base) {
     // The base's attestations stay with the base entries kept (a replaced entry's go with it);
     // the new sources' follow the `attestations` input.
     const attestations = [
-        ...(base ? attestationsFor(images, [base]) : []),
-        ...(options.attestations === 'keep' ? attestationsFor(images, resolved) : []),
+        ...(base?.attestations ?? []),
+        ...(options.attestations === 'keep' ? resolved.flatMap((r) => r.attestations) : []),
     ];
-    const children = [...images, ...attestationsInImageOrder(images, attestations)];
+    const children = [...images, ...attestationsFor(images, attestations)];
     // The base's index annotations stay unless the input sets the same key.
     const annotations = { ...(base?.annotations ?? {}), ...options.annotations };
     const mediaType = chooseMediaType(options.mediaType, children, annotations);
@@ -18058,16 +18067,6 @@ function buildPlan(resolved, options, base) {
         platforms: images.map((c) => (0, platform_1.formatPlatform)(c.descriptor.platform)),
         replaced,
     };
-}
-/** Attestations in the order of the images they describe (one digest's attestations once). */
-function attestationsInImageOrder(images, attestations) {
-    const seen = new Set();
-    return images.flatMap((image) => attestations.filter((a) => {
-        if (a.subject !== image.descriptor.digest || seen.has(a.descriptor.digest))
-            return false;
-        seen.add(a.descriptor.digest);
-        return true;
-    }));
 }
 
 
@@ -19233,24 +19232,13 @@ class RegistryClient {
     async listTags(repository) {
         const operation = `GET tags ${this.where(repository, '')}`;
         const tags = [];
-        const visited = new Set();
-        let url = this.url(`/v2/${repository}/tags/list`);
-        // The origin that answers: a loopback or listed registry may answer over plain HTTP.
-        let origin = this.base.origin;
-        while (url !== undefined) {
-            if (url.origin !== origin) {
-                throw new RegistryError(operation, 200, undefined, `the next page is on another host (${url.host}); not followed`);
-            }
-            if (visited.has(url.href) || visited.size >= MAX_TAG_PAGES) {
-                throw new RegistryError(operation, 200, undefined, `the pages do not end (${visited.size} read); not followed further`);
-            }
-            visited.add(url.href);
-            const res = await this.send({ method: 'GET', url }, [(0, challenge_1.repositoryScope)(repository, 'pull')], operation);
+        const pages = this.pages(this.url(`/v2/${repository}/tags/list`), repository, operation, {
+            maxPages: MAX_TAG_PAGES,
+            offHost: (host) => `the next page is on another host (${host}); not followed`,
+        });
+        for await (const res of pages) {
             if (res.status !== 200)
                 throw await errorOf(operation, res);
-            // The URL that answered, unless a redirect took the listing elsewhere.
-            const answered = res.url.host === url.host ? res.url : url;
-            origin = answered.origin;
             let page;
             try {
                 page = JSON.parse((await (0, http_1.readBody)(res, MAX_TAG_PAGE_BYTES)).toString('utf8'));
@@ -19267,9 +19255,35 @@ class RegistryClient {
                 }
                 tags.push(...page.tags);
             }
-            url = nextPage((0, http_1.allHeaders)(res, 'link'), answered);
         }
         return tags;
+    }
+    /**
+     * The pages of a listing (tags, referrers), each answer yielded for the caller to read before
+     * the next is asked for, as the registry's `Link` headers lead (`nextPage`). Never to another
+     * origin than the one that answered (the listing's token must not travel there), and never
+     * round a loop or past `maxPages`.
+     */
+    async *pages(first, repository, operation, options) {
+        const visited = new Set();
+        let url = first;
+        // The origin that answers: a loopback or listed registry may answer over plain HTTP.
+        let origin = first.origin;
+        while (url !== undefined) {
+            if (url.origin !== origin)
+                throw new RegistryError(operation, 200, undefined, options.offHost(url.host));
+            if (visited.has(url.href) || visited.size >= options.maxPages) {
+                throw new RegistryError(operation, 200, undefined, `the pages do not end (${visited.size} read); not followed further`);
+            }
+            visited.add(url.href);
+            const headers = options.accept ? { accept: options.accept } : undefined;
+            const res = await this.send({ method: 'GET', url, headers }, [(0, challenge_1.repositoryScope)(repository, 'pull')], operation);
+            // The URL that answered, unless a redirect took the listing elsewhere.
+            const answered = res.url.host === url.host ? res.url : url;
+            origin = answered.origin;
+            yield res;
+            url = nextPage((0, http_1.allHeaders)(res, 'link'), answered);
+        }
     }
     /** HEAD a manifest; undefined when absent. A 403 counts as "unknown", not as denied (rule 8). */
     async headManifest(repository, ref, scopes) {
@@ -19327,10 +19341,15 @@ class RegistryClient {
     async getReferrers(repository, digest) {
         const operation = `GET referrers ${this.where(repository, `@${digest}`)}`;
         const found = [];
-        let url = this.url(`/v2/${repository}/referrers/${digest}`);
-        for (let page = 0;; page++) {
-            const res = await this.send({ method: 'GET', url, headers: { accept: mediaTypes_1.MediaType.OciIndex } }, [(0, challenge_1.repositoryScope)(repository, 'pull')], operation);
-            if (page === 0 && NO_REFERRERS_API.has(res.status)) {
+        const pages = this.pages(this.url(`/v2/${repository}/referrers/${digest}`), repository, operation, {
+            maxPages: MAX_REFERRERS_PAGES,
+            offHost: (host) => `refusing to follow a referrers page on another host (${host})`,
+            accept: mediaTypes_1.MediaType.OciIndex,
+        });
+        let first = true;
+        for await (const res of pages) {
+            // Only the first answer can say the route does not exist.
+            if (first && NO_REFERRERS_API.has(res.status)) {
                 await (0, http_1.discard)(res);
                 return undefined;
             }
@@ -19341,17 +19360,9 @@ class RegistryClient {
             if (index.kind !== 'index')
                 throw new RegistryError(operation, res.status, undefined, 'the answer is not an OCI index');
             found.push(...index.manifests);
-            const next = nextPage((0, http_1.allHeaders)(res, 'link'), url);
-            if (next === undefined)
-                return found;
-            if (next.origin !== this.base.origin) {
-                throw new RegistryError(operation, res.status, undefined, `refusing to follow a referrers page on another host (${next.host})`);
-            }
-            if (page + 1 >= MAX_REFERRERS_PAGES) {
-                throw new RegistryError(operation, res.status, undefined, `more than ${MAX_REFERRERS_PAGES} pages of referrers`);
-            }
-            url = next;
+            first = false;
         }
+        return found;
     }
     /** True when the blob is in the repository; 403 counts as absent (rule 8). */
     async hasBlob(repository, digest, scopes) {
@@ -21165,7 +21176,7 @@ class Transfer {
      * (mounting off, ECR). Mounts go out at once, without waiting for a first one to settle;
      * once a pair is known here, its blobs not yet asked for are looked for (HEAD) and uploaded.
      */
-    unmountable = new Map();
+    unmountable = new Set();
     /** Blobs whose outcome a report has counted (a blob started by `prefetch` is counted by the first report to ask). */
     counted = new Set();
     /** Per target repository, the blobs streaming into it now and their bytes so far (for progress). */
@@ -21321,7 +21332,7 @@ class Transfer {
             if (mount?.mounted)
                 return 'mounted';
             if (mount)
-                this.unmountable.set(pair, mount.uploadUrl ? 'session' : 'refused');
+                this.unmountable.add(pair);
             // 202 opened a session: fill it (never counted as mounted). A refused mount: a plain upload.
             session = mount?.uploadUrl;
         }

@@ -90,8 +90,9 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
       () => false,
     );
     const onImage: OnImage = (found) => {
+      const { platform } = found;
       const wanted =
-        inputs.platforms === undefined || (found.platform && inputs.platforms.some((w) => platformMatches(w, found.platform!)));
+        inputs.platforms === undefined || (platform !== undefined && inputs.platforms.some((w) => platformMatches(w, platform)));
       if (wanted) void writeEarly.then((early) => early && transfer.prefetch(found, repositories));
     };
     const { resolved, base } = await reporter.group('Resolve sources', async () => {

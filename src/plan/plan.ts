@@ -54,10 +54,19 @@ export function refuseDuplicatePlatforms(images: readonly Child[]): void {
   }
 }
 
-/** Attestations whose subject is a kept image, in the order of their images. */
-function attestationsFor(images: readonly Child[], resolved: readonly ResolvedSource[]): Child[] {
-  const all = resolved.flatMap((r) => r.attestations);
-  return images.flatMap((image) => all.filter((a) => a.subject === image.descriptor.digest));
+/**
+ * Attestations whose subject is a kept image, in the order of their images; an attestation
+ * both the base and a new source hold (a re-run) is listed once.
+ */
+function attestationsFor(images: readonly Child[], attestations: readonly Child[]): Child[] {
+  const seen = new Set<string>();
+  return images.flatMap((image) =>
+    attestations.filter((a) => {
+      if (a.subject !== image.descriptor.digest || seen.has(a.descriptor.digest)) return false;
+      seen.add(a.descriptor.digest);
+      return true;
+    }),
+  );
 }
 
 /** Chooses the index media type (design rule 5: no OCI child and no annotations in a Docker list). */
@@ -117,10 +126,10 @@ export function buildPlan(resolved: readonly ResolvedSource[], options: PlanOpti
   // The base's attestations stay with the base entries kept (a replaced entry's go with it);
   // the new sources' follow the `attestations` input.
   const attestations = [
-    ...(base ? attestationsFor(images, [base]) : []),
-    ...(options.attestations === 'keep' ? attestationsFor(images, resolved) : []),
+    ...(base?.attestations ?? []),
+    ...(options.attestations === 'keep' ? resolved.flatMap((r) => r.attestations) : []),
   ];
-  const children = [...images, ...attestationsInImageOrder(images, attestations)];
+  const children = [...images, ...attestationsFor(images, attestations)];
   // The base's index annotations stay unless the input sets the same key.
   const annotations = { ...(base?.annotations ?? {}), ...options.annotations };
   const mediaType = chooseMediaType(options.mediaType, children, annotations);
@@ -135,16 +144,4 @@ export function buildPlan(resolved: readonly ResolvedSource[], options: PlanOpti
     platforms: images.map((c) => formatPlatform(c.descriptor.platform)),
     replaced,
   };
-}
-
-/** Attestations in the order of the images they describe (one digest's attestations once). */
-function attestationsInImageOrder(images: readonly Child[], attestations: readonly Child[]): Child[] {
-  const seen = new Set<string>();
-  return images.flatMap((image) =>
-    attestations.filter((a) => {
-      if (a.subject !== image.descriptor.digest || seen.has(a.descriptor.digest)) return false;
-      seen.add(a.descriptor.digest);
-      return true;
-    }),
-  );
 }

@@ -166,23 +166,12 @@ export class RegistryClient {
   async listTags(repository: string): Promise<string[]> {
     const operation = `GET tags ${this.where(repository, '')}`;
     const tags: string[] = [];
-    const visited = new Set<string>();
-    let url: URL | undefined = this.url(`/v2/${repository}/tags/list`);
-    // The origin that answers: a loopback or listed registry may answer over plain HTTP.
-    let origin = this.base.origin;
-    while (url !== undefined) {
-      if (url.origin !== origin) {
-        throw new RegistryError(operation, 200, undefined, `the next page is on another host (${url.host}); not followed`);
-      }
-      if (visited.has(url.href) || visited.size >= MAX_TAG_PAGES) {
-        throw new RegistryError(operation, 200, undefined, `the pages do not end (${visited.size} read); not followed further`);
-      }
-      visited.add(url.href);
-      const res = await this.send({ method: 'GET', url }, [repositoryScope(repository, 'pull')], operation);
+    const pages = this.pages(this.url(`/v2/${repository}/tags/list`), repository, operation, {
+      maxPages: MAX_TAG_PAGES,
+      offHost: (host) => `the next page is on another host (${host}); not followed`,
+    });
+    for await (const res of pages) {
       if (res.status !== 200) throw await errorOf(operation, res);
-      // The URL that answered, unless a redirect took the listing elsewhere.
-      const answered = res.url.host === url.host ? res.url : url;
-      origin = answered.origin;
       let page: { tags?: unknown };
       try {
         page = JSON.parse((await readBody(res, MAX_TAG_PAGE_BYTES)).toString('utf8')) as { tags?: unknown };
@@ -197,9 +186,40 @@ export class RegistryClient {
         }
         tags.push(...(page.tags as string[]));
       }
-      url = nextPage(allHeaders(res, 'link'), answered);
     }
     return tags;
+  }
+
+  /**
+   * The pages of a listing (tags, referrers), each answer yielded for the caller to read before
+   * the next is asked for, as the registry's `Link` headers lead (`nextPage`). Never to another
+   * origin than the one that answered (the listing's token must not travel there), and never
+   * round a loop or past `maxPages`.
+   */
+  private async *pages(
+    first: URL,
+    repository: string,
+    operation: string,
+    options: { maxPages: number; offHost: (host: string) => string; accept?: string },
+  ): AsyncGenerator<HttpResponse> {
+    const visited = new Set<string>();
+    let url: URL | undefined = first;
+    // The origin that answers: a loopback or listed registry may answer over plain HTTP.
+    let origin = first.origin;
+    while (url !== undefined) {
+      if (url.origin !== origin) throw new RegistryError(operation, 200, undefined, options.offHost(url.host));
+      if (visited.has(url.href) || visited.size >= options.maxPages) {
+        throw new RegistryError(operation, 200, undefined, `the pages do not end (${visited.size} read); not followed further`);
+      }
+      visited.add(url.href);
+      const headers = options.accept ? { accept: options.accept } : undefined;
+      const res = await this.send({ method: 'GET', url, headers }, [repositoryScope(repository, 'pull')], operation);
+      // The URL that answered, unless a redirect took the listing elsewhere.
+      const answered: URL = res.url.host === url.host ? res.url : url;
+      origin = answered.origin;
+      yield res;
+      url = nextPage(allHeaders(res, 'link'), answered);
+    }
   }
 
   /** HEAD a manifest; undefined when absent. A 403 counts as "unknown", not as denied (rule 8). */
@@ -267,14 +287,15 @@ export class RegistryClient {
   async getReferrers(repository: string, digest: Digest): Promise<Descriptor[] | undefined> {
     const operation = `GET referrers ${this.where(repository, `@${digest}`)}`;
     const found: Descriptor[] = [];
-    let url = this.url(`/v2/${repository}/referrers/${digest}`);
-    for (let page = 0; ; page++) {
-      const res = await this.send(
-        { method: 'GET', url, headers: { accept: MediaType.OciIndex } },
-        [repositoryScope(repository, 'pull')],
-        operation,
-      );
-      if (page === 0 && NO_REFERRERS_API.has(res.status)) {
+    const pages = this.pages(this.url(`/v2/${repository}/referrers/${digest}`), repository, operation, {
+      maxPages: MAX_REFERRERS_PAGES,
+      offHost: (host) => `refusing to follow a referrers page on another host (${host})`,
+      accept: MediaType.OciIndex,
+    });
+    let first = true;
+    for await (const res of pages) {
+      // Only the first answer can say the route does not exist.
+      if (first && NO_REFERRERS_API.has(res.status)) {
         await discard(res);
         return undefined;
       }
@@ -283,21 +304,9 @@ export class RegistryClient {
       const index = parseManifest(bytes, MediaType.OciIndex, operation);
       if (index.kind !== 'index') throw new RegistryError(operation, res.status, undefined, 'the answer is not an OCI index');
       found.push(...index.manifests);
-      const next = nextPage(allHeaders(res, 'link'), url);
-      if (next === undefined) return found;
-      if (next.origin !== this.base.origin) {
-        throw new RegistryError(
-          operation,
-          res.status,
-          undefined,
-          `refusing to follow a referrers page on another host (${next.host})`,
-        );
-      }
-      if (page + 1 >= MAX_REFERRERS_PAGES) {
-        throw new RegistryError(operation, res.status, undefined, `more than ${MAX_REFERRERS_PAGES} pages of referrers`);
-      }
-      url = next;
+      first = false;
     }
+    return found;
   }
 
   /** True when the blob is in the repository; 403 counts as absent (rule 8). */

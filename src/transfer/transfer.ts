@@ -73,7 +73,7 @@ export class Transfer {
    * (mounting off, ECR). Mounts go out at once, without waiting for a first one to settle;
    * once a pair is known here, its blobs not yet asked for are looked for (HEAD) and uploaded.
    */
-  private readonly unmountable = new Map<string, 'refused' | 'session'>();
+  private readonly unmountable = new Set<string>();
   /** Blobs whose outcome a report has counted (a blob started by `prefetch` is counted by the first report to ask). */
   private readonly counted = new Set<string>();
   /** Per target repository, the blobs streaming into it now and their bytes so far (for progress). */
@@ -242,7 +242,7 @@ export class Transfer {
         this.unmountable.has(pair) ? undefined : client.mountBlob(target.repository, blob.digest, source.repository),
       );
       if (mount?.mounted) return 'mounted';
-      if (mount) this.unmountable.set(pair, mount.uploadUrl ? 'session' : 'refused');
+      if (mount) this.unmountable.add(pair);
       // 202 opened a session: fill it (never counted as mounted). A refused mount: a plain upload.
       session = mount?.uploadUrl;
     }

@@ -30,6 +30,20 @@ describe('describeTransportError', () => {
     expect(err.message).toContain("does not match certificate's altnames");
   });
 
+  it('sends a stream the HTTP/2 server refused again, and no other stream error', () => {
+    const refused = describeTransportError(
+      failure('ERR_HTTP2_STREAM_ERROR', 'Stream closed with error code NGHTTP2_REFUSED_STREAM'),
+      url,
+    );
+    expect(refused.retriable).toBe(true);
+    expect(refused.message).toContain('NGHTTP2_REFUSED_STREAM');
+    const other = describeTransportError(
+      failure('ERR_HTTP2_STREAM_ERROR', 'Stream closed with error code NGHTTP2_PROTOCOL_ERROR'),
+      url,
+    );
+    expect(other.retriable).toBe(false);
+  });
+
   it('tells a plain HTTP server apart from a TLS one', () => {
     const err = describeTransportError(failure('ERR_SSL_WRONG_VERSION_NUMBER', 'wrong version number'), url);
     expect(err.message).toMatch(/registry\.test did not answer TLS.*list it in insecure-registries/);

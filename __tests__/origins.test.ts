@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import http2 from 'node:http2';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -29,11 +29,14 @@ interface Server {
   readonly connections: string[];
   /** The most requests the server was answering at once. */
   readonly peak: () => number;
+  /** Every TCP connection accepted, TLS or not. */
+  readonly tcp: Socket[];
   close(): Promise<void>;
 }
 
 async function start(h2: boolean): Promise<Server> {
   const connections: string[] = [];
+  const tcp: Socket[] = [];
   let active = 0;
   let peak = 0;
   const answer = (
@@ -52,12 +55,14 @@ async function start(h2: boolean): Promise<Server> {
     ? http2.createSecureServer({ key: cert.keyPem, cert: cert.certPem, allowHTTP1: true }, answer)
     : https.createServer({ key: cert.keyPem, cert: cert.certPem }, answer);
   server.on('secureConnection', (s: TLSSocket) => connections.push(s.alpnProtocol || 'none'));
+  server.on('connection', (s: Socket) => tcp.push(s));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     origin,
     connections,
     peak: () => peak,
+    tcp,
     close: () =>
       new Promise<void>((r) => {
         (server as https.Server).closeAllConnections?.();
@@ -180,6 +185,58 @@ describe('OriginRouter', () => {
       await router.destroy();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('opens plain connections beside the handshake, and a server that does not speak TLS gets its requests on them', async () => {
+    const accepted: Array<Socket> = [];
+    const server = http.createServer((req, res) => res.end(`plain ${req.url}`));
+    server.on('connection', (s) => accepted.push(s));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const fallback = new Agent();
+    const router = new OriginRouter(options(cert.certPem), fallback);
+    try {
+      router.preconnect(`https://${host}`);
+      router.preconnectPlain(`http://${host}`, 3);
+      // The TLS attempt fails (a plain server answers it with a 400 and closes).
+      expect(await router.handshakeFailure(`https://${host}`)).toBeDefined();
+      // The TLS attempt's connection and the three plain ones.
+      for (let i = 0; i < 100 && accepted.length < 4; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(accepted).toHaveLength(4);
+      const answers = await Promise.all(
+        [0, 1, 2].map(async (i) =>
+          (await router.request({ origin: `http://${host}`, path: `/${i}`, method: 'GET' })).body.text(),
+        ),
+      );
+      expect(answers).toEqual(['plain /0', 'plain /1', 'plain /2']);
+      // No connection was opened for the requests: they went out on the warm ones.
+      expect(accepted).toHaveLength(4);
+    } finally {
+      await router.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('closes the plain connections unused when the host speaks TLS', async () => {
+    const server = await start(true);
+    const host = new URL(server.origin).host;
+    const router = new OriginRouter(options(cert.certPem), new Agent());
+    try {
+      router.preconnect(server.origin);
+      router.preconnectPlain(`http://${host}`, 4);
+      expect(await router.handshakeFailure(server.origin)).toBeUndefined();
+      expect(await burst(router, server.origin, 3)).toHaveLength(3);
+      expect(server.connections).toEqual(['h2']);
+      // The TLS connection and the four plain ones; the plain ones are closed, the TLS one is not.
+      for (let i = 0; i < 100 && server.tcp.filter((t) => t.destroyed).length < 4; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(server.tcp).toHaveLength(5);
+      expect(server.tcp.filter((t) => t.destroyed)).toHaveLength(4);
+    } finally {
+      await router.destroy();
+      await server.close();
     }
   });
 });

@@ -2,7 +2,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Reference } from '../src/oci/reference';
 import { DEFAULT_TIMEOUTS } from '../src/registry/http';
-import { Registries, TRANSPORT_ENV, transportSettingsFromEnv, plainHttpAllowed } from '../src/registry/registries';
+import { Agent } from 'undici';
+import {
+  Registries,
+  TRANSPORT_ENV,
+  transportSettingsFromEnv,
+  plainHttpAllowed,
+  warmConnections,
+} from '../src/registry/registries';
 import { DEFAULT_RETRY } from '../src/registry/retry';
 
 describe('transportSettingsFromEnv (test-only knobs)', () => {
@@ -61,6 +68,32 @@ describe('Registries', () => {
     ]);
     expect(registries.scopesFor('other.io')).toEqual(['repository:x:pull']);
     return registries.close();
+  });
+
+  it('opens plain connections early, four per repository up to the HTTP/1.1 limit, for plain-HTTP hosts only', async () => {
+    const opened: Array<[string, number]> = [];
+    const dispatcher = Object.assign(new Agent(), {
+      preconnect: () => undefined,
+      preconnectPlain: (origin: string, count: number) => opened.push([origin, count]),
+    });
+    const many = Array.from({ length: 12 }, (_, i) => `localhost:5000/many/s${i}:1`);
+    const registries = new Registries({
+      sources: refs('127.0.0.1:5000/a/src:1', '127.0.0.1:5000/a/src:2', 'lan.test/x:1', 'r.io/a/src:1', ...many),
+      targets: refs('127.0.0.1:5000/a/app:1', 'r.io/a/app:1'),
+      push: true,
+      credentials: none,
+      insecureRegistries: new Set(['lan.test']),
+      log: { info: () => undefined, debug: () => undefined, secret: () => undefined },
+      dispatcher,
+    });
+    expect(opened).toEqual([
+      ['http://127.0.0.1:5000', 8],
+      ['http://lan.test', 4],
+      ['http://localhost:5000', 32],
+    ]);
+    expect(warmConnections('r.io', { sources: refs('r.io/a:1', 'r.io/a:2'), targets: refs('r.io/b:1') })).toBe(8);
+    await registries.close();
+    await dispatcher.close();
   });
 });
 

@@ -11,7 +11,7 @@ import { MediaType } from '../src/oci/mediaTypes';
 import { Reference } from '../src/oci/reference';
 import { type MountResult, type RegistryClient, RegistryError } from '../src/registry/client';
 import type { Child } from '../src/resolve/resolve';
-import { explainRefusedManifest, Transfer } from '../src/transfer/transfer';
+import { type EarlyImage, explainRefusedManifest, Transfer } from '../src/transfer/transfer';
 
 const digest = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}` as Digest;
 const blob = (n: number): Descriptor => ({ mediaType: 'application/octet-stream', digest: digest(n), size: 3 });
@@ -38,12 +38,18 @@ function child(source: string, first: number, bytes?: Buffer): Child {
   };
 }
 
+/** What resolve reports of a child before the plan. */
+const early = (c: Child): EarlyImage => ({ source: c.source, digest: c.descriptor.digest, manifest: c.manifest });
+
 /** One registry where nothing is present yet; `mount` decides each mount's answer. */
 function registry(mount: (from: string, d: Digest) => MountResult) {
-  const calls = { mounts: [] as string[], uploads: [] as string[], sessions: [] as string[], streamed: 0 };
+  const calls = { mounts: [] as string[], uploads: [] as string[], sessions: [] as string[], heads: [] as string[], streamed: 0 };
   let n = 0;
   const client = {
-    headManifest: async () => undefined,
+    headManifest: async (_repo: string, ref: string) => {
+      calls.heads.push(ref);
+      return undefined;
+    },
     hasBlob: async () => false,
     mountBlob: async (_repo: string, d: Digest, from: string) => {
       calls.mounts.push(`${from}@${d}`);
@@ -89,18 +95,22 @@ describe('Transfer', () => {
     const reg = registry(() => ({ mounted: true }));
     const transfer = new Transfer(reg.clientFor, { dryRun: false, reporter: recordingReporter() });
     const c = child('reg.test/ci/a:b', 1);
-    transfer.prefetch(c, [target]);
+    transfer.prefetch(early(c), [target]);
     await new Promise((r) => setTimeout(r, 1));
     expect(reg.calls.mounts).toHaveLength(3); // sent at once, before run() is asked
+    expect(reg.calls.heads).toEqual([c.descriptor.digest]); // is the child there? asked before the plan too
     const [report] = await transfer.run([c], [target]);
     expect(reg.calls.mounts).toHaveLength(3); // not asked again
+    expect(reg.calls.heads).toHaveLength(1);
     expect(report.blobs).toMatchObject({ mounted: 3 });
     expect(report.manifests.pushed).toBe(1);
   });
 
   it('writes nothing early in a dry run', async () => {
     const reg = registry(() => ({ mounted: true }));
-    new Transfer(reg.clientFor, { dryRun: true, reporter: recordingReporter() }).prefetch(child('reg.test/ci/a:b', 1), [target]);
+    new Transfer(reg.clientFor, { dryRun: true, reporter: recordingReporter() }).prefetch(early(child('reg.test/ci/a:b', 1)), [
+      target,
+    ]);
     await new Promise((r) => setTimeout(r, 1));
     expect(reg.calls.mounts).toEqual([]);
   });
@@ -127,7 +137,7 @@ describe('Transfer', () => {
     const reporter = recordingReporter();
     const transfer = new Transfer(reg.clientFor, { dryRun: false, reporter });
     const c = child('reg.test/ci/a:b', 1);
-    transfer.prefetch(c, [target]);
+    transfer.prefetch(early(c), [target]);
     await new Promise((r) => setTimeout(r, 20));
     expect(reporter.progressUpdates).toEqual([]); // no repository is being reported on before run()
     const [report] = await transfer.run([c], [target]);

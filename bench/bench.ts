@@ -43,6 +43,8 @@ export interface BenchOptions {
   readonly docker: boolean;
   readonly buildah: boolean;
   readonly startupSamples: number;
+  /** Also run the action with no latency added (the processing floor), for every scenario but (e). */
+  readonly floor: boolean;
   /** Where to keep the timestamped stdout of each scenario's debug run (evidence for the analysis). */
   readonly debugLogDir?: string;
   readonly log: (line: string) => void;
@@ -54,6 +56,8 @@ export interface Measurement {
   readonly error?: string;
   readonly wallMs: number;
   readonly peakRssBytes?: number;
+  /** User + system CPU time of the tool's process(es). */
+  readonly cpuMs?: number;
   /** HTTP/1.x requests the proxies read (none of those inside TLS). */
   readonly requests: number;
   readonly byMethod: Record<string, number>;
@@ -73,7 +77,8 @@ export interface Measurement {
   readonly spanMs: number;
 }
 
-export type Contestant = 'action' | 'docker' | 'buildah' | 'copy-parallel' | 'copy-serial' | 'action-direct' | 'copy-direct';
+export type Contestant =
+  'action' | 'docker' | 'buildah' | 'copy-parallel' | 'copy-serial' | 'action-direct' | 'copy-direct' | 'action-floor';
 
 export interface ScenarioResult {
   readonly id: ScenarioId;
@@ -181,6 +186,7 @@ async function measured(
     error: run.error,
     wallMs: run.wallMs,
     peakRssBytes: run.peakRssBytes,
+    cpuMs: run.cpuMs,
     requests: snaps.reduce((n, s) => n + s.requests, 0),
     byMethod,
     connections: snaps.reduce((n, s) => n + s.connections, 0),
@@ -298,6 +304,16 @@ async function runScenario(s: PreparedScenario, options: BenchOptions): Promise<
       record('copy-serial', (await copy(`ser-${label}`, false, false)).m);
       record('action-direct', (await action(`direct-${label}`, false, true)).m);
       record('copy-direct', (await copy(`pardirect-${label}`, true, true)).m);
+    }
+  }
+  // The processing floor: the same runs through the same proxies with no latency added, so
+  // what is left is the work of the action, the registries and the proxies on this machine's CPUs.
+  if (options.floor && !s.copy) {
+    for (const p of s.proxies) p.setLatency({ oneWayMs: 0, setupMs: 0 });
+    try {
+      for (let i = 1; i <= options.runs; i++) record('action-floor', (await action(`floor-${s.transport}-${i}`)).m);
+    } finally {
+      for (const p of s.proxies) p.setLatency(latency);
     }
   }
   const debug = await action(`${s.transport}-action-debug`, true);

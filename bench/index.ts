@@ -13,6 +13,7 @@
  *   --entry FILE      the action bundle to measure (default dist/index.js)
  *   --no-docker       skip `docker manifest`
  *   --no-buildah      skip `buildah manifest`
+ *   --no-floor        skip the action's runs with no latency added (the processing floor)
  *
  * Internal: `__plain-copy SPEC.json` runs the plain-copy baseline (a child of the bench).
  */
@@ -34,7 +35,7 @@ interface Cli {
 
 function usage(message: string): never {
   process.stderr.write(
-    `${message}\nusage: npm run bench -- [--runs N] [--quick] [--scenario a,b,c,d,e,f,g] [--tls | --plain] [--out FILE] [--json FILE] [--debug-logs DIR] [--delay MS] [--setup MS] [--entry FILE] [--no-docker] [--no-buildah]\n`,
+    `${message}\nusage: npm run bench -- [--runs N] [--quick] [--scenario a,b,c,d,e,f,g] [--tls | --plain] [--out FILE] [--json FILE] [--debug-logs DIR] [--delay MS] [--setup MS] [--entry FILE] [--no-docker] [--no-buildah] [--no-floor]\n`,
   );
   process.exit(2);
 }
@@ -44,6 +45,7 @@ function parseArgs(argv: readonly string[]): Cli {
   let quick = false;
   let docker = true;
   let buildah = true;
+  let floor = true;
   const transports: Transport[] = [];
   let out: string | undefined;
   let json: string | undefined;
@@ -96,6 +98,9 @@ function parseArgs(argv: readonly string[]): Cli {
       case '--no-buildah':
         buildah = false;
         break;
+      case '--no-floor':
+        floor = false;
+        break;
       case '--tls':
       case '--plain': {
         const t = argv[i] === '--tls' ? 'tls' : 'plain';
@@ -127,6 +132,7 @@ function parseArgs(argv: readonly string[]): Cli {
       docker,
       buildah,
       startupSamples: quick ? 3 : 15,
+      floor,
       debugLogDir,
       log: (line) => process.stderr.write(`${line}\n`),
     },

@@ -1,7 +1,9 @@
 /**
  * A TCP proxy that makes a loopback server look remote: every chunk is delayed by the one-way
  * delay in each direction (so a request/response costs one RTT = 2 × oneWayMs), and the first
- * byte of every new connection by `setupMs` more (TCP + TLS handshakes to a remote registry).
+ * byte of every new connection by `setupMs` more (TCP + TLS handshakes to a remote registry),
+ * counted from when the connection was accepted: a connection opened ahead of its first request
+ * has paid its setup by then, as a TCP handshake would have.
  * It counts connections, bytes each way and the HTTP requests in the client→server stream; of a
  * TLS connection, which it cannot look into, it reads the protocols offered in the ClientHello.
  */
@@ -12,7 +14,7 @@ import { parseClientHello } from './tlsHello';
 export interface Latency {
   /** Added to every chunk, each direction. */
   readonly oneWayMs: number;
-  /** Added before the first client byte of each new connection. */
+  /** Before the first client byte of each new connection: it is delivered no earlier than accept + setup + oneWay. */
   readonly setupMs: number;
 }
 
@@ -46,6 +48,8 @@ export interface LatencyProxy {
   /** A copy of the counters since the last reset. */
   snapshot(): ProxyCounters;
   reset(): void;
+  /** The latency of connections accepted from now on (the processing floor runs at zero). */
+  setLatency(latency: Latency): void;
   close(): Promise<void>;
 }
 
@@ -71,7 +75,8 @@ const HIGH_WATER = 8 * 1024 * 1024;
 
 /**
  * Moves bytes from `from` to `to`, each chunk `delayMs` later than it arrived (order kept), the
- * first one `firstExtraMs` later still. Ends `to` once `from` ended and the queue drained.
+ * first one no earlier than `firstExtraMs` after the pipe was made (the connection accepted).
+ * Ends `to` once `from` ended and the queue drained.
  */
 class DelayedPipe {
   private readonly queue: Array<{ due: number; data: Buffer | null }> = [];
@@ -80,6 +85,7 @@ class DelayedPipe {
   private lastDue = 0;
   private first = true;
   private waitingDrain = false;
+  private readonly openedAt = Date.now();
 
   constructor(
     private readonly from: net.Socket,
@@ -112,9 +118,10 @@ class DelayedPipe {
   }
 
   private enqueue(data: Buffer | null): void {
-    let due = Date.now() + this.delayMs;
+    const now = Date.now();
+    let due = now + this.delayMs;
     if (this.first) {
-      due += this.firstExtraMs;
+      due = Math.max(now, this.openedAt + this.firstExtraMs) + this.delayMs;
       this.first = false;
     }
     due = Math.max(due, this.lastDue);
@@ -161,10 +168,12 @@ class DelayedPipe {
 export async function startLatencyProxy(name: string, target: string, latency: Latency): Promise<LatencyProxy> {
   const [targetHost, targetPort] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
   let counters = emptyCounters();
+  let current = latency;
   const sockets = new Set<net.Socket>();
 
   const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
     const c = counters;
+    const latency = current;
     const connection = ++c.connections;
     c.connectedAt.push(Date.now());
     c.firstActivity ??= Date.now();
@@ -237,6 +246,9 @@ export async function startLatencyProxy(name: string, target: string, latency: L
     }),
     reset: () => {
       counters = emptyCounters();
+    },
+    setLatency: (next) => {
+      current = next;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -22,6 +22,8 @@ export interface ProcessResult {
   readonly wallMs: number;
   /** Peak resident set size in bytes; undefined when it could not be read. */
   readonly peakRssBytes: number | undefined;
+  /** User + system CPU time of the process (GNU time's %U + %S, 10 ms resolution). */
+  readonly cpuMs: number | undefined;
   readonly stdout: string;
   readonly stderr: string;
   readonly lines: readonly TimedLine[];
@@ -81,7 +83,9 @@ export async function measureProcess(command: string, args: readonly string[], o
   const useTime = await hasGnuTime();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'merge-bench-run-'));
   const rssFile = path.join(dir, 'rss');
-  const [cmd, argv] = useTime ? [GNU_TIME, ['-f', 'PEAK_RSS_KB=%M', '-o', rssFile, command, ...args]] : [command, [...args]];
+  const [cmd, argv] = useTime
+    ? [GNU_TIME, ['-f', 'PEAK_RSS_KB=%M CPU_S=%U+%S', '-o', rssFile, command, ...args]]
+    : [command, [...args]];
   const lines: TimedLine[] = [];
   let stdout = '';
   let stderr = '';
@@ -118,11 +122,15 @@ export async function measureProcess(command: string, args: readonly string[], o
     if (child.pid !== undefined) running.delete(child.pid);
     if (partial) lines.push({ at: Date.now(), text: partial });
     let peakRssBytes = await hwm;
+    let cpuMs: number | undefined;
     if (useTime) {
-      const m = /PEAK_RSS_KB=(\d+)/.exec(await fs.readFile(rssFile, 'utf8').catch(() => ''));
+      const report = await fs.readFile(rssFile, 'utf8').catch(() => '');
+      const m = /PEAK_RSS_KB=(\d+)/.exec(report);
       peakRssBytes = m ? Number(m[1]) * 1024 : undefined;
+      const cpu = /CPU_S=([\d.]+)\+([\d.]+)/.exec(report);
+      cpuMs = cpu ? Math.round((Number(cpu[1]) + Number(cpu[2])) * 1000) : undefined;
     }
-    return { exitCode, startedAt, wallMs, peakRssBytes, stdout, stderr, lines, timedOut };
+    return { exitCode, startedAt, wallMs, peakRssBytes, cpuMs, stdout, stderr, lines, timedOut };
   } finally {
     clearTimeout(timer);
     await fs.rm(dir, { recursive: true, force: true });

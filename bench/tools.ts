@@ -18,6 +18,8 @@ export interface ToolRun {
   readonly startedAt: number;
   readonly wallMs: number;
   readonly peakRssBytes: number | undefined;
+  /** User + system CPU time, all its commands together. */
+  readonly cpuMs: number | undefined;
   readonly lines: readonly TimedLine[];
 }
 
@@ -73,6 +75,7 @@ export async function runAction(
       startedAt: r.startedAt,
       wallMs: r.wallMs,
       peakRssBytes: r.peakRssBytes,
+      cpuMs: r.cpuMs,
       lines: r.lines,
     };
   } finally {
@@ -162,6 +165,7 @@ export async function runDockerManifest(
       startedAt: create.startedAt,
       wallMs: create.wallMs,
       peakRssBytes: create.peakRssBytes,
+      cpuMs: create.cpuMs,
       lines: create.lines,
     };
   }
@@ -173,6 +177,7 @@ export async function runDockerManifest(
     startedAt: create.startedAt,
     wallMs: create.wallMs + push.wallMs,
     peakRssBytes: Math.max(create.peakRssBytes ?? 0, push.peakRssBytes ?? 0) || undefined,
+    cpuMs: cpuOf([create, push]),
     lines: [...create.lines, ...push.lines],
   };
 }
@@ -249,6 +254,11 @@ export function canIsolateBlobInfoCache(): Promise<boolean> {
   return isolation;
 }
 
+/** CPU time of several commands, when every one was measured. */
+function cpuOf(runs: readonly ProcessResult[]): number | undefined {
+  return runs.every((r) => r.cpuMs !== undefined) ? runs.reduce((n, r) => n + r.cpuMs!, 0) : undefined;
+}
+
 /** Several commands measured as one run: their wall times add up; peak RSS is the largest. */
 function combined(runs: readonly ProcessResult[], error?: string): ToolRun {
   return {
@@ -257,6 +267,7 @@ function combined(runs: readonly ProcessResult[], error?: string): ToolRun {
     startedAt: runs[0].startedAt,
     wallMs: runs.reduce((n, r) => n + r.wallMs, 0),
     peakRssBytes: Math.max(0, ...runs.map((r) => r.peakRssBytes ?? 0)) || undefined,
+    cpuMs: cpuOf(runs),
     lines: runs.flatMap((r) => r.lines),
   };
 }
@@ -280,6 +291,7 @@ export async function runPlainCopy(benchEntry: string, spec: CopySpec, trust: Tr
       startedAt: r.startedAt,
       wallMs: r.wallMs,
       peakRssBytes: r.peakRssBytes,
+      cpuMs: r.cpuMs,
       lines: r.lines,
     };
   } finally {

@@ -18928,12 +18928,15 @@ async function merge(inputs, options) {
     });
     const clientFor = (registry) => registries.client(registry);
     const repositories = (0, targets_1.uniqueRepositories)(inputs.targets);
-    const transfer = new transfer_1.Transfer(clientFor, { dryRun: inputs.dryRun, reporter, protocolOf: (r) => registries.protocol(r) });
+    // One budget of requests in flight per registry, for the copy and the referrers alike (design rule 13).
+    const { limits } = registries;
+    const transfer = new transfer_1.Transfer(clientFor, { dryRun: inputs.dryRun, reporter, limits });
     // Issue 11: looks for what is attached to each manifest as soon as resolve learns its digest.
     const referrers = new referrers_1.Referrers(clientFor, repositories, {
         mode: inputs.referrers,
         dryRun: inputs.dryRun,
         log: reporter,
+        limits,
     });
     try {
         // The target tags are read while the sources resolve: reads only, off the critical path.
@@ -20148,6 +20151,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Discoverer = exports.MAX_DEPTH = void 0;
 exports.describeListed = describeListed;
 const manifest_1 = __nccwpck_require__(2060);
+const limits_1 = __nccwpck_require__(3199);
 const concurrency_1 = __nccwpck_require__(3731);
 const attachment_1 = __nccwpck_require__(6807);
 /** Levels of attachments carried: a signature (1), a signature of an attestation (2), and one more. */
@@ -20163,22 +20167,17 @@ function describeListed(l, repository) {
  */
 class Discoverer {
     clientFor;
-    options;
-    limiters = new Map();
+    limits;
     listings = new concurrency_1.Once();
     maxDepth;
     constructor(clientFor, options = {}) {
         this.clientFor = clientFor;
-        this.options = options;
         this.maxDepth = options.maxDepth ?? exports.MAX_DEPTH;
+        // Lookups of a run with many children go out in as few waves as the transport allows: the re-run (g) is nothing else.
+        this.limits = options.limits ?? new limits_1.RegistryLimits();
     }
     limited(registry, task) {
-        let limit = this.limiters.get(registry);
-        if (!limit) {
-            limit = (0, concurrency_1.createLimiter)(this.options.concurrency ?? 8);
-            this.limiters.set(registry, limit);
-        }
-        return limit(task);
+        return this.limits.run(registry, task);
     }
     /**
      * Lists what is attached to `digest` in `source`'s repository, without reading it; once per
@@ -20430,6 +20429,7 @@ function startReferrers(clientFor, discoverer, plan, resolved, targets, options)
         const transfer = new transfer_1.Transfer(clientFor, {
             dryRun: options.dryRun,
             reporter: { info: (message) => options.log.info(message), progress: () => undefined },
+            limits: options.limits,
         });
         const carrier = new carry_1.Carrier(clientFor, transfer, {
             dryRun: options.dryRun,
@@ -21616,6 +21616,9 @@ function describeTransportError(err, url) {
         case 'EPIPE':
         case 'UND_ERR_SOCKET':
             return make(`the connection to ${where} broke (${detail})`);
+        case 'ERR_HTTP2_STREAM_ERROR':
+            // A stream past the server's limit is refused before it is processed: safe to send again.
+            return make(`${where}: ${detail}`, /REFUSED_STREAM/.test(detail));
         case 'UND_ERR_ABORTED':
             // undici reports a proxy refusing CONNECT this way.
             return make(`cannot reach ${where}: ${detail}`, false);
@@ -21771,6 +21774,49 @@ exports.USER_AGENT = 'merge-multiarch-action/0.1';
 
 /***/ }),
 
+/***/ 3199:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.RegistryLimits = void 0;
+exports.limitFor = limitFor;
+const concurrency_1 = __nccwpck_require__(3731);
+/**
+ * Requests in flight per registry for the run's bulk work, mounts, copies and referrer lookups
+ * (design rule 13). On HTTP/2, most of the streams one connection carries (`H2_STREAMS`, 100):
+ * the rest stay free for the reads that decide the plan (source manifests, configs, tags), which
+ * would otherwise queue behind a wave of mounts. On HTTP/1.1 one connection each.
+ */
+function limitFor(protocol) {
+    return protocol === 'h2' ? 80 : 32;
+}
+/**
+ * One limiter per registry, sized by its transport once that is known (or fixed, in tests).
+ * The run shares one (`Registries.limits`) between the copy and the referrers lookups.
+ */
+class RegistryLimits {
+    protocolOf;
+    fixed;
+    limiters = new Map();
+    constructor(protocolOf = async () => 'http/1.1', fixed) {
+        this.protocolOf = protocolOf;
+        this.fixed = fixed;
+    }
+    async run(registry, task) {
+        let limit = this.limiters.get(registry);
+        if (!limit) {
+            limit = this.protocolOf(registry).then((p) => (0, concurrency_1.createLimiter)(this.fixed ?? limitFor(p)));
+            this.limiters.set(registry, limit);
+        }
+        return (await limit)(task);
+    }
+}
+exports.RegistryLimits = RegistryLimits;
+
+
+/***/ }),
+
 /***/ 1699:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -21881,7 +21927,12 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.OriginRouter = void 0;
 const tls = __importStar(__nccwpck_require__(1692));
 const undici_1 = __nccwpck_require__(199);
-/** Streams one HTTP/2 connection carries at once (Go's servers allow 250, Node's 100). */
+const warmSockets_1 = __nccwpck_require__(8902);
+/**
+ * Streams one HTTP/2 connection carries at once. Go's servers allow 250, Node's, HAProxy's and
+ * Google's front ends 100, nginx 128: undici does not follow the server's SETTINGS, and a stream
+ * past the server's limit is refused, so 100.
+ */
 const H2_STREAMS = 100;
 /** Receive windows on HTTP/2: room for blob downloads at loopback and WAN bandwidth-delay products. */
 const H2_STREAM_WINDOW = 2 << 20;
@@ -21909,6 +21960,8 @@ class OriginRouter extends undici_1.Dispatcher {
     /** Dispatchers made so far, and handshakes still running: closed with the router. */
     made = new Set();
     handshakes = new Set();
+    /** Plain-HTTP origins opened early (`preconnectPlain`): a pool each, fed by its warm sockets. */
+    plain = new Map();
     constructor(options, 
     /** For plain-HTTP origins and for HTTPS origins whose handshake failed. */
     fallback) {
@@ -21919,6 +21972,31 @@ class OriginRouter extends undici_1.Dispatcher {
     /** Starts the handshake with an HTTPS origin (`https://host:port`) now, if not started yet. */
     preconnect(origin) {
         void this.route(origin);
+    }
+    /**
+     * Opens `count` TCP connections to a plain-HTTP origin (`http://host:port`) now, beside the TLS
+     * handshake with the same host, which decides whether they are used: when the server does not
+     * speak TLS, the requests that follow find their HTTP/1.1 connections open, as an HTTP/2
+     * origin finds its one. When it does, they are closed unused. Only for hosts design rule 14
+     * lets fall back to plain HTTP (loopback, `insecure-registries`).
+     */
+    preconnectPlain(origin, count) {
+        const url = new URL(origin);
+        if (url.protocol !== 'http:' || this.plain.has(url.origin))
+            return;
+        const warm = new warmSockets_1.WarmSockets(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port || 80), count);
+        const pool = new undici_1.Pool(url.origin, {
+            connect: warm.connector((0, undici_1.buildConnector)({ timeout: this.options.connectTimeoutMs })),
+            headersTimeout: this.options.headersTimeoutMs,
+            bodyTimeout: this.options.bodyTimeoutMs,
+            keepAliveTimeout: this.options.keepAliveTimeoutMs,
+        });
+        this.made.add(pool);
+        this.plain.set(url.origin, { pool, warm });
+        void this.route(`https://${url.host}`).then((route) => {
+            if (route.failure === undefined)
+                warm.discard();
+        });
     }
     /** The protocol an origin speaks (after its handshake). */
     async protocol(origin) {
@@ -21933,8 +22011,10 @@ class OriginRouter extends undici_1.Dispatcher {
     }
     dispatch(options, handler) {
         const origin = String(options.origin);
-        if (!origin.startsWith('https:'))
-            return this.fallback.dispatch(options, handler);
+        if (!origin.startsWith('https:')) {
+            const plain = this.plain.size > 0 ? this.plain.get(new URL(origin).origin) : undefined;
+            return (plain?.pool ?? this.fallback).dispatch(options, handler);
+        }
         void this.route(origin).then(({ dispatcher, uploads }) => 
         // A streamed request body (a blob upload) goes over HTTP/1.1: on HTTP/2 the server's
         // receive window (Distribution's is 1 MiB per connection) caps an upload at one window per
@@ -22033,11 +22113,15 @@ class OriginRouter extends undici_1.Dispatcher {
     close() {
         for (const socket of this.handshakes)
             socket.destroy();
+        for (const { warm } of this.plain.values())
+            warm.discard();
         return Promise.all([...this.made, this.fallback].map((d) => d.close())).then(() => undefined);
     }
     destroy() {
         for (const socket of this.handshakes)
             socket.destroy();
+        for (const { warm } of this.plain.values())
+            warm.discard();
         return Promise.all([...this.made, this.fallback].map((d) => d.destroy())).then(() => undefined);
     }
 }
@@ -22129,11 +22213,13 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Registries = exports.TRANSPORT_ENV = void 0;
 exports.transportSettingsFromEnv = transportSettingsFromEnv;
 exports.plainHttpAllowed = plainHttpAllowed;
+exports.warmConnections = warmConnections;
 const reference_1 = __nccwpck_require__(2148);
 const auth_1 = __nccwpck_require__(7481);
 const challenge_1 = __nccwpck_require__(4394);
 const client_1 = __nccwpck_require__(2440);
 const http_1 = __nccwpck_require__(8851);
+const limits_1 = __nccwpck_require__(3199);
 const logging_1 = __nccwpck_require__(6141);
 const redirect_1 = __nccwpck_require__(5231);
 const scheme_1 = __nccwpck_require__(6728);
@@ -22180,12 +22266,23 @@ function plainHttpAllowed(registry, insecure) {
     return (0, reference_1.isLoopbackRegistry)(registry) || insecure.has(registry) || insecure.has(hostname);
 }
 /**
+ * HTTP/1.1 connections worth opening at start-up to a plain-HTTP registry: a repository's first
+ * round trips have about four requests in flight (a source's manifest, its config or children,
+ * the target's tag, the first mounts), up to the run's limit per registry.
+ */
+function warmConnections(registry, options) {
+    const repositories = new Set([...options.sources, ...options.targets].filter((r) => r.registry === registry).map((r) => r.repository));
+    return Math.min((0, limits_1.limitFor)('http/1.1'), 4 * repositories.size);
+}
+/**
  * One RegistryClient per registry host, all on one pooled dispatcher. The transport stack is
  * auth → redirects → retry → scheme → logging → base (design rules 10–12, 14).
  */
 class Registries {
     options;
     stats = { requests: 0 };
+    /** Requests in flight per registry, by the transport each speaks (design rule 13). */
+    limits = new limits_1.RegistryLimits((registry) => this.protocol(registry));
     clients = new Map();
     dispatcher;
     send;
@@ -22200,9 +22297,13 @@ class Registries {
         const dispatcher = options.dispatcher ?? (0, http_1.createDispatcher)({ timeouts: options.timeouts, loopbackHosts });
         this.dispatcher = dispatcher;
         // Every host is known from the inputs: open the HTTPS connections while the run gets ready.
-        // For a loopback or listed registry that handshake is also the probe for plain HTTP.
+        // For a loopback or listed registry that handshake is also the probe for plain HTTP, and
+        // its plain connections open beside it (closed unused if it speaks TLS).
         for (const registry of new Set([...options.targets, ...options.sources].map((r) => r.registry))) {
             dispatcher.preconnect?.(`https://${(0, reference_1.apiHost)(registry)}`);
+            if (plainHttpAllowed(registry, options.insecureRegistries)) {
+                dispatcher.preconnectPlain?.(`http://${(0, reference_1.apiHost)(registry)}`, warmConnections(registry, options));
+            }
         }
         this.retry = options.retry ?? retry_1.DEFAULT_RETRY;
         const timeouts = options.timeouts ?? http_1.DEFAULT_TIMEOUTS;
@@ -22567,6 +22668,134 @@ exports.buildConnector = __nccwpck_require__(9136);
 
 /***/ }),
 
+/***/ 8902:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.WarmSockets = void 0;
+const net = __importStar(__nccwpck_require__(7030));
+/**
+ * TCP connections to a plain-HTTP origin, opened before any request asks for them, and handed
+ * to an undici pool as its next connections (its connect hook). On HTTP/1.1 each request in
+ * flight needs a connection of its own, and a new one costs a round trip or more to a remote
+ * host: opened together at start-up, they cost one setup, overlapped with the TLS probe.
+ */
+class WarmSockets {
+    idle = [];
+    /** The listeners an idle socket carries, removed when it is handed over. */
+    watchers = new Map();
+    constructor(host, port, count) {
+        for (let i = 0; i < count; i++) {
+            const socket = net.connect({ host, port, noDelay: true });
+            // An idle socket that fails or closes is dropped; the pool then makes its connection itself.
+            const drop = () => this.drop(socket);
+            socket.on('error', drop);
+            socket.on('close', drop);
+            this.watchers.set(socket, drop);
+            this.idle.push(socket);
+        }
+    }
+    /** Sockets opened and not handed out yet. */
+    get size() {
+        return this.idle.length;
+    }
+    /** A connect hook: a warm socket while one is left (and still usable), else `base`'s new connection. */
+    connector(base) {
+        return (options, callback) => {
+            const socket = this.take();
+            if (!socket)
+                return base(options, callback);
+            let settled = false;
+            const failed = () => {
+                if (settled)
+                    return;
+                settled = true;
+                socket.destroy();
+                base(options, callback);
+            };
+            socket.on('error', failed);
+            const handOver = () => 
+            // undici's HTTP/1.1 client stalls on a socket given synchronously; it adds its own listeners.
+            process.nextTick(() => {
+                socket.off('error', failed);
+                if (settled)
+                    return;
+                if (socket.destroyed)
+                    return failed();
+                settled = true;
+                callback(null, socket);
+            });
+            // Still connecting (a remote host): wait for it rather than open another.
+            if (socket.connecting)
+                socket.once('connect', handOver);
+            else
+                handOver();
+        };
+    }
+    /** Closes the sockets not handed out (the host spoke TLS, or the run ends). */
+    discard() {
+        for (const socket of this.idle.splice(0))
+            socket.destroy();
+    }
+    take() {
+        for (let socket = this.idle.shift(); socket; socket = this.idle.shift()) {
+            const watcher = this.watchers.get(socket);
+            this.watchers.delete(socket);
+            socket.off('error', watcher);
+            socket.off('close', watcher);
+            if (socket.connecting || (!socket.destroyed && socket.readyState === 'open'))
+                return socket;
+            socket.destroy();
+        }
+        return undefined;
+    }
+    drop(socket) {
+        const at = this.idle.indexOf(socket);
+        if (at >= 0)
+            this.idle.splice(at, 1);
+        this.watchers.delete(socket);
+        socket.destroy();
+    }
+}
+exports.WarmSockets = WarmSockets;
+
+
+/***/ }),
+
 /***/ 8850:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -22817,9 +23046,12 @@ function describe(d, manifest, platform) {
 }
 /** A plain image manifest source: its platform comes from its config blob (design rule 3). */
 async function resolveImage(client, source, digest, bytes, manifest, onImage) {
-    onImage?.({ source, manifest, platform: undefined });
-    const platform = await (0, config_1.platformFromConfig)(client, source, manifest.config);
-    onImage?.({ source, manifest, platform });
+    // The config GET goes out before the blob work onImage starts: the plan waits for it, not for them.
+    const reading = (0, config_1.platformFromConfig)(client, source, manifest.config);
+    reading.catch(() => undefined); // awaited below
+    onImage?.({ source, digest, manifest, platform: undefined });
+    const platform = await reading;
+    onImage?.({ source, digest, manifest, platform });
     const descriptor = { mediaType: manifest.mediaType, digest, size: bytes.length };
     return { kind: 'image', descriptor: { ...descriptor, platform }, manifest, bytes, source };
 }
@@ -22866,11 +23098,14 @@ async function resolveSource(clientFor, source, attestations, hooks = {}) {
         known(source, d.digest);
     const images = await Promise.all(imageDescriptors.map(async (d) => {
         const { manifest: child, bytes } = await fetchImage(client, source, d);
-        onImage?.({ source, manifest: child, platform: d.platform });
-        // Take the platform from the index entry when it has one: no config GET needed.
-        const platform = d.platform ?? (await (0, config_1.platformFromConfig)(client, source, child.config));
+        // Take the platform from the index entry when it has one: no config GET needed. When
+        // needed, it goes out before the blob work onImage starts.
+        const reading = d.platform ? Promise.resolve(d.platform) : (0, config_1.platformFromConfig)(client, source, child.config);
+        reading.catch(() => undefined); // awaited below
+        onImage?.({ source, digest: d.digest, manifest: child, platform: d.platform });
+        const platform = await reading;
         if (!d.platform)
-            onImage?.({ source, manifest: child, platform });
+            onImage?.({ source, digest: d.digest, manifest: child, platform });
         return { kind: 'image', descriptor: describe(d, child, platform), manifest: child, bytes, source };
     }));
     const kept = await Promise.all(wanted.map(async (d) => {
@@ -22925,11 +23160,11 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Transfer = void 0;
 exports.emptyTransfer = emptyTransfer;
 exports.alreadyPresent = alreadyPresent;
-exports.limitFor = limitFor;
 exports.explainRefusedManifest = explainRefusedManifest;
 const node_stream_1 = __nccwpck_require__(7075);
 const manifest_1 = __nccwpck_require__(2060);
 const client_1 = __nccwpck_require__(2440);
+const limits_1 = __nccwpck_require__(3199);
 const concurrency_1 = __nccwpck_require__(3731);
 function counts() {
     return { present: 0, mounted: 0, copied: 0, pushed: 0, 'would-copy': 0, 'would-push': 0 };
@@ -22943,13 +23178,6 @@ function alreadyPresent(target, children) {
     return { repository: target.name, blobs: counts(), manifests: { ...counts(), present: children }, bytesCopied: 0 };
 }
 /**
- * Requests in flight per registry: on HTTP/2 as many as the streams one connection carries (a
- * second wave of mounts costs a round trip: BENCHMARKS.md, known gap 1), else one connection each.
- */
-function limitFor(protocol) {
-    return protocol === 'h2' ? 100 : 32;
-}
-/**
  * Makes every child manifest and every blob it references present in each target repository
  * (design rules 7–9), before the index is written. Blob work may start early (`prefetch`), as
  * soon as a verified manifest names the blobs; manifests are only written by `run`, after the
@@ -22959,9 +23187,11 @@ function limitFor(protocol) {
 class Transfer {
     clientFor;
     options;
-    limiters = new Map();
+    limits;
     blobs = new concurrency_1.Once();
     probes = new concurrency_1.Once();
+    /** Child manifests found in a target repository (HEAD), by `target@digest`. */
+    present = new concurrency_1.Once();
     manifests = new concurrency_1.Once();
     /**
      * Target ← source repository pairs whose mounts do not mount: refused (no mount support,
@@ -22979,29 +23209,26 @@ class Transfer {
     constructor(clientFor, options) {
         this.clientFor = clientFor;
         this.options = options;
+        this.limits = options.limits ?? new limits_1.RegistryLimits();
     }
-    async limited(registry, task) {
-        let limit = this.limiters.get(registry);
-        if (!limit) {
-            const protocol = this.options.protocolOf?.(registry) ?? Promise.resolve('http/1.1');
-            limit = protocol.then((p) => (0, concurrency_1.createLimiter)(this.options.concurrency ?? limitFor(p)));
-            this.limiters.set(registry, limit);
-        }
-        return (await limit)(task);
+    limited(registry, task) {
+        return this.limits.run(registry, task);
     }
     /**
      * Starts making a child's blobs present in every target repository, before the plan is made
      * (design: blob writes may start once the verified manifest naming them is known and its
-     * platform is certainly wanted). Failures surface when `run` awaits the same work.
+     * platform is certainly wanted), and asks whether the child itself is there (a read), so
+     * neither waits for the plan. Failures surface when `run` awaits the same work.
      */
-    prefetch(child, targets) {
+    prefetch(image, targets) {
         if (this.options.dryRun)
             return;
         for (const target of targets) {
-            if (child.source.name === target.name)
+            if (image.source.name === target.name)
                 continue;
-            for (const blob of (0, manifest_1.requiredBlobs)(child.manifest)) {
-                this.blob(blob, child.source, target, undefined).catch(() => undefined);
+            this.manifestPresent(image.digest, target).catch(() => undefined);
+            for (const blob of (0, manifest_1.requiredBlobs)(image.manifest)) {
+                this.blob(blob, image.source, target, undefined).catch(() => undefined);
             }
         }
     }
@@ -23070,8 +23297,8 @@ class Transfer {
     async pushManifest(child, target, report) {
         const digest = child.descriptor.digest;
         const client = await this.clientFor(target.registry);
-        // The HEAD of the child goes alongside its blobs, not before them: off the critical path.
-        const head = this.limited(target.registry, () => client.headManifest(target.repository, digest));
+        // The HEAD of the child goes alongside its blobs (or earlier, from prefetch), not before them.
+        const head = this.manifestPresent(digest, target);
         const blobs = Promise.all((0, manifest_1.requiredBlobs)(child.manifest).map((blob) => this.blob(blob, child.source, target, report)));
         blobs.catch(() => undefined);
         if (await head)
@@ -23102,6 +23329,13 @@ class Transfer {
             this.progress(target.name);
         }
         return outcome;
+    }
+    /** HEAD of a child manifest in a target repository, asked once per run. */
+    manifestPresent(digest, target) {
+        return this.present.run(`${target.name}@${digest}`, async () => {
+            const client = await this.clientFor(target.registry);
+            return (await this.limited(target.registry, () => client.headManifest(target.repository, digest))) !== undefined;
+        });
     }
     /** HEAD of a blob in a target repository, asked once per run: only before moving bytes (rule 8). */
     probe(blob, target) {

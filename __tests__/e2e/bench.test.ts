@@ -51,7 +51,10 @@ describe('npm run bench -- --quick', () => {
       expect(run.bytes).toBeGreaterThan(0);
       expect(run.spanMs).toBeGreaterThan(0);
       expect(run.peakRssBytes).toBeGreaterThan(0);
+      expect(run.cpuMs).toBeGreaterThan(0);
       expect(s.lowerBoundMs).toBeGreaterThan(0);
+      // The processing floor: the same merge with no latency added, for every scenario but the throughput one.
+      if (s.id !== 'e') expect({ what, floor: s.series['action-floor']?.map((m) => m.ok) }).toEqual({ what, floor: [true] });
       expect(s.phases?.some((p) => p.requests > 0)).toBe(true);
       expect(s.debugRequests).toBeGreaterThan(0);
       if (s.transport === 'plain') expect(run.requests).toBeGreaterThan(0);
@@ -68,6 +71,9 @@ describe('npm run bench -- --quick', () => {
     }
     expect(markdown).toMatch(/^\| \(g\) over HTTPS: a re-run only reads +\| \d+ \(debug log\) requests, 0 of them writes/m);
     expect(markdown).toMatch(/^\| f +\| action +\| \d+ ms/m);
+    expect(markdown).toMatch(
+      /^\| \(c\) over HTTPS +\| \d+ ms +\| \d+ ms +\| \d+ ms +\| \d+ ms +\| \d+ ms +\| \d+ ms = [\d.]+× +\|/m,
+    );
   });
 
   it('writes a results table per transport, a row per scenario, docker and buildah included when installed', () => {

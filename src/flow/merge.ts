@@ -68,12 +68,15 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
   });
   const clientFor = (registry: string) => registries.client(registry);
   const repositories = uniqueRepositories(inputs.targets);
-  const transfer = new Transfer(clientFor, { dryRun: inputs.dryRun, reporter, protocolOf: (r) => registries.protocol(r) });
+  // One budget of requests in flight per registry, for the copy and the referrers alike (design rule 13).
+  const { limits } = registries;
+  const transfer = new Transfer(clientFor, { dryRun: inputs.dryRun, reporter, limits });
   // Issue 11: looks for what is attached to each manifest as soon as resolve learns its digest.
   const referrers = new Referrers(clientFor, repositories, {
     mode: inputs.referrers,
     dryRun: inputs.dryRun,
     log: reporter,
+    limits,
   });
   try {
     // The target tags are read while the sources resolve: reads only, off the critical path.

@@ -3,7 +3,8 @@ import { type Descriptor, parseManifest } from '../oci/manifest';
 import type { Reference } from '../oci/reference';
 import type { RegistryClient } from '../registry/client';
 import type { ClientFor } from '../resolve/resolve';
-import { createLimiter, Once } from '../util/concurrency';
+import { RegistryLimits } from '../registry/limits';
+import { Once } from '../util/concurrency';
 import {
   type Attachment,
   COSIGN_SUFFIXES,
@@ -32,8 +33,8 @@ export interface Discovery {
 
 export interface DiscoverOptions {
   readonly maxDepth?: number;
-  /** Requests in flight per registry. */
-  readonly concurrency?: number;
+  /** Requests in flight per registry (design rule 13), shared with the transfer's. */
+  readonly limits?: RegistryLimits;
 }
 
 export function describeListed(l: Listed, repository: string): string {
@@ -47,24 +48,21 @@ export function describeListed(l: Listed, repository: string): string {
  * what exists is read.
  */
 export class Discoverer {
-  private readonly limiters = new Map<string, <T>(task: () => Promise<T>) => Promise<T>>();
+  private readonly limits: RegistryLimits;
   private readonly listings = new Once<Listed[]>();
   private readonly maxDepth: number;
 
   constructor(
     private readonly clientFor: ClientFor,
-    private readonly options: DiscoverOptions = {},
+    options: DiscoverOptions = {},
   ) {
     this.maxDepth = options.maxDepth ?? MAX_DEPTH;
+    // Lookups of a run with many children go out in as few waves as the transport allows: the re-run (g) is nothing else.
+    this.limits = options.limits ?? new RegistryLimits();
   }
 
   private limited<T>(registry: string, task: () => Promise<T>): Promise<T> {
-    let limit = this.limiters.get(registry);
-    if (!limit) {
-      limit = createLimiter(this.options.concurrency ?? 8);
-      this.limiters.set(registry, limit);
-    }
-    return limit(task);
+    return this.limits.run(registry, task);
   }
 
   /**

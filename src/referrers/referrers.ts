@@ -150,6 +150,7 @@ function startReferrers(
     const transfer = new Transfer(clientFor, {
       dryRun: options.dryRun,
       reporter: { info: (message) => options.log.info(message), progress: () => undefined },
+      limits: options.limits,
     });
     const carrier = new Carrier(clientFor, transfer, {
       dryRun: options.dryRun,

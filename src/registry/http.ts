@@ -127,6 +127,9 @@ export function describeTransportError(err: unknown, url: URL): TransportError {
     case 'EPIPE':
     case 'UND_ERR_SOCKET':
       return make(`the connection to ${where} broke (${detail})`);
+    case 'ERR_HTTP2_STREAM_ERROR':
+      // A stream past the server's limit is refused before it is processed: safe to send again.
+      return make(`${where}: ${detail}`, /REFUSED_STREAM/.test(detail));
     case 'UND_ERR_ABORTED':
       // undici reports a proxy refusing CONNECT this way.
       return make(`cannot reach ${where}: ${detail}`, false);

@@ -1,6 +1,7 @@
 import * as tls from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { buildConnector, Client, Dispatcher as DispatcherBase, Pool } from './undici';
+import { type Connect, WarmSockets } from './warmSockets';
 
 /** What a server negotiated over TLS (ALPN); plain HTTP origins are always HTTP/1.1. */
 export type Protocol = 'h2' | 'http/1.1';
@@ -23,7 +24,11 @@ interface Route {
   readonly uploads?: () => Dispatcher;
 }
 
-/** Streams one HTTP/2 connection carries at once (Go's servers allow 250, Node's 100). */
+/**
+ * Streams one HTTP/2 connection carries at once. Go's servers allow 250, Node's, HAProxy's and
+ * Google's front ends 100, nginx 128: undici does not follow the server's SETTINGS, and a stream
+ * past the server's limit is refused, so 100.
+ */
 const H2_STREAMS = 100;
 /** Receive windows on HTTP/2: room for blob downloads at loopback and WAN bandwidth-delay products. */
 const H2_STREAM_WINDOW = 2 << 20;
@@ -32,8 +37,6 @@ const H2_CONNECTION_WINDOW = 16 << 20;
 function isStream(body: unknown): boolean {
   return typeof body === 'object' && body !== null && typeof (body as { pipe?: unknown }).pipe === 'function';
 }
-
-type Connect = (options: buildConnector.Options, callback: buildConnector.Callback) => void;
 
 /**
  * HTTPS origins, each on the transport its server offers (design rule 13): one HTTP/2
@@ -53,6 +56,8 @@ export class OriginRouter extends DispatcherBase {
   /** Dispatchers made so far, and handshakes still running: closed with the router. */
   private readonly made = new Set<Dispatcher>();
   private readonly handshakes = new Set<tls.TLSSocket>();
+  /** Plain-HTTP origins opened early (`preconnectPlain`): a pool each, fed by its warm sockets. */
+  private readonly plain = new Map<string, { readonly pool: Dispatcher; readonly warm: WarmSockets }>();
 
   constructor(
     private readonly options: OriginOptions,
@@ -65,6 +70,30 @@ export class OriginRouter extends DispatcherBase {
   /** Starts the handshake with an HTTPS origin (`https://host:port`) now, if not started yet. */
   preconnect(origin: string): void {
     void this.route(origin);
+  }
+
+  /**
+   * Opens `count` TCP connections to a plain-HTTP origin (`http://host:port`) now, beside the TLS
+   * handshake with the same host, which decides whether they are used: when the server does not
+   * speak TLS, the requests that follow find their HTTP/1.1 connections open, as an HTTP/2
+   * origin finds its one. When it does, they are closed unused. Only for hosts design rule 14
+   * lets fall back to plain HTTP (loopback, `insecure-registries`).
+   */
+  preconnectPlain(origin: string, count: number): void {
+    const url = new URL(origin);
+    if (url.protocol !== 'http:' || this.plain.has(url.origin)) return;
+    const warm = new WarmSockets(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port || 80), count);
+    const pool = new Pool(url.origin, {
+      connect: warm.connector(buildConnector({ timeout: this.options.connectTimeoutMs })),
+      headersTimeout: this.options.headersTimeoutMs,
+      bodyTimeout: this.options.bodyTimeoutMs,
+      keepAliveTimeout: this.options.keepAliveTimeoutMs,
+    });
+    this.made.add(pool);
+    this.plain.set(url.origin, { pool, warm });
+    void this.route(`https://${url.host}`).then((route) => {
+      if (route.failure === undefined) warm.discard();
+    });
   }
 
   /** The protocol an origin speaks (after its handshake). */
@@ -82,7 +111,10 @@ export class OriginRouter extends DispatcherBase {
 
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     const origin = String(options.origin);
-    if (!origin.startsWith('https:')) return this.fallback.dispatch(options, handler);
+    if (!origin.startsWith('https:')) {
+      const plain = this.plain.size > 0 ? this.plain.get(new URL(origin).origin) : undefined;
+      return (plain?.pool ?? this.fallback).dispatch(options, handler);
+    }
     void this.route(origin).then(({ dispatcher, uploads }) =>
       // A streamed request body (a blob upload) goes over HTTP/1.1: on HTTP/2 the server's
       // receive window (Distribution's is 1 MiB per connection) caps an upload at one window per
@@ -191,11 +223,13 @@ export class OriginRouter extends DispatcherBase {
 
   override close(): Promise<void> {
     for (const socket of this.handshakes) socket.destroy();
+    for (const { warm } of this.plain.values()) warm.discard();
     return Promise.all([...this.made, this.fallback].map((d) => d.close())).then(() => undefined);
   }
 
   override destroy(): Promise<void> {
     for (const socket of this.handshakes) socket.destroy();
+    for (const { warm } of this.plain.values()) warm.discard();
     return Promise.all([...this.made, this.fallback].map((d) => d.destroy())).then(() => undefined);
   }
 }

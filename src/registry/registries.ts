@@ -6,6 +6,7 @@ import { repositoryScope } from './challenge';
 import { RegistryClient } from './client';
 import type { CredentialSource } from './credentials';
 import { baseSend, createDispatcher, DEFAULT_TIMEOUTS, type Send, type TransportTimeouts } from './http';
+import { limitFor, RegistryLimits } from './limits';
 import { withLogging, type WireStats } from './logging';
 import type { OriginRouter, Protocol } from './origins';
 import { withRedirects } from './redirect';
@@ -34,7 +35,8 @@ export interface RegistriesOptions {
 }
 
 /** The base dispatcher, and what an `OriginRouter` adds to it. */
-export type RunDispatcher = Dispatcher & Partial<Pick<OriginRouter, 'preconnect' | 'protocol' | 'handshakeFailure'>>;
+export type RunDispatcher = Dispatcher &
+  Partial<Pick<OriginRouter, 'preconnect' | 'preconnectPlain' | 'protocol' | 'handshakeFailure'>>;
 
 /** What the transport may be tuned with; the action uses the defaults. */
 export interface TransportSettings {
@@ -85,11 +87,25 @@ export function plainHttpAllowed(registry: string, insecure: ReadonlySet<string>
 }
 
 /**
+ * HTTP/1.1 connections worth opening at start-up to a plain-HTTP registry: a repository's first
+ * round trips have about four requests in flight (a source's manifest, its config or children,
+ * the target's tag, the first mounts), up to the run's limit per registry.
+ */
+export function warmConnections(registry: string, options: Pick<RegistriesOptions, 'sources' | 'targets'>): number {
+  const repositories = new Set(
+    [...options.sources, ...options.targets].filter((r) => r.registry === registry).map((r) => r.repository),
+  );
+  return Math.min(limitFor('http/1.1'), 4 * repositories.size);
+}
+
+/**
  * One RegistryClient per registry host, all on one pooled dispatcher. The transport stack is
  * auth → redirects → retry → scheme → logging → base (design rules 10–12, 14).
  */
 export class Registries {
   readonly stats: WireStats = { requests: 0 };
+  /** Requests in flight per registry, by the transport each speaks (design rule 13). */
+  readonly limits = new RegistryLimits((registry) => this.protocol(registry));
   private readonly clients = new Map<string, Promise<RegistryClient>>();
   private readonly dispatcher: RunDispatcher;
   private readonly send: Send;
@@ -104,9 +120,13 @@ export class Registries {
     const dispatcher: RunDispatcher = options.dispatcher ?? createDispatcher({ timeouts: options.timeouts, loopbackHosts });
     this.dispatcher = dispatcher;
     // Every host is known from the inputs: open the HTTPS connections while the run gets ready.
-    // For a loopback or listed registry that handshake is also the probe for plain HTTP.
+    // For a loopback or listed registry that handshake is also the probe for plain HTTP, and
+    // its plain connections open beside it (closed unused if it speaks TLS).
     for (const registry of new Set([...options.targets, ...options.sources].map((r) => r.registry))) {
       dispatcher.preconnect?.(`https://${apiHost(registry)}`);
+      if (plainHttpAllowed(registry, options.insecureRegistries)) {
+        dispatcher.preconnectPlain?.(`http://${apiHost(registry)}`, warmConnections(registry, options));
+      }
     }
     this.retry = options.retry ?? DEFAULT_RETRY;
     const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;

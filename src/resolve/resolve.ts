@@ -39,7 +39,12 @@ export type ClientFor = (registry: string) => Promise<RegistryClient>;
  * the targets before the plan (design: blob writes may start early). `platform` is undefined
  * until known; a manifest whose platform comes from its config is reported again with it.
  */
-export type OnImage = (found: { source: Reference; manifest: ImageManifest; platform: Platform | undefined }) => void;
+export type OnImage = (found: {
+  source: Reference;
+  digest: Digest;
+  manifest: ImageManifest;
+  platform: Platform | undefined;
+}) => void;
 
 /**
  * Referrers hook (issue 11): told every manifest digest a source names (its own, its children's,
@@ -84,9 +89,12 @@ async function resolveImage(
   manifest: ImageManifest,
   onImage?: OnImage,
 ): Promise<Child> {
-  onImage?.({ source, manifest, platform: undefined });
-  const platform = await platformFromConfig(client, source, manifest.config);
-  onImage?.({ source, manifest, platform });
+  // The config GET goes out before the blob work onImage starts: the plan waits for it, not for them.
+  const reading = platformFromConfig(client, source, manifest.config);
+  reading.catch(() => undefined); // awaited below
+  onImage?.({ source, digest, manifest, platform: undefined });
+  const platform = await reading;
+  onImage?.({ source, digest, manifest, platform });
   const descriptor = { mediaType: manifest.mediaType, digest, size: bytes.length };
   return { kind: 'image', descriptor: { ...descriptor, platform }, manifest, bytes, source };
 }
@@ -144,10 +152,13 @@ export async function resolveSource(
   const images = await Promise.all(
     imageDescriptors.map(async (d): Promise<Child> => {
       const { manifest: child, bytes } = await fetchImage(client, source, d);
-      onImage?.({ source, manifest: child, platform: d.platform });
-      // Take the platform from the index entry when it has one: no config GET needed.
-      const platform = d.platform ?? (await platformFromConfig(client, source, child.config));
-      if (!d.platform) onImage?.({ source, manifest: child, platform });
+      // Take the platform from the index entry when it has one: no config GET needed. When
+      // needed, it goes out before the blob work onImage starts.
+      const reading = d.platform ? Promise.resolve(d.platform) : platformFromConfig(client, source, child.config);
+      reading.catch(() => undefined); // awaited below
+      onImage?.({ source, digest: d.digest, manifest: child, platform: d.platform });
+      const platform = await reading;
+      if (!d.platform) onImage?.({ source, digest: d.digest, manifest: child, platform });
       return { kind: 'image', descriptor: describe(d, child, platform), manifest: child, bytes, source };
     }),
   );

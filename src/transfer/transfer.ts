@@ -1,12 +1,13 @@
 import { Readable } from 'node:stream';
 import type { Reporter, TransferProgress } from '../flow/reporter';
+import type { Digest } from '../oci/digest';
 import type { Descriptor, ImageManifest } from '../oci/manifest';
 import { requiredBlobs } from '../oci/manifest';
 import type { Reference } from '../oci/reference';
 import { type RegistryClient, RegistryError } from '../registry/client';
-import type { Protocol } from '../registry/origins';
+import { RegistryLimits } from '../registry/limits';
 import type { Child, ClientFor } from '../resolve/resolve';
-import { createLimiter, Once } from '../util/concurrency';
+import { Once } from '../util/concurrency';
 
 /** What happened to one blob or manifest in one target repository. */
 export type Outcome = 'present' | 'mounted' | 'copied' | 'pushed' | 'would-copy' | 'would-push';
@@ -37,22 +38,19 @@ export function alreadyPresent(target: Reference, children: number): RepositoryT
   return { repository: target.name, blobs: counts(), manifests: { ...counts(), present: children }, bytesCopied: 0 };
 }
 
+/** A verified image manifest of a source, as resolve reports it before the plan. */
+export interface EarlyImage {
+  readonly source: Reference;
+  readonly digest: Digest;
+  readonly manifest: ImageManifest;
+}
+
 export interface TransferOptions {
   readonly dryRun: boolean;
   /** Pushed manifests (info) and the progress of each target repository. */
   readonly reporter: Pick<Reporter, 'info' | 'progress'>;
-  /** Requests in flight per registry (design rule 13); default by transport, see `limitFor`. */
-  readonly concurrency?: number;
-  /** The transport a registry speaks: HTTP/2 streams are cheap, HTTP/1.1 connections are not. */
-  readonly protocolOf?: (registry: string) => Promise<Protocol>;
-}
-
-/**
- * Requests in flight per registry: on HTTP/2 as many as the streams one connection carries (a
- * second wave of mounts costs a round trip: BENCHMARKS.md, known gap 1), else one connection each.
- */
-export function limitFor(protocol: Protocol): number {
-  return protocol === 'h2' ? 100 : 32;
+  /** Requests in flight per registry (design rule 13), shared with the run's other requests. */
+  readonly limits?: RegistryLimits;
 }
 
 /**
@@ -63,9 +61,11 @@ export function limitFor(protocol: Protocol): number {
  * its blobs were there.
  */
 export class Transfer {
-  private readonly limiters = new Map<string, Promise<<T>(task: () => Promise<T>) => Promise<T>>>();
+  private readonly limits: RegistryLimits;
   private readonly blobs = new Once<Outcome>();
   private readonly probes = new Once<boolean>();
+  /** Child manifests found in a target repository (HEAD), by `target@digest`. */
+  private readonly present = new Once<boolean>();
   private readonly manifests = new Once<Outcome>();
   /**
    * Target ← source repository pairs whose mounts do not mount: refused (no mount support,
@@ -84,29 +84,27 @@ export class Transfer {
   constructor(
     private readonly clientFor: ClientFor,
     private readonly options: TransferOptions,
-  ) {}
+  ) {
+    this.limits = options.limits ?? new RegistryLimits();
+  }
 
-  private async limited<T>(registry: string, task: () => Promise<T>): Promise<T> {
-    let limit = this.limiters.get(registry);
-    if (!limit) {
-      const protocol = this.options.protocolOf?.(registry) ?? Promise.resolve<Protocol>('http/1.1');
-      limit = protocol.then((p) => createLimiter(this.options.concurrency ?? limitFor(p)));
-      this.limiters.set(registry, limit);
-    }
-    return (await limit)(task);
+  private limited<T>(registry: string, task: () => Promise<T>): Promise<T> {
+    return this.limits.run(registry, task);
   }
 
   /**
    * Starts making a child's blobs present in every target repository, before the plan is made
    * (design: blob writes may start once the verified manifest naming them is known and its
-   * platform is certainly wanted). Failures surface when `run` awaits the same work.
+   * platform is certainly wanted), and asks whether the child itself is there (a read), so
+   * neither waits for the plan. Failures surface when `run` awaits the same work.
    */
-  prefetch(child: Pick<Child, 'manifest' | 'source'>, targets: readonly Reference[]): void {
+  prefetch(image: EarlyImage, targets: readonly Reference[]): void {
     if (this.options.dryRun) return;
     for (const target of targets) {
-      if (child.source.name === target.name) continue;
-      for (const blob of requiredBlobs(child.manifest)) {
-        this.blob(blob, child.source, target, undefined).catch(() => undefined);
+      if (image.source.name === target.name) continue;
+      this.manifestPresent(image.digest, target).catch(() => undefined);
+      for (const blob of requiredBlobs(image.manifest)) {
+        this.blob(blob, image.source, target, undefined).catch(() => undefined);
       }
     }
   }
@@ -179,8 +177,8 @@ export class Transfer {
   private async pushManifest(child: Child, target: Reference, report: RepositoryTransfer): Promise<Outcome> {
     const digest = child.descriptor.digest;
     const client = await this.clientFor(target.registry);
-    // The HEAD of the child goes alongside its blobs, not before them: off the critical path.
-    const head = this.limited(target.registry, () => client.headManifest(target.repository, digest));
+    // The HEAD of the child goes alongside its blobs (or earlier, from prefetch), not before them.
+    const head = this.manifestPresent(digest, target);
     const blobs = Promise.all(requiredBlobs(child.manifest).map((blob) => this.blob(blob, child.source, target, report)));
     blobs.catch(() => undefined);
     if (await head) return 'present';
@@ -216,6 +214,14 @@ export class Transfer {
       this.progress(target.name);
     }
     return outcome;
+  }
+
+  /** HEAD of a child manifest in a target repository, asked once per run. */
+  private manifestPresent(digest: Digest, target: Reference): Promise<boolean> {
+    return this.present.run(`${target.name}@${digest}`, async () => {
+      const client = await this.clientFor(target.registry);
+      return (await this.limited(target.registry, () => client.headManifest(target.repository, digest))) !== undefined;
+    });
   }
 
   /** HEAD of a blob in a target repository, asked once per run: only before moving bytes (rule 8). */

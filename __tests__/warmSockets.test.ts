@@ -1,0 +1,111 @@
+/** WarmSockets against a real local HTTP server, through an undici pool as the action uses it. */
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { Pool } from 'undici';
+import { buildConnector } from '../src/registry/undici';
+import { WarmSockets } from '../src/registry/warmSockets';
+
+interface Server {
+  readonly port: number;
+  /** Every connection accepted, in order. */
+  readonly sockets: Socket[];
+  close(): Promise<void>;
+}
+
+async function start(delayMs = 20): Promise<Server> {
+  const sockets: Socket[] = [];
+  const server = http.createServer((req, res) => setTimeout(() => res.end(`${req.url}`), delayMs));
+  server.on('connection', (s: Socket) => sockets.push(s));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    sockets,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+const until = async (check: () => boolean): Promise<void> => {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!check()) throw new Error('condition not reached in 1 s');
+};
+
+function poolOn(server: Server, warm: WarmSockets): Pool {
+  return new Pool(`http://127.0.0.1:${server.port}`, { connect: warm.connector(buildConnector({ timeout: 2000 })) });
+}
+
+async function burst(pool: Pool, n: number): Promise<string[]> {
+  return Promise.all(
+    Array.from({ length: n }, async (_, i) => (await pool.request({ path: `/${i}`, method: 'GET' })).body.text()),
+  );
+}
+
+describe('WarmSockets', () => {
+  it('opens its connections before any request, and a pool carries a burst on them alone', async () => {
+    const server = await start();
+    const warm = new WarmSockets('127.0.0.1', server.port, 4);
+    const pool = poolOn(server, warm);
+    try {
+      await until(() => server.sockets.length === 4);
+      expect(await burst(pool, 4)).toEqual(['/0', '/1', '/2', '/3']);
+      expect(server.sockets).toHaveLength(4);
+      expect(warm.size).toBe(0);
+      // Once they are free again the pool reuses them; past them, it makes its own.
+      await new Promise((r) => setTimeout(r, 50));
+      await burst(pool, 6);
+      expect(server.sockets).toHaveLength(6);
+    } finally {
+      await pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('closes the sockets not handed out when discarded', async () => {
+    const server = await start();
+    const warm = new WarmSockets('127.0.0.1', server.port, 3);
+    try {
+      await until(() => server.sockets.length === 3);
+      warm.discard();
+      expect(warm.size).toBe(0);
+      await until(() => server.sockets.every((s) => s.destroyed));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('skips a socket the server closed while it waited, and opens a new one instead', async () => {
+    const server = await start();
+    const warm = new WarmSockets('127.0.0.1', server.port, 2);
+    const pool = poolOn(server, warm);
+    try {
+      await until(() => server.sockets.length === 2);
+      server.sockets[0].destroy();
+      await until(() => warm.size === 1);
+      expect(await burst(pool, 2)).toEqual(['/0', '/1']);
+      expect(server.sockets).toHaveLength(3);
+    } finally {
+      await pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('falls back to a new connection when a warm one never connects', async () => {
+    const server = await start();
+    // Nothing listens on the warm sockets' port: they fail, and the pool connects to the server itself.
+    const closed = await start();
+    const deadPort = closed.port;
+    await closed.close();
+    const warm = new WarmSockets('127.0.0.1', deadPort, 2);
+    const pool = poolOn(server, warm);
+    try {
+      expect(await burst(pool, 2)).toEqual(['/0', '/1']);
+      expect(server.sockets).toHaveLength(2);
+    } finally {
+      await pool.destroy();
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,86 @@
+import * as net from 'node:net';
+import type { buildConnector } from './undici';
+
+/** undici's connect hook: how a pool gets each new connection. */
+export type Connect = (options: buildConnector.Options, callback: buildConnector.Callback) => void;
+
+/**
+ * TCP connections to a plain-HTTP origin, opened before any request asks for them, and handed
+ * to an undici pool as its next connections (its connect hook). On HTTP/1.1 each request in
+ * flight needs a connection of its own, and a new one costs a round trip or more to a remote
+ * host: opened together at start-up, they cost one setup, overlapped with the TLS probe.
+ */
+export class WarmSockets {
+  private readonly idle: net.Socket[] = [];
+  /** The listeners an idle socket carries, removed when it is handed over. */
+  private readonly watchers = new Map<net.Socket, () => void>();
+
+  constructor(host: string, port: number, count: number) {
+    for (let i = 0; i < count; i++) {
+      const socket = net.connect({ host, port, noDelay: true });
+      // An idle socket that fails or closes is dropped; the pool then makes its connection itself.
+      const drop = (): void => this.drop(socket);
+      socket.on('error', drop);
+      socket.on('close', drop);
+      this.watchers.set(socket, drop);
+      this.idle.push(socket);
+    }
+  }
+
+  /** Sockets opened and not handed out yet. */
+  get size(): number {
+    return this.idle.length;
+  }
+
+  /** A connect hook: a warm socket while one is left (and still usable), else `base`'s new connection. */
+  connector(base: Connect): Connect {
+    return (options, callback) => {
+      const socket = this.take();
+      if (!socket) return base(options, callback);
+      let settled = false;
+      const failed = (): void => {
+        if (settled) return;
+        settled = true;
+        socket.destroy();
+        base(options, callback);
+      };
+      socket.on('error', failed);
+      const handOver = (): void =>
+        // undici's HTTP/1.1 client stalls on a socket given synchronously; it adds its own listeners.
+        process.nextTick(() => {
+          socket.off('error', failed);
+          if (settled) return;
+          if (socket.destroyed) return failed();
+          settled = true;
+          callback(null, socket);
+        });
+      // Still connecting (a remote host): wait for it rather than open another.
+      if (socket.connecting) socket.once('connect', handOver);
+      else handOver();
+    };
+  }
+
+  /** Closes the sockets not handed out (the host spoke TLS, or the run ends). */
+  discard(): void {
+    for (const socket of this.idle.splice(0)) socket.destroy();
+  }
+
+  private take(): net.Socket | undefined {
+    for (let socket = this.idle.shift(); socket; socket = this.idle.shift()) {
+      const watcher = this.watchers.get(socket)!;
+      this.watchers.delete(socket);
+      socket.off('error', watcher);
+      socket.off('close', watcher);
+      if (socket.connecting || (!socket.destroyed && socket.readyState === 'open')) return socket;
+      socket.destroy();
+    }
+    return undefined;
+  }
+
+  private drop(socket: net.Socket): void {
+    const at = this.idle.indexOf(socket);
+    if (at >= 0) this.idle.splice(at, 1);
+    this.watchers.delete(socket);
+    socket.destroy();
+  }
+}

@@ -41,6 +41,7 @@ beforeAll(async () => {
 });
 beforeEach(() => {
   seen = [];
+  bulk = [];
 });
 afterAll(async () => {
   await agent.close();
@@ -48,8 +49,17 @@ afterAll(async () => {
   await new Promise<void>((r) => server.close(() => r()));
 });
 
+/** Whether each request the client sent was marked bulk (a large download). */
+let bulk: boolean[] = [];
+
 function client(): RegistryClient {
-  const send = withRedirects(withRetry(baseSend(agent), policy));
+  const base = baseSend(agent);
+  const send = withRedirects(
+    withRetry(async (req) => {
+      bulk.push(req.bulk === true);
+      return base(req);
+    }, policy),
+  );
   return new RegistryClient(host, new Authenticator(host, undefined, send, [], () => undefined), true, policy);
 }
 
@@ -135,6 +145,15 @@ describe('getBlob', () => {
     const got = await readAll(await client().getBlob('app', digest, blob.length));
     expect(got.equals(blob)).toBe(true);
     expect(seen.map((s) => s.range)).toEqual([undefined, expect.stringMatching(/^bytes=\d+-$/)]);
+  });
+
+  it('asks for a blob of 1 MiB or more as bulk (its own HTTP/1.1 connection), and for a smaller one not', async () => {
+    const large = Buffer.alloc(1 << 20, 7);
+    for (const body of [blob, large]) {
+      handler = (_req, res) => res.writeHead(200, { 'content-length': String(body.length) }).end(body);
+      expect((await readAll(await client().getBlob('app', digestOf(body), body.length))).equals(body)).toBe(true);
+    }
+    expect(bulk).toEqual([false, true]);
   });
 
   it('skips what a server that ignores Range sends again', async () => {

@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { Agent } from 'undici';
-import { OriginRouter } from '../src/registry/origins';
+import { Agent, type Dispatcher } from 'undici';
+import { type BulkOption, OriginRouter } from '../src/registry/origins';
 import { selfSignedCert } from './helpers/tokenServer';
 
 let dir: string;
@@ -105,7 +105,7 @@ describe('OriginRouter', () => {
     }
   });
 
-  it('runs writes side by side on HTTP/2, and sends a streamed upload over HTTP/1.1', async () => {
+  it('runs writes side by side on HTTP/2, and sends a streamed upload and a bulk download over HTTP/1.1', async () => {
     const server = await start(true);
     const router = new OriginRouter(options(cert.certPem), new Agent());
     try {
@@ -127,6 +127,11 @@ describe('OriginRouter', () => {
       });
       expect(await upload.body.text()).toBe('PUT /upload 1.1');
       expect(server.connections).toEqual(['h2', 'http/1.1']);
+
+      // A blob download marked bulk takes the HTTP/1.1 pool too; an unmarked GET stays on HTTP/2.
+      const bulk: Dispatcher.RequestOptions & BulkOption = { origin: server.origin, path: '/blob', method: 'GET', bulk: true };
+      expect(await (await router.request(bulk)).body.text()).toBe('GET /blob 1.1');
+      expect(await (await router.request({ ...bulk, bulk: false })).body.text()).toBe('GET /blob 2.0');
     } finally {
       await router.destroy();
       await server.close();

@@ -63,7 +63,15 @@ function registry(mount: (from: string, d: Digest) => MountResult) {
       calls.sessions.push(session.pathname);
       calls.uploads.push(d);
     },
-    getBlob: async () => Readable.from([Buffer.from('abc')]),
+    getBlob: async (_repo: string, _d: Digest, _size: number, onBytes?: (n: number) => void) =>
+      Readable.from(
+        (async function* () {
+          for (const part of ['a', 'bc']) {
+            onBytes?.(part.length);
+            yield Buffer.from(part);
+          }
+        })(),
+      ),
     putManifest: async (_repo: string, ref: string) => ref as Digest,
   };
   return { calls, clientFor: async () => client as unknown as RegistryClient };
@@ -130,6 +138,29 @@ describe('Transfer', () => {
     expect(report.bytesCopied).toBe(reg.calls.streamed);
     // At least one update came while a blob was still streaming (before it was counted as copied).
     expect(updates.some((u) => u.bytesCopied > 3 * u.blobs.copied)).toBe(true);
+  });
+
+  it('tells the reporter of a long blob at its first chunk and then every MiB, not at every chunk', async () => {
+    const reg = registry(() => ({ mounted: false }));
+    const chunk = Buffer.alloc(16 * 1024);
+    // 200 chunks of 16 KiB, as HTTP/2 delivers them: 3.1 MiB.
+    const client = (await reg.clientFor()) as unknown as { getBlob: unknown };
+    client.getBlob = async (_repo: string, _d: Digest, _size: number, onBytes?: (n: number) => void) =>
+      Readable.from(
+        (async function* () {
+          for (let i = 0; i < 200; i++) {
+            onBytes?.(chunk.length);
+            yield chunk;
+          }
+        })(),
+      );
+    const reporter = recordingReporter();
+    const c = child('reg.test/ci/a:b', 1);
+    const big: Child = { ...c, manifest: { ...c.manifest, layers: [] } };
+    await new Transfer(reg.clientFor, { dryRun: false, reporter }).run([big], [target]);
+    const streaming = reporter.progressUpdates.filter((u) => u.blobs.copied === 0 && u.bytesCopied > 0).map((u) => u.bytesCopied);
+    // The first chunk, then each MiB: 16 KiB, 1 MiB + 16 KiB, 2 MiB + 16 KiB, 3 MiB + 16 KiB.
+    expect(streaming).toEqual([1, 65, 129, 193].map((n) => n * chunk.length));
   });
 
   it('counts the bytes of blobs copied early (prefetch) once, in the progress and the report', async () => {

@@ -25,6 +25,7 @@ import {
   runDockerManifest,
   runEmptyNode,
   runPlainCopy,
+  nodeVersion,
   type ToolRun,
 } from './tools';
 
@@ -38,6 +39,8 @@ export interface BenchOptions {
   readonly sizes: Sizes;
   /** The action's bundled entry (dist/index.js). */
   readonly entry: string;
+  /** The Node binary it runs on (and the plain copy and `node -e ''` beside it). */
+  readonly node: string;
   /** This benchmark's own bundle, re-run as a child for the plain-copy baseline. */
   readonly benchEntry: string;
   readonly docker: boolean;
@@ -259,7 +262,7 @@ async function runScenario(s: PreparedScenario, options: BenchOptions): Promise<
       : `failed: ${m.error}`;
     log(`  ${s.transport} ${s.id} ${who}: ${what}`);
   };
-  const tools = { caFile: s.caFile };
+  const tools = { caFile: s.caFile, node: options.node };
   const action = (label: string, debug = false, direct = false) =>
     measured(s.proxies, latency, () =>
       withDockerConfig(s.auths, (dockerConfig) =>
@@ -343,8 +346,8 @@ async function measureStartup(options: BenchOptions): Promise<StartupResult> {
   const emptyNodeMs: number[] = [];
   const entryMs: number[] = [];
   for (let i = 0; i < options.startupSamples; i++) {
-    emptyNodeMs.push(await runEmptyNode());
-    entryMs.push(await runActionStartupOnly(options.entry));
+    emptyNodeMs.push(await runEmptyNode(options));
+    entryMs.push(await runActionStartupOnly(options.entry, options));
   }
   return { emptyNodeMs, entryMs };
 }
@@ -411,7 +414,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
       memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
-      node: process.version,
+      node: await nodeVersion(options.node),
       kernel: `${os.type()} ${os.release()}`,
       registry,
       docker: docker ?? 'not installed',

@@ -11,6 +11,8 @@
  *   --delay MS        one-way delay (default 25, i.e. 50 ms RTT)
  *   --setup MS        cost of each new connection (default 100)
  *   --entry FILE      the action bundle to measure (default dist/index.js)
+ *   --node FILE|N     the Node binary it runs on, or a major version fetched with npx (`--node 24`,
+ *                     what action.yml runs); default: the Node running the bench
  *   --no-docker       skip `docker manifest`
  *   --no-buildah      skip `buildah manifest`
  *   --no-floor        skip the action's runs with no latency added (the processing floor)
@@ -35,7 +37,7 @@ interface Cli {
 
 function usage(message: string): never {
   process.stderr.write(
-    `${message}\nusage: npm run bench -- [--runs N] [--quick] [--scenario a,b,c,d,e,f,g] [--tls | --plain] [--out FILE] [--json FILE] [--debug-logs DIR] [--delay MS] [--setup MS] [--entry FILE] [--no-docker] [--no-buildah] [--no-floor]\n`,
+    `${message}\nusage: npm run bench -- [--runs N] [--quick] [--scenario a,b,c,d,e,f,g] [--tls | --plain] [--out FILE] [--json FILE] [--debug-logs DIR] [--delay MS] [--setup MS] [--entry FILE] [--node FILE|N] [--no-docker] [--no-buildah] [--no-floor]\n`,
   );
   process.exit(2);
 }
@@ -53,6 +55,7 @@ function parseArgs(argv: readonly string[]): Cli {
   let delay: number | undefined;
   let setup: number | undefined;
   let entry = defaultPaths(process.cwd()).entry;
+  let node = process.execPath;
   const scenarios: ScenarioId[] = [];
   const value = (i: number): string => argv[i + 1] ?? usage(`${argv[i]} needs a value`);
   const count = (i: number, least: number): number => {
@@ -92,6 +95,11 @@ function parseArgs(argv: readonly string[]): Cli {
       case '--entry':
         entry = path.resolve(value(i++));
         break;
+      case '--node': {
+        const given = value(i++);
+        node = /^\d+$/.test(given) ? given : path.resolve(given);
+        break;
+      }
       case '--no-docker':
         docker = false;
         break;
@@ -128,6 +136,7 @@ function parseArgs(argv: readonly string[]): Cli {
       latency: { oneWayMs: delay ?? (quick ? 2 : 25), setupMs: setup ?? (quick ? 10 : 100) },
       sizes: quick ? QUICK_SIZES : FULL_SIZES,
       entry,
+      node,
       benchEntry: path.resolve(process.argv[1]),
       docker,
       buildah,
@@ -150,6 +159,19 @@ async function formatLikeTheRepository(file: string): Promise<void> {
   }
 }
 
+/** A Node binary, or for a major version (`24`) the one npx fetches into its cache. */
+async function nodeBinary(given: string): Promise<string> {
+  if (!/^\d+$/.test(given)) return given;
+  const { stdout } = await promisify(execFile)(
+    'npx',
+    ['-y', '-p', `node@${given}`, 'node', '-e', 'console.log(process.execPath)'],
+    {
+      timeout: 300_000,
+    },
+  );
+  return stdout.trim();
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   if (argv[0] === '__plain-copy') {
     const spec = JSON.parse(await fs.readFile(argv[1], 'utf8'));
@@ -159,7 +181,8 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const cli = parseArgs(argv);
   await assertEntry(cli.options.entry);
-  const result = await runBench(cli.options);
+  const node = await nodeBinary(cli.options.node);
+  const result = await runBench({ ...cli.options, node });
   const markdown = renderMarkdown(result, cli.command);
   process.stdout.write(`${markdown}\n`);
   if (cli.json) await fs.writeFile(cli.json, `${JSON.stringify(result, null, 2)}\n`);

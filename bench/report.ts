@@ -257,6 +257,7 @@ function throughputSection(r: BenchResult, transport: Transport): string {
       proxied ? `${mibPerSecond(payloadOf(e), sum.spanMs).toFixed(1)} MiB/s` : 'n/a',
       `${mibPerSecond(payloadOf(e), sum.wallMs).toFixed(1)} MiB/s`,
       mb(sum.peakRssBytes),
+      ms(sum.cpuMs),
       !proxied ? 'n/a' : transport === 'plain' ? num(sum.requests) : who === 'action' ? `${e.debugRequests} (debug log)` : '–',
       proxied ? num(sum.connections) : 'n/a',
     ]);
@@ -277,6 +278,7 @@ function throughputSection(r: BenchResult, transport: Transport): string {
         'throughput on the wire',
         'throughput over wall',
         'peak RSS',
+        'CPU',
         'requests',
         'connections',
       ],
@@ -548,7 +550,7 @@ export function renderMarkdown(r: BenchResult, command: string): string {
     '',
     `Reproduce: \`${command}\``,
     '',
-    `Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB memory, ${m.kernel}, Node ${m.node}, ` +
+    `Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB memory, ${m.kernel}, Node ${m.node} (the action's and the plain copy's), ` +
       `${m.registry}, ${m.docker}, ${m.buildah}. Load average before/after: ${m.loadBefore.map((x) => x.toFixed(1)).join(' ')} / ` +
       `${m.loadAfter.map((x) => x.toFixed(1)).join(' ')}. Peak RSS via ${m.peakRss}.`,
     '',

@@ -44,11 +44,16 @@ export interface TrustOptions {
   readonly caFile?: string;
 }
 
+/** The Node binary the action (and the Node baselines beside it) run on. */
+export interface NodeOption {
+  readonly node: string;
+}
+
 /** Runs the action's entry as the runner does: INPUT_* variables, output and summary files. */
 export async function runAction(
   entry: string,
   inputs: ActionInputs,
-  options: TrustOptions & { dockerConfig: string; debug?: boolean },
+  options: TrustOptions & NodeOption & { dockerConfig: string; debug?: boolean },
 ): Promise<ToolRun> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'merge-bench-action-'));
   try {
@@ -62,7 +67,7 @@ export async function runAction(
     if (options.debug) env.RUNNER_DEBUG = '1';
     await fs.writeFile(env.GITHUB_OUTPUT, '');
     await fs.writeFile(env.GITHUB_STEP_SUMMARY, '');
-    const r = await measureProcess(process.execPath, [entry], { env, timeoutMs: TIMEOUT_MS });
+    const r = await measureProcess(options.node, [entry], { env, timeoutMs: TIMEOUT_MS });
     const errors = r.lines.filter((l) => l.text.startsWith('::error')).map((l) => l.text.replace(/^::error[^:]*::/, ''));
     const ok = r.exitCode === 0 && errors.length === 0 && !r.timedOut;
     return {
@@ -84,17 +89,22 @@ export async function runAction(
 }
 
 /** Runs the entry with no inputs: it fails while parsing them, before any I/O (start-up cost). */
-export async function runActionStartupOnly(entry: string): Promise<number> {
+export async function runActionStartupOnly(entry: string, { node }: NodeOption): Promise<number> {
   const env = baseEnv();
   env.DOCKER_CONFIG = path.join(os.tmpdir(), 'merge-bench-no-docker-config');
-  const r = await measureProcess(process.execPath, [entry], { env });
+  const r = await measureProcess(node, [entry], { env });
   if (!r.stdout.includes('::error')) throw new Error(`expected an input error from ${entry}, got: ${r.stdout}${r.stderr}`);
   return r.wallMs;
 }
 
 /** `node -e ''`: what any Node program pays before its first line. */
-export async function runEmptyNode(): Promise<number> {
-  return (await measureProcess(process.execPath, ['-e', ''], { env: baseEnv() })).wallMs;
+export async function runEmptyNode({ node }: NodeOption): Promise<number> {
+  return (await measureProcess(node, ['-e', ''], { env: baseEnv() })).wallMs;
+}
+
+/** `node --version` of a binary. */
+export async function nodeVersion(node: string): Promise<string> {
+  return (await execFileP(node, ['--version'], { timeout: 10_000 })).stdout.trim();
 }
 
 const execFileP = promisify(execFile);
@@ -273,14 +283,14 @@ function combined(runs: readonly ProcessResult[], error?: string): ToolRun {
 }
 
 /** The plain-copy baseline in its own process (the bench bundle's `__plain-copy` mode). */
-export async function runPlainCopy(benchEntry: string, spec: CopySpec, trust: TrustOptions = {}): Promise<ToolRun> {
+export async function runPlainCopy(benchEntry: string, spec: CopySpec, trust: TrustOptions & NodeOption): Promise<ToolRun> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'merge-bench-copy-'));
   try {
     const specFile = path.join(dir, 'spec.json');
     await fs.writeFile(specFile, JSON.stringify(spec));
     const env = baseEnv();
     if (trust.caFile) env.NODE_EXTRA_CA_CERTS = trust.caFile;
-    const r = await measureProcess(process.execPath, [benchEntry, '__plain-copy', specFile], {
+    const r = await measureProcess(trust.node, [benchEntry, '__plain-copy', specFile], {
       env,
       timeoutMs: TIMEOUT_MS,
     });

@@ -21235,12 +21235,18 @@ class RegistryClient {
      * from where it stopped (`Range`, or skipping what a server that ignores it sends again).
      * The stream fails when the bytes do not hash to `digest` or their length differs, so a
      * corrupt copy never completes. A missing blob fails here, before any byte is streamed.
+     * `onBytes` hears of each chunk as it passes (progress), with no stream layer of its own.
      */
-    async getBlob(repository, digest, size) {
+    async getBlob(repository, digest, size, onBytes) {
         const operation = `GET blob ${this.where(repository, `@${digest}`)}`;
         const url = this.url(`/v2/${repository}/blobs/${digest}`);
         const open = async (offset) => {
-            const req = { method: 'GET', url, ...(offset > 0 ? { headers: { range: `bytes=${offset}-` } } : {}) };
+            const req = {
+                method: 'GET',
+                url,
+                bulk: size >= BULK_BYTES,
+                ...(offset > 0 ? { headers: { range: `bytes=${offset}-` } } : {}),
+            };
             const res = await this.send(req, [(0, challenge_1.repositoryScope)(repository, 'pull')], operation);
             if (res.status === 200)
                 return res;
@@ -21271,6 +21277,7 @@ class RegistryClient {
                             if (seen > size)
                                 throw new DigestMismatchError(`${operation}: the registry sent more than the ${size} bytes the descriptor says`);
                             hasher.update(chunk);
+                            onBytes?.(chunk.length);
                             yield chunk;
                         }
                         break;
@@ -21307,6 +21314,11 @@ class RegistryClient {
     }
 }
 exports.RegistryClient = RegistryClient;
+/**
+ * Blobs from this size on are downloaded as bulk (`HttpRequest.bulk`); smaller ones, configs
+ * above all, which the plan waits for, stay on the shared connection.
+ */
+const BULK_BYTES = 1 << 20;
 /** Statuses meaning "this registry has no referrers API" (issue 11). */
 const NO_REFERRERS_API = new Set([400, 404, 405, 501]);
 const MAX_REFERRERS_PAGES = 100;
@@ -21727,7 +21739,7 @@ function baseSend(dispatcher, deadlineMs) {
         const bounded = deadlineMs !== undefined && (body === undefined || Buffer.isBuffer(body));
         let timer;
         try {
-            const pending = dispatcher.request({
+            const options = {
                 origin: req.url.origin,
                 path: `${req.url.pathname}${req.url.search}`,
                 method: req.method,
@@ -21739,7 +21751,9 @@ function baseSend(dispatcher, deadlineMs) {
                 // connection is otherwise idle: mounts and manifest PUTs would go one per round trip.
                 // Registry writes are safe to run side by side, and retries are decided above, not by undici.
                 idempotent: true,
-            });
+                bulk: req.bulk,
+            };
+            const pending = dispatcher.request(options);
             // undici ignores an abort while it waits for a proxy's CONNECT answer, so race it instead;
             // a late answer is drained so its connection is freed.
             const res = bounded
@@ -21941,6 +21955,17 @@ function isStream(body) {
     return typeof body === 'object' && body !== null && typeof body.pipe === 'function';
 }
 /**
+ * Blob bodies go over HTTP/1.1 connections of their own, even to an HTTP/2 origin. An upload
+ * (a streamed request body): on HTTP/2 the server's receive window (Distribution's is 1 MiB per
+ * connection) caps it at one window per round trip, and undici sends one streamed upload at a
+ * time on a connection. A large download (`bulk`): all of them on one TCP connection share its
+ * one congestion window and flow-control windows, and measured 20% slower across registries
+ * (BENCHMARKS.md, (e)); the many small requests stay on HTTP/2.
+ */
+function isBulk(options) {
+    return isStream(options.body) || options.bulk === true;
+}
+/**
  * HTTPS origins, each on the transport its server offers (design rule 13): one HTTP/2
  * connection with many streams where ALPN says h2, a keep-alive pool where it says http/1.1.
  *
@@ -22015,11 +22040,7 @@ class OriginRouter extends undici_1.Dispatcher {
             const plain = this.plain.size > 0 ? this.plain.get(new URL(origin).origin) : undefined;
             return (plain?.pool ?? this.fallback).dispatch(options, handler);
         }
-        void this.route(origin).then(({ dispatcher, uploads }) => 
-        // A streamed request body (a blob upload) goes over HTTP/1.1: on HTTP/2 the server's
-        // receive window (Distribution's is 1 MiB per connection) caps an upload at one window per
-        // round trip, and undici sends one streamed upload at a time on a connection.
-        (isStream(options.body) && uploads ? uploads() : dispatcher).dispatch(options, handler));
+        void this.route(origin).then(({ dispatcher, bulk }) => (bulk && isBulk(options) ? bulk() : dispatcher).dispatch(options, handler));
         return true;
     }
     route(origin) {
@@ -22027,7 +22048,7 @@ class OriginRouter extends undici_1.Dispatcher {
         let routed = this.origins.get(key);
         if (!routed) {
             routed = this.handshake(key).then((socket) => socket.alpnProtocol === 'h2'
-                ? { dispatcher: this.dispatcherFor(key, socket), protocol: 'h2', uploads: this.uploadPool(key) }
+                ? { dispatcher: this.dispatcherFor(key, socket), protocol: 'h2', bulk: this.bulkPool(key) }
                 : { dispatcher: this.dispatcherFor(key, socket), protocol: 'http/1.1' }, (failure) => ({ dispatcher: this.fallback, protocol: 'http/1.1', failure }));
             this.origins.set(key, routed);
         }
@@ -22094,8 +22115,8 @@ class OriginRouter extends undici_1.Dispatcher {
         this.made.add(dispatcher);
         return dispatcher;
     }
-    /** An HTTP/1.1 pool to an HTTP/2 origin, for streamed uploads; made on first use. */
-    uploadPool(origin) {
+    /** An HTTP/1.1 pool to an HTTP/2 origin, for blob bodies; made on first use. */
+    bulkPool(origin) {
         let pool;
         return () => {
             if (!pool) {
@@ -23161,7 +23182,6 @@ exports.Transfer = void 0;
 exports.emptyTransfer = emptyTransfer;
 exports.alreadyPresent = alreadyPresent;
 exports.explainRefusedManifest = explainRefusedManifest;
-const node_stream_1 = __nccwpck_require__(7075);
 const manifest_1 = __nccwpck_require__(2060);
 const client_1 = __nccwpck_require__(2440);
 const limits_1 = __nccwpck_require__(3199);
@@ -23369,38 +23389,35 @@ class Transfer {
         return 'copied';
     }
     /**
-     * The same bytes, counted as they pass, for the progress of long copies. Each attempt streams
-     * from the start, so what an earlier attempt sent no longer counts.
+     * Counts a blob's bytes as they stream, for the progress of long copies. Each attempt
+     * streams from the start, so what an earlier attempt sent no longer counts. The reporter
+     * hears of its first chunk, then of every `PROGRESS_BYTES` (HTTP/2 delivers 16 KiB at a time:
+     * an update per chunk would cost more than the hashing).
      */
-    countBytes(body, target, blob) {
-        let bytes = this.streaming.get(target.name);
-        if (!bytes) {
-            bytes = new Map();
-            this.streaming.set(target.name, bytes);
+    byteCounter(target, blob) {
+        let streaming = this.streaming.get(target.name);
+        if (!streaming) {
+            streaming = new Map();
+            this.streaming.set(target.name, streaming);
         }
-        const streaming = bytes;
-        streaming.set(blob.digest, 0);
-        const onBytes = (n) => {
-            streaming.set(blob.digest, (streaming.get(blob.digest) ?? 0) + n);
+        const bytes = streaming;
+        bytes.set(blob.digest, 0);
+        let unreported = PROGRESS_BYTES;
+        return (n) => {
+            bytes.set(blob.digest, (bytes.get(blob.digest) ?? 0) + n);
+            unreported += n;
+            if (unreported < PROGRESS_BYTES)
+                return;
+            unreported = 0;
             this.progress(target.name);
         };
-        async function* pass() {
-            for await (const chunk of body) {
-                onBytes(chunk.length);
-                yield chunk;
-            }
-        }
-        const stream = node_stream_1.Readable.from(pass(), { objectMode: false });
-        // Destroyed before or while it is read: free the source's connection now, not when the generator next resumes.
-        stream.once('close', () => body.destroy());
-        return stream;
     }
     /**
      * Streams the blob from source to target: bounded memory, digest verified on the way. The
      * upload session and the source GET are asked for at once (neither needs the other).
      */
     async copy(from, source, to, target, blob, session) {
-        const open = () => from.getBlob(source.repository, blob.digest, blob.size).then((body) => this.countBytes(body, target, blob));
+        const open = () => from.getBlob(source.repository, blob.digest, blob.size, this.byteCounter(target, blob));
         const first = open();
         first.catch(() => undefined);
         let upload;
@@ -23421,6 +23438,8 @@ class Transfer {
     }
 }
 exports.Transfer = Transfer;
+/** Bytes streamed between two progress updates of a blob. */
+const PROGRESS_BYTES = 1 << 20;
 /**
  * A child manifest without a top-level `mediaType` (valid OCI, written by some older tools) is
  * refused by registries that require it, Amazon ECR with a bare "405 UNSUPPORTED: Invalid JSON

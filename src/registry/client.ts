@@ -400,12 +400,18 @@ export class RegistryClient {
    * from where it stopped (`Range`, or skipping what a server that ignores it sends again).
    * The stream fails when the bytes do not hash to `digest` or their length differs, so a
    * corrupt copy never completes. A missing blob fails here, before any byte is streamed.
+   * `onBytes` hears of each chunk as it passes (progress), with no stream layer of its own.
    */
-  async getBlob(repository: string, digest: Digest, size: number): Promise<Readable> {
+  async getBlob(repository: string, digest: Digest, size: number, onBytes?: (n: number) => void): Promise<Readable> {
     const operation = `GET blob ${this.where(repository, `@${digest}`)}`;
     const url = this.url(`/v2/${repository}/blobs/${digest}`);
     const open = async (offset: number): Promise<HttpResponse> => {
-      const req: HttpRequest = { method: 'GET', url, ...(offset > 0 ? { headers: { range: `bytes=${offset}-` } } : {}) };
+      const req: HttpRequest = {
+        method: 'GET',
+        url,
+        bulk: size >= BULK_BYTES,
+        ...(offset > 0 ? { headers: { range: `bytes=${offset}-` } } : {}),
+      };
       const res = await this.send(req, [repositoryScope(repository, 'pull')], operation);
       if (res.status === 200) return res;
       if (res.status === 206 && offset > 0 && new RegExp(`^bytes ${offset}-`).test(header(res, 'content-range') ?? ''))
@@ -435,6 +441,7 @@ export class RegistryClient {
               if (seen > size)
                 throw new DigestMismatchError(`${operation}: the registry sent more than the ${size} bytes the descriptor says`);
               hasher.update(chunk);
+              onBytes?.(chunk.length);
               yield chunk;
             }
             break;
@@ -465,6 +472,12 @@ export class RegistryClient {
     return stream;
   }
 }
+
+/**
+ * Blobs from this size on are downloaded as bulk (`HttpRequest.bulk`); smaller ones, configs
+ * above all, which the plan waits for, stay on the shared connection.
+ */
+const BULK_BYTES = 1 << 20;
 
 /** Statuses meaning "this registry has no referrers API" (issue 11). */
 const NO_REFERRERS_API = new Set([400, 404, 405, 501]);

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { EnvHttpProxyAgent } from './undici';
 import { redactUrl } from './logging';
-import { OriginRouter } from './origins';
+import { type BulkOption, OriginRouter } from './origins';
 
 /** A request body: bytes, or a factory so a retry can re-open a stream (never replay a spent one). */
 export type RequestBody = Buffer | (() => Readable | Promise<Readable>);
@@ -12,6 +12,11 @@ export interface HttpRequest {
   readonly url: URL;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: RequestBody;
+  /**
+   * A large response body is expected (a blob download): the transport may give it an
+   * HTTP/1.1 connection of its own instead of a stream of the shared HTTP/2 one.
+   */
+  readonly bulk?: boolean;
 }
 
 export interface HttpResponse {
@@ -268,7 +273,7 @@ export function baseSend(dispatcher: Dispatcher, deadlineMs?: number): Send {
     const bounded = deadlineMs !== undefined && (body === undefined || Buffer.isBuffer(body));
     let timer: NodeJS.Timeout | undefined;
     try {
-      const pending = dispatcher.request({
+      const options: Dispatcher.RequestOptions & BulkOption = {
         origin: req.url.origin,
         path: `${req.url.pathname}${req.url.search}`,
         method: req.method,
@@ -280,7 +285,9 @@ export function baseSend(dispatcher: Dispatcher, deadlineMs?: number): Send {
         // connection is otherwise idle: mounts and manifest PUTs would go one per round trip.
         // Registry writes are safe to run side by side, and retries are decided above, not by undici.
         idempotent: true,
-      });
+        bulk: req.bulk,
+      };
+      const pending = dispatcher.request(options);
       // undici ignores an abort while it waits for a proxy's CONNECT answer, so race it instead;
       // a late answer is drained so its connection is freed.
       const res = bounded

@@ -20,8 +20,8 @@ interface Route {
   readonly dispatcher: Dispatcher;
   readonly protocol: Protocol;
   readonly failure?: unknown;
-  /** HTTP/2 origins: the HTTP/1.1 pool streamed uploads take. */
-  readonly uploads?: () => Dispatcher;
+  /** HTTP/2 origins: the HTTP/1.1 pool blob bodies take (`isBulk`). */
+  readonly bulk?: () => Dispatcher;
 }
 
 /**
@@ -36,6 +36,23 @@ const H2_CONNECTION_WINDOW = 16 << 20;
 
 function isStream(body: unknown): boolean {
   return typeof body === 'object' && body !== null && typeof (body as { pipe?: unknown }).pipe === 'function';
+}
+
+/** A dispatch option of this router: the request moves a blob's bytes (see `isBulk`). */
+export interface BulkOption {
+  readonly bulk?: boolean;
+}
+
+/**
+ * Blob bodies go over HTTP/1.1 connections of their own, even to an HTTP/2 origin. An upload
+ * (a streamed request body): on HTTP/2 the server's receive window (Distribution's is 1 MiB per
+ * connection) caps it at one window per round trip, and undici sends one streamed upload at a
+ * time on a connection. A large download (`bulk`): all of them on one TCP connection share its
+ * one congestion window and flow-control windows, and measured 20% slower across registries
+ * (BENCHMARKS.md, (e)); the many small requests stay on HTTP/2.
+ */
+function isBulk(options: Dispatcher.DispatchOptions & BulkOption): boolean {
+  return isStream(options.body) || options.bulk === true;
 }
 
 /**
@@ -115,11 +132,8 @@ export class OriginRouter extends DispatcherBase {
       const plain = this.plain.size > 0 ? this.plain.get(new URL(origin).origin) : undefined;
       return (plain?.pool ?? this.fallback).dispatch(options, handler);
     }
-    void this.route(origin).then(({ dispatcher, uploads }) =>
-      // A streamed request body (a blob upload) goes over HTTP/1.1: on HTTP/2 the server's
-      // receive window (Distribution's is 1 MiB per connection) caps an upload at one window per
-      // round trip, and undici sends one streamed upload at a time on a connection.
-      (isStream(options.body) && uploads ? uploads() : dispatcher).dispatch(options, handler),
+    void this.route(origin).then(({ dispatcher, bulk }) =>
+      (bulk && isBulk(options) ? bulk() : dispatcher).dispatch(options, handler),
     );
     return true;
   }
@@ -131,7 +145,7 @@ export class OriginRouter extends DispatcherBase {
       routed = this.handshake(key).then(
         (socket) =>
           socket.alpnProtocol === 'h2'
-            ? { dispatcher: this.dispatcherFor(key, socket), protocol: 'h2' as const, uploads: this.uploadPool(key) }
+            ? { dispatcher: this.dispatcherFor(key, socket), protocol: 'h2' as const, bulk: this.bulkPool(key) }
             : { dispatcher: this.dispatcherFor(key, socket), protocol: 'http/1.1' as const },
         (failure: unknown) => ({ dispatcher: this.fallback, protocol: 'http/1.1' as const, failure }),
       );
@@ -204,8 +218,8 @@ export class OriginRouter extends DispatcherBase {
     return dispatcher;
   }
 
-  /** An HTTP/1.1 pool to an HTTP/2 origin, for streamed uploads; made on first use. */
-  private uploadPool(origin: string): () => Dispatcher {
+  /** An HTTP/1.1 pool to an HTTP/2 origin, for blob bodies; made on first use. */
+  private bulkPool(origin: string): () => Dispatcher {
     let pool: Dispatcher | undefined;
     return () => {
       if (!pool) {

@@ -258,31 +258,27 @@ export class Transfer {
   }
 
   /**
-   * The same bytes, counted as they pass, for the progress of long copies. Each attempt streams
-   * from the start, so what an earlier attempt sent no longer counts.
+   * Counts a blob's bytes as they stream, for the progress of long copies. Each attempt
+   * streams from the start, so what an earlier attempt sent no longer counts. The reporter
+   * hears of its first chunk, then of every `PROGRESS_BYTES` (HTTP/2 delivers 16 KiB at a time:
+   * an update per chunk would cost more than the hashing).
    */
-  private countBytes(body: Readable, target: Reference, blob: Descriptor): Readable {
-    let bytes = this.streaming.get(target.name);
-    if (!bytes) {
-      bytes = new Map();
-      this.streaming.set(target.name, bytes);
+  private byteCounter(target: Reference, blob: Descriptor): (n: number) => void {
+    let streaming = this.streaming.get(target.name);
+    if (!streaming) {
+      streaming = new Map();
+      this.streaming.set(target.name, streaming);
     }
-    const streaming = bytes;
-    streaming.set(blob.digest, 0);
-    const onBytes = (n: number) => {
-      streaming.set(blob.digest, (streaming.get(blob.digest) ?? 0) + n);
+    const bytes = streaming;
+    bytes.set(blob.digest, 0);
+    let unreported = PROGRESS_BYTES;
+    return (n) => {
+      bytes.set(blob.digest, (bytes.get(blob.digest) ?? 0) + n);
+      unreported += n;
+      if (unreported < PROGRESS_BYTES) return;
+      unreported = 0;
       this.progress(target.name);
     };
-    async function* pass(): AsyncGenerator<Buffer> {
-      for await (const chunk of body) {
-        onBytes((chunk as Buffer).length);
-        yield chunk as Buffer;
-      }
-    }
-    const stream = Readable.from(pass(), { objectMode: false });
-    // Destroyed before or while it is read: free the source's connection now, not when the generator next resumes.
-    stream.once('close', () => body.destroy());
-    return stream;
   }
 
   /**
@@ -297,8 +293,7 @@ export class Transfer {
     blob: Descriptor,
     session: URL | undefined,
   ): Promise<void> {
-    const open = () =>
-      from.getBlob(source.repository, blob.digest, blob.size).then((body) => this.countBytes(body, target, blob));
+    const open = () => from.getBlob(source.repository, blob.digest, blob.size, this.byteCounter(target, blob));
     const first = open();
     first.catch(() => undefined);
     let upload: URL;
@@ -320,6 +315,9 @@ export class Transfer {
     });
   }
 }
+
+/** Bytes streamed between two progress updates of a blob. */
+const PROGRESS_BYTES = 1 << 20;
 
 /**
  * A child manifest without a top-level `mediaType` (valid OCI, written by some older tools) is

@@ -131,7 +131,8 @@ describe('OriginRouter', () => {
       // A blob download marked bulk takes the HTTP/1.1 pool too; an unmarked GET stays on HTTP/2.
       const bulk: Dispatcher.RequestOptions & BulkOption = { origin: server.origin, path: '/blob', method: 'GET', bulk: true };
       expect(await (await router.request(bulk)).body.text()).toBe('GET /blob 1.1');
-      expect(await (await router.request({ ...bulk, bulk: false })).body.text()).toBe('GET /blob 2.0');
+      const shared: Dispatcher.RequestOptions & BulkOption = { ...bulk, bulk: false };
+      expect(await (await router.request(shared)).body.text()).toBe('GET /blob 2.0');
     } finally {
       await router.destroy();
       await server.close();

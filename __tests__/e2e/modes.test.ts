@@ -339,8 +339,10 @@ describe('across registries', () => {
         for (const blob of [arm.image.config, ...arm.image.layers]) expect(await blobExists(t, repo, blob.digest)).toBe(true);
         expect((await getManifest(t, repo, amd.digest)).status).toBe(200);
       }
-      // 256 MiB copied twice with a peak far below one copy of it.
-      expect(run.peakRssBytes).toBeLessThan(160 * 1024 * 1024);
+      // 256 MiB copied twice with a peak well below one copy of it (a blob held in memory would
+      // be above 256 MiB). Node 24 peaks 30–40 MB higher than Node 20 for the same streaming
+      // (133–179 MiB measured; BENCHMARKS.md, known gap 5), hence the margin.
+      expect(run.peakRssBytes).toBeLessThan(200 * 1024 * 1024);
       // The token service was asked by the right user, with pull,push for the target.
       const scopes = (target.tokenServer?.requests ?? []).flatMap((r) => r.scopes.map(String));
       expect(scopes.join(' ')).toContain('y/app');

@@ -46,7 +46,7 @@ async function burst(pool: Pool, n: number): Promise<string[]> {
 describe('WarmSockets', () => {
   it('opens its connections before any request, and a pool carries a burst on them alone', async () => {
     const server = await start();
-    const warm = new WarmSockets('127.0.0.1', server.port, 4);
+    const warm = WarmSockets.open('127.0.0.1', server.port, 4);
     const pool = poolOn(server, warm);
     try {
       await until(() => server.sockets.length === 4);
@@ -65,7 +65,7 @@ describe('WarmSockets', () => {
 
   it('closes the sockets not handed out when discarded', async () => {
     const server = await start();
-    const warm = new WarmSockets('127.0.0.1', server.port, 3);
+    const warm = WarmSockets.open('127.0.0.1', server.port, 3);
     try {
       await until(() => server.sockets.length === 3);
       warm.discard();
@@ -78,7 +78,7 @@ describe('WarmSockets', () => {
 
   it('skips a socket the server closed while it waited, and opens a new one instead', async () => {
     const server = await start();
-    const warm = new WarmSockets('127.0.0.1', server.port, 2);
+    const warm = WarmSockets.open('127.0.0.1', server.port, 2);
     const pool = poolOn(server, warm);
     try {
       await until(() => server.sockets.length === 2);
@@ -98,7 +98,7 @@ describe('WarmSockets', () => {
     const closed = await start();
     const deadPort = closed.port;
     await closed.close();
-    const warm = new WarmSockets('127.0.0.1', deadPort, 2);
+    const warm = WarmSockets.open('127.0.0.1', deadPort, 2);
     const pool = poolOn(server, warm);
     try {
       expect(await burst(pool, 2)).toEqual(['/0', '/1']);

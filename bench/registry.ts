@@ -107,23 +107,9 @@ export async function startTokenRegistry(name: string, latency: Latency, tls: bo
   const username = 'bench';
   const password = randomBytes(12).toString('hex');
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'merge-bench-registry-'));
-  const cert = await generateSigningCert(dataDir);
-  const tokenServer = await startTokenServer({
-    service: TOKEN_SERVICE,
-    issuer: TOKEN_ISSUER,
-    keyPem: cert.keyPem,
-    certPem: cert.certPem,
-    username,
-    password,
-  });
-  const tokenProxy = await startLatencyProxy(`${name}-token`, new URL(tokenServer.url).host, latency);
+  const token = await startTokenService(name, dataDir, latency, username, password);
   const directHost = `127.0.0.1:${await freePort()}`;
-  const q = JSON.stringify;
-  const config = registryConfig({
-    storage: path.join(dataDir, 'storage'),
-    host: directHost,
-    sections: tokenAuthSection(q(`http://${tokenProxy.host}/token`), q(cert.certPath)),
-  });
+  const config = registryConfig({ storage: path.join(dataDir, 'storage'), host: directHost, sections: token.auth });
   const configPath = path.join(dataDir, 'config.yml');
   await fs.writeFile(configPath, config);
   const logPath = path.join(dataDir, 'registry.log');
@@ -133,8 +119,7 @@ export async function startTokenRegistry(name: string, latency: Latency, tls: bo
   await log.close();
   const cleanup = async (): Promise<void> => {
     await stopByPid(child);
-    await tokenProxy.close();
-    await tokenServer.close();
+    await token.close();
     await fs.rm(dataDir, { recursive: true, force: true });
   };
   try {
@@ -150,7 +135,7 @@ export async function startTokenRegistry(name: string, latency: Latency, tls: bo
     servedHost: directHost,
     username,
     password,
-    proxies: [proxy, tokenProxy],
+    proxies: [proxy, token.proxy],
     stop: async () => {
       await proxy.close();
       await cleanup();
@@ -167,23 +152,12 @@ async function startTlsTokenRegistry(name: string, latency: Latency): Promise<Be
     for (const s of stops.splice(0).reverse()) await s();
   };
   try {
-    const cert = await generateSigningCert(sibling.dataDir);
-    const tokenServer = await startTokenServer({
-      service: TOKEN_SERVICE,
-      issuer: TOKEN_ISSUER,
-      keyPem: cert.keyPem,
-      certPem: cert.certPem,
-      username,
-      password,
-    });
-    stops.push(() => tokenServer.close());
-    const tokenProxy = await startLatencyProxy(`${name}-token`, new URL(tokenServer.url).host, latency);
-    stops.push(() => tokenProxy.close());
-    const q = JSON.stringify;
+    const token = await startTokenService(name, sibling.dataDir, latency, username, password);
+    stops.push(() => token.close());
     const served = await startTlsRegistry({
       storage: path.join(sibling.dataDir, 'storage'),
       altName: '127.0.0.1',
-      sections: tokenAuthSection(q(`http://${tokenProxy.host}/token`), q(cert.certPath)),
+      sections: token.auth,
     });
     stops.push(() => served.stop());
     const proxy = await startLatencyProxy(name, served.host, latency);
@@ -194,7 +168,7 @@ async function startTlsTokenRegistry(name: string, latency: Latency): Promise<Be
       servedHost: served.host,
       username,
       password,
-      proxies: [proxy, tokenProxy],
+      proxies: [proxy, token.proxy],
       certPath: served.certPath,
       alpn: await alpnChoice(served.host, served.certPath),
       stop,
@@ -205,14 +179,47 @@ async function startTlsTokenRegistry(name: string, latency: Latency): Promise<Be
   }
 }
 
-/** The `auth:` section of a token-auth Distribution (values already quoted). */
-function tokenAuthSection(realm: string, rootCertBundle: string): string[] {
-  return [
-    'auth:',
-    '  token:',
-    `    realm: ${realm}`,
-    `    service: ${TOKEN_SERVICE}`,
-    `    issuer: ${TOKEN_ISSUER}`,
-    `    rootcertbundle: ${rootCertBundle}`,
-  ];
+/**
+ * The test helper's token server (signing certificate made in `dir`) behind a latency proxy of
+ * its own, plain HTTP in both modes; `auth` is the `auth:` section of a registry that trusts it.
+ */
+async function startTokenService(
+  name: string,
+  dir: string,
+  latency: Latency,
+  username: string,
+  password: string,
+): Promise<{ auth: string[]; proxy: LatencyProxy; close(): Promise<void> }> {
+  const cert = await generateSigningCert(dir);
+  const server = await startTokenServer({
+    service: TOKEN_SERVICE,
+    issuer: TOKEN_ISSUER,
+    keyPem: cert.keyPem,
+    certPem: cert.certPem,
+    username,
+    password,
+  });
+  let proxy: LatencyProxy;
+  try {
+    proxy = await startLatencyProxy(`${name}-token`, new URL(server.url).host, latency);
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
+  const q = JSON.stringify;
+  return {
+    auth: [
+      'auth:',
+      '  token:',
+      `    realm: ${q(`http://${proxy.host}/token`)}`,
+      `    service: ${TOKEN_SERVICE}`,
+      `    issuer: ${TOKEN_ISSUER}`,
+      `    rootcertbundle: ${q(cert.certPath)}`,
+    ],
+    proxy,
+    close: async () => {
+      await proxy.close();
+      await server.close();
+    },
+  };
 }

@@ -21806,21 +21806,19 @@ function limitFor(protocol) {
     return protocol === 'h2' ? 80 : 32;
 }
 /**
- * One limiter per registry, sized by its transport once that is known (or fixed, in tests).
+ * One limiter per registry, sized by its transport once that is known.
  * The run shares one (`Registries.limits`) between the copy and the referrers lookups.
  */
 class RegistryLimits {
     protocolOf;
-    fixed;
     limiters = new Map();
-    constructor(protocolOf = async () => 'http/1.1', fixed) {
+    constructor(protocolOf = async () => 'http/1.1') {
         this.protocolOf = protocolOf;
-        this.fixed = fixed;
     }
     async run(registry, task) {
         let limit = this.limiters.get(registry);
         if (!limit) {
-            limit = this.protocolOf(registry).then((p) => (0, concurrency_1.createLimiter)(this.fixed ?? limitFor(p)));
+            limit = this.protocolOf(registry).then((p) => (0, concurrency_1.createLimiter)(limitFor(p)));
             this.limiters.set(registry, limit);
         }
         return (await limit)(task);
@@ -22009,14 +22007,8 @@ class OriginRouter extends undici_1.Dispatcher {
         const url = new URL(origin);
         if (url.protocol !== 'http:' || this.plain.has(url.origin))
             return;
-        const warm = new warmSockets_1.WarmSockets(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port || 80), count);
-        const pool = new undici_1.Pool(url.origin, {
-            connect: warm.connector((0, undici_1.buildConnector)({ timeout: this.options.connectTimeoutMs })),
-            headersTimeout: this.options.headersTimeoutMs,
-            bodyTimeout: this.options.bodyTimeoutMs,
-            keepAliveTimeout: this.options.keepAliveTimeoutMs,
-        });
-        this.made.add(pool);
+        const warm = warmSockets_1.WarmSockets.open(bareHostname(url), Number(url.port || 80), count);
+        const pool = this.pool(url.origin, warm.connector((0, undici_1.buildConnector)({ timeout: this.options.connectTimeoutMs })));
         this.plain.set(url.origin, { pool, warm });
         void this.route(`https://${url.host}`).then((route) => {
             if (route.failure === undefined)
@@ -22056,7 +22048,7 @@ class OriginRouter extends undici_1.Dispatcher {
     }
     handshake(origin) {
         const url = new URL(origin);
-        const hostname = url.hostname.replace(/^\[|\]$/g, '');
+        const hostname = bareHostname(url);
         return new Promise((resolve, reject) => {
             const socket = tls.connect({
                 host: hostname,
@@ -22082,71 +22074,62 @@ class OriginRouter extends undici_1.Dispatcher {
     }
     dispatcherFor(origin, socket) {
         const h2 = socket.alpnProtocol === 'h2';
-        const base = (0, undici_1.buildConnector)({ allowH2: h2, timeout: this.options.connectTimeoutMs, ...this.options.tls });
-        let first = socket;
         // The handshake's socket is the first connection; later ones (after an idle close) are new.
-        const connect = (options, callback) => {
-            const ready = first;
-            first = undefined;
-            // Handed over on the next tick: undici's HTTP/1.1 client stalls on a socket given synchronously.
-            if (ready && !ready.destroyed)
-                process.nextTick(() => callback(null, ready));
-            else
-                base(options, callback);
-        };
-        const common = {
+        const connect = new warmSockets_1.WarmSockets([socket]).connector((0, undici_1.buildConnector)({ allowH2: h2, timeout: this.options.connectTimeoutMs, ...this.options.tls }));
+        if (!h2)
+            return this.pool(origin, connect);
+        const dispatcher = new undici_1.Client(origin, {
+            ...this.timeouts(),
             connect,
+            allowH2: true,
+            pipelining: H2_STREAMS,
+            maxConcurrentStreams: H2_STREAMS,
+            // Blob downloads: undici's default windows (256 KiB a stream, 512 KiB the connection)
+            // cap them at a window per round trip.
+            initialWindowSize: H2_STREAM_WINDOW,
+            connectionWindowSize: H2_CONNECTION_WINDOW,
+        });
+        this.made.add(dispatcher);
+        return dispatcher;
+    }
+    /** An HTTP/1.1 keep-alive pool, closed with the router. */
+    pool(origin, connect) {
+        const pool = new undici_1.Pool(origin, { ...this.timeouts(), connect });
+        this.made.add(pool);
+        return pool;
+    }
+    timeouts() {
+        return {
             headersTimeout: this.options.headersTimeoutMs,
             bodyTimeout: this.options.bodyTimeoutMs,
             keepAliveTimeout: this.options.keepAliveTimeoutMs,
         };
-        const dispatcher = h2
-            ? new undici_1.Client(origin, {
-                ...common,
-                allowH2: true,
-                pipelining: H2_STREAMS,
-                maxConcurrentStreams: H2_STREAMS,
-                // Blob downloads: undici's default windows (256 KiB a stream, 512 KiB the connection)
-                // cap them at a window per round trip.
-                initialWindowSize: H2_STREAM_WINDOW,
-                connectionWindowSize: H2_CONNECTION_WINDOW,
-            })
-            : new undici_1.Pool(origin, common);
-        this.made.add(dispatcher);
-        return dispatcher;
     }
     /** An HTTP/1.1 pool to an HTTP/2 origin, for blob bodies; made on first use. */
     bulkPool(origin) {
         let pool;
-        return () => {
-            if (!pool) {
-                pool = new undici_1.Pool(origin, {
-                    connect: (0, undici_1.buildConnector)({ allowH2: false, timeout: this.options.connectTimeoutMs, ...this.options.tls }),
-                    headersTimeout: this.options.headersTimeoutMs,
-                    bodyTimeout: this.options.bodyTimeoutMs,
-                    keepAliveTimeout: this.options.keepAliveTimeoutMs,
-                });
-                this.made.add(pool);
-            }
-            return pool;
-        };
+        return () => (pool ??= this.pool(origin, (0, undici_1.buildConnector)({ allowH2: false, timeout: this.options.connectTimeoutMs, ...this.options.tls })));
     }
     close() {
-        for (const socket of this.handshakes)
-            socket.destroy();
-        for (const { warm } of this.plain.values())
-            warm.discard();
-        return Promise.all([...this.made, this.fallback].map((d) => d.close())).then(() => undefined);
+        return this.shutdown((d) => d.close());
     }
     destroy() {
+        return this.shutdown((d) => d.destroy());
+    }
+    /** Ends the handshakes and unused sockets, then every dispatcher (`close` waits, `destroy` aborts). */
+    async shutdown(end) {
         for (const socket of this.handshakes)
             socket.destroy();
         for (const { warm } of this.plain.values())
             warm.discard();
-        return Promise.all([...this.made, this.fallback].map((d) => d.destroy())).then(() => undefined);
+        await Promise.all([...this.made, this.fallback].map(end));
     }
 }
 exports.OriginRouter = OriginRouter;
+/** A URL's host name without the brackets of an IPv6 address, as sockets take it. */
+function bareHostname(url) {
+    return url.hostname.replace(/^\[|\]$/g, '');
+}
 function tlsServername(hostname) {
     return !/^[\d.]+$/.test(hostname) && !hostname.includes(':');
 }
@@ -22730,18 +22713,23 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.WarmSockets = void 0;
 const net = __importStar(__nccwpck_require__(7030));
 /**
- * TCP connections to a plain-HTTP origin, opened before any request asks for them, and handed
- * to an undici pool as its next connections (its connect hook). On HTTP/1.1 each request in
- * flight needs a connection of its own, and a new one costs a round trip or more to a remote
- * host: opened together at start-up, they cost one setup, overlapped with the TLS probe.
+ * Connections opened before any request asks for them, handed to an undici pool as its next
+ * connections (its connect hook); once they are used up, the pool connects as usual. A new
+ * connection to a remote host costs a round trip or more: opened ahead, it costs nothing on
+ * the requests' path. The sockets are a TLS handshake's (the one that chose the origin's
+ * protocol) or plain TCP connections opened together (`open`: on HTTP/1.1 each request in
+ * flight needs one of its own).
  */
 class WarmSockets {
     idle = [];
     /** The listeners an idle socket carries, removed when it is handed over. */
     watchers = new Map();
-    constructor(host, port, count) {
-        for (let i = 0; i < count; i++) {
-            const socket = net.connect({ host, port, noDelay: true });
+    /** `count` TCP connections to `host:port`, opened now. */
+    static open(host, port, count) {
+        return new WarmSockets(Array.from({ length: count }, () => net.connect({ host, port, noDelay: true })));
+    }
+    constructor(sockets) {
+        for (const socket of sockets) {
             // An idle socket that fails or closes is dropped; the pool then makes its connection itself.
             const drop = () => this.drop(socket);
             socket.on('error', drop);
@@ -23065,14 +23053,27 @@ function describe(d, manifest, platform) {
     // The child's own descriptor (design rule 2): digest and size as listed, media type as served.
     return { ...d, mediaType: manifest.mediaType, platform };
 }
-/** A plain image manifest source: its platform comes from its config blob (design rule 3). */
-async function resolveImage(client, source, digest, bytes, manifest, onImage) {
-    // The config GET goes out before the blob work onImage starts: the plan waits for it, not for them.
+/**
+ * An image's platform: the index entry's when it lists one (no config GET), else its config's
+ * (design rule 3). `onImage` hears of the manifest at once and again when its platform is
+ * learnt; the config GET goes out first, as the plan waits for it, not for the blob work
+ * `onImage` starts.
+ */
+async function platformOf(client, source, digest, manifest, listed, onImage) {
+    if (listed) {
+        onImage?.({ source, digest, manifest, platform: listed });
+        return listed;
+    }
     const reading = (0, config_1.platformFromConfig)(client, source, manifest.config);
     reading.catch(() => undefined); // awaited below
     onImage?.({ source, digest, manifest, platform: undefined });
     const platform = await reading;
     onImage?.({ source, digest, manifest, platform });
+    return platform;
+}
+/** A plain image manifest source: its platform comes from its config blob (design rule 3). */
+async function resolveImage(client, source, digest, bytes, manifest, onImage) {
+    const platform = await platformOf(client, source, digest, manifest, undefined, onImage);
     const descriptor = { mediaType: manifest.mediaType, digest, size: bytes.length };
     return { kind: 'image', descriptor: { ...descriptor, platform }, manifest, bytes, source };
 }
@@ -23119,14 +23120,7 @@ async function resolveSource(clientFor, source, attestations, hooks = {}) {
         known(source, d.digest);
     const images = await Promise.all(imageDescriptors.map(async (d) => {
         const { manifest: child, bytes } = await fetchImage(client, source, d);
-        // Take the platform from the index entry when it has one: no config GET needed. When
-        // needed, it goes out before the blob work onImage starts.
-        const reading = d.platform ? Promise.resolve(d.platform) : (0, config_1.platformFromConfig)(client, source, child.config);
-        reading.catch(() => undefined); // awaited below
-        onImage?.({ source, digest: d.digest, manifest: child, platform: d.platform });
-        const platform = await reading;
-        if (!d.platform)
-            onImage?.({ source, digest: d.digest, manifest: child, platform });
+        const platform = await platformOf(client, source, d.digest, child, d.platform, onImage);
         return { kind: 'image', descriptor: describe(d, child, platform), manifest: child, bytes, source };
     }));
     const kept = await Promise.all(wanted.map(async (d) => {

@@ -17,21 +17,18 @@ export function limitFor(protocol: Protocol): number {
 export type ProtocolOf = (registry: string) => Promise<Protocol>;
 
 /**
- * One limiter per registry, sized by its transport once that is known (or fixed, in tests).
+ * One limiter per registry, sized by its transport once that is known.
  * The run shares one (`Registries.limits`) between the copy and the referrers lookups.
  */
 export class RegistryLimits {
   private readonly limiters = new Map<string, Promise<Limiter>>();
 
-  constructor(
-    private readonly protocolOf: ProtocolOf = async () => 'http/1.1',
-    private readonly fixed?: number,
-  ) {}
+  constructor(private readonly protocolOf: ProtocolOf = async () => 'http/1.1') {}
 
   async run<T>(registry: string, task: () => Promise<T>): Promise<T> {
     let limit = this.limiters.get(registry);
     if (!limit) {
-      limit = this.protocolOf(registry).then((p) => createLimiter(this.fixed ?? limitFor(p)));
+      limit = this.protocolOf(registry).then((p) => createLimiter(limitFor(p)));
       this.limiters.set(registry, limit);
     }
     return (await limit)(task);

@@ -1,5 +1,6 @@
 import * as tls from 'node:tls';
 import type { Dispatcher } from 'undici';
+import type * as Undici from 'undici';
 import { buildConnector, Client, Dispatcher as DispatcherBase, Pool } from './undici';
 import { type Connect, WarmSockets } from './warmSockets';
 
@@ -99,14 +100,8 @@ export class OriginRouter extends DispatcherBase {
   preconnectPlain(origin: string, count: number): void {
     const url = new URL(origin);
     if (url.protocol !== 'http:' || this.plain.has(url.origin)) return;
-    const warm = new WarmSockets(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port || 80), count);
-    const pool = new Pool(url.origin, {
-      connect: warm.connector(buildConnector({ timeout: this.options.connectTimeoutMs })),
-      headersTimeout: this.options.headersTimeoutMs,
-      bodyTimeout: this.options.bodyTimeoutMs,
-      keepAliveTimeout: this.options.keepAliveTimeoutMs,
-    });
-    this.made.add(pool);
+    const warm = WarmSockets.open(bareHostname(url), Number(url.port || 80), count);
+    const pool = this.pool(url.origin, warm.connector(buildConnector({ timeout: this.options.connectTimeoutMs })));
     this.plain.set(url.origin, { pool, warm });
     void this.route(`https://${url.host}`).then((route) => {
       if (route.failure === undefined) warm.discard();
@@ -156,7 +151,7 @@ export class OriginRouter extends DispatcherBase {
 
   private handshake(origin: string): Promise<tls.TLSSocket> {
     const url = new URL(origin);
-    const hostname = url.hostname.replace(/^\[|\]$/g, '');
+    const hostname = bareHostname(url);
     return new Promise((resolve, reject) => {
       const socket = tls.connect({
         host: hostname,
@@ -186,66 +181,70 @@ export class OriginRouter extends DispatcherBase {
 
   private dispatcherFor(origin: string, socket: tls.TLSSocket): Dispatcher {
     const h2 = socket.alpnProtocol === 'h2';
-    const base = buildConnector({ allowH2: h2, timeout: this.options.connectTimeoutMs, ...this.options.tls });
-    let first: tls.TLSSocket | undefined = socket;
     // The handshake's socket is the first connection; later ones (after an idle close) are new.
-    const connect: Connect = (options, callback) => {
-      const ready = first;
-      first = undefined;
-      // Handed over on the next tick: undici's HTTP/1.1 client stalls on a socket given synchronously.
-      if (ready && !ready.destroyed) process.nextTick(() => callback(null, ready));
-      else base(options, callback);
-    };
-    const common = {
+    const connect = new WarmSockets([socket]).connector(
+      buildConnector({ allowH2: h2, timeout: this.options.connectTimeoutMs, ...this.options.tls }),
+    );
+    if (!h2) return this.pool(origin, connect);
+    const dispatcher = new Client(origin, {
+      ...this.timeouts(),
       connect,
+      allowH2: true,
+      pipelining: H2_STREAMS,
+      maxConcurrentStreams: H2_STREAMS,
+      // Blob downloads: undici's default windows (256 KiB a stream, 512 KiB the connection)
+      // cap them at a window per round trip.
+      initialWindowSize: H2_STREAM_WINDOW,
+      connectionWindowSize: H2_CONNECTION_WINDOW,
+    });
+    this.made.add(dispatcher);
+    return dispatcher;
+  }
+
+  /** An HTTP/1.1 keep-alive pool, closed with the router. */
+  private pool(origin: string, connect: Connect): Dispatcher {
+    const pool = new Pool(origin, { ...this.timeouts(), connect });
+    this.made.add(pool);
+    return pool;
+  }
+
+  private timeouts(): Pick<Undici.Pool.Options, 'headersTimeout' | 'bodyTimeout' | 'keepAliveTimeout'> {
+    return {
       headersTimeout: this.options.headersTimeoutMs,
       bodyTimeout: this.options.bodyTimeoutMs,
       keepAliveTimeout: this.options.keepAliveTimeoutMs,
     };
-    const dispatcher = h2
-      ? new Client(origin, {
-          ...common,
-          allowH2: true,
-          pipelining: H2_STREAMS,
-          maxConcurrentStreams: H2_STREAMS,
-          // Blob downloads: undici's default windows (256 KiB a stream, 512 KiB the connection)
-          // cap them at a window per round trip.
-          initialWindowSize: H2_STREAM_WINDOW,
-          connectionWindowSize: H2_CONNECTION_WINDOW,
-        })
-      : new Pool(origin, common);
-    this.made.add(dispatcher);
-    return dispatcher;
   }
 
   /** An HTTP/1.1 pool to an HTTP/2 origin, for blob bodies; made on first use. */
   private bulkPool(origin: string): () => Dispatcher {
     let pool: Dispatcher | undefined;
-    return () => {
-      if (!pool) {
-        pool = new Pool(origin, {
-          connect: buildConnector({ allowH2: false, timeout: this.options.connectTimeoutMs, ...this.options.tls }),
-          headersTimeout: this.options.headersTimeoutMs,
-          bodyTimeout: this.options.bodyTimeoutMs,
-          keepAliveTimeout: this.options.keepAliveTimeoutMs,
-        });
-        this.made.add(pool);
-      }
-      return pool;
-    };
+    return () =>
+      (pool ??= this.pool(
+        origin,
+        buildConnector({ allowH2: false, timeout: this.options.connectTimeoutMs, ...this.options.tls }),
+      ));
   }
 
   override close(): Promise<void> {
-    for (const socket of this.handshakes) socket.destroy();
-    for (const { warm } of this.plain.values()) warm.discard();
-    return Promise.all([...this.made, this.fallback].map((d) => d.close())).then(() => undefined);
+    return this.shutdown((d) => d.close());
   }
 
   override destroy(): Promise<void> {
+    return this.shutdown((d) => d.destroy());
+  }
+
+  /** Ends the handshakes and unused sockets, then every dispatcher (`close` waits, `destroy` aborts). */
+  private async shutdown(end: (d: Dispatcher) => Promise<void>): Promise<void> {
     for (const socket of this.handshakes) socket.destroy();
     for (const { warm } of this.plain.values()) warm.discard();
-    return Promise.all([...this.made, this.fallback].map((d) => d.destroy())).then(() => undefined);
+    await Promise.all([...this.made, this.fallback].map(end));
   }
+}
+
+/** A URL's host name without the brackets of an IPv6 address, as sockets take it. */
+function bareHostname(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '');
 }
 
 function tlsServername(hostname: string): boolean {

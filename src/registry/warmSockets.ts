@@ -5,19 +5,25 @@ import type { buildConnector } from './undici';
 export type Connect = (options: buildConnector.Options, callback: buildConnector.Callback) => void;
 
 /**
- * TCP connections to a plain-HTTP origin, opened before any request asks for them, and handed
- * to an undici pool as its next connections (its connect hook). On HTTP/1.1 each request in
- * flight needs a connection of its own, and a new one costs a round trip or more to a remote
- * host: opened together at start-up, they cost one setup, overlapped with the TLS probe.
+ * Connections opened before any request asks for them, handed to an undici pool as its next
+ * connections (its connect hook); once they are used up, the pool connects as usual. A new
+ * connection to a remote host costs a round trip or more: opened ahead, it costs nothing on
+ * the requests' path. The sockets are a TLS handshake's (the one that chose the origin's
+ * protocol) or plain TCP connections opened together (`open`: on HTTP/1.1 each request in
+ * flight needs one of its own).
  */
 export class WarmSockets {
   private readonly idle: net.Socket[] = [];
   /** The listeners an idle socket carries, removed when it is handed over. */
   private readonly watchers = new Map<net.Socket, () => void>();
 
-  constructor(host: string, port: number, count: number) {
-    for (let i = 0; i < count; i++) {
-      const socket = net.connect({ host, port, noDelay: true });
+  /** `count` TCP connections to `host:port`, opened now. */
+  static open(host: string, port: number, count: number): WarmSockets {
+    return new WarmSockets(Array.from({ length: count }, () => net.connect({ host, port, noDelay: true })));
+  }
+
+  constructor(sockets: readonly net.Socket[]) {
+    for (const socket of sockets) {
       // An idle socket that fails or closes is dropped; the pool then makes its connection itself.
       const drop = (): void => this.drop(socket);
       socket.on('error', drop);

@@ -80,6 +80,32 @@ function describe(d: Descriptor, manifest: ImageManifest, platform: Platform): C
   return { ...d, mediaType: manifest.mediaType, platform };
 }
 
+/**
+ * An image's platform: the index entry's when it lists one (no config GET), else its config's
+ * (design rule 3). `onImage` hears of the manifest at once and again when its platform is
+ * learnt; the config GET goes out first, as the plan waits for it, not for the blob work
+ * `onImage` starts.
+ */
+async function platformOf(
+  client: RegistryClient,
+  source: Reference,
+  digest: Digest,
+  manifest: ImageManifest,
+  listed: Platform | undefined,
+  onImage?: OnImage,
+): Promise<Platform> {
+  if (listed) {
+    onImage?.({ source, digest, manifest, platform: listed });
+    return listed;
+  }
+  const reading = platformFromConfig(client, source, manifest.config);
+  reading.catch(() => undefined); // awaited below
+  onImage?.({ source, digest, manifest, platform: undefined });
+  const platform = await reading;
+  onImage?.({ source, digest, manifest, platform });
+  return platform;
+}
+
 /** A plain image manifest source: its platform comes from its config blob (design rule 3). */
 async function resolveImage(
   client: RegistryClient,
@@ -89,12 +115,7 @@ async function resolveImage(
   manifest: ImageManifest,
   onImage?: OnImage,
 ): Promise<Child> {
-  // The config GET goes out before the blob work onImage starts: the plan waits for it, not for them.
-  const reading = platformFromConfig(client, source, manifest.config);
-  reading.catch(() => undefined); // awaited below
-  onImage?.({ source, digest, manifest, platform: undefined });
-  const platform = await reading;
-  onImage?.({ source, digest, manifest, platform });
+  const platform = await platformOf(client, source, digest, manifest, undefined, onImage);
   const descriptor = { mediaType: manifest.mediaType, digest, size: bytes.length };
   return { kind: 'image', descriptor: { ...descriptor, platform }, manifest, bytes, source };
 }
@@ -152,13 +173,7 @@ export async function resolveSource(
   const images = await Promise.all(
     imageDescriptors.map(async (d): Promise<Child> => {
       const { manifest: child, bytes } = await fetchImage(client, source, d);
-      // Take the platform from the index entry when it has one: no config GET needed. When
-      // needed, it goes out before the blob work onImage starts.
-      const reading = d.platform ? Promise.resolve(d.platform) : platformFromConfig(client, source, child.config);
-      reading.catch(() => undefined); // awaited below
-      onImage?.({ source, digest: d.digest, manifest: child, platform: d.platform });
-      const platform = await reading;
-      if (!d.platform) onImage?.({ source, digest: d.digest, manifest: child, platform });
+      const platform = await platformOf(client, source, d.digest, child, d.platform, onImage);
       return { kind: 'image', descriptor: describe(d, child, platform), manifest: child, bytes, source };
     }),
   );

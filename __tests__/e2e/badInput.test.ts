@@ -82,18 +82,22 @@ describe('malformed inputs, end to end', () => {
     );
   });
 
-  // The control: the same setup with valid inputs does reach both counters, so "zero" means something.
+  // The control: the same setup with valid inputs does reach both counters, so "zero" means
+  // something. One run per counter: in one run with both, the first failure (the other host's)
+  // may end the run before the second host is reached.
   it.concurrent('valid inputs do reach the registry and the proxy', async () => {
     const reg = await registry;
     const proxy = await startFaultProxy(reg.host);
     const forward = await startConnectProxy(() => reg.host);
+    const env = { HTTPS_PROXY: forward.url, HTTP_PROXY: forward.url, NO_PROXY: '', MERGE_ACTION_RETRY_ATTEMPTS: '1' };
     try {
-      const run = await runAction(
-        { sources: `${proxy.host}/bad/amd64:1\nregistry.test/bad/arm64:1`, tags: `${proxy.host}/bad/app:1` },
-        { HTTPS_PROXY: forward.url, HTTP_PROXY: forward.url, NO_PROXY: '', MERGE_ACTION_RETRY_ATTEMPTS: '1' },
-      );
-      expect(run.exitCode).toBe(1);
+      // A source missing on the registry behind the fault proxy: the run ends on its 404.
+      const direct = await runAction({ sources: `${proxy.host}/bad/amd64:1`, tags: `${proxy.host}/bad/app:1` }, env);
+      expect(direct.exitCode).toBe(1);
       expect(proxy.requests.length).toBeGreaterThan(0);
+      // A registry only the forward proxy reaches: the run ends once it is reached through it.
+      const proxied = await runAction({ sources: 'registry.test/bad/arm64:1', tags: 'registry.test/bad/app:1' }, env);
+      expect(proxied.exitCode).toBe(1);
       expect(forward.count()).toBeGreaterThan(0);
     } finally {
       await proxy.close();

@@ -1,7 +1,7 @@
 /** The action and the command line run credential helpers each their own way, under one contract. */
 import { execProgram } from '../src/action/program';
 import { spawnProgram } from '../src/cli/program';
-import type { RunProgram } from '../src/flow/program';
+import type { RunProgram } from '../src/util/program';
 
 describe.each<[string, RunProgram]>([
   ['the action (@actions/exec)', execProgram],

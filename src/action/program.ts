@@ -1,5 +1,5 @@
 import { getExecOutput } from '@actions/exec';
-import type { RunProgram } from '../flow/program';
+import type { RunProgram } from '../util/program';
 
 /** Programs as the runner's toolkit runs them (PATH lookup as on every runner OS); never echoed. */
 export const execProgram: RunProgram = async (command, args, input) => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { RunProgram } from '../flow/program';
+import type { RunProgram } from '../util/program';
 
 /** Runs a program found on PATH with `input` on stdin; its output is collected, never echoed. */
 export const spawnProgram: RunProgram = (command, args, input) =>

@@ -12,7 +12,7 @@ import { expandSources } from '../resolve/patterns';
 import { type OnImage, resolveSources } from '../resolve/resolve';
 import { alreadyPresent, Transfer } from '../transfer/transfer';
 import { uniqueRepositories } from '../transfer/targets';
-import type { RunProgram } from './program';
+import type { RunProgram } from '../util/program';
 import type { Reporter } from './reporter';
 
 export interface MergeOptions {

@@ -1,26 +1,9 @@
 import type { Outputs, RunResult } from '../report/report';
-import type { Outcome } from '../transfer/transfer';
+import type { TransferProgress } from '../transfer/transfer';
+import type { Log, MaskSecret } from '../util/log';
 
-/** Where one target repository stands while its children and blobs are made present. */
-export interface TransferProgress {
-  readonly repository: string;
-  /** Child manifests the index needs in this repository. */
-  readonly children: number;
-  readonly manifests: Readonly<Record<Outcome, number>>;
-  readonly blobs: Readonly<Record<Outcome, number>>;
-  /** Bytes streamed into this repository so far, blobs still in flight included. */
-  readonly bytesCopied: number;
-}
-
-/** Lines for the log; a low-level module takes only the ones it writes. */
-export interface Log {
-  info(message: string): void;
-  /** Detail for diagnosing a run (every HTTP request); shown only when asked for. */
-  debug(message: string): void;
-}
-
-/** A value that must never appear in any output (a password, a token): the front end masks it. */
-export type MaskSecret = (value: string) => void;
+export type { Log, MaskSecret } from '../util/log';
+export type { TransferProgress } from '../transfer/transfer';
 
 /**
  * How the flow tells its front end what happens. The flow never writes to stdout, stderr or

@@ -1,4 +1,4 @@
-import type { Log } from '../flow/reporter';
+import type { Log } from '../util/log';
 import type { Reference } from '../oci/reference';
 import type { SerializedIndex } from '../plan/serialize';
 import { RegistryError } from '../registry/client';

@@ -1,5 +1,5 @@
 import { type Challenge, grantedScopes, mergeScopes, parseChallenges, scopesCover } from './challenge';
-import type { MaskSecret } from '../flow/reporter';
+import type { MaskSecret } from '../util/log';
 import type { Credential } from './credentials';
 import { allHeaders, discard, type HttpRequest, type HttpResponse, readBody, type Send } from './http';
 

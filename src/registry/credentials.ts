@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { RunProgram } from '../flow/program';
-import type { MaskSecret } from '../flow/reporter';
+import type { MaskSecret } from '../util/log';
+import type { RunProgram } from '../util/program';
 import { DOCKER_HUB } from '../oci/reference';
 
 /** What a registry login gives: a username and password, or an OAuth2 refresh (identity) token. */

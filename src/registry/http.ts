@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { EnvHttpProxyAgent } from './undici';
-import { redactUrl } from './logging';
+import { redactUrl } from './redact';
 import { type BulkOption, OriginRouter } from './origins';
 
 /** A request body: bytes, or a factory so a retry can re-open a stream (never replay a spent one). */

@@ -1,5 +1,8 @@
-import type { Log } from '../flow/reporter';
+import type { Log } from '../util/log';
 import type { Send } from './http';
+import { redactUrl } from './redact';
+
+export { redactUrl } from './redact';
 
 /** Counts what went over the wire; the job summary and the benchmarks report it. */
 export interface WireStats {
@@ -23,15 +26,4 @@ export function withLogging(next: Send, log: Pick<Log, 'debug'>, stats?: WireSta
       throw err;
     }
   };
-}
-
-/** Drops user info and signed-URL query strings (S3 redirects carry signatures). */
-export function redactUrl(url: URL): string {
-  const copy = new URL(url.toString());
-  copy.username = '';
-  copy.password = '';
-  for (const key of [...copy.searchParams.keys()]) {
-    if (/signature|token|credential|x-amz-|sig$/i.test(key)) copy.searchParams.set(key, 'REDACTED');
-  }
-  return copy.toString();
 }

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { Log, MaskSecret } from '../flow/reporter';
+import type { Log, MaskSecret } from '../util/log';
 import { apiHost, isLoopbackRegistry, type Reference } from '../oci/reference';
 import { Authenticator } from './auth';
 import { repositoryScope } from './challenge';

@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import type { Reporter, TransferProgress } from '../flow/reporter';
 import type { Digest } from '../oci/digest';
 import type { Descriptor, ImageManifest } from '../oci/manifest';
 import { requiredBlobs } from '../oci/manifest';
@@ -8,6 +7,7 @@ import { type RegistryClient, RegistryError } from '../registry/client';
 import { RegistryLimits } from '../registry/limits';
 import type { Child, ClientFor } from '../resolve/resolve';
 import { Once } from '../util/concurrency';
+import type { Log } from '../util/log';
 
 /** What happened to one blob or manifest in one target repository. */
 export type Outcome = 'present' | 'mounted' | 'copied' | 'pushed' | 'would-copy' | 'would-push';
@@ -45,10 +45,21 @@ export interface EarlyImage {
   readonly manifest: ImageManifest;
 }
 
+/** Where one target repository stands while its children and blobs are made present. */
+export interface TransferProgress {
+  readonly repository: string;
+  /** Child manifests the index needs in this repository. */
+  readonly children: number;
+  readonly manifests: Readonly<Record<Outcome, number>>;
+  readonly blobs: Readonly<Record<Outcome, number>>;
+  /** Bytes streamed into this repository so far, blobs still in flight included. */
+  readonly bytesCopied: number;
+}
+
 export interface TransferOptions {
   readonly dryRun: boolean;
   /** Pushed manifests (info) and the progress of each target repository. */
-  readonly reporter: Pick<Reporter, 'info' | 'progress'>;
+  readonly reporter: Pick<Log, 'info'> & { progress(update: TransferProgress): void };
   /** Requests in flight per registry (design rule 13), shared with the run's other requests. */
   readonly limits?: RegistryLimits;
 }

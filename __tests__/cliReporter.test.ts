@@ -6,7 +6,7 @@ function stream(isTTY: boolean) {
   return { chunks, text: () => chunks.join(''), write: (t: string) => void chunks.push(t), isTTY, columns: 200 };
 }
 
-const counts = { present: 0, mounted: 0, copied: 0, pushed: 0, 'would-copy': 0, 'would-push': 0 };
+const counts = { present: 0, mounted: 0, copied: 0, pushed: 0, 'would-mount': 0, 'would-copy': 0, 'would-push': 0 };
 const update = (repository: string, pushed: number, bytesCopied = 0): TransferProgress => ({
   repository,
   children: 2,

@@ -36,8 +36,8 @@ describe('referrersSection', () => {
   });
 
   it('says per target repository what was written for the attachments', () => {
-    const counts = { present: 1, mounted: 2, copied: 1, pushed: 3, 'would-copy': 0, 'would-push': 0 };
-    const idle = { present: 0, mounted: 0, copied: 0, pushed: 0, 'would-copy': 0, 'would-push': 0 };
+    const counts = { present: 1, mounted: 2, copied: 1, pushed: 3, 'would-mount': 0, 'would-copy': 0, 'would-push': 0 };
+    const idle = { present: 0, mounted: 0, copied: 0, pushed: 0, 'would-mount': 0, 'would-copy': 0, 'would-push': 0 };
     const html = referrersSection(
       {
         ...base,

@@ -192,6 +192,83 @@ describe('Transfer', () => {
   });
 });
 
+/**
+ * A target repository that holds some children and blobs already, whose answers arrive in a
+ * random order: the counts must not depend on that order, and a dry run must say what the real
+ * run then does.
+ */
+describe('counts', () => {
+  /** Child A (blobs 1–3) shares blob 3 with child B (blobs 3–6, config 3); C (blobs 7–9) comes from another registry. */
+  const a = child('reg.test/ci/a:a', 1);
+  const plainB = child('reg.test/ci/a:b', 4);
+  const b: Child = { ...plainB, manifest: { ...plainB.manifest, config: blob(3) } as ImageManifest };
+  const c = child('other.test/ci/c:c', 7);
+
+  /** Holds `manifests` and `blobs`; every answer takes a random few milliseconds. */
+  function holding(manifests: readonly Digest[], blobs: readonly Digest[]) {
+    const jitter = () => new Promise((r) => setTimeout(r, Math.floor(Math.random() * 4)));
+    const client = {
+      headManifest: async (_repo: string, ref: string) => {
+        await jitter();
+        return manifests.includes(ref as Digest) ? { digest: ref } : undefined;
+      },
+      hasBlob: async (_repo: string, d: Digest) => {
+        await jitter();
+        return blobs.includes(d);
+      },
+      mountBlob: async () => {
+        await jitter();
+        return { mounted: true };
+      },
+      startUpload: async () => new URL('http://reg.test/upload/1'),
+      finishUpload: async () => jitter(),
+      getBlob: async () => Readable.from([Buffer.from('abc')]),
+      putManifest: async (_repo: string, ref: string) => ref as Digest,
+    };
+    return async () => client as unknown as RegistryClient;
+  }
+
+  async function counts(clientFor: ReturnType<typeof holding>, dryRun: boolean, early: boolean) {
+    const transfer = new Transfer(clientFor, { dryRun, reporter: recordingReporter() });
+    if (early)
+      for (const x of [a, b, c])
+        transfer.prefetch({ source: x.source, digest: x.descriptor.digest, manifest: x.manifest }, [target]);
+    const [report] = await transfer.run([a, b, c], [target]);
+    return { blobs: report.blobs, manifests: report.manifests };
+  }
+
+  type Counts = Awaited<ReturnType<typeof counts>>['blobs'];
+  /** The real run's outcomes for a dry run's. */
+  const done = (dry: Counts): Counts => ({
+    ...dry,
+    mounted: dry['would-mount'],
+    copied: dry['would-copy'],
+    pushed: dry['would-push'],
+    'would-mount': 0,
+    'would-copy': 0,
+    'would-push': 0,
+  });
+
+  const cases: Array<[string, Digest[], Digest[], Partial<Counts>]> = [
+    ['everything', [a, b, c].map((x) => x.descriptor.digest), [1, 2, 3, 5, 6, 7, 8, 9].map(digest), { present: 8 }],
+    ['part of it', [a.descriptor.digest], [1, 2, 3, 7].map(digest), { present: 3, 'would-mount': 3, 'would-copy': 2 }],
+    ['nothing', [], [], { present: 0, 'would-mount': 5, 'would-copy': 3 }],
+  ];
+  for (const [what, manifests, blobs, expected] of cases) {
+    it(`are the same on every dry run, and what the real run then does, when the target holds ${what}`, async () => {
+      const clientFor = holding(manifests, blobs);
+      const dry = await counts(clientFor, true, false);
+      expect(dry.blobs).toMatchObject(expected);
+      for (let i = 0; i < 5; i++) expect(await counts(clientFor, true, false)).toEqual(dry);
+      for (const early of [false, true]) {
+        const real = await counts(clientFor, false, early);
+        expect(real.blobs).toEqual(done(dry.blobs));
+        expect(real.manifests).toEqual(done(dry.manifests));
+      }
+    });
+  }
+});
+
 describe('explainRefusedManifest', () => {
   const bare = child('reg.test/ci/a:b', 1, Buffer.from(JSON.stringify({ schemaVersion: 2, config: {}, layers: [] })));
   const typed = child('reg.test/ci/a:b', 1);

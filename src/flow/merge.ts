@@ -129,7 +129,7 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
     // Every tag already at the digest: the index, hence every child and blob, is in place.
     const unchanged = allTagsAt(await tagDigests, plan.index);
     const transfers = unchanged
-      ? repositories.map((r) => alreadyPresent(r, plan.children.length))
+      ? repositories.map((r) => alreadyPresent(r, plan.children))
       : await reporter.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () =>
           transfer.run(plan.children, repositories),
         );

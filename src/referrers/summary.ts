@@ -21,7 +21,7 @@ export function referrersSection(report: ReferrersReport | undefined, code: (tex
       const m = t.manifests;
       const b = t.blobs;
       return report.dryRun
-        ? `<li>${code(t.repository)}: ${m['would-push']} to push, ${m.present} present; ${b['would-copy']} blobs to mount or copy</li>`
+        ? `<li>${code(t.repository)}: ${m['would-push']} to push, ${m.present} present; ${b['would-mount'] + b['would-copy']} blobs to mount or copy</li>`
         : `<li>${code(t.repository)}: ${m.pushed} pushed, ${m.present} present; ${b.mounted + b.copied} blobs mounted or copied</li>`;
     });
   return [

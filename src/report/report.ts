@@ -65,7 +65,7 @@ export function transferCounts(t: RepositoryTransfer, dryRun: boolean): string {
   const b = t.blobs;
   const m = t.manifests;
   const blobs = dryRun
-    ? `${b.present} blobs present, ${b['would-copy']} to mount or copy`
+    ? `${b.present} blobs present, ${b['would-mount']} to mount, ${b['would-copy']} to copy`
     : `${b.present} blobs present, ${b.mounted} mounted, ${b.copied} copied (${formatBytes(t.bytesCopied)})`;
   const manifests = dryRun
     ? `${m.present} manifests present, ${m['would-push']} to push`

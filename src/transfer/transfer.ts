@@ -9,8 +9,11 @@ import type { Child, ClientFor } from '../resolve/resolve';
 import { Once } from '../util/concurrency';
 import type { Log } from '../util/log';
 
-/** What happened to one blob or manifest in one target repository. */
-export type Outcome = 'present' | 'mounted' | 'copied' | 'pushed' | 'would-copy' | 'would-push';
+/**
+ * What happened to one blob or manifest in one target repository; in a dry run, what the real
+ * run would do (`would-…`), decided with the same reads the real run makes.
+ */
+export type Outcome = 'present' | 'mounted' | 'copied' | 'pushed' | 'would-mount' | 'would-copy' | 'would-push';
 
 export interface RepositoryTransfer {
   readonly repository: string;
@@ -19,13 +22,29 @@ export interface RepositoryTransfer {
   bytesCopied: number;
 }
 
-/** A repository's report while `run` fills it: what the progress of the run needs besides. */
+/**
+ * A repository's report while `run` fills it. Blobs are counted from what is settled about each,
+ * not in the order answers arrive, so the counts do not depend on timing: a blob a child found
+ * in the target needs is present (the registry only stored the child because its blobs were
+ * there), unless a child that is not there needs it too, whose blob work then says what happened.
+ */
 interface RepositoryState extends RepositoryTransfer {
   readonly children: number;
+  /** Blobs of children found in the target (or read from it). */
+  readonly presentWithChild: Map<string, Descriptor>;
+  /** Blobs of children that are not there: what making each present did. */
+  readonly done: Map<string, { blob: Descriptor; outcome: Outcome }>;
 }
 
 function counts(): Record<Outcome, number> {
-  return { present: 0, mounted: 0, copied: 0, pushed: 0, 'would-copy': 0, 'would-push': 0 };
+  return { present: 0, mounted: 0, copied: 0, pushed: 0, 'would-mount': 0, 'would-copy': 0, 'would-push': 0 };
+}
+
+/** The blobs a set of manifests needs in a repository, each once. */
+function uniqueBlobs(manifests: readonly ImageManifest[]): Descriptor[] {
+  const byDigest = new Map<string, Descriptor>();
+  for (const m of manifests) for (const b of requiredBlobs(m)) byDigest.set(b.digest, b);
+  return [...byDigest.values()];
 }
 
 /** A report with nothing counted yet. */
@@ -33,9 +52,17 @@ export function emptyTransfer(repository: string): RepositoryTransfer {
   return { repository, blobs: counts(), manifests: counts(), bytesCopied: 0 };
 }
 
-/** The report of a repository whose tags already hold the index: nothing was looked at or copied. */
-export function alreadyPresent(target: Reference, children: number): RepositoryTransfer {
-  return { repository: target.name, blobs: counts(), manifests: { ...counts(), present: children }, bytesCopied: 0 };
+/**
+ * The report of a repository whose tags already hold the index: nothing was looked at or
+ * copied, and every child and the blobs they need are there (the registry stored the index).
+ */
+export function alreadyPresent(target: Reference, children: readonly Pick<Child, 'manifest'>[]): RepositoryTransfer {
+  return {
+    repository: target.name,
+    blobs: { ...counts(), present: uniqueBlobs(children.map((c) => c.manifest)).length },
+    manifests: { ...counts(), present: children.length },
+    bytesCopied: 0,
+  };
 }
 
 /** A verified image manifest of a source, as resolve reports it before the plan. */
@@ -85,7 +112,7 @@ export class Transfer {
    * once a pair is known here, its blobs not yet asked for are looked for (HEAD) and uploaded.
    */
   private readonly unmountable = new Set<string>();
-  /** Blobs whose outcome a report has counted (a blob started by `prefetch` is counted by the first report to ask). */
+  /** Blobs a report has counted: `ensureBlobs` does not count again what `run` counted. */
   private readonly counted = new Set<string>();
   /** Per target repository, the blobs streaming into it now and their bytes so far (for progress). */
   private readonly streaming = new Map<string, Map<string, number>>();
@@ -130,6 +157,8 @@ export class Transfer {
           manifests: counts(),
           bytesCopied: 0,
           children: children.length,
+          presentWithChild: new Map(),
+          done: new Map(),
         };
         this.reports.set(target.name, report);
         this.progress(target.name);
@@ -137,6 +166,10 @@ export class Transfer {
           await Promise.all(children.map((child) => this.child(child, target, report)));
         } finally {
           this.reports.delete(target.name);
+        }
+        countBlobs(report);
+        for (const digest of [...report.presentWithChild.keys(), ...report.done.keys()]) {
+          this.counted.add(`${target.name}@${digest}`);
         }
         const { repository, blobs, manifests, bytesCopied } = report;
         return { repository, blobs, manifests, bytesCopied };
@@ -156,6 +189,7 @@ export class Transfer {
   private progress(repository: string): void {
     const report = this.reports.get(repository);
     if (!report) return;
+    countBlobs(report);
     let streaming = 0;
     for (const n of this.streaming.get(repository)?.values() ?? []) streaming += n;
     const update: TransferProgress = {
@@ -168,11 +202,12 @@ export class Transfer {
     this.options.reporter.progress(update);
   }
 
-  private async child(child: Child, target: Reference, report: RepositoryTransfer): Promise<void> {
+  private async child(child: Child, target: Reference, report: RepositoryState): Promise<void> {
     const digest = child.descriptor.digest;
     // Read from the target repository itself: nothing to do.
     if (child.source.name === target.name) {
       report.manifests.present++;
+      for (const blob of requiredBlobs(child.manifest)) report.presentWithChild.set(blob.digest, blob);
       this.progress(target.name);
       return;
     }
@@ -185,15 +220,28 @@ export class Transfer {
     });
   }
 
-  private async pushManifest(child: Child, target: Reference, report: RepositoryTransfer): Promise<Outcome> {
+  private async pushManifest(child: Child, target: Reference, report: RepositoryState): Promise<Outcome> {
     const digest = child.descriptor.digest;
     const client = await this.clientFor(target.registry);
     // The HEAD of the child goes alongside its blobs (or earlier, from prefetch), not before them.
     const head = this.manifestPresent(digest, target);
-    const blobs = Promise.all(requiredBlobs(child.manifest).map((blob) => this.blob(blob, child.source, target, report)));
+    const needed = requiredBlobs(child.manifest);
+    const blobs = Promise.all(
+      needed.map(async (blob) => {
+        const outcome = await this.blob(blob, child.source, target, undefined);
+        // Settled: its bytes move from "streaming" to the report at once, so progress never goes back.
+        this.streaming.get(target.name)?.delete(blob.digest);
+        return outcome;
+      }),
+    );
     blobs.catch(() => undefined);
-    if (await head) return 'present';
-    await blobs;
+    if (await head) {
+      for (const blob of needed) report.presentWithChild.set(blob.digest, blob);
+      return 'present';
+    }
+    const outcomes = await blobs;
+    needed.forEach((blob, i) => report.done.set(blob.digest, { blob, outcome: outcomes[i] }));
+    this.progress(target.name);
     if (this.options.dryRun) return 'would-push';
     await this.limited(target.registry, () =>
       client.putManifest(target.repository, digest, child.bytes, child.descriptor.mediaType).catch((err: unknown) => {
@@ -248,7 +296,11 @@ export class Transfer {
    * HEAD, then copy (design rules 8, 9).
    */
   private async ensureBlob(blob: Descriptor, source: Reference, target: Reference): Promise<Outcome> {
-    if (this.options.dryRun) return (await this.probe(blob, target)) ? 'present' : 'would-copy';
+    if (this.options.dryRun) {
+      // The real run mounts without asking first: so the dry run does not ask either.
+      if (source.registry === target.registry) return 'would-mount';
+      return (await this.probe(blob, target)) ? 'present' : 'would-copy';
+    }
     const client = await this.clientFor(target.registry);
     const from = await this.clientFor(source.registry);
     const pair = `${target.name} <- ${source.repository}`;
@@ -325,6 +377,19 @@ export class Transfer {
       return body;
     });
   }
+}
+
+/** Sets a report's blob counts and copied bytes from what is settled about each blob. */
+function countBlobs(report: RepositoryState): void {
+  const blobs = counts();
+  let bytes = 0;
+  for (const [digest] of report.presentWithChild) if (!report.done.has(digest)) blobs.present++;
+  for (const { blob, outcome } of report.done.values()) {
+    blobs[outcome]++;
+    if (outcome === 'copied') bytes += blob.size;
+  }
+  Object.assign(report.blobs, blobs);
+  report.bytesCopied = bytes;
 }
 
 /** Bytes streamed between two progress updates of a blob. */

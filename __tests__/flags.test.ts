@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { flagOf, INPUT_FLAGS, parseCommandLine, UsageError, usage } from '../src/cli/flags';
+import { INPUT_FLAGS, parseCommandLine, UsageError, usage } from '../src/cli/flags';
+import { CLI_NAMES } from '../src/cli/names';
 
 const actionYml = readFileSync(path.join(__dirname, '..', 'action.yml'), 'utf8');
 const inputNames = [...actionYml.slice(0, actionYml.indexOf('\noutputs:')).matchAll(/^ {2}([a-z-]+):$/gm)].map((m) => m[1]);
@@ -12,9 +13,10 @@ describe('the flag table', () => {
   });
 
   it('names inputs by their flag in messages', () => {
-    expect(flagOf('sources')).toBe('--source');
-    expect(flagOf('insecure-registries')).toBe('--insecure-registry');
-    expect(flagOf('github-token')).toBe('input "github-token"');
+    expect(CLI_NAMES.setting('sources')).toBe('--source');
+    expect(CLI_NAMES.setting('insecure-registries')).toBe('--insecure-registry');
+    expect(CLI_NAMES.value('media-type', 'oci')).toBe('--media-type oci');
+    expect(CLI_NAMES.setting('github-token')).toBe('--username with --password-stdin');
   });
 
   it('lists every flag in --help', () => {

@@ -18577,6 +18577,8 @@ exports.run = run;
 const core = __importStar(__nccwpck_require__(5809));
 const merge_1 = __nccwpck_require__(9608);
 const context_1 = __nccwpck_require__(5722);
+const errors_1 = __nccwpck_require__(3916);
+const names_1 = __nccwpck_require__(2814);
 const program_1 = __nccwpck_require__(9066);
 const reporter_1 = __nccwpck_require__(5121);
 /** Inputs as the runner sets them (`INPUT_<NAME>`); missing means the default. */
@@ -18587,16 +18589,49 @@ async function run() {
     process.exitCode = 1;
     try {
         const inputs = (0, context_1.getInputs)(readActionInput);
-        await (0, merge_1.merge)(inputs, { reporter: reporter_1.actionReporter, runProgram: program_1.execProgram, githubActor: process.env.GITHUB_ACTOR });
+        await (0, merge_1.merge)(inputs, {
+            reporter: reporter_1.actionReporter,
+            runProgram: program_1.execProgram,
+            githubActor: process.env.GITHUB_ACTOR,
+            names: names_1.ACTION_NAMES,
+        });
         process.exitCode = 0;
     }
     catch (err) {
-        core.setFailed(err instanceof Error ? err.message : String(err));
+        core.setFailed((0, errors_1.describeError)(err, names_1.ACTION_NAMES));
     }
 }
 // Exit as soon as the run settles: a connection a broken proxy or registry never answers must
 // not keep the step alive after its result is known.
 void run().finally(() => process.exit());
+
+
+/***/ }),
+
+/***/ 2814:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ACTION_NAMES = void 0;
+/**
+ * How the action names the flow's settings and words its advice: by its inputs (the settings'
+ * own keys), with workflow expressions and docker/metadata-action where they help.
+ */
+exports.ACTION_NAMES = {
+    setting: (key) => `input "${key}"`,
+    value: (key, value) => `${key}: ${value}`,
+    hint: (h) => {
+        switch (h.hint) {
+            case 'lowercase-repository':
+                return '(with ${{ github.repository }}, lowercase it first, e.g. with docker/metadata-action)';
+            case 'plain-http':
+                return 'list it in insecure-registries';
+            case 'index-annotations':
+                return 'With docker/metadata-action, set DOCKER_METADATA_ANNOTATIONS_LEVELS: index (or manifest,index) to get index annotations.';
+        }
+    },
+};
 
 
 /***/ }),
@@ -18847,25 +18882,110 @@ async function group(name, work) {
 /***/ ((__unused_webpack_module, exports) => {
 
 
+/**
+ * Errors and messages that name what the user wrote. The flow knows its settings by one key each
+ * (the action.yml input names, which the command line maps its flags to); a message that names a
+ * setting, or gives advice that depends on where the tool runs, holds a structured reference to
+ * it, and each front end words the references with its own table of names (`Names`): the action
+ * says `input "media-type"`, the command line `--media-type`.
+ */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.ContentError = exports.InputError = void 0;
-/** A problem with what the user wrote; always names the input. Raised before any I/O. */
+exports.ContentError = exports.InputError = exports.KEY_NAMES = void 0;
+exports.setting = setting;
+exports.say = say;
+exports.render = render;
+exports.worded = worded;
+exports.wordingOf = wordingOf;
+exports.appendWording = appendWording;
+exports.describeError = describeError;
+/** A reference to a setting, with the value to give it when the message suggests one. */
+function setting(key, value) {
+    return value === undefined ? { setting: key } : { setting: key, value };
+}
+/** Builds a wording from a template: say`use ${setting('media-type', 'oci')} or auto`. */
+function say(text, ...parts) {
+    const wording = [];
+    text.forEach((t, i) => {
+        if (t !== '')
+            wording.push(t);
+        if (i < parts.length)
+            wording.push(parts[i]);
+    });
+    return wording;
+}
+function render(wording, names) {
+    return wording
+        .map((p) => {
+        if (typeof p === 'string')
+            return p;
+        if ('hint' in p)
+            return names.hint(p);
+        return p.value === undefined ? names.setting(p.setting) : names.value(p.setting, p.value);
+    })
+        .join('');
+}
+/**
+ * Settings by their keys, for an error's `message` (what a log line or a test sees when no
+ * front end words it). Each front end has its own table: src/action/names.ts, src/cli/names.ts.
+ */
+exports.KEY_NAMES = {
+    setting: (key) => `input "${key}"`,
+    value: (key, value) => `${key}: ${value}`,
+    hint: (h) => {
+        switch (h.hint) {
+            case 'lowercase-repository':
+                return '(lowercase it first)';
+            case 'plain-http':
+                return 'list it in insecure-registries';
+            case 'index-annotations':
+                return 'Give annotations without a level prefix, or with index:, to set them on the index.';
+        }
+    },
+};
+/** Gives `err` a wording; its `message` becomes the wording with settings named by key. */
+function worded(err, wording) {
+    err.wording = wording;
+    err.message = render(wording, exports.KEY_NAMES);
+    return err;
+}
+/** The wording of an error: its own, or its message as plain text. */
+function wordingOf(err) {
+    const w = err?.wording;
+    if (w !== undefined)
+        return w;
+    return [err instanceof Error ? err.message : String(err)];
+}
+/** Adds text (or references) to the end of an error's message, its wording included. */
+function appendWording(err, ...parts) {
+    worded(err, [...wordingOf(err), ...parts]);
+}
+/** The message of an error as a front end says it. */
+function describeError(err, names) {
+    return render(wordingOf(err), names);
+}
+/** A problem with what the user wrote; always names the setting. Raised before any I/O. */
 class InputError extends Error {
     input;
+    /** What is wrong, without the setting's name (a front end names it its own way). */
     detail;
-    constructor(input, 
-    /** What is wrong, without the input's name (a front end names it its own way: a flag). */
-    detail) {
-        super(`input "${input}": ${detail}`);
+    constructor(input, detail) {
+        super('');
         this.input = input;
-        this.detail = detail;
         this.name = 'InputError';
+        const words = typeof detail === 'string' ? [detail] : detail;
+        this.detail = render(words, exports.KEY_NAMES);
+        worded(this, [setting(input), ': ', ...words]);
     }
 }
 exports.InputError = InputError;
 /** A problem with what a source or registry holds (wrong kind of manifest, duplicate platform…). */
 class ContentError extends Error {
     name = 'ContentError';
+    constructor(message, options) {
+        super(typeof message === 'string' ? message : '', options);
+        if (typeof message !== 'string')
+            worded(this, message);
+    }
 }
 exports.ContentError = ContentError;
 
@@ -18878,6 +18998,7 @@ exports.ContentError = ContentError;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.merge = merge;
+const errors_1 = __nccwpck_require__(3916);
 const platform_1 = __nccwpck_require__(1890);
 const plan_1 = __nccwpck_require__(8720);
 const publish_1 = __nccwpck_require__(3456);
@@ -18896,13 +19017,19 @@ const targets_1 = __nccwpck_require__(2737);
  */
 async function merge(inputs, options) {
     const { reporter } = options;
+    const words = (wording) => (0, errors_1.render)(wording, options.names ?? errors_1.KEY_NAMES);
     const started = Date.now();
     if (inputs.skippedAnnotations.length > 0) {
-        const hint = Object.keys(inputs.annotations).length === 0
-            ? ' With docker/metadata-action, set DOCKER_METADATA_ANNOTATIONS_LEVELS: index (or manifest,index) to get index annotations.'
-            : '';
-        reporter.notice(`annotations skipped (only index annotations can be set without changing the images' digests): ` +
-            `${inputs.skippedAnnotations.join('; ')}.${hint}`);
+        const hint = Object.keys(inputs.annotations).length === 0 ? (0, errors_1.say) ` ${{ hint: 'index-annotations' }}` : [];
+        reporter.notice(words([
+            `annotations skipped (only index annotations can be set without changing the images' digests): `,
+            `${inputs.skippedAnnotations.join('; ')}.`,
+            ...hint,
+        ]));
+    }
+    // A target without a tag means `latest`, as with docker: said, since it may replace what is there.
+    for (const t of inputs.untaggedTargets) {
+        reporter.notice(words((0, errors_1.say) `${(0, errors_1.setting)('tags')}: "${t.given}" names no tag; ${t.target.toString()} is meant (latest, as docker assumes)`));
     }
     // Not awaited: the registries' connections open while the Docker config is read.
     const dockerConfig = (0, credentials_1.dockerCredentials)({
@@ -18984,7 +19111,7 @@ async function merge(inputs, options) {
         // Every tag already at the digest: the index, hence every child and blob, is in place.
         const unchanged = (0, publish_1.allTagsAt)(await tagDigests, plan.index);
         const transfers = unchanged
-            ? repositories.map((r) => (0, transfer_1.alreadyPresent)(r, plan.children.length))
+            ? repositories.map((r) => (0, transfer_1.alreadyPresent)(r, plan.children))
             : await reporter.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () => transfer.run(plan.children, repositories));
         // Issue 11: attachments are written after the children and before the tags (the tag is the last write).
         const carried = await reporter.group(inputs.dryRun ? 'Referrers (dry run)' : 'Carry referrers', () => attached.carry());
@@ -19094,7 +19221,7 @@ function references(input, value, patterns) {
             return (0, tagPattern_1.looksLikePattern)(item) ? tagPattern_1.TagPattern.parse(item) : reference_1.Reference.parse(item);
         }
         catch (err) {
-            throw new errors_1.InputError(input, err.message);
+            throw new errors_1.InputError(input, (0, errors_1.wordingOf)(err));
         }
     });
     const dup = (0, lists_1.firstDuplicate)(refs, (r) => r.toString());
@@ -19109,12 +19236,15 @@ function getInputs(read) {
         throw new errors_1.InputError('sources', 'at least one image reference is required');
     const targets = references('tags', read('tags'), false);
     if (targets.length === 0)
-        throw new errors_1.InputError('tags', 'at least one target reference with a tag is required');
+        throw new errors_1.InputError('tags', 'at least one target reference is required');
     for (const t of targets) {
         if (t.digest !== undefined) {
             throw new errors_1.InputError('tags', `"${t.toString()}" has a digest; a target names a tag (e.g. ${t.name}:latest)`);
         }
     }
+    const untaggedTargets = (0, lists_1.splitList)(read('tags'))
+        .map((given, i) => ({ given, target: targets[i] }))
+        .filter((t) => !(0, reference_1.namesTagOrDigest)(t.given));
     let platforms;
     const platformItems = (0, lists_1.splitList)(read('platforms'));
     if (platformItems.length > 0) {
@@ -19123,7 +19253,7 @@ function getInputs(read) {
                 return (0, platform_1.parsePlatform)(p);
             }
             catch (err) {
-                throw new errors_1.InputError('platforms', err.message);
+                throw new errors_1.InputError('platforms', (0, errors_1.wordingOf)(err));
             }
         });
         const dup = (0, lists_1.firstDuplicate)(platforms, platform_1.platformKey);
@@ -19145,6 +19275,7 @@ function getInputs(read) {
     return {
         sources,
         targets,
+        untaggedTargets,
         attestations: oneOf('attestations', read('attestations'), ['strip', 'keep'], 'strip'),
         referrers: oneOf('referrers', read('referrers'), ['copy', 'skip'], 'copy'),
         platforms,
@@ -19488,8 +19619,10 @@ function platformMatches(wanted, actual) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Reference = exports.ReferenceError = exports.DOCKER_HUB_API_HOST = exports.DOCKER_HUB = void 0;
+exports.namesTagOrDigest = namesTagOrDigest;
 exports.apiHost = apiHost;
 exports.isLoopbackRegistry = isLoopbackRegistry;
+const errors_1 = __nccwpck_require__(3916);
 const digest_1 = __nccwpck_require__(8825);
 /** Docker Hub's canonical name and the host its API really lives on. */
 exports.DOCKER_HUB = 'docker.io';
@@ -19572,8 +19705,7 @@ class Reference {
             repository = `library/${repository}`;
         if (repository !== repository.toLowerCase()) {
             const suggestion = new Reference(registry, repository.toLowerCase(), tag, digest).toString();
-            throw new ReferenceError(`"${raw}": repository names must be lowercase; use "${suggestion}" ` +
-                '(with ${{ github.repository }}, lowercase it first, e.g. with docker/metadata-action)');
+            throw (0, errors_1.worded)(new ReferenceError(''), (0, errors_1.say) `"${raw}": repository names must be lowercase; use "${suggestion}" ${{ hint: 'lowercase-repository' }}`);
         }
         for (const component of repository.split('/')) {
             if (!PATH_COMPONENT.test(component)) {
@@ -19607,6 +19739,11 @@ class Reference {
     }
 }
 exports.Reference = Reference;
+/** Whether a reference as written names a tag or a digest (`Reference.parse` assumes `latest` otherwise). */
+function namesTagOrDigest(raw) {
+    const trimmed = raw.trim();
+    return trimmed.includes('@') || trimmed.slice(trimmed.lastIndexOf('/') + 1).includes(':');
+}
 /** The host the distribution API is served from (Docker Hub's differs from its name). */
 function apiHost(registry) {
     return registry === exports.DOCKER_HUB ? exports.DOCKER_HUB_API_HOST : registry;
@@ -19730,7 +19867,7 @@ function selectPlatforms(images, wanted) {
     const missing = wanted.filter((w) => !kept.some((c) => (0, platform_1.platformMatches)(w, c.descriptor.platform)));
     if (missing.length > 0) {
         const found = images.map((c) => (0, platform_1.formatPlatform)(c.descriptor.platform)).join(', ') || 'none';
-        throw new errors_1.ContentError(`input "platforms": no source provides ${missing.map(platform_1.formatPlatform).join(', ')} (the sources provide ${found})`);
+        throw new errors_1.ContentError((0, errors_1.say) `${(0, errors_1.setting)('platforms')}: no source provides ${missing.map(platform_1.formatPlatform).join(', ')} (the sources provide ${found})`);
     }
     return kept;
 }
@@ -19741,9 +19878,7 @@ function refuseDuplicatePlatforms(images) {
         const key = (0, platform_1.platformKey)(child.descriptor.platform);
         const earlier = seen.get(key);
         if (earlier) {
-            throw new errors_1.ContentError(`platform ${(0, platform_1.formatPlatform)(child.descriptor.platform)} is provided twice: by "${earlier.source}" ` +
-                `(${earlier.descriptor.digest}) and by "${child.source}" (${child.descriptor.digest}); ` +
-                'remove one source or narrow them with the "platforms" input');
+            throw new errors_1.ContentError((0, errors_1.say) `platform ${(0, platform_1.formatPlatform)(child.descriptor.platform)} is provided twice: by "${earlier.source.toString()}" (${earlier.descriptor.digest}) and by "${child.source.toString()}" (${child.descriptor.digest}); remove one source or narrow them with ${(0, errors_1.setting)('platforms')}`);
         }
         seen.set(key, child);
     }
@@ -19771,13 +19906,15 @@ function chooseMediaType(mode, children, annotations) {
         return ociChildren.length === 0 && !hasAnnotations ? mediaTypes_1.MediaType.DockerList : mediaTypes_1.MediaType.OciIndex;
     if (ociChildren.length > 0) {
         const c = ociChildren[0];
-        throw new errors_1.ContentError(`input "media-type": docker cannot be used: ${c.kind === 'attestation' ? 'the attestation' : 'the image'} ` +
-            `${c.descriptor.digest} from "${c.source}" is an OCI manifest, which a Docker manifest list cannot hold; ` +
-            'use media-type oci or auto' +
-            (c.kind === 'attestation' ? ', or attestations: strip' : ''));
+        const what = c.kind === 'attestation' ? 'the attestation' : 'the image';
+        throw new errors_1.ContentError([
+            ...(0, errors_1.say) `${(0, errors_1.setting)('media-type')}: docker cannot be used: ${what} ${c.descriptor.digest} from "${c.source.toString()}" is an OCI manifest, which a Docker manifest list cannot hold; `,
+            ...(0, errors_1.say) `use ${(0, errors_1.setting)('media-type', 'oci')} or auto`,
+            ...(c.kind === 'attestation' ? (0, errors_1.say) `, or ${(0, errors_1.setting)('attestations', 'strip')}` : []),
+        ]);
     }
     if (hasAnnotations) {
-        throw new errors_1.ContentError('input "media-type": docker cannot be used with annotations (a Docker manifest list has none); use oci or auto');
+        throw new errors_1.ContentError((0, errors_1.say) `${(0, errors_1.setting)('media-type')}: docker cannot be used with annotations (a Docker manifest list has none); use ${(0, errors_1.setting)('media-type', 'oci')} or auto`);
     }
     return mediaTypes_1.MediaType.DockerList;
 }
@@ -20332,6 +20469,7 @@ function addToFallbackIndex(current, referrers, where) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Referrers = void 0;
+const errors_1 = __nccwpck_require__(3916);
 const mediaTypes_1 = __nccwpck_require__(8004);
 const platform_1 = __nccwpck_require__(1890);
 const transfer_1 = __nccwpck_require__(1075);
@@ -20389,7 +20527,7 @@ function startReferrers(clientFor, discoverer, plan, resolved, targets, options)
     if (options.mode === 'skip') {
         return {
             carry: async () => {
-                options.log.info('referrers: skip: what is attached to the children (signatures, SBOMs, attestations) is not carried');
+                options.log.info('what is attached to the children (signatures, SBOMs, attestations) is not carried, as asked');
                 return { mode: 'skip', dryRun: options.dryRun, children: [], missed: [], transfers: [] };
             },
         };
@@ -20414,8 +20552,8 @@ function startReferrers(clientFor, discoverer, plan, resolved, targets, options)
     return {
         carry: () => carryAll().catch((err) => {
             // Attachments are not what the user asked to merge: say how to merge without them.
-            if (err instanceof Error && !err.message.includes(SKIP_HINT))
-                err.message += `; ${SKIP_HINT}`;
+            if (err instanceof Error && !(0, errors_1.wordingOf)(err).includes(SKIP_HINT[0]))
+                (0, errors_1.appendWording)(err, '; ', ...SKIP_HINT);
             throw err;
         }),
     };
@@ -20469,7 +20607,7 @@ function startReferrers(clientFor, discoverer, plan, resolved, targets, options)
         return { mode: 'copy', dryRun: options.dryRun, children, missed, transfers };
     }
 }
-const SKIP_HINT = 'this happened while carrying what is attached to the children (referrers: copy); referrers: skip merges without them';
+const SKIP_HINT = (0, errors_1.say) `this happened while carrying what is attached to the children (${(0, errors_1.setting)('referrers', 'copy')}); ${(0, errors_1.setting)('referrers', 'skip')} merges without them`;
 
 
 /***/ }),
@@ -20500,7 +20638,7 @@ function referrersSection(report, code) {
         const m = t.manifests;
         const b = t.blobs;
         return report.dryRun
-            ? `<li>${code(t.repository)}: ${m['would-push']} to push, ${m.present} present; ${b['would-copy']} blobs to mount or copy</li>`
+            ? `<li>${code(t.repository)}: ${m['would-push']} to push, ${m.present} present; ${b['would-mount'] + b['would-copy']} blobs to mount or copy</li>`
             : `<li>${code(t.repository)}: ${m.pushed} pushed, ${m.present} present; ${b.mounted + b.copied} blobs mounted or copied</li>`;
     });
     return [
@@ -20900,6 +21038,7 @@ function grantedScopes(token) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.RegistryClient = exports.DigestMismatchError = exports.RegistryError = void 0;
 const node_stream_1 = __nccwpck_require__(7075);
+const errors_1 = __nccwpck_require__(3916);
 const digest_1 = __nccwpck_require__(8825);
 const manifest_1 = __nccwpck_require__(2060);
 const mediaTypes_1 = __nccwpck_require__(8004);
@@ -21348,7 +21487,8 @@ function isDeadSession(error) {
 function named(operation, err) {
     if (err.message.startsWith(`${operation}: `))
         return err;
-    return new http_1.TransportError(`${operation}: ${err.message}`, err.host, err.code, err.retriable, { cause: err.cause ?? err });
+    const renamed = new http_1.TransportError('', err.host, err.code, err.retriable, { cause: err.cause ?? err });
+    return (0, errors_1.worded)(renamed, [`${operation}: `, ...(0, errors_1.wordingOf)(err)]);
 }
 
 
@@ -21532,8 +21672,9 @@ exports.noProxyList = noProxyList;
 exports.proxiesHttps = proxiesHttps;
 exports.createDispatcher = createDispatcher;
 exports.baseSend = baseSend;
+const errors_1 = __nccwpck_require__(3916);
 const undici_1 = __nccwpck_require__(199);
-const logging_1 = __nccwpck_require__(6141);
+const redact_1 = __nccwpck_require__(9518);
 const origins_1 = __nccwpck_require__(7791);
 function header(res, name) {
     const v = res.headers[name.toLowerCase()];
@@ -21607,11 +21748,10 @@ function describeTransportError(err, url) {
     const where = `${url.protocol === 'https:' ? 'https' : 'http'}://${host}`;
     const make = (message, retriable = isRetriableCode(code)) => new TransportError(message, host, code, retriable, { cause: err });
     if (code && isCertificateCode(code)) {
-        return make(`the TLS certificate of ${host} is not trusted (${detail}): if the registry uses a private or self-signed CA, ` +
-            'set NODE_EXTRA_CA_CERTS to a PEM file holding that CA; if it serves plain HTTP, list it in insecure-registries', false);
+        return (0, errors_1.worded)(make('', false), (0, errors_1.say) `the TLS certificate of ${host} is not trusted (${detail}): if the registry uses a private or self-signed CA, set NODE_EXTRA_CA_CERTS to a PEM file holding that CA; if it serves plain HTTP, ${{ hint: 'plain-http', host }}`);
     }
     if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'EPROTO' || /wrong version number/i.test(detail)) {
-        return make(`${host} did not answer TLS (${detail}): if it serves plain HTTP, list it in insecure-registries`, false);
+        return (0, errors_1.worded)(make('', false), (0, errors_1.say) `${host} did not answer TLS (${detail}): if it serves plain HTTP, ${{ hint: 'plain-http', host }}`);
     }
     switch (code) {
         case 'ECONNREFUSED':
@@ -21656,7 +21796,7 @@ async function readBody(res, limit) {
             total += chunk.length;
             if (total > limit) {
                 res.body.destroy();
-                throw new Error(`${(0, logging_1.redactUrl)(res.url)}: response body exceeds ${limit} bytes`);
+                throw new Error(`${(0, redact_1.redactUrl)(res.url)}: response body exceeds ${limit} bytes`);
             }
             chunks.push(chunk);
         }
@@ -21857,12 +21997,15 @@ function nextLink(headers, base) {
 /***/ }),
 
 /***/ 6141:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.redactUrl = void 0;
 exports.withLogging = withLogging;
-exports.redactUrl = redactUrl;
+const redact_1 = __nccwpck_require__(9518);
+var redact_2 = __nccwpck_require__(9518);
+Object.defineProperty(exports, "redactUrl", ({ enumerable: true, get: function () { return redact_2.redactUrl; } }));
 /**
  * Debug line per HTTP request (visible with RUNNER_DEBUG=1): method, URL, status, milliseconds.
  * URLs never carry credentials here, and headers are not printed.
@@ -21874,25 +22017,14 @@ function withLogging(next, log, stats) {
             stats.requests++;
         try {
             const res = await next(req);
-            log.debug(`${req.method} ${redactUrl(req.url)} → ${res.status} (${Date.now() - started} ms)`);
+            log.debug(`${req.method} ${(0, redact_1.redactUrl)(req.url)} → ${res.status} (${Date.now() - started} ms)`);
             return res;
         }
         catch (err) {
-            log.debug(`${req.method} ${redactUrl(req.url)} → ${err.message} (${Date.now() - started} ms)`);
+            log.debug(`${req.method} ${(0, redact_1.redactUrl)(req.url)} → ${err.message} (${Date.now() - started} ms)`);
             throw err;
         }
     };
-}
-/** Drops user info and signed-URL query strings (S3 redirects carry signatures). */
-function redactUrl(url) {
-    const copy = new URL(url.toString());
-    copy.username = '';
-    copy.password = '';
-    for (const key of [...copy.searchParams.keys()]) {
-        if (/signature|token|credential|x-amz-|sig$/i.test(key))
-            copy.searchParams.set(key, 'REDACTED');
-    }
-    return copy.toString();
 }
 
 
@@ -22132,6 +22264,27 @@ function bareHostname(url) {
 }
 function tlsServername(hostname) {
     return !/^[\d.]+$/.test(hostname) && !hostname.includes(':');
+}
+
+
+/***/ }),
+
+/***/ 9518:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.redactUrl = redactUrl;
+/** Drops user info and signed-URL query strings (S3 redirects carry signatures). */
+function redactUrl(url) {
+    const copy = new URL(url.toString());
+    copy.username = '';
+    copy.password = '';
+    for (const key of [...copy.searchParams.keys()]) {
+        if (/signature|token|credential|x-amz-|sig$/i.test(key))
+            copy.searchParams.set(key, 'REDACTED');
+    }
+    return copy.toString();
 }
 
 
@@ -22850,7 +23003,7 @@ function transferCounts(t, dryRun) {
     const b = t.blobs;
     const m = t.manifests;
     const blobs = dryRun
-        ? `${b.present} blobs present, ${b['would-copy']} to mount or copy`
+        ? `${b.present} blobs present, ${b['would-mount']} to mount, ${b['would-copy']} to copy`
         : `${b.present} blobs present, ${b.mounted} mounted, ${b.copied} copied (${formatBytes(t.bytesCopied)})`;
     const manifests = dryRun
         ? `${m.present} manifests present, ${m['would-push']} to push`
@@ -23181,15 +23334,31 @@ const client_1 = __nccwpck_require__(2440);
 const limits_1 = __nccwpck_require__(3199);
 const concurrency_1 = __nccwpck_require__(3731);
 function counts() {
-    return { present: 0, mounted: 0, copied: 0, pushed: 0, 'would-copy': 0, 'would-push': 0 };
+    return { present: 0, mounted: 0, copied: 0, pushed: 0, 'would-mount': 0, 'would-copy': 0, 'would-push': 0 };
+}
+/** The blobs a set of manifests needs in a repository, each once. */
+function uniqueBlobs(manifests) {
+    const byDigest = new Map();
+    for (const m of manifests)
+        for (const b of (0, manifest_1.requiredBlobs)(m))
+            byDigest.set(b.digest, b);
+    return [...byDigest.values()];
 }
 /** A report with nothing counted yet. */
 function emptyTransfer(repository) {
     return { repository, blobs: counts(), manifests: counts(), bytesCopied: 0 };
 }
-/** The report of a repository whose tags already hold the index: nothing was looked at or copied. */
+/**
+ * The report of a repository whose tags already hold the index: nothing was looked at or
+ * copied, and every child and the blobs they need are there (the registry stored the index).
+ */
 function alreadyPresent(target, children) {
-    return { repository: target.name, blobs: counts(), manifests: { ...counts(), present: children }, bytesCopied: 0 };
+    return {
+        repository: target.name,
+        blobs: { ...counts(), present: uniqueBlobs(children.map((c) => c.manifest)).length },
+        manifests: { ...counts(), present: children.length },
+        bytesCopied: 0,
+    };
 }
 /**
  * Makes every child manifest and every blob it references present in each target repository
@@ -23214,7 +23383,7 @@ class Transfer {
      * once a pair is known here, its blobs not yet asked for are looked for (HEAD) and uploaded.
      */
     unmountable = new Set();
-    /** Blobs whose outcome a report has counted (a blob started by `prefetch` is counted by the first report to ask). */
+    /** Blobs a report has counted: `ensureBlobs` does not count again what `run` counted. */
     counted = new Set();
     /** Per target repository, the blobs streaming into it now and their bytes so far (for progress). */
     streaming = new Map();
@@ -23255,6 +23424,8 @@ class Transfer {
                 manifests: counts(),
                 bytesCopied: 0,
                 children: children.length,
+                presentWithChild: new Map(),
+                done: new Map(),
             };
             this.reports.set(target.name, report);
             this.progress(target.name);
@@ -23263,6 +23434,10 @@ class Transfer {
             }
             finally {
                 this.reports.delete(target.name);
+            }
+            countBlobs(report);
+            for (const digest of [...report.presentWithChild.keys(), ...report.done.keys()]) {
+                this.counted.add(`${target.name}@${digest}`);
             }
             const { repository, blobs, manifests, bytesCopied } = report;
             return { repository, blobs, manifests, bytesCopied };
@@ -23280,6 +23455,7 @@ class Transfer {
         const report = this.reports.get(repository);
         if (!report)
             return;
+        countBlobs(report);
         let streaming = 0;
         for (const n of this.streaming.get(repository)?.values() ?? [])
             streaming += n;
@@ -23297,6 +23473,8 @@ class Transfer {
         // Read from the target repository itself: nothing to do.
         if (child.source.name === target.name) {
             report.manifests.present++;
+            for (const blob of (0, manifest_1.requiredBlobs)(child.manifest))
+                report.presentWithChild.set(blob.digest, blob);
             this.progress(target.name);
             return;
         }
@@ -23313,11 +23491,22 @@ class Transfer {
         const client = await this.clientFor(target.registry);
         // The HEAD of the child goes alongside its blobs (or earlier, from prefetch), not before them.
         const head = this.manifestPresent(digest, target);
-        const blobs = Promise.all((0, manifest_1.requiredBlobs)(child.manifest).map((blob) => this.blob(blob, child.source, target, report)));
+        const needed = (0, manifest_1.requiredBlobs)(child.manifest);
+        const blobs = Promise.all(needed.map(async (blob) => {
+            const outcome = await this.blob(blob, child.source, target, undefined);
+            // Settled: its bytes move from "streaming" to the report at once, so progress never goes back.
+            this.streaming.get(target.name)?.delete(blob.digest);
+            return outcome;
+        }));
         blobs.catch(() => undefined);
-        if (await head)
+        if (await head) {
+            for (const blob of needed)
+                report.presentWithChild.set(blob.digest, blob);
             return 'present';
-        await blobs;
+        }
+        const outcomes = await blobs;
+        needed.forEach((blob, i) => report.done.set(blob.digest, { blob, outcome: outcomes[i] }));
+        this.progress(target.name);
         if (this.options.dryRun)
             return 'would-push';
         await this.limited(target.registry, () => client.putManifest(target.repository, digest, child.bytes, child.descriptor.mediaType).catch((err) => {
@@ -23361,8 +23550,12 @@ class Transfer {
      * HEAD, then copy (design rules 8, 9).
      */
     async ensureBlob(blob, source, target) {
-        if (this.options.dryRun)
+        if (this.options.dryRun) {
+            // The real run mounts without asking first: so the dry run does not ask either.
+            if (source.registry === target.registry)
+                return 'would-mount';
             return (await this.probe(blob, target)) ? 'present' : 'would-copy';
+        }
         const client = await this.clientFor(target.registry);
         const from = await this.clientFor(source.registry);
         const pair = `${target.name} <- ${source.repository}`;
@@ -23432,6 +23625,21 @@ class Transfer {
     }
 }
 exports.Transfer = Transfer;
+/** Sets a report's blob counts and copied bytes from what is settled about each blob. */
+function countBlobs(report) {
+    const blobs = counts();
+    let bytes = 0;
+    for (const [digest] of report.presentWithChild)
+        if (!report.done.has(digest))
+            blobs.present++;
+    for (const { blob, outcome } of report.done.values()) {
+        blobs[outcome]++;
+        if (outcome === 'copied')
+            bytes += blob.size;
+    }
+    Object.assign(report.blobs, blobs);
+    report.bytesCopied = bytes;
+}
 /** Bytes streamed between two progress updates of a blob. */
 const PROGRESS_BYTES = 1 << 20;
 /**

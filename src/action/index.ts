@@ -1,6 +1,8 @@
 import * as core from './workflow';
 import { merge } from '../flow/merge';
 import { getInputs } from '../inputs/context';
+import { describeError } from '../errors';
+import { ACTION_NAMES } from './names';
 import { execProgram } from './program';
 import { actionReporter } from './reporter';
 
@@ -13,10 +15,15 @@ export async function run(): Promise<void> {
   process.exitCode = 1;
   try {
     const inputs = getInputs(readActionInput);
-    await merge(inputs, { reporter: actionReporter, runProgram: execProgram, githubActor: process.env.GITHUB_ACTOR });
+    await merge(inputs, {
+      reporter: actionReporter,
+      runProgram: execProgram,
+      githubActor: process.env.GITHUB_ACTOR,
+      names: ACTION_NAMES,
+    });
     process.exitCode = 0;
   } catch (err) {
-    core.setFailed(err instanceof Error ? err.message : String(err));
+    core.setFailed(describeError(err, ACTION_NAMES));
   }
 }
 

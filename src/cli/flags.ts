@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { Setting } from '../errors';
 import type { InputReader } from '../inputs/context';
 
 /**
@@ -10,7 +11,7 @@ import type { InputReader } from '../inputs/context';
  */
 interface InputFlag {
   readonly flag: string;
-  readonly input: string;
+  readonly input: Setting;
   readonly kind: 'list' | 'value' | 'switch';
   readonly placeholder?: string;
   readonly help: string;
@@ -19,7 +20,7 @@ interface InputFlag {
 // prettier-ignore
 export const INPUT_FLAGS: readonly InputFlag[] = [
   { flag: 'source', input: 'sources', kind: 'list', placeholder: 'REF', help: 'an image to merge; * and ? in its tag match every such tag (repeatable; required)' },
-  { flag: 'tag', input: 'tags', kind: 'list', placeholder: 'REF', help: 'a target reference with a tag (repeatable; required)' },
+  { flag: 'tag', input: 'tags', kind: 'list', placeholder: 'REF', help: 'a target reference, registry/repository:tag; no tag means latest, as with docker (repeatable; required)' },
   { flag: 'attestations', input: 'attestations', kind: 'value', placeholder: 'strip|keep', help: 'drop buildx attestations or carry them (default strip)' },
   { flag: 'referrers', input: 'referrers', kind: 'value', placeholder: 'copy|skip', help: 'carry signatures, SBOMs and attestations attached to the children, or not (default copy)' },
   { flag: 'platform', input: 'platforms', kind: 'list', placeholder: 'P', help: 'keep only these platforms (repeatable or comma-separated)' },
@@ -54,12 +55,6 @@ export interface CommandLine {
   readonly verbose: boolean;
   readonly help: boolean;
   readonly version: boolean;
-}
-
-/** The flag an input is given with, for messages (`--source` for "sources"). */
-export function flagOf(input: string): string {
-  const flag = INPUT_FLAGS.find((f) => f.input === input)?.flag;
-  return flag === undefined ? `input "${input}"` : `--${flag}`;
 }
 
 export function parseCommandLine(argv: readonly string[]): CommandLine {

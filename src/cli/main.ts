@@ -1,9 +1,10 @@
 import { VERSION } from './version';
-import { InputError } from '../errors';
+import { describeError, InputError } from '../errors';
 import { merge } from '../flow/merge';
 import { getInputs, type Inputs } from '../inputs/context';
 import type { Login } from '../registry/credentials';
-import { flagOf, parseCommandLine, UsageError, usage } from './flags';
+import { parseCommandLine, UsageError, usage } from './flags';
+import { CLI_NAMES } from './names';
 import { spawnProgram } from './program';
 import { CliReporter, type LogStream } from './reporter';
 
@@ -45,7 +46,7 @@ async function readUsage(argv: readonly string[], io: CliIo): Promise<Usage | 'd
   try {
     inputs = getInputs(cl.read);
   } catch (err) {
-    if (err instanceof InputError) throw new UsageError(`${flagOf(err.input)}: ${err.detail}`);
+    if (err instanceof InputError) throw new UsageError(describeError(err, CLI_NAMES));
     throw err;
   }
   let login: Login | undefined;
@@ -71,11 +72,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const reporter = new CliReporter(io.stderr, run.verbose);
   if (run.login) reporter.secret(run.login.password);
   try {
-    const outputs = await merge(run.inputs, { reporter, runProgram: spawnProgram, login: run.login });
+    const outputs = await merge(run.inputs, { reporter, runProgram: spawnProgram, login: run.login, names: CLI_NAMES });
     io.stdout.write(run.json ? `${JSON.stringify(outputs)}\n` : `${outputs.image}\n`);
     return EXIT.ok;
   } catch (err) {
-    reporter.error(err instanceof Error ? err.message : String(err));
+    reporter.error(describeError(err, CLI_NAMES));
     return EXIT.failed;
   }
 }

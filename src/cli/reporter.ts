@@ -151,7 +151,10 @@ export function progressLine(p: TransferProgress, elapsedMs: number): string {
   const m = p.manifests;
   const b = p.blobs;
   const done = m.present + m.pushed + m['would-push'];
-  const planned = [b['would-mount'] ? `, ${b['would-mount']} to mount` : '', b['would-copy'] ? `, ${b['would-copy']} to copy` : ''];
+  const planned = [
+    b['would-mount'] ? `, ${b['would-mount']} to mount` : '',
+    b['would-copy'] ? `, ${b['would-copy']} to copy` : '',
+  ];
   const blobs = `blobs ${b.mounted} mounted, ${b.copied} copied, ${b.present} present${planned.join('')}`;
   const rate =
     elapsedMs >= 1000 && p.bytesCopied > 0 ? ` at ${formatBytes(Math.round(p.bytesCopied / (elapsedMs / 1000)))}/s` : '';

@@ -1,3 +1,4 @@
+import { KEY_NAMES, type Names, render, say, setting } from '../errors';
 import type { Inputs } from '../inputs/context';
 import { formatPlatform, platformMatches } from '../oci/platform';
 import { buildPlan } from '../plan/plan';
@@ -23,6 +24,8 @@ export interface MergeOptions {
   readonly githubActor?: string;
   /** Credentials given on the command line, used before the Docker config for their registries. */
   readonly login?: Login;
+  /** How the front end names settings in messages (action inputs, command-line flags); by key if not given. */
+  readonly names?: Names;
   /** Tests shorten the retry delays; the front ends use the defaults. */
   readonly retry?: RetryPolicy;
 }
@@ -33,15 +36,22 @@ export interface MergeOptions {
  */
 export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outputs> {
   const { reporter } = options;
+  const words = (wording: Parameters<typeof render>[0]) => render(wording, options.names ?? KEY_NAMES);
   const started = Date.now();
   if (inputs.skippedAnnotations.length > 0) {
-    const hint =
-      Object.keys(inputs.annotations).length === 0
-        ? ' With docker/metadata-action, set DOCKER_METADATA_ANNOTATIONS_LEVELS: index (or manifest,index) to get index annotations.'
-        : '';
+    const hint = Object.keys(inputs.annotations).length === 0 ? say` ${{ hint: 'index-annotations' }}` : [];
     reporter.notice(
-      `annotations skipped (only index annotations can be set without changing the images' digests): ` +
-        `${inputs.skippedAnnotations.join('; ')}.${hint}`,
+      words([
+        `annotations skipped (only index annotations can be set without changing the images' digests): `,
+        `${inputs.skippedAnnotations.join('; ')}.`,
+        ...hint,
+      ]),
+    );
+  }
+  // A target without a tag means `latest`, as with docker: said, since it may replace what is there.
+  for (const t of inputs.untaggedTargets) {
+    reporter.notice(
+      words(say`${setting('tags')}: "${t.given}" names no tag; ${t.target.toString()} is meant (latest, as docker assumes)`),
     );
   }
   // Not awaited: the registries' connections open while the Docker config is read.

@@ -1,4 +1,4 @@
-import { InputError } from '../errors';
+import { InputError, type Setting } from '../errors';
 import { splitLines } from './lists';
 
 export interface ParsedAnnotations {
@@ -13,7 +13,7 @@ const KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 const LEVEL = /^(index|manifest|index-descriptor|manifest-descriptor)(\[[^\]]*\])?:(.*)$/s;
 
 /** Parses `key=value` lines, accepting docker/metadata-action's `annotations` output as is. */
-export function parseAnnotations(value: string, input = 'annotations'): ParsedAnnotations {
+export function parseAnnotations(value: string, input: Setting = 'annotations'): ParsedAnnotations {
   const index: Record<string, string> = {};
   const skipped: string[] = [];
   for (const line of splitLines(value)) {

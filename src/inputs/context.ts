@@ -1,6 +1,6 @@
-import { InputError } from '../errors';
+import { InputError, type Setting, wordingOf } from '../errors';
 import { type Platform, parsePlatform, platformKey } from '../oci/platform';
-import { Reference } from '../oci/reference';
+import { namesTagOrDigest, Reference } from '../oci/reference';
 import { looksLikePattern, type Source, TagPattern } from '../oci/tagPattern';
 import { parseAnnotations } from './annotations';
 import { firstDuplicate, splitList } from './lists';
@@ -15,6 +15,8 @@ export interface Inputs {
   /** In input order; a tag pattern stands for its matches, expanded while resolving. */
   readonly sources: readonly Source[];
   readonly targets: readonly Reference[];
+  /** Targets written without a tag, as given: `latest` is assumed, as docker does, and the run says so. */
+  readonly untaggedTargets: readonly { readonly given: string; readonly target: Reference }[];
   readonly attestations: AttestationMode;
   readonly referrers: ReferrersMode;
   readonly platforms: readonly Platform[] | undefined;
@@ -34,14 +36,14 @@ export interface Inputs {
  */
 export type InputReader = (name: string) => string;
 
-function oneOf<T extends string>(input: string, value: string, allowed: readonly T[], fallback: T): T {
+function oneOf<T extends string>(input: Setting, value: string, allowed: readonly T[], fallback: T): T {
   const v = value.trim().toLowerCase();
   if (v === '') return fallback;
   if ((allowed as readonly string[]).includes(v)) return v as T;
   throw new InputError(input, `"${value.trim()}" is not one of ${allowed.join(', ')}`);
 }
 
-function bool(input: string, value: string): boolean {
+function bool(input: Setting, value: string): boolean {
   const v = value.trim();
   if (v === '' || /^(false)$/i.test(v)) return false;
   if (/^(true)$/i.test(v)) return true;
@@ -49,9 +51,9 @@ function bool(input: string, value: string): boolean {
 }
 
 /** Parses a list of references; `patterns` allows a glob in the tag (sources only). */
-function references(input: string, value: string, patterns: true): Source[];
-function references(input: string, value: string, patterns: false): Reference[];
-function references(input: string, value: string, patterns: boolean): Source[] {
+function references(input: Setting, value: string, patterns: true): Source[];
+function references(input: Setting, value: string, patterns: false): Reference[];
+function references(input: Setting, value: string, patterns: boolean): Source[] {
   const refs = splitList(value).map((item): Source => {
     if (looksLikePattern(item) && !patterns) {
       throw new InputError(input, `"${item}": a target names one tag; tag patterns ("*", "?") are for sources only`);
@@ -59,7 +61,7 @@ function references(input: string, value: string, patterns: boolean): Source[] {
     try {
       return looksLikePattern(item) ? TagPattern.parse(item) : Reference.parse(item);
     } catch (err) {
-      throw new InputError(input, (err as Error).message);
+      throw new InputError(input, wordingOf(err));
     }
   });
   const dup = firstDuplicate(refs, (r) => r.toString());
@@ -74,12 +76,16 @@ export function getInputs(read: InputReader): Inputs {
   if (sources.length === 0) throw new InputError('sources', 'at least one image reference is required');
 
   const targets = references('tags', read('tags'), false);
-  if (targets.length === 0) throw new InputError('tags', 'at least one target reference with a tag is required');
+  if (targets.length === 0) throw new InputError('tags', 'at least one target reference is required');
   for (const t of targets) {
     if (t.digest !== undefined) {
       throw new InputError('tags', `"${t.toString()}" has a digest; a target names a tag (e.g. ${t.name}:latest)`);
     }
   }
+
+  const untaggedTargets = splitList(read('tags'))
+    .map((given, i) => ({ given, target: targets[i] }))
+    .filter((t) => !namesTagOrDigest(t.given));
 
   let platforms: Platform[] | undefined;
   const platformItems = splitList(read('platforms'));
@@ -88,7 +94,7 @@ export function getInputs(read: InputReader): Inputs {
       try {
         return parsePlatform(p);
       } catch (err) {
-        throw new InputError('platforms', (err as Error).message);
+        throw new InputError('platforms', wordingOf(err));
       }
     });
     const dup = firstDuplicate(platforms, platformKey);
@@ -110,6 +116,7 @@ export function getInputs(read: InputReader): Inputs {
   return {
     sources,
     targets,
+    untaggedTargets,
     attestations: oneOf('attestations', read('attestations'), ['strip', 'keep'] as const, 'strip'),
     referrers: oneOf('referrers', read('referrers'), ['copy', 'skip'] as const, 'copy'),
     platforms,

@@ -1,3 +1,4 @@
+import { say, worded } from '../errors';
 import { type Digest, isDigest } from './digest';
 
 /** Docker Hub's canonical name and the host its API really lives on. */
@@ -79,9 +80,9 @@ export class Reference {
 
     if (repository !== repository.toLowerCase()) {
       const suggestion = new Reference(registry, repository.toLowerCase(), tag, digest).toString();
-      throw new ReferenceError(
-        `"${raw}": repository names must be lowercase; use "${suggestion}" ` +
-          '(with ${{ github.repository }}, lowercase it first, e.g. with docker/metadata-action)',
+      throw worded(
+        new ReferenceError(''),
+        say`"${raw}": repository names must be lowercase; use "${suggestion}" ${{ hint: 'lowercase-repository' }}`,
       );
     }
     for (const component of repository.split('/')) {
@@ -120,6 +121,12 @@ export class Reference {
   toString(): string {
     return `${this.name}${this.tag !== undefined ? `:${this.tag}` : ''}${this.digest !== undefined ? `@${this.digest}` : ''}`;
   }
+}
+
+/** Whether a reference as written names a tag or a digest (`Reference.parse` assumes `latest` otherwise). */
+export function namesTagOrDigest(raw: string): boolean {
+  const trimmed = raw.trim();
+  return trimmed.includes('@') || trimmed.slice(trimmed.lastIndexOf('/') + 1).includes(':');
 }
 
 /** The host the distribution API is served from (Docker Hub's differs from its name). */

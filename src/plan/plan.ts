@@ -1,4 +1,4 @@
-import { ContentError } from '../errors';
+import { ContentError, say, setting } from '../errors';
 import type { AttestationMode, MediaTypeMode } from '../inputs/context';
 import { type IndexMediaType, MediaType } from '../oci/mediaTypes';
 import { formatPlatform, type Platform, platformKey, platformMatches } from '../oci/platform';
@@ -31,7 +31,7 @@ export function selectPlatforms(images: readonly Child[], wanted: readonly Platf
   if (missing.length > 0) {
     const found = images.map((c) => formatPlatform(c.descriptor.platform)).join(', ') || 'none';
     throw new ContentError(
-      `input "platforms": no source provides ${missing.map(formatPlatform).join(', ')} (the sources provide ${found})`,
+      say`${setting('platforms')}: no source provides ${missing.map(formatPlatform).join(', ')} (the sources provide ${found})`,
     );
   }
   return kept;
@@ -45,9 +45,7 @@ export function refuseDuplicatePlatforms(images: readonly Child[]): void {
     const earlier = seen.get(key);
     if (earlier) {
       throw new ContentError(
-        `platform ${formatPlatform(child.descriptor.platform)} is provided twice: by "${earlier.source}" ` +
-          `(${earlier.descriptor.digest}) and by "${child.source}" (${child.descriptor.digest}); ` +
-          'remove one source or narrow them with the "platforms" input',
+        say`platform ${formatPlatform(child.descriptor.platform)} is provided twice: by "${earlier.source.toString()}" (${earlier.descriptor.digest}) and by "${child.source.toString()}" (${child.descriptor.digest}); remove one source or narrow them with ${setting('platforms')}`,
       );
     }
     seen.set(key, child);
@@ -81,16 +79,16 @@ export function chooseMediaType(
   if (mode === 'auto') return ociChildren.length === 0 && !hasAnnotations ? MediaType.DockerList : MediaType.OciIndex;
   if (ociChildren.length > 0) {
     const c = ociChildren[0];
-    throw new ContentError(
-      `input "media-type": docker cannot be used: ${c.kind === 'attestation' ? 'the attestation' : 'the image'} ` +
-        `${c.descriptor.digest} from "${c.source}" is an OCI manifest, which a Docker manifest list cannot hold; ` +
-        'use media-type oci or auto' +
-        (c.kind === 'attestation' ? ', or attestations: strip' : ''),
-    );
+    const what = c.kind === 'attestation' ? 'the attestation' : 'the image';
+    throw new ContentError([
+      ...say`${setting('media-type')}: docker cannot be used: ${what} ${c.descriptor.digest} from "${c.source.toString()}" is an OCI manifest, which a Docker manifest list cannot hold; `,
+      ...say`use ${setting('media-type', 'oci')} or auto`,
+      ...(c.kind === 'attestation' ? say`, or ${setting('attestations', 'strip')}` : []),
+    ]);
   }
   if (hasAnnotations) {
     throw new ContentError(
-      'input "media-type": docker cannot be used with annotations (a Docker manifest list has none); use oci or auto',
+      say`${setting('media-type')}: docker cannot be used with annotations (a Docker manifest list has none); use ${setting('media-type', 'oci')} or auto`,
     );
   }
   return MediaType.DockerList;

@@ -1,3 +1,4 @@
+import { appendWording, say, setting, wordingOf } from '../errors';
 import type { ReferrersMode } from '../inputs/context';
 import type { Digest } from '../oci/digest';
 import { isIndexMediaType } from '../oci/mediaTypes';
@@ -104,7 +105,7 @@ function startReferrers(
   if (options.mode === 'skip') {
     return {
       carry: async () => {
-        options.log.info('referrers: skip: what is attached to the children (signatures, SBOMs, attestations) is not carried');
+        options.log.info('what is attached to the children (signatures, SBOMs, attestations) is not carried, as asked');
         return { mode: 'skip', dryRun: options.dryRun, children: [], missed: [], transfers: [] };
       },
     };
@@ -135,7 +136,7 @@ function startReferrers(
     carry: () =>
       carryAll().catch((err: unknown) => {
         // Attachments are not what the user asked to merge: say how to merge without them.
-        if (err instanceof Error && !err.message.includes(SKIP_HINT)) err.message += `; ${SKIP_HINT}`;
+        if (err instanceof Error && !wordingOf(err).includes(SKIP_HINT[0])) appendWording(err, '; ', ...SKIP_HINT);
         throw err;
       }),
   };
@@ -192,5 +193,4 @@ function startReferrers(
   }
 }
 
-const SKIP_HINT =
-  'this happened while carrying what is attached to the children (referrers: copy); referrers: skip merges without them';
+const SKIP_HINT = say`this happened while carrying what is attached to the children (${setting('referrers', 'copy')}); ${setting('referrers', 'skip')} merges without them`;

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { worded, wordingOf } from '../errors';
 import { type Digest, digestHasher, digestOf, isDigest } from '../oci/digest';
 import { type Descriptor, parseManifest } from '../oci/manifest';
 import { MANIFEST_ACCEPT, MAX_MANIFEST_BYTES, MediaType } from '../oci/mediaTypes';
@@ -513,5 +514,6 @@ function isDeadSession(error: RegistryError): boolean {
 /** The same transport failure, prefixed with the operation it broke. */
 function named(operation: string, err: TransportError): TransportError {
   if (err.message.startsWith(`${operation}: `)) return err;
-  return new TransportError(`${operation}: ${err.message}`, err.host, err.code, err.retriable, { cause: err.cause ?? err });
+  const renamed = new TransportError('', err.host, err.code, err.retriable, { cause: err.cause ?? err });
+  return worded(renamed, [`${operation}: `, ...wordingOf(err)]);
 }

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { say, worded } from '../errors';
 import { EnvHttpProxyAgent } from './undici';
 import { redactUrl } from './redact';
 import { type BulkOption, OriginRouter } from './origins';
@@ -108,14 +109,16 @@ export function describeTransportError(err: unknown, url: URL): TransportError {
     new TransportError(message, host, code, retriable, { cause: err });
 
   if (code && isCertificateCode(code)) {
-    return make(
-      `the TLS certificate of ${host} is not trusted (${detail}): if the registry uses a private or self-signed CA, ` +
-        'set NODE_EXTRA_CA_CERTS to a PEM file holding that CA; if it serves plain HTTP, list it in insecure-registries',
-      false,
+    return worded(
+      make('', false),
+      say`the TLS certificate of ${host} is not trusted (${detail}): if the registry uses a private or self-signed CA, set NODE_EXTRA_CA_CERTS to a PEM file holding that CA; if it serves plain HTTP, ${{ hint: 'plain-http', host }}`,
     );
   }
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'EPROTO' || /wrong version number/i.test(detail)) {
-    return make(`${host} did not answer TLS (${detail}): if it serves plain HTTP, list it in insecure-registries`, false);
+    return worded(
+      make('', false),
+      say`${host} did not answer TLS (${detail}): if it serves plain HTTP, ${{ hint: 'plain-http', host }}`,
+    );
   }
   switch (code) {
     case 'ECONNREFUSED':

@@ -1,5 +1,5 @@
 /**
- * Carrying attachments into a target repository (issue 11), with an in-memory registry: by
+ * Carrying attachments into a target repository (referrers), with an in-memory registry: by
  * subject (registered by a referrers API, else listed in the fallback tag), under cosign tags,
  * never over someone else's signature, nothing written twice, nothing at all in a dry run.
  */

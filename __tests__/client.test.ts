@@ -268,7 +268,7 @@ describe('finishUpload', () => {
   });
 });
 
-describe('referrers (issue 11)', () => {
+describe('referrers (OCI 1.1 API)', () => {
   const subject = digestOf(Buffer.from('subject'));
   const entry = (n: number) => ({
     mediaType: 'application/vnd.oci.image.manifest.v1+json',

@@ -1,5 +1,5 @@
 /**
- * Discovery of attachments (issue 11) with an in-memory registry: which requests it makes
+ * Discovery of attachments (referrers) with an in-memory registry: which requests it makes
  * (HEAD before any GET; the fallback tag only without the referrers API), recursion and its
  * bound, and what it refuses to carry.
  */

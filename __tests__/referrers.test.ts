@@ -1,5 +1,5 @@
 /**
- * The referrers run as main.ts starts it (issue 11), with an in-memory registry: skip does
+ * The referrers run as main.ts starts it, with an in-memory registry: skip does
  * nothing, children read from the target repository itself are not looked at, attachments of
  * an unwrapped index are named, and the per-child counts.
  */

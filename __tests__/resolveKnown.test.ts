@@ -1,5 +1,5 @@
 /**
- * The referrers hook in resolve (issue 11): every manifest digest a source names is told as soon
+ * The referrers hook in resolve: every manifest digest a source names is told as soon
  * as it is known, before the children are read, so discovery overlaps the rest of the resolve.
  */
 import { createHash } from 'node:crypto';

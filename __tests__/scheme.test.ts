@@ -1,6 +1,6 @@
 /**
- * HTTPS first, plain HTTP only when a loopback or listed server does not speak TLS (issue 13,
- * item 4). The decision logic against scripted answers, then the whole layer over real sockets:
+ * HTTPS first, plain HTTP only when a loopback or listed server does not speak TLS (design
+ * rule 14). The decision logic against scripted answers, then the whole layer over real sockets:
  * a TLS server (self-signed, trusted by the test's agent) and a plain one.
  */
 import { promises as fs } from 'node:fs';

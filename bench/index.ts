@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- options]`: the performance benchmark of issues #6 and #13.
+ * `npm run bench [-- options]`: the performance benchmark (BENCHMARKS.md).
  *
  *   --runs N          measured runs per tool and scenario (default 5)
  *   --quick           tiny sizes, 1 run, no warm-up, 2 ms / 10 ms latency unless given (the CI smoke test)

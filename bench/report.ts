@@ -1,6 +1,6 @@
 /**
  * Turns a bench result into Markdown: the results over HTTPS (the headline) and over plain HTTP,
- * the (e) throughput comparison, the start-up cost, each target of issue 13 met or not with the
+ * the (e) throughput comparison, the start-up cost, each performance target met or not with the
  * figure that decides it, the lower-bound derivations and the per-phase analysis of one debug run.
  */
 import type { BenchResult, Contestant, Measurement, ScenarioResult } from './bench';
@@ -317,19 +317,19 @@ interface Verdict {
 }
 
 /**
- * The best peer over HTTPS per scenario, as issue 13 quotes it (buildx imagetools 0.10.5,
+ * The best peer over HTTPS per scenario, as measured when the performance targets were set (buildx imagetools 0.10.5,
  * crane 0.20.2; medians of 3 at 25 ms one way and 100 ms per new connection, on this machine).
  * The bench does not run those tools: these are the figures to beat, not measurements.
  */
-export const ISSUE_13_BEST_PEERS: Partial<Record<ScenarioId, { readonly tool: string; readonly ms: number }>> = {
+export const BEST_PEER_FIGURES: Partial<Record<ScenarioId, { readonly tool: string; readonly ms: number }>> = {
   a: { tool: 'buildx imagetools', ms: 500 },
   b: { tool: 'crane', ms: 1090 },
   c: { tool: 'buildx imagetools', ms: 1090 },
   d: { tool: 'buildx imagetools', ms: 1580 },
 };
-const ISSUE_13_LATENCY = { oneWayMs: 25, setupMs: 100 };
+const PEER_FIGURES_LATENCY = { oneWayMs: 25, setupMs: 100 };
 
-/** Issue 13's bound ratios on the wire: over HTTPS 1.5× everywhere; over plain HTTP 2× for (c), (d). */
+/** The targets' bound ratios on the wire: over HTTPS 1.5× everywhere; over plain HTTP 2× for (c), (d). */
 function wireTarget(id: ScenarioId, transport: Transport): number | undefined {
   if (!['a', 'b', 'c', 'd'].includes(id)) return undefined;
   return transport === 'plain' && (id === 'c' || id === 'd') ? 2 : 1.5;
@@ -357,7 +357,7 @@ function summedByMethod(runs: readonly Measurement[] | undefined): Record<string
 function verdicts(r: BenchResult): Verdict[] {
   const out: Verdict[] = [];
   const latency = r.options.latency;
-  const issueLatency = latency.oneWayMs === ISSUE_13_LATENCY.oneWayMs && latency.setupMs === ISSUE_13_LATENCY.setupMs;
+  const peerLatency = latency.oneWayMs === PEER_FIGURES_LATENCY.oneWayMs && latency.setupMs === PEER_FIGURES_LATENCY.setupMs;
   for (const transport of r.options.transports) {
     const over = `over ${TRANSPORT_NAME[transport]}`;
     for (const s of r.scenarios.filter((x) => x.transport === transport)) {
@@ -375,14 +375,14 @@ function verdicts(r: BenchResult): Verdict[] {
             : `on the wire ${ms(a.spanMs)} = ${ratio(rs)}; wall ${ms(a.wallMs)} = ${ratio(a.wallMs / s.lowerBoundMs)}${floorText}`,
         met: a.ok > 0 && rs <= limit,
       });
-      const peer = ISSUE_13_BEST_PEERS[s.id];
+      const peer = BEST_PEER_FIGURES[s.id];
       if (transport === 'tls' && peer) {
         out.push({
-          target: `(${s.id}) ${over}: wall time < the best peer in issue 13 (${peer.tool} ${ms(peer.ms)})`,
-          measured: issueLatency
+          target: `(${s.id}) ${over}: wall time < the best peer figure (${peer.tool} ${ms(peer.ms)})`,
+          measured: peerLatency
             ? `${ms(a.wallMs)} = ${ratio(a.wallMs / peer.ms)} of it`
             : `${ms(a.wallMs)}; not comparable: measured at ${latency.oneWayMs} ms / ${latency.setupMs} ms, the figure at 25 ms / 100 ms`,
-          met: issueLatency ? a.ok > 0 && a.wallMs < peer.ms : undefined,
+          met: peerLatency ? a.ok > 0 && a.wallMs < peer.ms : undefined,
         });
       }
     }

@@ -1,5 +1,5 @@
 /**
- * The scenarios of issues #6 and #13: their fixtures (pushed straight to the registries, not
+ * The benchmark's scenarios: their fixtures (pushed straight to the registries, not
  * through the latency proxies), the references each tool is given, and their lower bounds.
  * (f) is (c) at twice the platforms and layers; (g) re-runs a merge whose tag already holds
  * the index.

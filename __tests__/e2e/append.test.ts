@@ -1,5 +1,5 @@
 /**
- * `append: true` (issue #10): the real entry point adds or replaces platforms of an image that
+ * `append: true`: the real entry point adds or replaces platforms of an image that
  * exists, on a REAL Distribution registry (no auth and token auth).
  */
 import { runAction, type ActionRun } from '../helpers/action';

@@ -1,5 +1,5 @@
 /**
- * Bad input (issue #4), end to end: each malformed input, run through the real entry point,
+ * Bad input, end to end: each malformed input, run through the real entry point,
  * gives exactly one `::error` naming the input, and not a single request reaches any registry.
  * Sources and targets point at a counting proxy in front of a REAL registry; anything else
  * would have to pass the HTTP(S)_PROXY, which counts too. (The unit-level table is in

@@ -1,5 +1,5 @@
 /**
- * A flaky registry (issue #4): the real entry point against a REAL Distribution registry, with
+ * A flaky registry: the real entry point against a REAL Distribution registry, with
  * a fault-injecting proxy in between. Retries, timeouts, resumed and restarted transfers must
  * end in a correct, complete index; a fault that cannot be survived must leave every tag as it
  * was, and nothing the registry sends is trusted without checking its digest.

@@ -1,5 +1,5 @@
 /**
- * Every mode users need (issue #3), each run through the real entry point against real
+ * Every mode users need, each run through the real entry point against real
  * Distribution registries; each refusal happens before anything is written.
  */
 import { promises as fs } from 'node:fs';
@@ -341,7 +341,7 @@ describe('across registries', () => {
       }
       // 256 MiB copied twice with a peak well below one copy of it (a blob held in memory would
       // be above 256 MiB). Node 24 peaks 30–40 MB higher than Node 20 for the same streaming
-      // (133–179 MiB measured; BENCHMARKS.md, known gap 5), hence the margin.
+      // (133–179 MiB measured; BENCHMARKS.md, "Known gaps"), hence the margin.
       expect(run.peakRssBytes).toBeLessThan(200 * 1024 * 1024);
       // The token service was asked by the right user, with pull,push for the target.
       const scopes = (target.tokenServer?.requests ?? []).flatMap((r) => r.scopes.map(String));

@@ -1,5 +1,5 @@
 /**
- * Sources by tag pattern (issue #10): the real entry point lists a repository's tags on a REAL
+ * Sources by tag pattern: the real entry point lists a repository's tags on a REAL
  * Distribution registry (no auth, htpasswd, token), paged two tags at a time by the emulation
  * layer in front of it (Distribution 2.8 answers every tag at once; hosted registries page).
  */

@@ -1,5 +1,5 @@
 /**
- * Registry quirks (issue #5): the real entry point merges buildx-style sources from their own
+ * Registry quirks: the real entry point merges buildx-style sources from their own
  * repositories into a target in another, against a REAL Distribution registry made to answer
  * as Docker Hub, ECR, Quay, Harbor, GitLab, Artifactory or GHCR do (__tests__/helpers/quirks.ts).
  * Each test proves the quirk was exercised (the proxy saw it bite, or the action's requests
@@ -499,7 +499,7 @@ describe('Artifactory', () => {
       // Two child manifests and the tag were missing, and each HEAD was answered 403. Blobs are
       // mounted without a HEAD (a mount answers for a blob that is there too).
       const forbidden = s.proxy.seen({ method: 'HEAD' }).filter((r) => r.status === 403);
-      // Issue 11: looking for attachments HEADs the fallback and cosign tags (`sha256-<hex>[.sig|.att|.sbom]`)
+      // Looking for attachments HEADs the fallback and cosign tags (`sha256-<hex>[.sig|.att|.sbom]`)
       // of both images and of the arm64 source index; 403 there means "none" as well.
       const attachmentTags = forbidden.filter((r) => /\/manifests\/sha256-[a-f0-9]{64}/.test(r.path));
       expect(attachmentTags).toHaveLength(3 * 4);
@@ -549,7 +549,7 @@ describe('GHCR', () => {
         ]);
         // The manifest-level line cannot be applied without changing the images' digests: skipped, with a notice.
         expect(run.stdout).toMatch(/::notice::annotations skipped.*manifest:org\.opencontainers\.image\.description/);
-        // The action does not rely on the referrers API: looking for attachments (issue 11) it asks
+        // The action does not rely on the referrers API: looking for attachments (referrers) it asks
         // once per child and per source index (4 + 2), takes GHCR's 404 for "no API" and falls back on tags.
         expect(q.noReferrers.bit).toBe(4 + 2);
         const referrers = await registryFetch(s.via, `/v2/acme/app/referrers/${amd.image.digest}`);

@@ -1,5 +1,5 @@
 /**
- * Issue 11: what is attached to the children (cosign signatures, OCI 1.1 referrers such as a
+ * Referrers: what is attached to the children (cosign signatures, OCI 1.1 referrers such as a
  * Sigstore bundle) travels with them into every target repository. Run through the real entry
  * point against REAL Distribution 2.8 registries, which have no referrers API (so the fallback
  * tags `sha256-<hex>` are what they show), and against the same registry behind a proxy that

@@ -1,5 +1,5 @@
 /**
- * Leak nothing (issue #4): credentials never travel to another host (a registry redirecting
+ * Leak nothing: credentials never travel to another host (a registry redirecting
  * blob GETs elsewhere), and no secret is ever printed, even with RUNNER_DEBUG=1. The real
  * entry point against REAL Distribution registries (htpasswd and token auth) behind a proxy.
  */

@@ -1,11 +1,11 @@
 /**
- * Transport (issue #4, design rule 14): plain HTTP only for loopback and `insecure-registries`,
+ * Transport (design rule 14): plain HTTP only for loopback and `insecure-registries`,
  * TLS verified. A REAL Distribution registry serves TLS with a self-signed certificate for a
  * made-up name (`registry.test`); the action reaches it by name through HTTPS_PROXY, a CONNECT
  * proxy on loopback that maps any name to the local registry: no DNS, no network but loopback.
  *
  * Loopback registries and listed ones are tried over HTTPS first and fall back to plain HTTP
- * only when the server does not speak TLS (issue 13): a TLS registry on 127.0.0.1 is used over
+ * only when the server does not speak TLS: a TLS registry on 127.0.0.1 is used over
  * TLS with no setting at all.
  *
  * The TLS registries share their storage with a plain loopback registry, which the fixtures push

@@ -1,5 +1,5 @@
 /**
- * Attachments as signing tools leave them in a registry (issue 11), pushed with raw HTTP like
+ * Attachments as signing tools leave them in a registry (referrers), pushed with raw HTTP like
  * the other fixtures:
  * - cosign's tag-based signatures (`sha256-<hex>.sig`), built from cosign's published format:
  *   an OCI manifest whose layer is the "simple signing" payload

@@ -1,5 +1,5 @@
 /**
- * Registry quirks (issue #5), emulated in front of a REAL Distribution registry. None of these
+ * Registry quirks, emulated in front of a REAL Distribution registry. None of these
  * registries is reachable from the tests, so each gets a layer that makes the real registry
  * answer as that one does: fault-proxy rules for what the registry answers, token-server grant
  * hooks for what its token service grants. The layers only change answers; storage, digests and
@@ -371,7 +371,7 @@ export function ghcr(proxy: FaultProxy): { noReferrers: Quirk } {
 }
 
 // ---------------------------------------------------------------------------
-// OCI 1.1 referrers API (issue 11)
+// OCI 1.1 referrers API
 
 export interface ReferrersApiOptions {
   /** Entries per page; more come behind `Link: <…>; rel="next"`. */

@@ -1,7 +1,7 @@
 /**
  * The workflow commands the action uses, from @actions/core's own modules for them. Its entry
  * module also loads the OIDC helpers (and with them @actions/http-client and a second undici),
- * which this action never calls: that load was most of its start-up (issue 13, gap 7).
+ * which this action never calls: that load was most of its start-up.
  * Each function does what @actions/core's function of the same name does.
  */
 import { EOL } from 'node:os';

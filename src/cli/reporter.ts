@@ -113,7 +113,7 @@ export class CliReporter implements Reporter {
   async result(result: RunResult, outputs: Outputs): Promise<void> {
     for (const t of result.tags) this.line(`${t.reference}: ${TAG_OUTCOMES[t.outcome]}`);
     for (const t of result.transfers) this.line(`${t.repository}: ${transferCounts(t, result.dryRun)}`);
-    // Without a job summary, what happened to the attachments is said here (issue 11).
+    // Without a job summary, what happened to the attachments (referrers) is said here.
     const referrers = result.referrers;
     if (referrers?.mode === 'copy') {
       const verb = referrers.dryRun ? 'would be carried' : 'carried';

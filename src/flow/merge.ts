@@ -81,7 +81,7 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
   // One budget of requests in flight per registry, for the copy and the referrers alike (design rule 13).
   const { limits } = registries;
   const transfer = new Transfer(clientFor, { dryRun: inputs.dryRun, reporter, limits });
-  // Issue 11: looks for what is attached to each manifest as soon as resolve learns its digest.
+  // Referrers (signatures, SBOMs, attestations attached to the children): looked for as soon as resolve learns each manifest digest.
   const referrers = new Referrers(clientFor, repositories, {
     mode: inputs.referrers,
     dryRun: inputs.dryRun,
@@ -134,7 +134,7 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
       reporter.info(`append: ${formatPlatform(old.descriptor.platform)} ${old.descriptor.digest} replaced`);
     reporter.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
 
-    // Issue 11: the attachments of the planned children are read now (reads only), alongside the transfer.
+    // The attachments of the planned children are read now (reads only), alongside the transfer.
     const attached = referrers.start(plan, resolved);
     // Every tag already at the digest: the index, hence every child and blob, is in place.
     const unchanged = allTagsAt(await tagDigests, plan.index);
@@ -143,7 +143,7 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
       : await reporter.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () =>
           transfer.run(plan.children, repositories),
         );
-    // Issue 11: attachments are written after the children and before the tags (the tag is the last write).
+    // Attachments are written after the children and before the tags (the tag is the last write).
     const carried = await reporter.group(inputs.dryRun ? 'Referrers (dry run)' : 'Carry referrers', () => attached.carry());
     const tags = await reporter.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () =>
       publishIndex(clientFor, plan.index, inputs.targets, { dryRun: inputs.dryRun, log: reporter, tags: tagDigests }),

@@ -7,7 +7,7 @@ import { firstDuplicate, splitList } from './lists';
 
 export type AttestationMode = 'strip' | 'keep';
 export type MediaTypeMode = 'oci' | 'docker' | 'auto';
-/** Issue 11: whether signatures, SBOMs and attestations attached to the children travel with them. */
+/** Referrers: whether signatures, SBOMs and attestations attached to the children travel with them. */
 export type ReferrersMode = 'copy' | 'skip';
 
 /** Every input of action.yml, parsed and validated once; nothing after this reads `INPUT_*`. */

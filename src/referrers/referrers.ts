@@ -57,7 +57,7 @@ function labelOf(child: Child, plan: Plan): string {
 }
 
 /**
- * Issue 11, from the first request to the last write before the tags. Looking is reads only,
+ * Carrying referrers, from the first request to the last write before the tags. Looking is reads only,
  * in the source repositories: it starts the moment resolve learns a manifest digest (`known`),
  * so it overlaps the rest of the resolve and the transfer, and a child with nothing attached
  * costs no round trip on the critical path. Once the plan names the children, their

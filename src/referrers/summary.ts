@@ -1,7 +1,7 @@
 import type { ReferrersReport } from './referrers';
 
 /**
- * The job summary's referrers section (issue 11): per child, how many attachments were found
+ * The job summary's referrers section: per child, how many attachments were found
  * and carried, then what could not come along and why. `code` renders a code span.
  */
 export function referrersSection(report: ReferrersReport | undefined, code: (text: string) => string): string {

@@ -37,7 +37,7 @@ export class Authenticator {
   private perRequestTokens = false;
 
   /**
-   * Gap 6: every first request of a run used to meet the challenge on its own. The first
+   * One challenge per registry, not one per request: the first
    * request to the registry now goes alone; the others wait until it is answered without a
    * challenge, or until the token or Basic scheme it was challenged for is known.
    */

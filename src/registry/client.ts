@@ -249,7 +249,7 @@ export class RegistryClient {
   }
 
   /**
-   * Issue 11: PUT a manifest that carries a `subject`. A registry with the referrers API
+   * Referrers: PUT a manifest that carries a `subject`. A registry with the referrers API
    * registers it and says so with `OCI-Subject: <subject digest>`; without that header the
    * caller keeps the fallback tag (`sha256-<hex>`) up to date itself.
    */
@@ -281,7 +281,7 @@ export class RegistryClient {
   }
 
   /**
-   * Issue 11: the referrers of a manifest (OCI 1.1 `GET /v2/<name>/referrers/<digest>`), every
+   * The referrers of a manifest (OCI 1.1 `GET /v2/<name>/referrers/<digest>`), every
    * page (`Link: <…>; rel="next"`, followed on this registry's own origin only). Undefined when
    * the registry has no referrers API: 404, or 400/405/501 from registries that do not know the route.
    */
@@ -480,7 +480,7 @@ export class RegistryClient {
  */
 const BULK_BYTES = 1 << 20;
 
-/** Statuses meaning "this registry has no referrers API" (issue 11). */
+/** Statuses meaning "this registry has no referrers API". */
 const NO_REFERRERS_API = new Set([400, 404, 405, 501]);
 const MAX_REFERRERS_PAGES = 100;
 

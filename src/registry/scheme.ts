@@ -9,7 +9,7 @@ import {
 } from './http';
 
 /**
- * HTTPS first, plain HTTP only when the server does not speak TLS (issue 13, item 4), for the
+ * HTTPS first, plain HTTP only when the server does not speak TLS, for the
  * hosts design rule 14 allows plain HTTP on: loopback and `insecure-registries`. Docker does
  * the same. Other hosts are never touched here: they are HTTPS, full stop.
  *

@@ -1,7 +1,7 @@
 /**
  * The parts of undici the client uses, loaded one by one. undici's entry module also loads
  * fetch, WebSocket, EventSource, caches, interceptors and mocks, which the action never calls and
- * which cost most of its start-up (issue 13: at most 60 ms over `node -e ''`). The version is
+ * which cost most of its start-up (the aim: at most 60 ms over `node -e ''`). The version is
  * pinned in package-lock.json; these paths are undici 7's own layout.
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- deep requires are the point here */

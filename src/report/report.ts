@@ -17,7 +17,7 @@ export interface RunResult {
   readonly dryRun: boolean;
   readonly elapsedMs: number;
   readonly requests: number;
-  /** Issue 11: what was attached to the children, and what of it was carried. */
+  /** Referrers: what was attached to the children, and what of it was carried. */
   readonly referrers?: ReferrersReport;
 }
 

@@ -47,7 +47,7 @@ export type OnImage = (found: {
 }) => void;
 
 /**
- * Referrers hook (issue 11): told every manifest digest a source names (its own, its children's,
+ * Referrers hook (what is attached to the children travels with them): told every manifest digest a source names (its own, its children's,
  * the attestations kept) as soon as it is known, before the children are read, so what is
  * attached to them can be looked for while the rest resolves.
  */

@@ -178,7 +178,7 @@ export class Transfer {
   }
 
   /**
-   * Referrers hook (issue 11): makes the blobs an attached manifest references present in a
+   * Referrers hook: makes the blobs an attached manifest references present in a
    * target repository, as for a child (mount or stream, digests verified, each blob once).
    */
   async ensureBlobs(manifest: ImageManifest, source: Reference, target: Reference, report: RepositoryTransfer): Promise<void> {

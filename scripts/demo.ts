@@ -8,7 +8,9 @@
  * 3. runs the action's real entry point, dist/index.js, with INPUT_* variables as the runner does,
  *    naming the per-arch images with one tag pattern;
  * 4. prints the action's log, its outputs, the merged index and the job summary as text;
- * 5. reads the tag back from the registry, then stops the registry.
+ * 5. reads the tag back from the registry, then stops the registry; with `--keep` it leaves the
+ *    registry running with its images and prints command-line calls to try against it
+ *    (`npm run demo -- --stop` stops it).
  *
  * The registry, the sample images and the runner emulation are the test helpers' own
  * (__tests__/helpers): the demo shows exactly what the end-to-end tests exercise.
@@ -23,7 +25,7 @@
  * The tests import runDemo() directly (ts-jest), where every module keeps its own path.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { type ActionRun, runAction } from '../__tests__/helpers/action';
 import { getManifest, type PushedImage, type PushedManifest, pushBuildxImage, sha256Digest } from '../__tests__/helpers/fixtures';
@@ -55,6 +57,15 @@ export interface DemoOptions {
   readonly print?: (text: string) => void;
   /** Called after the merge while the registry still runs (tests look at it here). */
   readonly beforeStop?: (registry: RunningRegistry, result: DemoResult) => Promise<void>;
+  /** Leave the registry running with its images, and print command-line calls to try against it. */
+  readonly keep?: boolean;
+}
+
+/** A registry `--keep` left running: enough to find it and to stop it. */
+export interface KeptRegistry {
+  readonly host: string;
+  readonly pid: number;
+  readonly dataDir: string;
 }
 
 const PLATFORMS = ['linux/amd64', 'linux/arm64'] as const;
@@ -212,7 +223,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   assertBundleLocation(root);
   ensureDist(root, print);
 
-  const registry = await startRegistry({ auth: 'none' });
+  if (options.keep) {
+    const earlier = await stopKeptRegistry(root);
+    if (earlier) print(`(stopped the registry an earlier --keep left on ${earlier.host})`);
+  }
+  const registry = await startRegistry({ auth: 'none', outlive: options.keep });
+  let kept = false;
   try {
     print(section('1. A local registry'));
     print(`CNCF Distribution (docker-registry) on ${registry.host}, pid ${registry.pid}, storage in ${registry.dataDir}`);
@@ -287,18 +303,125 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
     const result: DemoResult = { registry: registry.host, sources, tags, run, servedDigest: served.digest, rerun };
     await options.beforeStop?.(registry, result);
+    if (options.keep) {
+      const state: KeptRegistry = { host: registry.host, pid: registry.pid, dataDir: registry.dataDir };
+      await fs.writeFile(keptStatePath(root), `${JSON.stringify(state, null, 2)}\n`);
+      kept = true;
+      print(section('5. Try the command line against it'));
+      print(tryCommands(state, packageVersion(root)).join('\n'));
+    }
     return result;
   } finally {
-    await registry.stop();
-    print(`\nRegistry stopped (pid ${registry.pid}); its storage is removed.`);
+    if (!kept) {
+      await registry.stop();
+      print(`\nRegistry stopped (pid ${registry.pid}); its storage is removed.`);
+    }
   }
 }
 
+// ---------------------------------------------------------------------------
+// --keep and --stop
+
+/** Where `--keep` notes the registry it left running (.tmp/ is ignored by git). */
+export function keptStatePath(root: string): string {
+  return path.join(root, '.tmp', 'demo-registry.json');
+}
+
+function packageVersion(root: string): string {
+  return (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * What to try against the kept registry, as shell lines run from the repository: a merge, its
+ * result as JSON, a dry run into two repositories, a tag pattern with a platform filter; the
+ * same from the package tarball; and how to stop the registry.
+ */
+export function tryCommands(kept: KeptRegistry, version: string): string[] {
+  const cli = 'node dist/cli/index.js';
+  return [
+    `The registry keeps running on ${kept.host} (pid ${kept.pid}) with the demo's images:`,
+    `  ${STAGING_REPOSITORY}:${RUN_ID}-amd64, ${STAGING_REPOSITORY}:${RUN_ID}-arm64 (per-arch, as buildx pushes them)`,
+    `  ${TARGET_REPOSITORY}:${TARGET_TAGS.join(`, ${TARGET_REPOSITORY}:`)} (the merged image)`,
+    'Try, from this directory:',
+    '',
+    `export REG=${kept.host}`,
+    `${cli} --source $REG/${STAGING_REPOSITORY}:${RUN_ID}-amd64 --source $REG/${STAGING_REPOSITORY}:${RUN_ID}-arm64 --tag $REG/try/app:1`,
+    `${cli} --source $REG/${STAGING_REPOSITORY}:${RUN_ID}-amd64 --source $REG/${STAGING_REPOSITORY}:${RUN_ID}-arm64 --tag $REG/try/app:2 --json`,
+    `${cli} --source "$REG/${STAGING_REPOSITORY}:${RUN_ID}-*" --tag $REG/try/app:3 --tag $REG/try/mirror:3 --dry-run`,
+    `${cli} --source "$REG/${STAGING_REPOSITORY}:${RUN_ID}-*" --platform linux/arm64 --tag $REG/try/arm-only:1`,
+    `${cli} --help`,
+    '',
+    'The same from the package, as a user installs it (npm pack writes the tarball here):',
+    '',
+    'npm pack',
+    `npx --yes --package=./merge-multiarch-action-${version}.tgz merge-multiarch-action --source "$REG/${STAGING_REPOSITORY}:${RUN_ID}-*" --tag $REG/try/app:4`,
+    '',
+    'Stop the registry (and remove its storage) when done:',
+    '',
+    'npm run demo -- --stop',
+    `# or: kill ${kept.pid} && rm -rf ${kept.dataDir}`,
+  ];
+}
+
+/** Whether `pid` is a running docker-registry (a PID noted long ago may now be another program's). */
+function isRegistryProcess(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('registry');
+  } catch {
+    return true; // no /proc: trust the note
+  }
+}
+
+/** Stops the registry an earlier `--keep` left running and removes its storage; undefined when there is none. */
+export async function stopKeptRegistry(root: string): Promise<KeptRegistry | undefined> {
+  const file = keptStatePath(root);
+  let kept: KeptRegistry;
+  try {
+    kept = JSON.parse(await fs.readFile(file, 'utf8')) as KeptRegistry;
+  } catch {
+    return undefined;
+  }
+  if (isRegistryProcess(kept.pid)) {
+    process.kill(kept.pid, 'SIGTERM');
+    for (let waited = 0; waited < 5000 && isRegistryProcess(kept.pid); waited += 100) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (isRegistryProcess(kept.pid)) process.kill(kept.pid, 'SIGKILL');
+  }
+  await fs.rm(kept.dataDir, { recursive: true, force: true });
+  await fs.rm(file, { force: true });
+  return kept;
+}
+
+async function main(args: readonly string[]): Promise<void> {
+  const unknown = args.filter((a) => a !== '--keep' && a !== '--stop');
+  if (unknown.length > 0) throw new Error(`unknown argument ${unknown[0]}: the demo takes --keep or --stop`);
+  if (args.includes('--stop')) {
+    const stopped = await stopKeptRegistry(repositoryRoot());
+    process.stdout.write(
+      stopped
+        ? `Stopped the registry on ${stopped.host} (pid ${stopped.pid}); its storage is removed.\n`
+        : 'No registry left running by npm run demo -- --keep.\n',
+    );
+    return;
+  }
+  const keep = args.includes('--keep');
+  await runDemo({ keep });
+  process.stdout.write(
+    keep
+      ? '\nREADME.md, "Try the command line", says more.\n'
+      : '\nTry it in a workflow: see README.md, "Quick start"; on the command line: npm run demo -- --keep.\n',
+  );
+}
+
 if (require.main === module) {
-  runDemo().then(
-    () => {
-      process.stdout.write('\nTry it in a workflow: see README.md, "Quick start".\n');
-    },
+  main(process.argv.slice(2)).then(
+    () => undefined,
     (err: unknown) => {
       process.stderr.write(`\ndemo failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exitCode = 1;

@@ -1,10 +1,18 @@
 /**
  * `npm run demo` works: its main function merges the two pushed per-arch images for real,
  * prints the digest the registry then serves, renders the summary as text, and stops
- * the registry it started.
+ * the registry it started. `npm run demo -- --keep` leaves the registry running and prints
+ * command-line calls that work against it; `npm run demo -- --stop` stops it.
  */
+import { execFile } from 'node:child_process';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { getManifest, MediaTypes, sha256Digest } from '../helpers/fixtures';
-import { type DemoResult, renderLog, runDemo, summaryToText } from '../../scripts/demo';
+import { type DemoResult, type KeptRegistry, renderLog, runDemo, summaryToText } from '../../scripts/demo';
+
+const exec = promisify(execFile);
+const ROOT = path.join(__dirname, '..', '..');
 
 function isRunning(pid: number): boolean {
   try {
@@ -58,6 +66,50 @@ describe('npm run demo', () => {
 
     expect(isRunning(registryPid)).toBe(false);
   });
+});
+
+/** Running and not a zombie (an orphan's parent may be slow to reap it). */
+function isLive(pid: number): boolean {
+  if (!isRunning(pid)) return false;
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+describe('npm run demo -- --keep', () => {
+  it('leaves the registry running, prints calls the command line answers, and --stop stops it', async () => {
+    const run = await exec('npm', ['run', '--silent', 'demo', '--', '--keep'], { cwd: ROOT, maxBuffer: 16 << 20 });
+    const lines = run.stdout.split('\n');
+    const state = path.join(ROOT, '.tmp', 'demo-registry.json');
+    const kept = JSON.parse(await fs.readFile(state, 'utf8')) as KeptRegistry;
+    try {
+      expect(isLive(kept.pid)).toBe(true);
+      // The shell lines to try: from `export REG=…` to the first blank line.
+      const start = lines.findIndex((l) => l.startsWith('export REG='));
+      expect(start).toBeGreaterThan(0);
+      const calls = lines.slice(start, lines.indexOf('', start));
+      expect(calls[0]).toBe(`export REG=${kept.host}`);
+      const kinds = calls.slice(1).join('\n');
+      for (const what of ['--json', '--dry-run', '1001-*', '--help']) expect(kinds).toContain(what);
+      // Every call, run as printed by a shell from the repository, succeeds.
+      const results = await exec('sh', ['-ec', calls.join('\n')], { cwd: ROOT, maxBuffer: 16 << 20 });
+      expect(results.stdout).toMatch(new RegExp(`^${kept.host.replace(/\./g, '\\.')}/try/app@sha256:[0-9a-f]{64}$`, 'm'));
+      const json = results.stdout.split('\n').find((l) => l.startsWith('{'));
+      expect((await getManifest({ host: kept.host }, 'try/app', '2')).digest).toBe(JSON.parse(json!).digest);
+      expect((await getManifest({ host: kept.host }, 'try/app', '3')).status).toBe(404); // the dry run wrote nothing
+      expect((await getManifest({ host: kept.host }, 'try/arm-only', '1')).status).toBe(200);
+      expect(run.stdout).toContain('npm run demo -- --stop');
+      expect(run.stdout).toMatch(/npx --yes --package=\.\/merge-multiarch-action-\d+\.\d+\.\d+\.tgz merge-multiarch-action /);
+    } finally {
+      const stop = await exec('npm', ['run', '--silent', 'demo', '--', '--stop'], { cwd: ROOT });
+      expect(stop.stdout).toContain(`Stopped the registry on ${kept.host} (pid ${kept.pid})`);
+    }
+    expect(isLive(kept.pid)).toBe(false);
+    expect(existsSync(kept.dataDir)).toBe(false);
+    expect(existsSync(state)).toBe(false);
+  }, 240_000);
 });
 
 describe('demo rendering', () => {

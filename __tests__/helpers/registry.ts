@@ -38,6 +38,11 @@ export interface StartRegistryOptions {
   allowAnonymous?: boolean;
   /** Token mode: override what a token grants (emulate quirky token services). */
   grant?: (requested: Scope[], ctx: GrantContext) => Scope[];
+  /**
+   * The registry outlives this process (`npm run demo -- --keep`): no watchdog, its own process
+   * group. It is stopped by `stop()` or by its PID; its data dir is then the caller's to remove.
+   */
+  outlive?: boolean;
 }
 
 const REGISTRY_BIN = 'docker-registry';
@@ -158,7 +163,7 @@ async function stopSpawned({ child, watchdog }: Spawned): Promise<void> {
 }
 
 /** Spawns the registry and waits for `GET /v2/` to answer; rejects (after killing it) otherwise. */
-async function spawnRegistry(dataDir: string, host: string): Promise<Spawned> {
+async function spawnRegistry(dataDir: string, host: string, outlive = false): Promise<Spawned> {
   const logPath = path.join(dataDir, 'registry.log');
   const log = await fs.open(logPath, 'a');
   // Distribution maps every REGISTRY_* variable onto its config: drop them so the
@@ -167,11 +172,12 @@ async function spawnRegistry(dataDir: string, host: string): Promise<Spawned> {
   const child = spawn(REGISTRY_BIN, ['serve', path.join(dataDir, 'config.yml')], {
     stdio: ['ignore', log.fd, log.fd],
     env,
+    detached: outlive, // its own process group: the end of `npm run` does not end it
   });
   await log.close(); // the child holds its own copy of the descriptor
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
   child.unref(); // a leaked registry must not keep the jest worker alive (the watchdog ends it)
-  const spawned: Spawned = { child, watchdog: child.pid === undefined ? undefined : spawnWatchdog(child.pid) };
+  const spawned: Spawned = { child, watchdog: child.pid === undefined || outlive ? undefined : spawnWatchdog(child.pid) };
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let lastError = 'no answer';
@@ -241,7 +247,7 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
         registryConfig({ storage: path.join(dataDir, 'storage'), host, sections: authSection ? [authSection] : [] }),
       );
       try {
-        spawned = await spawnRegistry(dataDir, host);
+        spawned = await spawnRegistry(dataDir, host, opts.outlive);
       } catch (e) {
         if (attempt >= 3 || !/address already in use/.test((e as Error).message)) throw e;
       }

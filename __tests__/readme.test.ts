@@ -4,7 +4,10 @@
  *   a mismatch prints the block to paste);
  * - the two set-up commands at its very top are scripts package.json defines;
  * - every `uses:` line naming this action uses the one documented placeholder;
- * - the "Command line" section documents every flag of the tool and its exit statuses.
+ * - the "Command line" section documents every flag of the tool and its exit statuses;
+ * - its table of contents lists every "## " section, in order, with the anchor GitHub gives it;
+ * - "Try the command line" shows the calls `npm run demo -- --keep` prints, and the tarball
+ *   it names is the one `npm pack` writes; no URL names a release of a placeholder repository.
  *
  * action.yml is read with a small parser for the subset it uses (no YAML library in the
  * dependencies); anything outside that subset fails loudly rather than being misread.
@@ -12,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { INPUT_FLAGS, TOOL_FLAGS } from '../src/cli/flags';
+import { tryCommands } from '../scripts/demo';
 
 const ROOT = path.join(__dirname, '..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
@@ -178,4 +182,50 @@ describe('README.md', () => {
     for (const name of Object.keys(TOOL_FLAGS)) expect(section).toContain(`\`--${name}`);
     expect(section).toMatch(/\*\*Exit status\.\*\* `0` merged.*`1` the merge failed.*`2` bad\s+usage/s);
   });
+
+  /** The text outside code blocks, where headings and links live. */
+  const prose = readme.replace(/^```[\s\S]*?^```$/gm, '');
+
+  it('lists every "## " section in its table of contents, in order, with the anchor GitHub gives it', () => {
+    const anchor = (title: string) =>
+      title
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} _-]/gu, '')
+        .replace(/ /g, '-');
+    const sections = [...prose.matchAll(/^## (.+)$/gm)].map((m) => `#${anchor(m[1])}`);
+    const toc = readme.slice(0, readme.search(/^## /m));
+    const listed = [...toc.matchAll(/^- \[[^\]]+\]\((#[^)]+)\)/gm)].map((m) => m[1]);
+    expect(sections.length).toBeGreaterThan(10);
+    expect(listed).toEqual(sections);
+    // The sample below keeps the anchor rule honest on a title with punctuation.
+    expect(anchor('Migrating from `docker manifest create --amend`')).toBe('migrating-from-docker-manifest-create---amend');
+  });
+
+  it('"Try the command line" shows the calls the demo prints, and the tarball npm pack writes', () => {
+    const start = readme.indexOf('\n## Try the command line\n');
+    expect(start).toBeGreaterThan(0);
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    expect(section).toContain('npm run demo -- --keep');
+    expect(section).toContain('npm run demo -- --stop');
+    const version = (JSON.parse(read('package.json')) as { version: string }).version;
+    const printed = tryCommands({ host: '127.0.0.1:41234', pid: 1, dataDir: '/tmp/x' }, version);
+    const calls = printed.slice(printed.indexOf('export REG=127.0.0.1:41234'));
+    const shown = calls.slice(0, calls.indexOf(''));
+    expect(shown.length).toBeGreaterThan(4);
+    for (const line of shown.slice(1)) expect(section).toContain(`\n${line}\n`);
+    expect(section).toContain('\nexport REG=127.0.0.1:41234');
+    const npx = printed.find((l) => l.startsWith('npx '));
+    expect(npx).toBeDefined();
+    expect(section).toContain(`\n${npx}\n`);
+    // npm pack names the tarball <name>-<version>.tgz.
+    expect(npx).toContain(`--package=./${pkgName()}-${version}.tgz`);
+  });
+
+  it('names no release download of a placeholder repository', () => {
+    expect(readme).not.toMatch(/github\.com\/your-org\/[^)\s]*\/releases\/download/);
+  });
 });
+
+function pkgName(): string {
+  return (JSON.parse(read('package.json')) as { name: string }).name;
+}

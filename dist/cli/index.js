@@ -17055,7 +17055,7 @@ class CliReporter {
             this.line(`${t.reference}: ${report_1.TAG_OUTCOMES[t.outcome]}`);
         for (const t of result.transfers)
             this.line(`${t.repository}: ${(0, report_1.transferCounts)(t, result.dryRun)}`);
-        // Without a job summary, what happened to the attachments is said here (issue 11).
+        // Without a job summary, what happened to the attachments (referrers) is said here.
         const referrers = result.referrers;
         if (referrers?.mode === 'copy') {
             const verb = referrers.dryRun ? 'would be carried' : 'carried';
@@ -17092,7 +17092,10 @@ function progressLine(p, elapsedMs) {
     const m = p.manifests;
     const b = p.blobs;
     const done = m.present + m.pushed + m['would-push'];
-    const planned = [b['would-mount'] ? `, ${b['would-mount']} to mount` : '', b['would-copy'] ? `, ${b['would-copy']} to copy` : ''];
+    const planned = [
+        b['would-mount'] ? `, ${b['would-mount']} to mount` : '',
+        b['would-copy'] ? `, ${b['would-copy']} to copy` : '',
+    ];
     const blobs = `blobs ${b.mounted} mounted, ${b.copied} copied, ${b.present} present${planned.join('')}`;
     const rate = elapsedMs >= 1000 && p.bytesCopied > 0 ? ` at ${(0, report_1.formatBytes)(Math.round(p.bytesCopied / (elapsedMs / 1000)))}/s` : '';
     const bytes = p.bytesCopied > 0 ? ` · ${(0, report_1.formatBytes)(p.bytesCopied)}${rate}` : '';
@@ -17298,7 +17301,7 @@ async function merge(inputs, options) {
     // One budget of requests in flight per registry, for the copy and the referrers alike (design rule 13).
     const { limits } = registries;
     const transfer = new transfer_1.Transfer(clientFor, { dryRun: inputs.dryRun, reporter, limits });
-    // Issue 11: looks for what is attached to each manifest as soon as resolve learns its digest.
+    // Referrers (signatures, SBOMs, attestations attached to the children): looked for as soon as resolve learns each manifest digest.
     const referrers = new referrers_1.Referrers(clientFor, repositories, {
         mode: inputs.referrers,
         dryRun: inputs.dryRun,
@@ -17346,14 +17349,14 @@ async function merge(inputs, options) {
         for (const old of plan.replaced)
             reporter.info(`append: ${(0, platform_1.formatPlatform)(old.descriptor.platform)} ${old.descriptor.digest} replaced`);
         reporter.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
-        // Issue 11: the attachments of the planned children are read now (reads only), alongside the transfer.
+        // The attachments of the planned children are read now (reads only), alongside the transfer.
         const attached = referrers.start(plan, resolved);
         // Every tag already at the digest: the index, hence every child and blob, is in place.
         const unchanged = (0, publish_1.allTagsAt)(await tagDigests, plan.index);
         const transfers = unchanged
             ? repositories.map((r) => (0, transfer_1.alreadyPresent)(r, plan.children))
             : await reporter.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () => transfer.run(plan.children, repositories));
-        // Issue 11: attachments are written after the children and before the tags (the tag is the last write).
+        // Attachments are written after the children and before the tags (the tag is the last write).
         const carried = await reporter.group(inputs.dryRun ? 'Referrers (dry run)' : 'Carry referrers', () => attached.carry());
         const tags = await reporter.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () => (0, publish_1.publishIndex)(clientFor, plan.index, inputs.targets, { dryRun: inputs.dryRun, log: reporter, tags: tagDigests }));
         const result = {
@@ -18726,7 +18729,7 @@ function labelOf(child, plan) {
         : `attestation ${(0, attachment_1.shortDigest)(child.descriptor.digest)}`;
 }
 /**
- * Issue 11, from the first request to the last write before the tags. Looking is reads only,
+ * Carrying referrers, from the first request to the last write before the tags. Looking is reads only,
  * in the source repositories: it starts the moment resolve learns a manifest digest (`known`),
  * so it overlaps the rest of the resolve and the transfer, and a child with nothing attached
  * costs no round trip on the critical path. Once the plan names the children, their
@@ -18888,7 +18891,7 @@ class Authenticator {
      */
     perRequestTokens = false;
     /**
-     * Gap 6: every first request of a run used to meet the challenge on its own. The first
+     * One challenge per registry, not one per request: the first
      * request to the registry now goes alone; the others wait until it is answered without a
      * challenge, or until the token or Basic scheme it was challenged for is known.
      */
@@ -19439,7 +19442,7 @@ class RegistryClient {
         return (await this.put(repository, ref, bytes, mediaType)).digest;
     }
     /**
-     * Issue 11: PUT a manifest that carries a `subject`. A registry with the referrers API
+     * Referrers: PUT a manifest that carries a `subject`. A registry with the referrers API
      * registers it and says so with `OCI-Subject: <subject digest>`; without that header the
      * caller keeps the fallback tag (`sha256-<hex>`) up to date itself.
      */
@@ -19466,7 +19469,7 @@ class RegistryClient {
         return { digest: ours, subject: subject !== undefined && (0, digest_1.isDigest)(subject) ? subject : undefined };
     }
     /**
-     * Issue 11: the referrers of a manifest (OCI 1.1 `GET /v2/<name>/referrers/<digest>`), every
+     * The referrers of a manifest (OCI 1.1 `GET /v2/<name>/referrers/<digest>`), every
      * page (`Link: <…>; rel="next"`, followed on this registry's own origin only). Undefined when
      * the registry has no referrers API: 404, or 400/405/501 from registries that do not know the route.
      */
@@ -19658,7 +19661,7 @@ exports.RegistryClient = RegistryClient;
  * above all, which the plan waits for, stay on the shared connection.
  */
 const BULK_BYTES = 1 << 20;
-/** Statuses meaning "this registry has no referrers API" (issue 11). */
+/** Statuses meaning "this registry has no referrers API". */
 const NO_REFERRERS_API = new Set([400, 404, 405, 501]);
 const MAX_REFERRERS_PAGES = 100;
 /**
@@ -20827,7 +20830,7 @@ exports.SchemeProbe = void 0;
 exports.tlsVerdict = tlsVerdict;
 const http_1 = __nccwpck_require__(8851);
 /**
- * HTTPS first, plain HTTP only when the server does not speak TLS (issue 13, item 4), for the
+ * HTTPS first, plain HTTP only when the server does not speak TLS, for the
  * hosts design rule 14 allows plain HTTP on: loopback and `insecure-registries`. Docker does
  * the same. Other hosts are never touched here: they are HTTPS, full stop.
  *
@@ -21625,7 +21628,8 @@ class Transfer {
                 bytesCopied: 0,
                 children: children.length,
                 presentWithChild: new Map(),
-                done: new Map(),
+                neededByMissing: new Set(),
+                settled: new Map(),
             };
             this.reports.set(target.name, report);
             this.progress(target.name);
@@ -21636,7 +21640,7 @@ class Transfer {
                 this.reports.delete(target.name);
             }
             countBlobs(report);
-            for (const digest of [...report.presentWithChild.keys(), ...report.done.keys()]) {
+            for (const digest of [...report.presentWithChild.keys(), ...report.neededByMissing]) {
                 this.counted.add(`${target.name}@${digest}`);
             }
             const { repository, blobs, manifests, bytesCopied } = report;
@@ -21644,7 +21648,7 @@ class Transfer {
         }));
     }
     /**
-     * Referrers hook (issue 11): makes the blobs an attached manifest references present in a
+     * Referrers hook: makes the blobs an attached manifest references present in a
      * target repository, as for a child (mount or stream, digests verified, each blob once).
      */
     async ensureBlobs(manifest, source, target, report) {
@@ -21695,7 +21699,9 @@ class Transfer {
         const blobs = Promise.all(needed.map(async (blob) => {
             const outcome = await this.blob(blob, child.source, target, undefined);
             // Settled: its bytes move from "streaming" to the report at once, so progress never goes back.
+            report.settled.set(blob.digest, { blob, outcome });
             this.streaming.get(target.name)?.delete(blob.digest);
+            this.progress(target.name);
             return outcome;
         }));
         blobs.catch(() => undefined);
@@ -21704,9 +21710,9 @@ class Transfer {
                 report.presentWithChild.set(blob.digest, blob);
             return 'present';
         }
-        const outcomes = await blobs;
-        needed.forEach((blob, i) => report.done.set(blob.digest, { blob, outcome: outcomes[i] }));
-        this.progress(target.name);
+        for (const blob of needed)
+            report.neededByMissing.add(blob.digest);
+        await blobs;
         if (this.options.dryRun)
             return 'would-push';
         await this.limited(target.registry, () => client.putManifest(target.repository, digest, child.bytes, child.descriptor.mediaType).catch((err) => {
@@ -21828,16 +21834,20 @@ exports.Transfer = Transfer;
 /** Sets a report's blob counts and copied bytes from what is settled about each blob. */
 function countBlobs(report) {
     const blobs = counts();
-    let bytes = 0;
-    for (const [digest] of report.presentWithChild)
-        if (!report.done.has(digest))
+    for (const digest of report.presentWithChild.keys())
+        if (!report.neededByMissing.has(digest))
             blobs.present++;
-    for (const { blob, outcome } of report.done.values()) {
-        blobs[outcome]++;
-        if (outcome === 'copied')
-            bytes += blob.size;
+    for (const digest of report.neededByMissing) {
+        const outcome = report.settled.get(digest)?.outcome;
+        if (outcome !== undefined)
+            blobs[outcome]++;
     }
     Object.assign(report.blobs, blobs);
+    // Every byte copied into the repository, as soon as its blob settles (progress never goes back).
+    let bytes = 0;
+    for (const { blob, outcome } of report.settled.values())
+        if (outcome === 'copied')
+            bytes += blob.size;
     report.bytesCopied = bytes;
 }
 /** Bytes streamed between two progress updates of a blob. */

@@ -32,8 +32,10 @@ interface RepositoryState extends RepositoryTransfer {
   readonly children: number;
   /** Blobs of children found in the target (or read from it). */
   readonly presentWithChild: Map<string, Descriptor>;
-  /** Blobs of children that are not there: what making each present did. */
-  readonly done: Map<string, { blob: Descriptor; outcome: Outcome }>;
+  /** Blobs of children found missing: these are counted by what making them present did. */
+  readonly neededByMissing: Set<string>;
+  /** What making each blob present did, as each settles. */
+  readonly settled: Map<string, { blob: Descriptor; outcome: Outcome }>;
 }
 
 function counts(): Record<Outcome, number> {
@@ -158,7 +160,8 @@ export class Transfer {
           bytesCopied: 0,
           children: children.length,
           presentWithChild: new Map(),
-          done: new Map(),
+          neededByMissing: new Set(),
+          settled: new Map(),
         };
         this.reports.set(target.name, report);
         this.progress(target.name);
@@ -168,7 +171,7 @@ export class Transfer {
           this.reports.delete(target.name);
         }
         countBlobs(report);
-        for (const digest of [...report.presentWithChild.keys(), ...report.done.keys()]) {
+        for (const digest of [...report.presentWithChild.keys(), ...report.neededByMissing]) {
           this.counted.add(`${target.name}@${digest}`);
         }
         const { repository, blobs, manifests, bytesCopied } = report;
@@ -230,7 +233,9 @@ export class Transfer {
       needed.map(async (blob) => {
         const outcome = await this.blob(blob, child.source, target, undefined);
         // Settled: its bytes move from "streaming" to the report at once, so progress never goes back.
+        report.settled.set(blob.digest, { blob, outcome });
         this.streaming.get(target.name)?.delete(blob.digest);
+        this.progress(target.name);
         return outcome;
       }),
     );
@@ -239,9 +244,8 @@ export class Transfer {
       for (const blob of needed) report.presentWithChild.set(blob.digest, blob);
       return 'present';
     }
-    const outcomes = await blobs;
-    needed.forEach((blob, i) => report.done.set(blob.digest, { blob, outcome: outcomes[i] }));
-    this.progress(target.name);
+    for (const blob of needed) report.neededByMissing.add(blob.digest);
+    await blobs;
     if (this.options.dryRun) return 'would-push';
     await this.limited(target.registry, () =>
       client.putManifest(target.repository, digest, child.bytes, child.descriptor.mediaType).catch((err: unknown) => {
@@ -382,13 +386,15 @@ export class Transfer {
 /** Sets a report's blob counts and copied bytes from what is settled about each blob. */
 function countBlobs(report: RepositoryState): void {
   const blobs = counts();
-  let bytes = 0;
-  for (const [digest] of report.presentWithChild) if (!report.done.has(digest)) blobs.present++;
-  for (const { blob, outcome } of report.done.values()) {
-    blobs[outcome]++;
-    if (outcome === 'copied') bytes += blob.size;
+  for (const digest of report.presentWithChild.keys()) if (!report.neededByMissing.has(digest)) blobs.present++;
+  for (const digest of report.neededByMissing) {
+    const outcome = report.settled.get(digest)?.outcome;
+    if (outcome !== undefined) blobs[outcome]++;
   }
   Object.assign(report.blobs, blobs);
+  // Every byte copied into the repository, as soon as its blob settles (progress never goes back).
+  let bytes = 0;
+  for (const { blob, outcome } of report.settled.values()) if (outcome === 'copied') bytes += blob.size;
   report.bytesCopied = bytes;
 }
 

@@ -9,7 +9,7 @@
 import { runAction } from '../helpers/action';
 import { type CliRun, runCli } from '../helpers/cli';
 import { type ConnectProxy, startConnectProxy } from '../helpers/connectProxy';
-import { getManifest, listTags, pushBuildxImage, pushImage } from '../helpers/fixtures';
+import { getManifest, listTags, pushImage } from '../helpers/fixtures';
 import { type RunningRegistry, startRegistry } from '../helpers/registry';
 
 let reg: RunningRegistry;
@@ -36,15 +36,12 @@ const ACTION_WORDS =
 describe('bad usage is told in flags', () => {
   let oci: string;
   let docker: string;
-  let buildx: string;
   beforeAll(async () => {
     await pushImage(reg, 'words/src', { platform: 'linux/amd64', tag: 'oci' });
     await pushImage(reg, 'words/src', { platform: 'linux/arm64', tag: 'docker', format: 'docker' });
     await pushImage(reg, 'words/src', { platform: 'linux/arm64', tag: 'arm-again', format: 'docker' });
-    await pushBuildxImage(reg, 'words/src', { platform: 'linux/s390x', tag: 'buildx' });
     oci = `${at('words/src')}:oci`;
     docker = `${at('words/src')}:docker`;
-    buildx = `${at('words/src')}:buildx`;
   });
 
   const out = () => `${at('words/out')}:1`;
@@ -81,10 +78,10 @@ describe('bad usage is told in flags', () => {
       [/^error: --media-type: docker cannot be used: the image .* is an OCI manifest.*; use --media-type oci or auto$/m],
     ],
     [
-      'an attestation that is kept',
-      () => ['--source', buildx, '--tag', out(), '--attestations', 'keep', '--platform', 'linux/amd64'],
-      1,
-      [/^error: --platform: no source provides linux\/amd64/m],
+      'an annotation that is not key=value',
+      () => ['--source', oci, '--tag', out(), '--annotation', 'description'],
+      2,
+      [/^error: --annotation: "description" is not key=value$/m],
     ],
     [
       'docker with annotations',

@@ -21259,7 +21259,7 @@ async function resolveBase(clientFor, target) {
         if (err instanceof errors_1.ContentError && isNotFound(err))
             return undefined;
         if (err instanceof errors_1.ContentError)
-            throw new errors_1.ContentError(`append: ${err.message}`);
+            throw new errors_1.ContentError(['append: ', ...(0, errors_1.wordingOf)(err)]);
         throw err;
     }
 }

@@ -1,4 +1,4 @@
-import { ContentError } from '../errors';
+import { ContentError, wordingOf } from '../errors';
 import type { Reference } from '../oci/reference';
 import { RegistryError } from '../registry/client';
 import { type ClientFor, type ResolvedSource, resolveSource } from './resolve';
@@ -16,7 +16,7 @@ export async function resolveBase(clientFor: ClientFor, target: Reference): Prom
     return await resolveSource(clientFor, target, 'keep');
   } catch (err) {
     if (err instanceof ContentError && isNotFound(err)) return undefined;
-    if (err instanceof ContentError) throw new ContentError(`append: ${err.message}`);
+    if (err instanceof ContentError) throw new ContentError(['append: ', ...wordingOf(err)]);
     throw err;
   }
 }

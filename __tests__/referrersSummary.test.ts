@@ -4,7 +4,7 @@ import { referrersSection } from '../src/referrers/summary';
 
 const code = (t: string) => `<code>${t}</code>`;
 const digest = `sha256:${'1'.repeat(64)}` as Digest;
-const base: ReferrersReport = { mode: 'copy', dryRun: false, children: [], missed: [], transfers: [] };
+const base: ReferrersReport = { mode: 'copy', dryRun: false, children: [], missed: [], transfers: [], attestations: [] };
 
 describe('referrersSection', () => {
   it('is empty without a report and says when referrers were skipped', () => {

@@ -1,4 +1,4 @@
-import type { ReferrersReport } from './referrers';
+import { describeAttestation, type ReferrersReport } from './referrers';
 
 /**
  * The job summary's referrers section (issue 11): per child, how many attachments were found
@@ -30,4 +30,29 @@ export function referrersSection(report: ReferrersReport | undefined, code: (tex
     ...(written.length > 0 ? [`<ul>${written.join('')}</ul>`] : []),
     ...(missed.length > 0 ? ['<p><b>Not carried</b></p>', `<ul>${missed.join('')}</ul>`] : []),
   ].join('\n');
+}
+
+/**
+ * The job summary's section on attestations written as referrers of their images: platform,
+ * predicate types and digest of each, and how to list them.
+ */
+export function attestationsSection(report: ReferrersReport | undefined, code: (text: string) => string): string {
+  if (report === undefined || report.attestations.length === 0) return '';
+  const done = { pushed: 'written', present: 'already there', 'would-push': 'would be written' } as const;
+  const rows = report.attestations.map(
+    (a) =>
+      `<tr><td>${code(a.platform)}</td><td>${a.predicateTypes.map(code).join('<br>') || 'attestation'}</td>` +
+      `<td>${code(a.digest)}</td><td>${code(a.subject)}</td><td>${done[a.outcome]}</td></tr>`,
+  );
+  return [
+    `<p><b>Attestations as referrers</b> (${code('attestations: referrers')}): not in the index; attached to their images, ` +
+      `listed by ${code('oras discover')}, ${code('regctl artifact list')} or ${code('cosign tree')}</p>`,
+    '<table><tr><th>Platform</th><th>Predicate type</th><th>Referrer</th><th>Subject</th><th></th></tr>' +
+      `${rows.join('')}</table>`,
+  ].join('\n');
+}
+
+/** The same, one line each, for a log. */
+export function attestationLines(report: ReferrersReport | undefined): string[] {
+  return (report?.attestations ?? []).map((a) => describeAttestation(a, report?.dryRun ?? false));
 }

@@ -17215,7 +17215,9 @@ async function merge(inputs, options) {
                 known: referrers.known,
             });
             for (const s of r) {
-                const attestations = inputs.attestations === 'strip' ? '' : `, ${s.attestations.length} attestation(s) ${inputs.attestations === 'keep' ? 'kept' : 'to attach'}`;
+                const attestations = inputs.attestations === 'strip'
+                    ? ''
+                    : `, ${s.attestations.length} attestation(s) ${inputs.attestations === 'keep' ? 'kept' : 'to attach'}`;
                 reporter.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
             }
             const b = await baseRead;

@@ -211,6 +211,26 @@ describe('attestations: referrers on a registry without the referrers API (Distr
     expect(JSON.parse(run.outputs.attestations).map((a: { platform: string }) => a.platform)).toEqual(['linux/amd64']);
   });
 
+  it('referrers: skip leaves what is attached to the images behind, but still writes their attestations as referrers', async () => {
+    const amd = await pushBuildxImage(reg, 'a8/amd64', { platform: 'linux/amd64', tag: 'b' });
+    const scan = await pushReferrer(reg, 'a8/amd64', amd.image, {
+      artifactType: 'application/vnd.example.scan.v1+json',
+      content: Buffer.from('{"findings":[]}'),
+    });
+    const run = await runAction({
+      sources: `${at(proxy, 'a8/amd64')}:b`,
+      tags: `${at(proxy, 'a8/out')}:1`,
+      attestations: 'referrers',
+      referrers: 'skip',
+    });
+    expect(run.errors).toEqual([]);
+    const entries = await fallbackEntries(reg, 'a8/out', amd.image);
+    await expectReferrer(reg, 'a8/out', amd, entries);
+    expect(entries!.map((e) => e.digest)).not.toContain(scan.digest);
+    expect(run.summary).toContain('<b>Referrers</b>: skipped');
+    expect(run.summary).toContain('<b>Attestations as referrers</b>');
+  });
+
   it('append onto a base with inline attestations: the staying images’ attestations become referrers, the result has no attestation entry', async () => {
     const amd = await pushBuildxImage(reg, 'a3/amd64', { platform: 'linux/amd64', tag: 'b' });
     const arm = await pushBuildxImage(reg, 'a3/arm64', { platform: 'linux/arm64', tag: 'b' });
@@ -413,7 +433,7 @@ describe('attestations: referrers with token auth, from the command line', () =>
   });
 });
 
-describe('attestations: referrers and a base pushed by hand', () => {
+describe('attestations: referrers and a source pushed by hand', () => {
   it('a Docker v2 attestation manifest cannot name a subject: refused before anything is written', async () => {
     // Unusual but possible: an index whose attestation entry is a Docker v2 manifest.
     const built = await pushBuildxImage(reg, 'a7/src', { platform: 'linux/amd64' });

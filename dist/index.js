@@ -20398,7 +20398,6 @@ function addToFallbackIndex(current, referrers, where) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Referrers = void 0;
-exports.describeAttestation = describeAttestation;
 const mediaTypes_1 = __nccwpck_require__(8004);
 const platform_1 = __nccwpck_require__(1890);
 const transfer_1 = __nccwpck_require__(1075);
@@ -20594,14 +20593,12 @@ const SKIP_HINT = 'this happened while carrying what is attached to the children
 /***/ }),
 
 /***/ 212:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+/***/ ((__unused_webpack_module, exports) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.referrersSection = referrersSection;
 exports.attestationsSection = attestationsSection;
-exports.attestationLines = attestationLines;
-const referrers_1 = __nccwpck_require__(3528);
 /**
  * The job summary's referrers section (issue 11): per child, how many attachments were found
  * and carried, then what could not come along and why. `code` renders a code span.
@@ -20648,10 +20645,6 @@ function attestationsSection(report, code) {
         '<table><tr><th>Platform</th><th>Predicate type</th><th>Referrer</th><th>Subject</th><th></th></tr>' +
             `${rows.join('')}</table>`,
     ].join('\n');
-}
-/** The same, one line each, for a log. */
-function attestationLines(report) {
-    return (report?.attestations ?? []).map((a) => (0, referrers_1.describeAttestation)(a, report?.dryRun ?? false));
 }
 
 

@@ -16925,7 +16925,6 @@ exports.spawnProgram = spawnProgram;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CliReporter = void 0;
 exports.progressLine = progressLine;
-const summary_1 = __nccwpck_require__(212);
 const report_1 = __nccwpck_require__(8850);
 /** Live progress is redrawn at most this often; each update in between only changes the numbers. */
 const REDRAW_MS = 100;
@@ -17039,8 +17038,6 @@ class CliReporter {
             for (const m of referrers.missed)
                 this.line(`not carried: ${m.what}: ${m.why}`);
         }
-        for (const line of (0, summary_1.attestationLines)(referrers))
-            this.line(line);
         const what = result.dryRun ? 'would be' : 'is';
         this.line(`${outputs.image} ${what} ${outputs['media-type']} with ${outputs.platforms} ` +
             `(${result.requests} requests in ${(result.elapsedMs / 1000).toFixed(1)} s)`);
@@ -18647,7 +18644,6 @@ function addToFallbackIndex(current, referrers, where) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Referrers = void 0;
-exports.describeAttestation = describeAttestation;
 const mediaTypes_1 = __nccwpck_require__(8004);
 const platform_1 = __nccwpck_require__(1890);
 const transfer_1 = __nccwpck_require__(1075);
@@ -18838,70 +18834,6 @@ function describeAttestation(a, dryRun) {
 const RELOCATED_HINT = 'this happened while writing the attestations as referrers of their images and what is attached to the children; ' +
     'attestations: strip (or keep) and referrers: skip merge without them';
 const SKIP_HINT = 'this happened while carrying what is attached to the children (referrers: copy); referrers: skip merges without them';
-
-
-/***/ }),
-
-/***/ 212:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.referrersSection = referrersSection;
-exports.attestationsSection = attestationsSection;
-exports.attestationLines = attestationLines;
-const referrers_1 = __nccwpck_require__(3528);
-/**
- * The job summary's referrers section (issue 11): per child, how many attachments were found
- * and carried, then what could not come along and why. `code` renders a code span.
- */
-function referrersSection(report, code) {
-    if (report === undefined)
-        return '';
-    if (report.mode === 'skip') {
-        return (`<p><b>Referrers</b>: skipped (${code('referrers: skip')}); signatures, SBOMs and attestations ` +
-            'attached to the children were not looked for and stay where they are.</p>');
-    }
-    const verb = report.dryRun ? 'would be carried' : 'carried';
-    const items = report.children.map((c) => `<li>${code(c.label)} ${code(c.digest)}: ${c.found} found, ${c.carried} ${verb}</li>`);
-    const missed = report.missed.map((m) => `<li>${code(m.what)}: ${m.why}</li>`);
-    const written = report.transfers
-        .filter((t) => Object.values(t.manifests).some((n) => n > 0))
-        .map((t) => {
-        const m = t.manifests;
-        const b = t.blobs;
-        return report.dryRun
-            ? `<li>${code(t.repository)}: ${m['would-push']} to push, ${m.present} present; ${b['would-copy']} blobs to mount or copy</li>`
-            : `<li>${code(t.repository)}: ${m.pushed} pushed, ${m.present} present; ${b.mounted + b.copied} blobs mounted or copied</li>`;
-    });
-    return [
-        `<p><b>Referrers</b> (signatures, SBOMs, attestations attached to the children)</p>`,
-        `<ul>${items.join('')}</ul>`,
-        ...(written.length > 0 ? [`<ul>${written.join('')}</ul>`] : []),
-        ...(missed.length > 0 ? ['<p><b>Not carried</b></p>', `<ul>${missed.join('')}</ul>`] : []),
-    ].join('\n');
-}
-/**
- * The job summary's section on attestations written as referrers of their images: platform,
- * predicate types and digest of each, and how to list them.
- */
-function attestationsSection(report, code) {
-    if (report === undefined || report.attestations.length === 0)
-        return '';
-    const done = { pushed: 'written', present: 'already there', 'would-push': 'would be written' };
-    const rows = report.attestations.map((a) => `<tr><td>${code(a.platform)}</td><td>${a.predicateTypes.map(code).join('<br>') || 'attestation'}</td>` +
-        `<td>${code(a.digest)}</td><td>${code(a.subject)}</td><td>${done[a.outcome]}</td></tr>`);
-    return [
-        `<p><b>Attestations as referrers</b> (${code('attestations: referrers')}): not in the index; attached to their images, ` +
-            `listed by ${code('oras discover')}, ${code('regctl artifact list')} or ${code('cosign tree')}</p>`,
-        '<table><tr><th>Platform</th><th>Predicate type</th><th>Referrer</th><th>Subject</th><th></th></tr>' +
-            `${rows.join('')}</table>`,
-    ].join('\n');
-}
-/** The same, one line each, for a log. */
-function attestationLines(report) {
-    return (report?.attestations ?? []).map((a) => (0, referrers_1.describeAttestation)(a, report?.dryRun ?? false));
-}
 
 
 /***/ }),

@@ -1,5 +1,4 @@
 import type { Reporter, TransferProgress } from '../flow/reporter';
-import { attestationLines } from '../referrers/summary';
 import { formatBytes, type Outputs, type RunResult, TAG_OUTCOMES, transferCounts } from '../report/report';
 
 /** Where the tool writes its log: stderr, maybe a terminal. */
@@ -123,7 +122,6 @@ export class CliReporter implements Reporter {
       }
       for (const m of referrers.missed) this.line(`not carried: ${m.what}: ${m.why}`);
     }
-    for (const line of attestationLines(referrers)) this.line(line);
     const what = result.dryRun ? 'would be' : 'is';
     this.line(
       `${outputs.image} ${what} ${outputs['media-type']} with ${outputs.platforms} ` +

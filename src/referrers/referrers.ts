@@ -260,7 +260,7 @@ function attestationReport(r: RelocatedAttestation, outcomes: readonly CarryOutc
   };
 }
 
-export function describeAttestation(a: AttestationReferrer, dryRun: boolean): string {
+function describeAttestation(a: AttestationReferrer, dryRun: boolean): string {
   const what = a.predicateTypes.length > 0 ? a.predicateTypes.join(', ') : 'attestation';
   const done = a.outcome === 'present' ? 'already there' : dryRun ? 'would be written' : 'written';
   return `attestation of ${a.platform} (${what}) ${a.digest}: referrer of ${a.subject}, ${done}`;

@@ -1,4 +1,4 @@
-import { describeAttestation, type ReferrersReport } from './referrers';
+import type { ReferrersReport } from './referrers';
 
 /**
  * The job summary's referrers section (issue 11): per child, how many attachments were found
@@ -50,9 +50,4 @@ export function attestationsSection(report: ReferrersReport | undefined, code: (
     '<table><tr><th>Platform</th><th>Predicate type</th><th>Referrer</th><th>Subject</th><th></th></tr>' +
       `${rows.join('')}</table>`,
   ].join('\n');
-}
-
-/** The same, one line each, for a log. */
-export function attestationLines(report: ReferrersReport | undefined): string[] {
-  return (report?.attestations ?? []).map((a) => describeAttestation(a, report?.dryRun ?? false));
 }

@@ -20642,7 +20642,7 @@ function attestationsSection(report, code) {
     return [
         `<p><b>Attestations as referrers</b> (${code('attestations: referrers')}): not in the index; attached to their images, ` +
             `listed by ${code('oras discover')}, ${code('regctl artifact list')} or ${code('cosign tree')}</p>`,
-        '<table><tr><th>Platform</th><th>Predicate type</th><th>Referrer</th><th>Subject</th><th></th></tr>' +
+        '<table><tr><th>Platform</th><th>Predicate type</th><th>Referrer</th><th>Subject</th><th>Result</th></tr>' +
             `${rows.join('')}</table>`,
     ].join('\n');
 }

@@ -54,6 +54,7 @@ describe('actionReporter (the workflow step)', () => {
       platforms: 'linux/amd64',
       'media-type': 'application/vnd.oci.image.index.v1+json',
       sources: `r.io/app:a@${digest}`,
+      attestations: '[]',
     };
     const result = {
       plan: {

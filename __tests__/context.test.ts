@@ -45,6 +45,7 @@ describe('getInputs', () => {
       githubToken: 'ghs_x',
     });
     expect(inputs.skippedAnnotations).toEqual(['manifest:c=d']);
+    expect(getInputs(reader({ ...base, attestations: ' Referrers ' })).attestations).toBe('referrers');
     expect(inputs.platforms).toEqual([
       { os: 'linux', architecture: 'amd64' },
       { os: 'linux', architecture: 'arm64', variant: 'v8' },
@@ -76,7 +77,7 @@ describe('getInputs', () => {
     ['tags', { tags: 'r.io/a/app:1,r.io/a/app:1' }, /listed twice/],
     ['tags', { tags: 'ghcr.io/Owner/Repo:1' }, /use "ghcr.io\/owner\/repo:1"/],
     ['tags', { tags: 'r.io/a/app:.bad' }, /invalid tag/],
-    ['attestations', { attestations: 'drop' }, /not one of strip, keep/],
+    ['attestations', { attestations: 'drop' }, /"drop" is not one of strip, keep, referrers/],
     ['referrers', { referrers: 'none' }, /"none" is not one of copy, skip/],
     ['platforms', { platforms: 'linux' }, /not a platform/],
     ['platforms', { platforms: 'linux/amd64/v2/x' }, /not a platform/],

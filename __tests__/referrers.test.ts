@@ -32,7 +32,7 @@ function child(name: string, source: string): Child {
     source: Reference.parse(source),
   };
 }
-const planOf = (children: Child[]) => ({ children, platforms: [] }) as unknown as Plan;
+const planOf = (children: Child[]) => ({ children, platforms: [], relocated: [] }) as unknown as Plan;
 const log = () => ({
   lines: [] as string[],
   info(m: string) {

@@ -1,10 +1,10 @@
 import type { Digest } from '../src/oci/digest';
 import type { ReferrersReport } from '../src/referrers/referrers';
-import { referrersSection } from '../src/referrers/summary';
+import { attestationsSection, referrersSection } from '../src/referrers/summary';
 
 const code = (t: string) => `<code>${t}</code>`;
 const digest = `sha256:${'1'.repeat(64)}` as Digest;
-const base: ReferrersReport = { mode: 'copy', dryRun: false, children: [], missed: [], transfers: [] };
+const base: ReferrersReport = { mode: 'copy', dryRun: false, children: [], missed: [], transfers: [], attestations: [] };
 
 describe('referrersSection', () => {
   it('is empty without a report and says when referrers were skipped', () => {
@@ -50,5 +50,36 @@ describe('referrersSection', () => {
     );
     expect(html).toContain('<li><code>r.io/app</code>: 3 pushed, 1 present; 3 blobs mounted or copied</li>');
     expect(html).not.toContain('r.io/same');
+  });
+});
+
+describe('attestationsSection', () => {
+  it('is empty when no attestation was relocated', () => {
+    expect(attestationsSection(undefined, code)).toBe('');
+    expect(attestationsSection(base, code)).toBe('');
+  });
+
+  it('lists each attestation written as a referrer: platform, predicate types, digest, subject, what happened', () => {
+    const subject = `sha256:${'2'.repeat(64)}` as Digest;
+    const html = attestationsSection(
+      {
+        ...base,
+        attestations: [
+          {
+            platform: 'linux/arm64',
+            predicateTypes: ['https://slsa.dev/provenance/v0.2', 'https://spdx.dev/Document'],
+            digest,
+            subject,
+            outcome: 'present',
+          },
+        ],
+      },
+      code,
+    );
+    expect(html).toContain('<b>Attestations as referrers</b>');
+    expect(html).toContain(
+      `<tr><td><code>linux/arm64</code></td><td><code>https://slsa.dev/provenance/v0.2</code><br><code>https://spdx.dev/Document</code></td>` +
+        `<td><code>${digest}</code></td><td><code>${subject}</code></td><td>already there</td></tr>`,
+    );
   });
 });

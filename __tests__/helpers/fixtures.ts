@@ -37,6 +37,7 @@ export interface IndexEntry {
   manifest: PushedManifest;
   platform?: Platform;
   annotations?: Record<string, string>;
+  artifactType?: string;
 }
 
 export const MediaTypes = {
@@ -314,6 +315,7 @@ export async function pushIndex(
     schemaVersion: 2,
     manifests: entries.map((e) =>
       descriptor(e.manifest, {
+        ...(e.artifactType ? { artifactType: e.artifactType } : {}),
         ...(e.annotations ? { annotations: e.annotations } : {}),
         ...(e.platform ? { platform: e.platform } : {}),
       }),
@@ -328,6 +330,34 @@ export const ATTESTATION_ANNOTATIONS = {
   referenceType: 'vnd.docker.reference.type',
 } as const;
 
+export const ATTESTATION_TYPES = {
+  /** The artifactType of an attestation manifest that is a referrer (BuildKit's own). */
+  manifest: 'application/vnd.docker.attestation.manifest.v1+json',
+  /** The config of BuildKit's OCI-artifact attestations. */
+  config: 'application/vnd.docker.attestation.config.v1+json',
+} as const;
+
+export const PREDICATES = {
+  provenance: 'https://slsa.dev/provenance/v0.2',
+  spdx: 'https://spdx.dev/Document',
+} as const;
+
+export interface BuildxImageOptions {
+  platform: string;
+  tag?: string;
+  seed?: string;
+  layers?: number;
+  /**
+   * classic (buildx's default since 0.10): an image-like attestation manifest, found only through
+   * the index entry's annotations. oci-artifact (BuildKit with OCI media types and
+   * `oci-artifact=true`): the same statements in a manifest with `artifactType`, the attestation
+   * config type and a `subject` naming the image, listed in the index with its artifactType.
+   */
+  attestation?: 'classic' | 'oci-artifact';
+  /** One in-toto statement (layer) per predicate type; default provenance only. */
+  predicates?: readonly string[];
+}
+
 /**
  * What `docker buildx build --push` (provenance on, the default since buildx 0.10) leaves
  * for one platform: an OCI index with the image manifest and an attestation manifest
@@ -336,33 +366,54 @@ export const ATTESTATION_ANNOTATIONS = {
 export async function pushBuildxImage(
   t: RegistryTarget,
   repo: string,
-  opts: { platform: string; tag?: string; seed?: string; layers?: number },
-): Promise<{ index: PushedManifest; image: PushedImage; attestation: PushedManifest }> {
+  opts: BuildxImageOptions,
+): Promise<{ index: PushedManifest; image: PushedImage; attestation: PushedManifest; statements: Buffer[] }> {
   const seed = opts.seed ?? randomUUID();
   const image = await pushImage(t, repo, { platform: opts.platform, layers: opts.layers, seed, format: 'oci' });
+  const artifact = opts.attestation === 'oci-artifact';
 
-  const statement = {
-    _type: 'https://in-toto.io/Statement/v0.1',
-    predicateType: 'https://slsa.dev/provenance/v0.2',
-    subject: [
-      {
-        name: `pkg:docker/${repo}@${opts.tag ?? 'latest'}?platform=${encodeURIComponent(opts.platform)}`,
-        digest: { sha256: image.digest.slice('sha256:'.length) },
-      },
-    ],
-    predicate: { builder: { id: '' }, buildType: 'https://mobyproject.org/buildkit@v1', metadata: { 'test.seed': seed } },
-  };
-  const layerBytes = Buffer.from(JSON.stringify(statement));
-  const layer = await pushBlob(t, repo, layerBytes, MediaTypes.inToto);
-  // BuildKit gives the attestation manifest a valid (but meaningless) image config "for
+  const statements: Buffer[] = [];
+  const layers: object[] = [];
+  for (const predicateType of opts.predicates ?? [PREDICATES.provenance]) {
+    const statement = {
+      _type: 'https://in-toto.io/Statement/v0.1',
+      predicateType,
+      subject: [
+        {
+          name: `pkg:docker/${repo}@${opts.tag ?? 'latest'}?platform=${encodeURIComponent(opts.platform)}`,
+          digest: { sha256: image.digest.slice('sha256:'.length) },
+        },
+      ],
+      predicate: { builder: { id: '' }, buildType: 'https://mobyproject.org/buildkit@v1', metadata: { 'test.seed': seed } },
+    };
+    const layerBytes = Buffer.from(JSON.stringify(statement));
+    statements.push(layerBytes);
+    const layer = await pushBlob(t, repo, layerBytes, MediaTypes.inToto);
+    layers.push(descriptor(layer, { annotations: { 'in-toto.io/predicate-type': predicateType } }));
+  }
+  // BuildKit gives the classic attestation manifest a valid (but meaningless) image config "for
   // compatibility": OCI config media type, platform unknown/unknown.
-  const configJson = { architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: [layer.digest] } };
-  const config = await pushBlob(t, repo, Buffer.from(JSON.stringify(configJson)), MediaTypes.ociConfig);
+  const configJson = artifact
+    ? {}
+    : {
+        architecture: 'unknown',
+        os: 'unknown',
+        config: {},
+        rootfs: { type: 'layers', diff_ids: layers.map((l) => (l as { digest: string }).digest) },
+      };
+  const config = await pushBlob(
+    t,
+    repo,
+    Buffer.from(JSON.stringify(configJson)),
+    artifact ? ATTESTATION_TYPES.config : MediaTypes.ociConfig,
+  );
   const attManifest = {
     schemaVersion: 2,
     mediaType: MediaTypes.ociManifest,
+    ...(artifact ? { artifactType: ATTESTATION_TYPES.manifest } : {}),
     config: descriptor(config),
-    layers: [descriptor(layer, { annotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v0.2' } })],
+    layers,
+    ...(artifact ? { subject: descriptor(image) } : {}),
   };
   const attBytes = Buffer.from(JSON.stringify(attManifest));
   const attestation = await pushManifest(t, repo, sha256Digest(attBytes), attBytes, MediaTypes.ociManifest);
@@ -376,7 +427,8 @@ export async function pushBuildxImage(
         [ATTESTATION_ANNOTATIONS.referenceDigest]: image.digest,
         [ATTESTATION_ANNOTATIONS.referenceType]: 'attestation-manifest',
       },
+      ...(artifact ? { artifactType: ATTESTATION_TYPES.manifest } : {}),
     },
   ]);
-  return { index, image, attestation };
+  return { index, image, attestation, statements };
 }

@@ -16703,7 +16703,7 @@ const node_util_1 = __nccwpck_require__(7975);
 exports.INPUT_FLAGS = [
     { flag: 'source', input: 'sources', kind: 'list', placeholder: 'REF', help: 'an image to merge; * and ? in its tag match every such tag (repeatable; required)' },
     { flag: 'tag', input: 'tags', kind: 'list', placeholder: 'REF', help: 'a target reference, registry/repository:tag; no tag means latest, as with docker (repeatable; required)' },
-    { flag: 'attestations', input: 'attestations', kind: 'value', placeholder: 'strip|keep', help: 'drop buildx attestations or carry them (default strip)' },
+    { flag: 'attestations', input: 'attestations', kind: 'value', placeholder: 'strip|keep|referrers', help: 'drop buildx attestations, keep them in the index, or attach them to their images as OCI referrers (default strip)' },
     { flag: 'referrers', input: 'referrers', kind: 'value', placeholder: 'copy|skip', help: 'carry signatures, SBOMs and attestations attached to the children, or not (default copy)' },
     { flag: 'platform', input: 'platforms', kind: 'list', placeholder: 'P', help: 'keep only these platforms (repeatable or comma-separated)' },
     { flag: 'annotation', input: 'annotations', kind: 'list', placeholder: 'KEY=VALUE', help: 'an index annotation (repeatable)' },
@@ -17335,7 +17335,9 @@ async function merge(inputs, options) {
                 known: referrers.known,
             });
             for (const s of r) {
-                const attestations = inputs.attestations === 'keep' ? `, ${s.attestations.length} attestation(s) kept` : '';
+                const attestations = inputs.attestations === 'strip'
+                    ? ''
+                    : `, ${s.attestations.length} attestation(s) ${inputs.attestations === 'keep' ? 'kept' : 'to attach'}`;
                 reporter.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
             }
             const b = await baseRead;
@@ -17519,7 +17521,7 @@ function getInputs(read) {
         sources,
         targets,
         untaggedTargets,
-        attestations: oneOf('attestations', read('attestations'), ['strip', 'keep'], 'strip'),
+        attestations: oneOf('attestations', read('attestations'), ['strip', 'keep', 'referrers'], 'strip'),
         referrers: oneOf('referrers', read('referrers'), ['copy', 'skip'], 'copy'),
         platforms,
         annotations: annotations.index,
@@ -17739,7 +17741,7 @@ function requiredBlobs(m) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.MAX_MANIFEST_BYTES = exports.ATTESTATION_SUBJECT_ANNOTATION = exports.ATTESTATION_TYPE_VALUE = exports.ATTESTATION_TYPE_ANNOTATION = exports.MANIFEST_ACCEPT = exports.MediaType = void 0;
+exports.PREDICATE_TYPE_ANNOTATION = exports.ATTESTATION_ARTIFACT_TYPE = exports.MAX_MANIFEST_BYTES = exports.ATTESTATION_SUBJECT_ANNOTATION = exports.ATTESTATION_TYPE_VALUE = exports.ATTESTATION_TYPE_ANNOTATION = exports.MANIFEST_ACCEPT = exports.MediaType = void 0;
 exports.isIndexMediaType = isIndexMediaType;
 exports.isImageMediaType = isImageMediaType;
 /** The four manifest media types a registry may answer with (design rule 4). */
@@ -17763,6 +17765,10 @@ exports.ATTESTATION_TYPE_VALUE = 'attestation-manifest';
 exports.ATTESTATION_SUBJECT_ANNOTATION = 'vnd.docker.reference.digest';
 /** Registries limit manifests to 4 MiB (design rule 6). */
 exports.MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** A buildx attestation written as a referrer of its image: the `artifactType` it carries (BuildKit's own). */
+exports.ATTESTATION_ARTIFACT_TYPE = 'application/vnd.docker.attestation.manifest.v1+json';
+/** The layer annotation naming an in-toto statement's predicate type (provenance, SBOM …). */
+exports.PREDICATE_TYPE_ANNOTATION = 'in-toto.io/predicate-type';
 
 
 /***/ }),
@@ -18088,6 +18094,54 @@ function isPattern(source) {
 
 /***/ }),
 
+/***/ 7608:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.asReferrer = asReferrer;
+const errors_1 = __nccwpck_require__(3916);
+const digest_1 = __nccwpck_require__(8825);
+const mediaTypes_1 = __nccwpck_require__(8004);
+const attachment_1 = __nccwpck_require__(6807);
+/** The subject field: the image's descriptor as the index lists it (media type, digest, size). */
+function subjectOf(image) {
+    const { mediaType, digest, size } = image.descriptor;
+    return { mediaType, digest, size };
+}
+/**
+ * The attestation as a referrer of `image`. BuildKit's OCI-artifact attestations already are one
+ * (`subject` and `artifactType` set): copied as they are, same digest. A classic one gets
+ * `artifactType` and `subject` and nothing else changes: its config and layers (the in-toto
+ * statements, whose own subjects name the image digest) stay, so its blobs are the source's.
+ * The same bytes in give the same bytes out, so a dry run and a re-run agree with the run.
+ */
+function asReferrer(attestation, image) {
+    const where = `the attestation ${attestation.descriptor.digest} of ${image.descriptor.digest} from "${attestation.source}"`;
+    const predicateTypes = [
+        ...new Set(attestation.manifest.layers.map((l) => l.annotations?.[mediaTypes_1.PREDICATE_TYPE_ANNOTATION]).filter((t) => t !== undefined)),
+    ];
+    const named = (0, attachment_1.referrerFields)(attestation.bytes).subject;
+    if (named !== undefined) {
+        if (named !== image.descriptor.digest) {
+            throw new errors_1.ContentError((0, errors_1.say) `${where} names ${named} as its subject; use ${(0, errors_1.setting)('attestations', 'keep')} or strip`);
+        }
+        const digest = attestation.descriptor.digest;
+        return { image, attestation, bytes: attestation.bytes, digest, rewritten: false, predicateTypes };
+    }
+    // `subject` and `artifactType` are OCI image manifest fields: a Docker v2 manifest has no place for them.
+    if (attestation.manifest.mediaType !== mediaTypes_1.MediaType.OciManifest) {
+        throw new errors_1.ContentError((0, errors_1.say) `${where} is a ${attestation.manifest.mediaType}, which cannot name a subject; use ${(0, errors_1.setting)('attestations', 'keep')} or strip`);
+    }
+    const { schemaVersion, mediaType, ...rest } = JSON.parse(attestation.bytes.toString('utf8'));
+    const doc = { schemaVersion, mediaType, artifactType: mediaTypes_1.ATTESTATION_ARTIFACT_TYPE, ...rest, subject: subjectOf(image) };
+    const bytes = Buffer.from(JSON.stringify(doc), 'utf8');
+    return { image, attestation, bytes, digest: (0, digest_1.sha256Digest)(bytes), rewritten: true, predicateTypes };
+}
+
+
+/***/ }),
+
 /***/ 8720:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -18101,6 +18155,7 @@ exports.buildPlan = buildPlan;
 const errors_1 = __nccwpck_require__(3916);
 const mediaTypes_1 = __nccwpck_require__(8004);
 const platform_1 = __nccwpck_require__(1890);
+const attestations_1 = __nccwpck_require__(7608);
 const serialize_1 = __nccwpck_require__(6913);
 /** Keeps exactly the listed platforms, in source order; every listed one must be found. */
 function selectPlatforms(images, wanted) {
@@ -18138,6 +18193,9 @@ function attestationsFor(images, attestations) {
         seen.add(a.descriptor.digest);
         return true;
     }));
+}
+function imageOf(images, attestation) {
+    return images.find((i) => i.descriptor.digest === attestation.subject); // attestationsFor matched it
 }
 /** Chooses the index media type (design rule 5: no OCI child and no annotations in a Docker list). */
 function chooseMediaType(mode, children, annotations) {
@@ -18190,9 +18248,13 @@ function buildPlan(resolved, options, base) {
     // the new sources' follow the `attestations` input.
     const attestations = [
         ...(base?.attestations ?? []),
-        ...(options.attestations === 'keep' ? resolved.flatMap((r) => r.attestations) : []),
+        ...(options.attestations === 'strip' ? [] : resolved.flatMap((r) => r.attestations)),
     ];
-    const children = [...images, ...attestationsFor(images, attestations)];
+    const kept = attestationsFor(images, attestations);
+    // As referrers, the attestations leave the index (the base's inline ones too): it lists only images.
+    const asReferrers = options.attestations === 'referrers';
+    const relocated = asReferrers ? kept.map((a) => (0, attestations_1.asReferrer)(a, imageOf(images, a))) : [];
+    const children = asReferrers ? images : [...images, ...kept];
     // The base's index annotations stay unless the input sets the same key.
     const annotations = { ...(base?.annotations ?? {}), ...options.annotations };
     const mediaType = chooseMediaType(options.mediaType, children, annotations);
@@ -18202,6 +18264,7 @@ function buildPlan(resolved, options, base) {
         index,
         platforms: images.map((c) => (0, platform_1.formatPlatform)(c.descriptor.platform)),
         replaced,
+        relocated,
     };
 }
 
@@ -18238,6 +18301,8 @@ function descriptorJson(d, withAnnotations) {
         mediaType: d.mediaType,
         digest: d.digest,
         size: d.size,
+        // BuildKit's OCI-artifact attestations are listed with their artifactType: kept as listed (OCI only).
+        ...(withAnnotations && d.artifactType !== undefined ? { artifactType: d.artifactType } : {}),
         platform: platformJson(d.platform),
         ...(annotations ? { annotations } : {}),
     };
@@ -18431,7 +18496,7 @@ class Carrier {
             const client = await this.clientFor(target.registry);
             const there = (await client.headManifest(target.repository, a.descriptor.digest)) !== undefined;
             if (!there)
-                await this.transfer.ensureBlobs(a.manifest, source, target, report);
+                await this.transfer.ensureBlobs(a.manifest, a.from ?? source, target, report);
             const w = a.link.kind === 'tag' ? await this.putTag(a, a.link.tag, target, missed) : await this.putReferrer(a, target, there);
             if (w.outcome === 'pushed' || w.outcome === 'would-push')
                 report.manifests[w.outcome]++;
@@ -18767,23 +18832,30 @@ class Referrers {
 }
 exports.Referrers = Referrers;
 function startReferrers(clientFor, discoverer, plan, resolved, targets, options) {
-    if (options.mode === 'skip') {
-        return {
-            carry: async () => {
-                options.log.info('what is attached to the children (signatures, SBOMs, attestations) is not carried, as asked');
-                return { mode: 'skip', dryRun: options.dryRun, children: [], missed: [], transfers: [] };
-            },
-        };
-    }
+    const copy = options.mode === 'copy';
     const discoveries = new Map();
     for (const child of plan.children) {
-        const elsewhere = targets.some((t) => t.name !== child.source.name);
+        const elsewhere = copy && targets.some((t) => t.name !== child.source.name);
         const found = elsewhere ? discoverer.discover(child.source, child.descriptor.digest) : Promise.resolve(NOTHING);
         found.catch(() => undefined); // a failure surfaces where it is awaited
         discoveries.set(child, found);
     }
+    // The attestations that leave the index: written like any referrer of their image, by the same carrier.
+    const relocated = new Map();
+    for (const r of plan.relocated) {
+        const a = {
+            subject: r.image.descriptor.digest,
+            link: { kind: 'subject' },
+            bytes: r.bytes,
+            manifest: r.attestation.manifest,
+            descriptor: (0, attachment_1.referrerDescriptor)(r.digest, r.attestation.manifest.mediaType, r.bytes),
+            attachments: [],
+            from: r.attestation.source,
+        };
+        relocated.set(r.image, [...(relocated.get(r.image) ?? []), a]);
+    }
     const childDigests = new Set(plan.children.map((c) => c.descriptor.digest));
-    const indexSources = resolved.filter((r) => (0, mediaTypes_1.isIndexMediaType)(r.mediaType) && !childDigests.has(r.digest) && r.images.some((i) => plan.children.includes(i)));
+    const indexSources = resolved.filter((r) => copy && (0, mediaTypes_1.isIndexMediaType)(r.mediaType) && !childDigests.has(r.digest) && r.images.some((i) => plan.children.includes(i)));
     const unwrapped = Promise.all(indexSources.map(async (r) => {
         const listed = await discoverer.list(r.reference, r.digest);
         return listed.map((l) => ({
@@ -18795,8 +18867,9 @@ function startReferrers(clientFor, discoverer, plan, resolved, targets, options)
     return {
         carry: () => carryAll().catch((err) => {
             // Attachments are not what the user asked to merge: say how to merge without them.
-            if (err instanceof Error && !(0, errors_1.wordingOf)(err).includes(SKIP_HINT[0]))
-                (0, errors_1.appendWording)(err, '; ', ...SKIP_HINT);
+            const hint = plan.relocated.length > 0 ? RELOCATED_HINT : SKIP_HINT;
+            if (err instanceof Error && !(0, errors_1.wordingOf)(err).includes(hint[0]))
+                (0, errors_1.appendWording)(err, '; ', ...hint);
             throw err;
         }),
     };
@@ -18818,14 +18891,22 @@ function startReferrers(clientFor, discoverer, plan, resolved, targets, options)
         });
         // Per target repository, per child: the outcome of each attachment (children from the target repository itself need nothing).
         const outcomes = new Map();
+        // The same, by subject and digest: a relocated attestation merged with its listing is a new object.
+        const bySubject = new Map();
         const transfers = await Promise.all(targets.map(async (target) => {
             const report = (0, transfer_1.emptyTransfer)(target.name);
             await Promise.all(discovered.map(async ([child, d]) => {
-                if (d.attachments.length === 0 || child.source.name === target.name)
+                // In the child's own repository what is attached stays attached; its relocated attestations are new there too.
+                const own = child.source.name === target.name ? [] : d.attachments;
+                const attachments = withRelocated(relocated.get(child) ?? [], own);
+                if (attachments.length === 0)
                     return;
-                const result = await carrier.carry(d.attachments, child.source, target, report, missed);
-                for (const [a, outcome] of result)
+                const result = await carrier.carry(attachments, child.source, target, report, missed);
+                for (const [a, outcome] of result) {
                     outcomes.set(a, [...(outcomes.get(a) ?? []), outcome]);
+                    const key = `${a.subject} ${a.descriptor.digest}`;
+                    bySubject.set(key, [...(bySubject.get(key) ?? []), outcome]);
+                }
             }));
             return report;
         }));
@@ -18847,9 +18928,44 @@ function startReferrers(clientFor, discoverer, plan, resolved, targets, options)
         }
         for (const m of missed)
             options.log.warning(`not carried: ${m.what}: ${m.why}`);
-        return { mode: 'copy', dryRun: options.dryRun, children, missed, transfers };
+        if (!copy) {
+            options.log.info('referrers: skip: what is attached to the children (signatures, SBOMs, attestations) is not carried');
+        }
+        const attestations = plan.relocated.map((r) => attestationReport(r, bySubject.get(`${r.image.descriptor.digest} ${r.digest}`) ?? [], options.dryRun));
+        for (const a of attestations)
+            options.log.info(describeAttestation(a, options.dryRun));
+        return { mode: options.mode, dryRun: options.dryRun, children: copy ? children : [], missed, transfers, attestations };
     }
 }
+/**
+ * A child's attachments with its relocated attestations first. An OCI-artifact attestation the
+ * source registry already lists as a referrer is written once, with what is attached to it.
+ */
+function withRelocated(relocated, discovered) {
+    const found = new Map(discovered.map((a) => [a.descriptor.digest, a]));
+    const taken = new Set(relocated.map((a) => a.descriptor.digest));
+    return [
+        ...relocated.map((a) => ({ ...a, attachments: found.get(a.descriptor.digest)?.attachments ?? a.attachments })),
+        ...discovered.filter((a) => !taken.has(a.descriptor.digest)),
+    ];
+}
+function attestationReport(r, outcomes, dryRun) {
+    const outcome = outcomes.every((o) => o === 'present') ? 'present' : dryRun ? 'would-push' : 'pushed';
+    return {
+        platform: (0, platform_1.formatPlatform)(r.image.descriptor.platform),
+        predicateTypes: r.predicateTypes,
+        digest: r.digest,
+        subject: r.image.descriptor.digest,
+        ...(r.rewritten ? { rewrittenFrom: r.attestation.descriptor.digest } : {}),
+        outcome,
+    };
+}
+function describeAttestation(a, dryRun) {
+    const what = a.predicateTypes.length > 0 ? a.predicateTypes.join(', ') : 'attestation';
+    const done = a.outcome === 'present' ? 'already there' : dryRun ? 'would be written' : 'written';
+    return `attestation of ${a.platform} (${what}) ${a.digest}: referrer of ${a.subject}, ${done}`;
+}
+const RELOCATED_HINT = (0, errors_1.say) `this happened while writing the attestations as referrers of their images and what is attached to the children; ${(0, errors_1.setting)('attestations', 'strip')} (or ${(0, errors_1.setting)('attestations', 'keep')}) and ${(0, errors_1.setting)('referrers', 'skip')} merge without them`;
 const SKIP_HINT = (0, errors_1.say) `this happened while carrying what is attached to the children (${(0, errors_1.setting)('referrers', 'copy')}); ${(0, errors_1.setting)('referrers', 'skip')} merges without them`;
 
 
@@ -21187,6 +21303,12 @@ function outputsOf(result) {
         platforms: platforms.join(','),
         'media-type': index.mediaType,
         sources: result.sources.map(resolvedName).join('\n'),
+        attestations: JSON.stringify((result.referrers?.attestations ?? []).map(({ platform, predicateTypes, digest, subject }) => ({
+            platform,
+            predicateTypes,
+            digest,
+            subject,
+        }))),
     };
 }
 function formatBytes(n) {
@@ -21393,6 +21515,7 @@ const manifest_1 = __nccwpck_require__(2060);
 const mediaTypes_1 = __nccwpck_require__(8004);
 const platform_1 = __nccwpck_require__(1890);
 const client_1 = __nccwpck_require__(2440);
+const attachment_1 = __nccwpck_require__(6807);
 const config_1 = __nccwpck_require__(9868);
 async function fetchImage(client, source, d) {
     const fetched = await client.getManifest(source.repository, d.digest);
@@ -21471,8 +21594,9 @@ async function resolveSource(clientFor, source, attestations, hooks = {}) {
         throw new errors_1.ContentError(`source "${source}" is an index with no image manifests (only attestations or nothing)`);
     }
     // Stripped attestations are never read: on Docker Hub every manifest GET counts as a pull.
-    const wanted = attestations === 'keep' ? manifest.manifests.filter(manifest_1.isAttestation) : [];
-    for (const d of [...imageDescriptors, ...wanted])
+    const wanted = attestations === 'strip' ? [] : manifest.manifests.filter(manifest_1.isAttestation);
+    // What is attached to an attestation kept inline travels with it; one that becomes a referrer is written anew.
+    for (const d of [...imageDescriptors, ...(attestations === 'keep' ? wanted : [])])
         known(source, d.digest);
     const images = await Promise.all(imageDescriptors.map(async (d) => {
         const { manifest: child, bytes } = await fetchImage(client, source, d);
@@ -21481,7 +21605,8 @@ async function resolveSource(clientFor, source, attestations, hooks = {}) {
     }));
     const kept = await Promise.all(wanted.map(async (d) => {
         const { manifest: child, bytes } = await fetchImage(client, source, d);
-        const subject = d.annotations?.[mediaTypes_1.ATTESTATION_SUBJECT_ANNOTATION];
+        // buildx names the image in the entry's annotation; an OCI-artifact attestation also in its own subject.
+        const subject = d.annotations?.[mediaTypes_1.ATTESTATION_SUBJECT_ANNOTATION] ?? (0, attachment_1.referrerFields)(bytes).subject;
         const platform = d.platform ?? { os: 'unknown', architecture: 'unknown' };
         return { kind: 'attestation', descriptor: describe(d, child, platform), manifest: child, bytes, source, subject };
     }));

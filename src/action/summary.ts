@@ -1,6 +1,6 @@
 import * as core from './workflow';
 import { formatPlatform } from '../oci/platform';
-import { referrersSection } from '../referrers/summary';
+import { attestationsSection, referrersSection } from '../referrers/summary';
 import { appendSummary, formatBytes, resolvedName, type RunResult, TAG_OUTCOMES, transferCounts } from '../report/report';
 
 /** Summary cells are HTML: code spans must be tags, not backticks. */
@@ -38,6 +38,7 @@ export async function writeJobSummary(result: RunResult): Promise<void> {
     .addList(tagLines)
     .addRaw('<p><b>Content</b></p>', true)
     .addList(result.transfers.map((t) => `${code(t.repository)}: ${transferCounts(t, result.dryRun)}`))
+    .addRaw(attestationsSection(result.referrers, code), true)
     .addRaw(referrersSection(result.referrers, code), true)
     .addRaw(`<p>${result.requests} requests in ${(result.elapsedMs / 1000).toFixed(1)} s.</p>`, true)
     .write();

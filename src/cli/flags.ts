@@ -21,7 +21,7 @@ interface InputFlag {
 export const INPUT_FLAGS: readonly InputFlag[] = [
   { flag: 'source', input: 'sources', kind: 'list', placeholder: 'REF', help: 'an image to merge; * and ? in its tag match every such tag (repeatable; required)' },
   { flag: 'tag', input: 'tags', kind: 'list', placeholder: 'REF', help: 'a target reference, registry/repository:tag; no tag means latest, as with docker (repeatable; required)' },
-  { flag: 'attestations', input: 'attestations', kind: 'value', placeholder: 'strip|keep', help: 'drop buildx attestations or carry them (default strip)' },
+  { flag: 'attestations', input: 'attestations', kind: 'value', placeholder: 'strip|keep|referrers', help: 'drop buildx attestations, keep them in the index, or attach them to their images as OCI referrers (default strip)' },
   { flag: 'referrers', input: 'referrers', kind: 'value', placeholder: 'copy|skip', help: 'carry signatures, SBOMs and attestations attached to the children, or not (default copy)' },
   { flag: 'platform', input: 'platforms', kind: 'list', placeholder: 'P', help: 'keep only these platforms (repeatable or comma-separated)' },
   { flag: 'annotation', input: 'annotations', kind: 'list', placeholder: 'KEY=VALUE', help: 'an index annotation (repeatable)' },

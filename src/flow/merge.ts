@@ -118,7 +118,10 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
         known: referrers.known,
       });
       for (const s of r) {
-        const attestations = inputs.attestations === 'keep' ? `, ${s.attestations.length} attestation(s) kept` : '';
+        const attestations =
+          inputs.attestations === 'strip'
+            ? ''
+            : `, ${s.attestations.length} attestation(s) ${inputs.attestations === 'keep' ? 'kept' : 'to attach'}`;
         reporter.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
       }
       const b = await baseRead;

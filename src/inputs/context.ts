@@ -5,7 +5,11 @@ import { looksLikePattern, type Source, TagPattern } from '../oci/tagPattern';
 import { parseAnnotations } from './annotations';
 import { firstDuplicate, splitList } from './lists';
 
-export type AttestationMode = 'strip' | 'keep';
+/**
+ * What becomes of buildx's attestation manifests: dropped, kept inline in the index (where
+ * GHCR shows them as unknown/unknown platforms), or written as OCI referrers of their images.
+ */
+export type AttestationMode = 'strip' | 'keep' | 'referrers';
 export type MediaTypeMode = 'oci' | 'docker' | 'auto';
 /** Referrers: whether signatures, SBOMs and attestations attached to the children travel with them. */
 export type ReferrersMode = 'copy' | 'skip';
@@ -117,7 +121,7 @@ export function getInputs(read: InputReader): Inputs {
     sources,
     targets,
     untaggedTargets,
-    attestations: oneOf('attestations', read('attestations'), ['strip', 'keep'] as const, 'strip'),
+    attestations: oneOf('attestations', read('attestations'), ['strip', 'keep', 'referrers'] as const, 'strip'),
     referrers: oneOf('referrers', read('referrers'), ['copy', 'skip'] as const, 'copy'),
     platforms,
     annotations: annotations.index,

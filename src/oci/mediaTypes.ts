@@ -30,3 +30,8 @@ export const ATTESTATION_SUBJECT_ANNOTATION = 'vnd.docker.reference.digest';
 
 /** Registries limit manifests to 4 MiB (design rule 6). */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+/** A buildx attestation written as a referrer of its image: the `artifactType` it carries (BuildKit's own). */
+export const ATTESTATION_ARTIFACT_TYPE = 'application/vnd.docker.attestation.manifest.v1+json';
+/** The layer annotation naming an in-toto statement's predicate type (provenance, SBOM …). */
+export const PREDICATE_TYPE_ANNOTATION = 'in-toto.io/predicate-type';

@@ -3,6 +3,7 @@ import type { AttestationMode, MediaTypeMode } from '../inputs/context';
 import { type IndexMediaType, MediaType } from '../oci/mediaTypes';
 import { formatPlatform, type Platform, platformKey, platformMatches } from '../oci/platform';
 import type { Child, ResolvedSource } from '../resolve/resolve';
+import { asReferrer, type RelocatedAttestation } from './attestations';
 import { type SerializedIndex, serializeIndex } from './serialize';
 
 export interface PlanOptions {
@@ -21,6 +22,8 @@ export interface Plan {
   readonly platforms: readonly string[];
   /** Append: the base's image entries that a new source replaced (their attestations went with them). */
   readonly replaced: readonly Child[];
+  /** `attestations: referrers`: the kept images' attestations, out of the index, as referrers of their images. */
+  readonly relocated: readonly RelocatedAttestation[];
 }
 
 /** Keeps exactly the listed platforms, in source order; every listed one must be found. */
@@ -65,6 +68,10 @@ function attestationsFor(images: readonly Child[], attestations: readonly Child[
       return true;
     }),
   );
+}
+
+function imageOf(images: readonly Child[], attestation: Child): Child {
+  return images.find((i) => i.descriptor.digest === attestation.subject) as Child; // attestationsFor matched it
 }
 
 /** Chooses the index media type (design rule 5: no OCI child and no annotations in a Docker list). */
@@ -125,9 +132,13 @@ export function buildPlan(resolved: readonly ResolvedSource[], options: PlanOpti
   // the new sources' follow the `attestations` input.
   const attestations = [
     ...(base?.attestations ?? []),
-    ...(options.attestations === 'keep' ? resolved.flatMap((r) => r.attestations) : []),
+    ...(options.attestations === 'strip' ? [] : resolved.flatMap((r) => r.attestations)),
   ];
-  const children = [...images, ...attestationsFor(images, attestations)];
+  const kept = attestationsFor(images, attestations);
+  // As referrers, the attestations leave the index (the base's inline ones too): it lists only images.
+  const asReferrers = options.attestations === 'referrers';
+  const relocated = asReferrers ? kept.map((a) => asReferrer(a, imageOf(images, a))) : [];
+  const children = asReferrers ? images : [...images, ...kept];
   // The base's index annotations stay unless the input sets the same key.
   const annotations = { ...(base?.annotations ?? {}), ...options.annotations };
   const mediaType = chooseMediaType(options.mediaType, children, annotations);
@@ -141,5 +152,6 @@ export function buildPlan(resolved: readonly ResolvedSource[], options: PlanOpti
     index,
     platforms: images.map((c) => formatPlatform(c.descriptor.platform)),
     replaced,
+    relocated,
   };
 }

@@ -34,6 +34,8 @@ function descriptorJson(d: Descriptor & { platform: Platform }, withAnnotations:
     mediaType: d.mediaType,
     digest: d.digest,
     size: d.size,
+    // BuildKit's OCI-artifact attestations are listed with their artifactType: kept as listed (OCI only).
+    ...(withAnnotations && d.artifactType !== undefined ? { artifactType: d.artifactType } : {}),
     platform: platformJson(d.platform),
     ...(annotations ? { annotations } : {}),
   };

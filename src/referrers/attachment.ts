@@ -1,6 +1,7 @@
 import type { Digest } from '../oci/digest';
 import { isDigest } from '../oci/digest';
 import type { Descriptor, ImageManifest } from '../oci/manifest';
+import type { Reference } from '../oci/reference';
 
 /** cosign's tag attachments: `sha256-<hex>.sig`, `.att` (attestations), `.sbom`. */
 export const COSIGN_SUFFIXES = ['sig', 'att', 'sbom'] as const;
@@ -23,6 +24,8 @@ export interface Attachment {
   /** As a referrers index lists it: media type, digest, size, artifactType and annotations of the manifest. */
   readonly descriptor: Descriptor;
   readonly attachments: readonly Attachment[];
+  /** Where its blobs are read when not the child's source (an attestation written as a referrer). */
+  readonly from?: Reference;
 }
 
 /** Something attached that cannot come along, named for the log and the job summary. */

@@ -52,7 +52,7 @@ export class Carrier {
       // A manifest already in the target has its blobs there: nothing to mount (a re-run writes nothing).
       const client = await this.clientFor(target.registry);
       const there = (await client.headManifest(target.repository, a.descriptor.digest)) !== undefined;
-      if (!there) await this.transfer.ensureBlobs(a.manifest, source, target, report);
+      if (!there) await this.transfer.ensureBlobs(a.manifest, a.from ?? source, target, report);
       const w =
         a.link.kind === 'tag' ? await this.putTag(a, a.link.tag, target, missed) : await this.putReferrer(a, target, there);
       if (w.outcome === 'pushed' || w.outcome === 'would-push') report.manifests[w.outcome]++;

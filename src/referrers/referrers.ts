@@ -7,7 +7,8 @@ import type { Reference } from '../oci/reference';
 import type { Plan } from '../plan/plan';
 import type { Child, ClientFor, DigestKnown, ResolvedSource } from '../resolve/resolve';
 import { emptyTransfer, type RepositoryTransfer, Transfer } from '../transfer/transfer';
-import { type Attachment, flatten, type Missed, shortDigest } from './attachment';
+import type { RelocatedAttestation } from '../plan/attestations';
+import { type Attachment, flatten, type Missed, referrerDescriptor, shortDigest } from './attachment';
 import { Carrier, type CarryOutcome } from './carry';
 import { describeListed, type Discovery, Discoverer, type DiscoverOptions } from './discover';
 
@@ -20,10 +21,27 @@ export interface ChildReferrers {
   readonly carried: number;
 }
 
+/** An attestation written as a referrer of its image (`attestations: referrers`). */
+export interface AttestationReferrer {
+  /** The platform of its image. */
+  readonly platform: string;
+  readonly predicateTypes: readonly string[];
+  /** The referrer's digest: the attestation's own, or the new one of a classic attestation given a subject. */
+  readonly digest: Digest;
+  /** The image manifest it is attached to. */
+  readonly subject: Digest;
+  /** The digest the source listed, when the referrer is the rewritten classic attestation. */
+  readonly rewrittenFrom?: Digest;
+  /** `present` when every target repository had it already. */
+  readonly outcome: 'pushed' | 'present' | 'would-push';
+}
+
 export interface ReferrersReport {
   readonly mode: ReferrersMode;
   readonly dryRun: boolean;
   readonly children: readonly ChildReferrers[];
+  /** The attestations taken out of the index and written as referrers of their images, in index order. */
+  readonly attestations: readonly AttestationReferrer[];
   /** Attachments that could not come along, each with the reason. */
   readonly missed: readonly Missed[];
   /** Blobs and manifests written for the attachments, per target repository. */
@@ -102,24 +120,32 @@ function startReferrers(
   targets: readonly Reference[],
   options: ReferrersOptions,
 ): ReferrersRun {
-  if (options.mode === 'skip') {
-    return {
-      carry: async () => {
-        options.log.info('what is attached to the children (signatures, SBOMs, attestations) is not carried, as asked');
-        return { mode: 'skip', dryRun: options.dryRun, children: [], missed: [], transfers: [] };
-      },
-    };
-  }
+  const copy = options.mode === 'copy';
   const discoveries = new Map<Child, Promise<Discovery>>();
   for (const child of plan.children) {
-    const elsewhere = targets.some((t) => t.name !== child.source.name);
+    const elsewhere = copy && targets.some((t) => t.name !== child.source.name);
     const found = elsewhere ? discoverer.discover(child.source, child.descriptor.digest) : Promise.resolve(NOTHING);
     found.catch(() => undefined); // a failure surfaces where it is awaited
     discoveries.set(child, found);
   }
+  // The attestations that leave the index: written like any referrer of their image, by the same carrier.
+  const relocated = new Map<Child, Attachment[]>();
+  for (const r of plan.relocated) {
+    const a: Attachment = {
+      subject: r.image.descriptor.digest,
+      link: { kind: 'subject' },
+      bytes: r.bytes,
+      manifest: r.attestation.manifest,
+      descriptor: referrerDescriptor(r.digest, r.attestation.manifest.mediaType, r.bytes),
+      attachments: [],
+      from: r.attestation.source,
+    };
+    relocated.set(r.image, [...(relocated.get(r.image) ?? []), a]);
+  }
   const childDigests = new Set(plan.children.map((c) => c.descriptor.digest));
   const indexSources = resolved.filter(
-    (r) => isIndexMediaType(r.mediaType) && !childDigests.has(r.digest) && r.images.some((i) => plan.children.includes(i)),
+    (r) =>
+      copy && isIndexMediaType(r.mediaType) && !childDigests.has(r.digest) && r.images.some((i) => plan.children.includes(i)),
   );
   const unwrapped = Promise.all(
     indexSources.map(async (r): Promise<Missed[]> => {
@@ -136,7 +162,8 @@ function startReferrers(
     carry: () =>
       carryAll().catch((err: unknown) => {
         // Attachments are not what the user asked to merge: say how to merge without them.
-        if (err instanceof Error && !wordingOf(err).includes(SKIP_HINT[0])) appendWording(err, '; ', ...SKIP_HINT);
+        const hint = plan.relocated.length > 0 ? RELOCATED_HINT : SKIP_HINT;
+        if (err instanceof Error && !wordingOf(err).includes(hint[0])) appendWording(err, '; ', ...hint);
         throw err;
       }),
   };
@@ -159,14 +186,23 @@ function startReferrers(
     });
     // Per target repository, per child: the outcome of each attachment (children from the target repository itself need nothing).
     const outcomes = new Map<Attachment, CarryOutcome[]>();
+    // The same, by subject and digest: a relocated attestation merged with its listing is a new object.
+    const bySubject = new Map<string, CarryOutcome[]>();
     const transfers = await Promise.all(
       targets.map(async (target) => {
         const report = emptyTransfer(target.name);
         await Promise.all(
           discovered.map(async ([child, d]) => {
-            if (d.attachments.length === 0 || child.source.name === target.name) return;
-            const result = await carrier.carry(d.attachments, child.source, target, report, missed);
-            for (const [a, outcome] of result) outcomes.set(a, [...(outcomes.get(a) ?? []), outcome]);
+            // In the child's own repository what is attached stays attached; its relocated attestations are new there too.
+            const own = child.source.name === target.name ? [] : d.attachments;
+            const attachments = withRelocated(relocated.get(child) ?? [], own);
+            if (attachments.length === 0) return;
+            const result = await carrier.carry(attachments, child.source, target, report, missed);
+            for (const [a, outcome] of result) {
+              outcomes.set(a, [...(outcomes.get(a) ?? []), outcome]);
+              const key = `${a.subject} ${a.descriptor.digest}`;
+              bySubject.set(key, [...(bySubject.get(key) ?? []), outcome]);
+            }
           }),
         );
         return report;
@@ -189,8 +225,47 @@ function startReferrers(
       }
     }
     for (const m of missed) options.log.warning(`not carried: ${m.what}: ${m.why}`);
-    return { mode: 'copy', dryRun: options.dryRun, children, missed, transfers };
+    if (!copy) {
+      options.log.info('referrers: skip: what is attached to the children (signatures, SBOMs, attestations) is not carried');
+    }
+    const attestations = plan.relocated.map((r) =>
+      attestationReport(r, bySubject.get(`${r.image.descriptor.digest} ${r.digest}`) ?? [], options.dryRun),
+    );
+    for (const a of attestations) options.log.info(describeAttestation(a, options.dryRun));
+    return { mode: options.mode, dryRun: options.dryRun, children: copy ? children : [], missed, transfers, attestations };
   }
 }
 
+/**
+ * A child's attachments with its relocated attestations first. An OCI-artifact attestation the
+ * source registry already lists as a referrer is written once, with what is attached to it.
+ */
+function withRelocated(relocated: readonly Attachment[], discovered: readonly Attachment[]): Attachment[] {
+  const found = new Map(discovered.map((a) => [a.descriptor.digest, a]));
+  const taken = new Set(relocated.map((a) => a.descriptor.digest));
+  return [
+    ...relocated.map((a) => ({ ...a, attachments: found.get(a.descriptor.digest)?.attachments ?? a.attachments })),
+    ...discovered.filter((a) => !taken.has(a.descriptor.digest)),
+  ];
+}
+
+function attestationReport(r: RelocatedAttestation, outcomes: readonly CarryOutcome[], dryRun: boolean): AttestationReferrer {
+  const outcome = outcomes.every((o) => o === 'present') ? 'present' : dryRun ? 'would-push' : 'pushed';
+  return {
+    platform: formatPlatform(r.image.descriptor.platform),
+    predicateTypes: r.predicateTypes,
+    digest: r.digest,
+    subject: r.image.descriptor.digest,
+    ...(r.rewritten ? { rewrittenFrom: r.attestation.descriptor.digest } : {}),
+    outcome,
+  };
+}
+
+function describeAttestation(a: AttestationReferrer, dryRun: boolean): string {
+  const what = a.predicateTypes.length > 0 ? a.predicateTypes.join(', ') : 'attestation';
+  const done = a.outcome === 'present' ? 'already there' : dryRun ? 'would be written' : 'written';
+  return `attestation of ${a.platform} (${what}) ${a.digest}: referrer of ${a.subject}, ${done}`;
+}
+
+const RELOCATED_HINT = say`this happened while writing the attestations as referrers of their images and what is attached to the children; ${setting('attestations', 'strip')} (or ${setting('attestations', 'keep')}) and ${setting('referrers', 'skip')} merge without them`;
 const SKIP_HINT = say`this happened while carrying what is attached to the children (${setting('referrers', 'copy')}); ${setting('referrers', 'skip')} merges without them`;

@@ -31,3 +31,23 @@ export function referrersSection(report: ReferrersReport | undefined, code: (tex
     ...(missed.length > 0 ? ['<p><b>Not carried</b></p>', `<ul>${missed.join('')}</ul>`] : []),
   ].join('\n');
 }
+
+/**
+ * The job summary's section on attestations written as referrers of their images: platform,
+ * predicate types and digest of each, and how to list them.
+ */
+export function attestationsSection(report: ReferrersReport | undefined, code: (text: string) => string): string {
+  if (report === undefined || report.attestations.length === 0) return '';
+  const done = { pushed: 'written', present: 'already there', 'would-push': 'would be written' } as const;
+  const rows = report.attestations.map(
+    (a) =>
+      `<tr><td>${code(a.platform)}</td><td>${a.predicateTypes.map(code).join('<br>') || 'attestation'}</td>` +
+      `<td>${code(a.digest)}</td><td>${code(a.subject)}</td><td>${done[a.outcome]}</td></tr>`,
+  );
+  return [
+    `<p><b>Attestations as referrers</b> (${code('attestations: referrers')}): not in the index; attached to their images, ` +
+      `listed by ${code('oras discover')}, ${code('regctl artifact list')} or ${code('cosign tree')}</p>`,
+    '<table><tr><th>Platform</th><th>Predicate type</th><th>Referrer</th><th>Subject</th><th>Result</th></tr>' +
+      `${rows.join('')}</table>`,
+  ].join('\n');
+}

@@ -28,6 +28,8 @@ export interface Outputs {
   readonly platforms: string;
   readonly 'media-type': string;
   readonly sources: string;
+  /** JSON: the attestations written as referrers of their images (`attestations: referrers`), else `[]`. */
+  readonly attestations: string;
 }
 
 /** `registry/repo:tag@sha256:…`, or `registry/repo@sha256:…` for a source named by digest only. */
@@ -45,6 +47,14 @@ export function outputsOf(result: RunResult): Outputs {
     platforms: platforms.join(','),
     'media-type': index.mediaType,
     sources: result.sources.map(resolvedName).join('\n'),
+    attestations: JSON.stringify(
+      (result.referrers?.attestations ?? []).map(({ platform, predicateTypes, digest, subject }) => ({
+        platform,
+        predicateTypes,
+        digest,
+        subject,
+      })),
+    ),
   };
 }
 

@@ -6,6 +6,7 @@ import { ATTESTATION_SUBJECT_ANNOTATION, isImageMediaType, isIndexMediaType } fr
 import { formatPlatform, type Platform } from '../oci/platform';
 import type { Reference } from '../oci/reference';
 import { type RegistryClient, RegistryError } from '../registry/client';
+import { referrerFields } from '../referrers/attachment';
 import { platformFromConfig } from './config';
 
 /** A manifest that goes into the result index, with what is needed to copy it. */
@@ -168,8 +169,9 @@ export async function resolveSource(
     throw new ContentError(`source "${source}" is an index with no image manifests (only attestations or nothing)`);
   }
   // Stripped attestations are never read: on Docker Hub every manifest GET counts as a pull.
-  const wanted = attestations === 'keep' ? manifest.manifests.filter(isAttestation) : [];
-  for (const d of [...imageDescriptors, ...wanted]) known(source, d.digest);
+  const wanted = attestations === 'strip' ? [] : manifest.manifests.filter(isAttestation);
+  // What is attached to an attestation kept inline travels with it; one that becomes a referrer is written anew.
+  for (const d of [...imageDescriptors, ...(attestations === 'keep' ? wanted : [])]) known(source, d.digest);
   const images = await Promise.all(
     imageDescriptors.map(async (d): Promise<Child> => {
       const { manifest: child, bytes } = await fetchImage(client, source, d);
@@ -180,7 +182,8 @@ export async function resolveSource(
   const kept = await Promise.all(
     wanted.map(async (d): Promise<Child> => {
       const { manifest: child, bytes } = await fetchImage(client, source, d);
-      const subject = d.annotations?.[ATTESTATION_SUBJECT_ANNOTATION] as Digest | undefined;
+      // buildx names the image in the entry's annotation; an OCI-artifact attestation also in its own subject.
+      const subject = (d.annotations?.[ATTESTATION_SUBJECT_ANNOTATION] as Digest | undefined) ?? referrerFields(bytes).subject;
       const platform = d.platform ?? { os: 'unknown', architecture: 'unknown' };
       return { kind: 'attestation', descriptor: describe(d, child, platform), manifest: child, bytes, source, subject };
     }),

@@ -18,6 +18,7 @@ import {
   TransportError,
 } from './http';
 import { nextLink } from './link';
+import type { Outages } from './outage';
 import { backOffOrThrow, DEFAULT_RETRY, isRetriableError, type RetryPolicy } from './retry';
 
 /** An HTTP answer the operation did not expect, with the registry's own error code when it gave one. */
@@ -98,6 +99,8 @@ export class RegistryClient {
     /** For response bodies that break off after the headers (the transport retries the rest). */
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
     private readonly log?: (message: string) => void,
+    /** Design rule 12: a body cut by an outage waits for the host with its other requests. */
+    private readonly outages?: Outages,
   ) {
     this.base = new URL(`${plainHttp ? 'http' : 'https'}://${apiHost(registry)}`);
   }
@@ -139,7 +142,8 @@ export class RegistryClient {
       try {
         bytes = await readBody(res, MAX_MANIFEST_BYTES);
       } catch (err) {
-        await backOffOrThrow(err instanceof TransportError ? named(operation, err) : err, attempt, this.retry, this.log);
+        const broke = err instanceof TransportError ? named(operation, err) : err;
+        await backOffOrThrow(broke, attempt, this.retry, this.log, this.outages && { outages: this.outages, url: res.url });
         continue;
       }
       return this.verifyManifest(res, ref, where, bytes);
@@ -419,7 +423,7 @@ export class RegistryClient {
       throw await errorOf(operation, res);
     };
     let res = await open(0);
-    const { retry, log } = this;
+    const { retry, log, outages } = this;
 
     async function* verified(): AsyncGenerator<Buffer> {
       const hasher = digestHasher(digest);
@@ -453,7 +457,7 @@ export class RegistryClient {
               // Spent here: the copy above must not multiply these attempts by its own.
               throw new TransportError(broke.message, broke.host, broke.code, false, { cause: err });
             }
-            await backOffOrThrow(broke, attempt, retry, log);
+            await backOffOrThrow(broke, attempt, retry, log, outages && { outages, url: res.url });
             res = await open(seen);
           }
         }

@@ -13,7 +13,8 @@ function response(status: number, url: URL): HttpResponse {
   return { status, headers: {}, body, url };
 }
 
-const refused = (host = HOST) => new TransportError(`cannot connect to http://${host}: connection refused`, host, 'ECONNREFUSED', true);
+const refused = (host = HOST) =>
+  new TransportError(`cannot connect to http://${host}: connection refused`, host, 'ECONNREFUSED', true);
 
 /**
  * A host that is down from `down[0]` to `down[1]` (ms of fake time; `Infinity`: for good): every
@@ -121,7 +122,7 @@ describe('Outages (design rule 12)', () => {
 
   it('names each way the host failed, in order', async () => {
     let calls = 0;
-    const send: Send = async (req) => {
+    const send: Send = async () => {
       calls++;
       if (calls === 1) throw refused();
       throw new TransportError('no headers', HOST, calls % 2 ? 'UND_ERR_HEADERS_TIMEOUT' : 'ECONNRESET', true);
@@ -129,10 +130,12 @@ describe('Outages (design rule 12)', () => {
     const outages = new Outages(send, { ...policy, giveUpMs: 5_000 }, recorder().log);
     const pending = withRetry(send, retry, undefined, outages)({ method: 'GET', url: url('/v2/') }).catch((e: Error) => e);
     await jest.advanceTimersByTimeAsync(6_000);
-    expect((await pending as Error).message).toMatch(/did not answer for 5 s \(connection refused, connection reset, timed out;/);
+    expect(((await pending) as Error).message).toMatch(
+      /did not answer for 5 s \(connection refused, connection reset, timed out;/,
+    );
   });
 
-  it('a failure the host does not share is the request\'s own: it backs off and counts its attempts, without outage lines', async () => {
+  it("a failure the host does not share is the request's own: it backs off and counts its attempts, without outage lines", async () => {
     let calls = 0;
     const send: Send = async (req) => {
       if (req.url.pathname === '/v2/') return response(200, req.url);
@@ -142,9 +145,12 @@ describe('Outages (design rule 12)', () => {
     const { info, log } = recorder();
     const retried: string[] = [];
     const outages = new Outages(send, policy, log);
-    const pending = withRetry(send, retry, (m) => retried.push(m), outages)({ method: 'GET', url: url('/v2/a/blobs/1') }).catch(
-      (e: Error) => e,
-    );
+    const pending = withRetry(
+      send,
+      retry,
+      (m) => retried.push(m),
+      outages,
+    )({ method: 'GET', url: url('/v2/a/blobs/1') }).catch((e: Error) => e);
     await jest.advanceTimersByTimeAsync(30_000);
     expect(await pending).toBeInstanceOf(TransportError);
     expect(calls).toBe(retry.attempts);

@@ -202,10 +202,20 @@ export class Outages {
       signal.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      const result = await Promise.race([pending.then((res) => ({ res }), (error: unknown) => ({ error })), timedOut, aborted]);
+      const result = await Promise.race([
+        pending.then(
+          (res) => ({ res }),
+          (error: unknown) => ({ error }),
+        ),
+        timedOut,
+        aborted,
+      ]);
       if (result === 'aborted') return undefined;
       if (result === 'timeout') {
-        pending.then((late) => discard(late), () => undefined);
+        pending.then(
+          (late) => discard(late),
+          () => undefined,
+        );
         return new TransportError(`no answer to a probe within ${timeoutMs} ms`, url.host, 'UND_ERR_HEADERS_TIMEOUT', true);
       }
       if ('res' in result) {

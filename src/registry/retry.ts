@@ -55,12 +55,7 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
  * rest once); if the host answered at once, the failure was the request's own and it backs off
  * on its own. Either way the attempt counts, so a request that keeps failing still ends.
  */
-export function withRetry(
-  next: Send,
-  policy: RetryPolicy = DEFAULT_RETRY,
-  log?: (msg: string) => void,
-  outages?: Outages,
-): Send {
+export function withRetry(next: Send, policy: RetryPolicy = DEFAULT_RETRY, log?: (msg: string) => void, outages?: Outages): Send {
   return async (req) => {
     for (let attempt = 0; ; attempt++) {
       let res: HttpResponse;
@@ -107,7 +102,8 @@ export async function backOffOrThrow(
 ): Promise<void> {
   if (attempt + 1 >= policy.attempts || !isRetriableError(err)) throw err;
   const message = (err as Error).message;
-  if (outage && (await outage.outages.failed('the answer broke off', outage.url, asTransportError(err, outage.url))) === 'outage') return;
+  if (outage && (await outage.outages.failed('the answer broke off', outage.url, asTransportError(err, outage.url))) === 'outage')
+    return;
   const delay = backoffDelay(attempt, policy);
   log?.(`${message}; reading again in ${delay} ms`);
   await sleep(delay);

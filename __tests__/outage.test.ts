@@ -190,6 +190,28 @@ describe('Outages (design rule 12)', () => {
     expect(info[0]).toContain('(connection refused, answered 503)');
   });
 
+  it('a failure that shows only after the outage that cut it (a body nobody read) belongs to it: no probe, no line', async () => {
+    const host = flakyHost([1_000, 4_000]);
+    const { info, log } = recorder();
+    const outages = new Outages(host.send, policy, log);
+    const sentAt = Date.now();
+    await jest.advanceTimersByTimeAsync(1_000);
+    const during = withRetry(host.send, retry, undefined, outages)({ method: 'GET', url: url('/v2/a/manifests/1') });
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect((await during).status).toBe(200);
+    expect(info).toHaveLength(2);
+    const probes = host.seen.filter((s) => s.path === '/v2/').length;
+    const reset = new TransportError('the connection broke', HOST, 'ECONNRESET', true);
+    await expect(outages.failed('the answer broke off', url('/v2/a/blobs/1'), reset, sentAt)).resolves.toBe('outage');
+    expect(host.seen.filter((s) => s.path === '/v2/')).toHaveLength(probes);
+    expect(info).toHaveLength(2);
+    // Sent after it: a failure of its own, which the host is probed for.
+    const pending = outages.failed('the answer broke off', url('/v2/a/blobs/1'), reset, Date.now());
+    await jest.advanceTimersByTimeAsync(10);
+    await expect(pending).resolves.toBe('isolated');
+    expect(host.seen.filter((s) => s.path === '/v2/')).toHaveLength(probes + 1);
+  });
+
   it('close() releases whoever waits (the run is over)', async () => {
     const host = flakyHost([0, Infinity]);
     const outages = new Outages(host.send, policy, recorder().log);

@@ -132,6 +132,7 @@ export class RegistryClient {
     const where = this.where(repository, isDigest(ref) ? `@${ref}` : `:${ref}`);
     const operation = `GET manifest ${where}`;
     for (let attempt = 0; ; attempt++) {
+      const sentAt = Date.now();
       const res = await this.send(
         { method: 'GET', url: this.url(`/v2/${repository}/manifests/${ref}`), headers: { accept: MANIFEST_ACCEPT } },
         [repositoryScope(repository, 'pull')],
@@ -143,7 +144,13 @@ export class RegistryClient {
         bytes = await readBody(res, MAX_MANIFEST_BYTES);
       } catch (err) {
         const broke = err instanceof TransportError ? named(operation, err) : err;
-        await backOffOrThrow(broke, attempt, this.retry, this.log, this.outages && { outages: this.outages, url: res.url });
+        await backOffOrThrow(
+          broke,
+          attempt,
+          this.retry,
+          this.log,
+          this.outages && { outages: this.outages, url: res.url, sentAt },
+        );
         continue;
       }
       return this.verifyManifest(res, ref, where, bytes);
@@ -409,7 +416,9 @@ export class RegistryClient {
   async getBlob(repository: string, digest: Digest, size: number, onBytes?: (n: number) => void): Promise<Readable> {
     const operation = `GET blob ${this.where(repository, `@${digest}`)}`;
     const url = this.url(`/v2/${repository}/blobs/${digest}`);
+    let sentAt = 0;
     const open = async (offset: number): Promise<HttpResponse> => {
+      sentAt = Date.now();
       const req: HttpRequest = {
         method: 'GET',
         url,
@@ -457,7 +466,7 @@ export class RegistryClient {
               // Spent here: the copy above must not multiply these attempts by its own.
               throw new TransportError(broke.message, broke.host, broke.code, false, { cause: err });
             }
-            await backOffOrThrow(broke, attempt, retry, log, outages && { outages, url: res.url });
+            await backOffOrThrow(broke, attempt, retry, log, outages && { outages, url: res.url, sentAt });
             res = await open(seen);
           }
         }

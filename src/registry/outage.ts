@@ -63,6 +63,8 @@ const DOWN_STATUSES = new Set([502, 503, 504]);
 
 export class Outages {
   private readonly open = new Map<string, Outage>();
+  /** Per host, when its last outage (a probe failed) began: a request sent before then was cut by it. */
+  private readonly lastOutage = new Map<string, number>();
   /** Hosts the run gave up on, with the error every later request to them fails with. */
   private readonly dead = new Map<string, OutageError>();
   private readonly stop = new AbortController();
@@ -92,16 +94,23 @@ export class Outages {
   }
 
   /**
-   * A request to `url` (`what`, for the debug log) failed at the connection level (`err`,
-   * retriable). Opens the host's
+   * A request to `url` (`what`, for the debug log), sent at `sentAt`, failed at the connection
+   * level (`err`, retriable). Opens the host's
    * outage unless one is open, and waits until it is over; rejects with an `OutageError` when
    * the run gives up on the host.
    */
-  async failed(what: string, url: URL, err: TransportError): Promise<Verdict> {
+  async failed(what: string, url: URL, err: TransportError, sentAt?: number): Promise<Verdict> {
     const host = url.host;
     const dead = this.dead.get(host);
     if (dead) throw dead;
     let outage = this.open.get(host);
+    // A request sent before the host's last outage began, whose failure shows only now (a body
+    // nobody read while it lasted): that outage cut it, and it is over.
+    const last = this.lastOutage.get(host);
+    if (outage === undefined && sentAt !== undefined && last !== undefined && last >= sentAt) {
+      this.log.debug(`${what}: ${err.message}; cut by the outage of ${host}, which is over`);
+      return 'outage';
+    }
     if (outage) outage.held++;
     else outage = this.start(url, err);
     this.log.debug(`${what}: ${err.message}; waiting for ${host} to answer`);
@@ -161,6 +170,7 @@ export class Outages {
         noteFailure(outage, failure);
         if (!outage.confirmed) {
           outage.confirmed = true;
+          this.lastOutage.set(host, outage.since);
           this.log.info(
             `${host} stopped answering (${outage.failures.join(', ')}): its requests wait for it, ` +
               `trying it again for up to ${seconds(this.policy.giveUpMs)} s`,

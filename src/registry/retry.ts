@@ -59,13 +59,15 @@ export function withRetry(next: Send, policy: RetryPolicy = DEFAULT_RETRY, log?:
   return async (req) => {
     for (let attempt = 0; ; attempt++) {
       let res: HttpResponse;
+      let sentAt: number | undefined;
       try {
         await outages?.ready(req.url);
+        sentAt = Date.now();
         res = await next(req);
       } catch (err) {
         if (attempt + 1 >= policy.attempts || !isRetriableError(err)) throw err;
         const what = `${req.method} ${redactUrl(req.url)}`;
-        if (outages && (await outages.failed(what, req.url, asTransportError(err, req.url))) === 'outage') continue;
+        if (outages && (await outages.failed(what, req.url, asTransportError(err, req.url), sentAt)) === 'outage') continue;
         const delay = backoffDelay(attempt, policy);
         log?.(`${what} failed (${(err as Error).message}); retrying in ${delay} ms`);
         await sleep(delay);
@@ -90,7 +92,8 @@ function asTransportError(err: unknown, url: URL): TransportError {
 /**
  * For a response body that broke off after its headers arrived (which `withRetry` cannot see):
  * throws `err` when it is not worth another attempt or none is left, else waits: for the host
- * with the others when `outages` finds it down (`url`: where the body came from), else the backoff.
+ * with the others when `outages` finds it down (`url`: where the body came from, `sentAt`: when
+ * its request was sent), else the backoff.
  * The caller then sends its request again.
  */
 export async function backOffOrThrow(
@@ -98,11 +101,15 @@ export async function backOffOrThrow(
   attempt: number,
   policy: RetryPolicy,
   log?: (msg: string) => void,
-  outage?: { readonly outages: Outages; readonly url: URL },
+  outage?: { readonly outages: Outages; readonly url: URL; readonly sentAt: number },
 ): Promise<void> {
   if (attempt + 1 >= policy.attempts || !isRetriableError(err)) throw err;
   const message = (err as Error).message;
-  if (outage && (await outage.outages.failed('the answer broke off', outage.url, asTransportError(err, outage.url))) === 'outage')
+  if (
+    outage &&
+    (await outage.outages.failed('the answer broke off', outage.url, asTransportError(err, outage.url), outage.sentAt)) ===
+      'outage'
+  )
     return;
   const delay = backoffDelay(attempt, policy);
   log?.(`${message}; reading again in ${delay} ms`);

@@ -19218,6 +19218,7 @@ class RegistryClient {
         const where = this.where(repository, (0, digest_1.isDigest)(ref) ? `@${ref}` : `:${ref}`);
         const operation = `GET manifest ${where}`;
         for (let attempt = 0;; attempt++) {
+            const sentAt = Date.now();
             const res = await this.send({ method: 'GET', url: this.url(`/v2/${repository}/manifests/${ref}`), headers: { accept: mediaTypes_1.MANIFEST_ACCEPT } }, [(0, challenge_1.repositoryScope)(repository, 'pull')], operation);
             if (res.status !== 200)
                 throw await errorOf(operation, res);
@@ -19227,7 +19228,7 @@ class RegistryClient {
             }
             catch (err) {
                 const broke = err instanceof http_1.TransportError ? named(operation, err) : err;
-                await (0, retry_1.backOffOrThrow)(broke, attempt, this.retry, this.log, this.outages && { outages: this.outages, url: res.url });
+                await (0, retry_1.backOffOrThrow)(broke, attempt, this.retry, this.log, this.outages && { outages: this.outages, url: res.url, sentAt });
                 continue;
             }
             return this.verifyManifest(res, ref, where, bytes);
@@ -19467,7 +19468,9 @@ class RegistryClient {
     async getBlob(repository, digest, size, onBytes) {
         const operation = `GET blob ${this.where(repository, `@${digest}`)}`;
         const url = this.url(`/v2/${repository}/blobs/${digest}`);
+        let sentAt = 0;
         const open = async (offset) => {
+            sentAt = Date.now();
             const req = {
                 method: 'GET',
                 url,
@@ -19514,11 +19517,17 @@ class RegistryClient {
                             throw err;
                         const broke = named(operation, (0, http_1.describeTransportError)(err, res.url));
                         (0, http_1.release)(res);
+                        if (stream.destroyed)
+                            return;
                         if (attempt + 1 >= retry.attempts || !(0, retry_1.isRetriableError)(broke)) {
                             // Spent here: the copy above must not multiply these attempts by its own.
                             throw new http_1.TransportError(broke.message, broke.host, broke.code, false, { cause: err });
                         }
-                        await (0, retry_1.backOffOrThrow)(broke, attempt, retry, log, outages && { outages, url: res.url });
+                        await (0, retry_1.backOffOrThrow)(broke, attempt, retry, log, outages && { outages, url: res.url, sentAt });
+                        // Its reader gave up meanwhile (an upload cut by the same outage re-opens a stream
+                        // of its own): reading on would fetch bytes nobody wants.
+                        if (stream.destroyed)
+                            return;
                         res = await open(seen);
                     }
                 }
@@ -20392,6 +20401,8 @@ class Outages {
     policy;
     log;
     open = new Map();
+    /** Per host, when its last outage (a probe failed) began: a request sent before then was cut by it. */
+    lastOutage = new Map();
     /** Hosts the run gave up on, with the error every later request to them fails with. */
     dead = new Map();
     stop = new AbortController();
@@ -20420,17 +20431,24 @@ class Outages {
         return outage.over;
     }
     /**
-     * A request to `url` (`what`, for the debug log) failed at the connection level (`err`,
-     * retriable). Opens the host's
+     * A request to `url` (`what`, for the debug log), sent at `sentAt`, failed at the connection
+     * level (`err`, retriable). Opens the host's
      * outage unless one is open, and waits until it is over; rejects with an `OutageError` when
      * the run gives up on the host.
      */
-    async failed(what, url, err) {
+    async failed(what, url, err, sentAt) {
         const host = url.host;
         const dead = this.dead.get(host);
         if (dead)
             throw dead;
         let outage = this.open.get(host);
+        // A request sent before the host's last outage began, whose failure shows only now (a body
+        // nobody read while it lasted): that outage cut it, and it is over.
+        const last = this.lastOutage.get(host);
+        if (outage === undefined && sentAt !== undefined && last !== undefined && last >= sentAt) {
+            this.log.debug(`${what}: ${err.message}; cut by the outage of ${host}, which is over`);
+            return 'outage';
+        }
         if (outage)
             outage.held++;
         else
@@ -20488,6 +20506,7 @@ class Outages {
                 noteFailure(outage, failure);
                 if (!outage.confirmed) {
                     outage.confirmed = true;
+                    this.lastOutage.set(host, outage.since);
                     this.log.info(`${host} stopped answering (${outage.failures.join(', ')}): its requests wait for it, ` +
                         `trying it again for up to ${seconds(this.policy.giveUpMs)} s`);
                 }
@@ -20523,7 +20542,11 @@ class Outages {
             signal.addEventListener('abort', onAbort, { once: true });
         });
         try {
-            const result = await Promise.race([pending.then((res) => ({ res }), (error) => ({ error })), timedOut, aborted]);
+            const result = await Promise.race([
+                pending.then((res) => ({ res }), (error) => ({ error })),
+                timedOut,
+                aborted,
+            ]);
             if (result === 'aborted')
                 return undefined;
             if (result === 'timeout') {
@@ -20904,15 +20927,17 @@ function withRetry(next, policy = exports.DEFAULT_RETRY, log, outages) {
     return async (req) => {
         for (let attempt = 0;; attempt++) {
             let res;
+            let sentAt;
             try {
                 await outages?.ready(req.url);
+                sentAt = Date.now();
                 res = await next(req);
             }
             catch (err) {
                 if (attempt + 1 >= policy.attempts || !isRetriableError(err))
                     throw err;
                 const what = `${req.method} ${(0, logging_1.redactUrl)(req.url)}`;
-                if (outages && (await outages.failed(what, req.url, asTransportError(err, req.url))) === 'outage')
+                if (outages && (await outages.failed(what, req.url, asTransportError(err, req.url), sentAt)) === 'outage')
                     continue;
                 const delay = backoffDelay(attempt, policy);
                 log?.(`${what} failed (${err.message}); retrying in ${delay} ms`);
@@ -20938,14 +20963,17 @@ function asTransportError(err, url) {
 /**
  * For a response body that broke off after its headers arrived (which `withRetry` cannot see):
  * throws `err` when it is not worth another attempt or none is left, else waits: for the host
- * with the others when `outages` finds it down (`url`: where the body came from), else the backoff.
+ * with the others when `outages` finds it down (`url`: where the body came from, `sentAt`: when
+ * its request was sent), else the backoff.
  * The caller then sends its request again.
  */
 async function backOffOrThrow(err, attempt, policy, log, outage) {
     if (attempt + 1 >= policy.attempts || !isRetriableError(err))
         throw err;
     const message = err.message;
-    if (outage && (await outage.outages.failed('the answer broke off', outage.url, asTransportError(err, outage.url))) === 'outage')
+    if (outage &&
+        (await outage.outages.failed('the answer broke off', outage.url, asTransportError(err, outage.url), outage.sentAt)) ===
+            'outage')
         return;
     const delay = backoffDelay(attempt, policy);
     log?.(`${message}; reading again in ${delay} ms`);

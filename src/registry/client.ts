@@ -462,11 +462,15 @@ export class RegistryClient {
             if (!(err as { code?: unknown }).code) throw err;
             const broke = named(operation, describeTransportError(err, res.url));
             release(res);
+            if (stream.destroyed) return;
             if (attempt + 1 >= retry.attempts || !isRetriableError(broke)) {
               // Spent here: the copy above must not multiply these attempts by its own.
               throw new TransportError(broke.message, broke.host, broke.code, false, { cause: err });
             }
             await backOffOrThrow(broke, attempt, retry, log, outages && { outages, url: res.url, sentAt });
+            // Its reader gave up meanwhile (an upload cut by the same outage re-opens a stream
+            // of its own): reading on would fetch bytes nobody wants.
+            if (stream.destroyed) return;
             res = await open(seen);
           }
         }

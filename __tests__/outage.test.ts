@@ -212,6 +212,20 @@ describe('Outages (design rule 12)', () => {
     expect(host.seen.filter((s) => s.path === '/v2/')).toHaveLength(probes + 1);
   });
 
+  it('a probe without an answer fails at its own timeout: a host that swallows connections is given up on too', async () => {
+    const send: Send = (req) =>
+      req.url.pathname === '/v2/'
+        ? new Promise<HttpResponse>(() => undefined)
+        : Promise.reject(new TransportError('no headers', HOST, 'UND_ERR_HEADERS_TIMEOUT', true));
+    const { info, log } = recorder();
+    const outages = new Outages(send, { ...policy, giveUpMs: 20_000 }, log);
+    const pending = withRetry(send, retry, undefined, outages)({ method: 'GET', url: url('/v2/a') }).catch((e: Error) => e);
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect(info).toEqual([`${HOST} stopped answering (timed out): its requests wait for it, trying it again for up to 20 s`]);
+    await jest.advanceTimersByTimeAsync(16_000);
+    expect(((await pending) as Error).message).toMatch(/did not answer for 20 s \(timed out; 5 attempt\(s\)/);
+  });
+
   it('close() releases whoever waits (the run is over)', async () => {
     const host = flakyHost([0, Infinity]);
     const outages = new Outages(host.send, policy, recorder().log);

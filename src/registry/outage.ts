@@ -76,10 +76,6 @@ export class Outages {
     private readonly log: OutageLog,
   ) {}
 
-  get giveUpMs(): number {
-    return this.policy.giveUpMs;
-  }
-
   /**
    * Undefined when `url`'s host may be sent to now; else a promise that settles when it may
    * (its outage is over) or rejects when the run gave up on it.
@@ -95,9 +91,8 @@ export class Outages {
 
   /**
    * A request to `url` (`what`, for the debug log), sent at `sentAt`, failed at the connection
-   * level (`err`, retriable). Opens the host's
-   * outage unless one is open, and waits until it is over; rejects with an `OutageError` when
-   * the run gives up on the host.
+   * level (`err`, retriable). Opens the host's outage unless one is open, and waits until it is
+   * over; rejects with an `OutageError` when the run gives up on the host.
    */
   async failed(what: string, url: URL, err: TransportError, sentAt?: number): Promise<Verdict> {
     const host = url.host;

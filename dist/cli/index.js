@@ -20413,9 +20413,6 @@ class Outages {
         this.policy = policy;
         this.log = log;
     }
-    get giveUpMs() {
-        return this.policy.giveUpMs;
-    }
     /**
      * Undefined when `url`'s host may be sent to now; else a promise that settles when it may
      * (its outage is over) or rejects when the run gave up on it.
@@ -20432,9 +20429,8 @@ class Outages {
     }
     /**
      * A request to `url` (`what`, for the debug log), sent at `sentAt`, failed at the connection
-     * level (`err`, retriable). Opens the host's
-     * outage unless one is open, and waits until it is over; rejects with an `OutageError` when
-     * the run gives up on the host.
+     * level (`err`, retriable). Opens the host's outage unless one is open, and waits until it is
+     * over; rejects with an `OutageError` when the run gives up on the host.
      */
     async failed(what, url, err, sentAt) {
         const host = url.host;

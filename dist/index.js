@@ -21233,6 +21233,7 @@ class RegistryClient {
         for (let restart = 0;; restart++) {
             const put = new URL(url);
             put.searchParams.set('digest', digest);
+            const sentAt = Date.now();
             const res = await this.send({
                 method: 'PUT',
                 url: put,
@@ -21246,7 +21247,10 @@ class RegistryClient {
             const error = await errorOf(operation, res);
             if (restart >= MAX_SESSION_RESTARTS || !isDeadSession(error))
                 throw error;
-            this.log?.(`${operation}: the upload session is gone (${error.message}); starting a new one`);
+            // A session that died under an outage is part of the story the outage tells (design rule 12).
+            if (!this.outages?.cutBy(put.host, sentAt)) {
+                this.log?.(`${operation}: the upload session is gone (${error.message}); starting a new one`);
+            }
             url = await this.startUpload(repository);
         }
     }
@@ -22232,8 +22236,7 @@ class Outages {
         let outage = this.open.get(host);
         // A request sent before the host's last outage began, whose failure shows only now (a body
         // nobody read while it lasted): that outage cut it, and it is over.
-        const last = this.lastOutage.get(host);
-        if (outage === undefined && sentAt !== undefined && last !== undefined && last >= sentAt) {
+        if (outage === undefined && sentAt !== undefined && this.cutBy(host, sentAt)) {
             this.log.debug(`${what}: ${err.message}; cut by the outage of ${host}, which is over`);
             return 'outage';
         }
@@ -22244,6 +22247,11 @@ class Outages {
         this.log.debug(`${what}: ${err.message}; waiting for ${host} to answer`);
         await outage.over;
         return outage.confirmed ? 'outage' : 'isolated';
+    }
+    /** True when an outage of `host` began after `sentAt`: a request sent then was cut by it. */
+    cutBy(host, sentAt) {
+        const last = this.lastOutage.get(host);
+        return last !== undefined && last >= sentAt;
     }
     /** Ends every probe and releases whoever waits (the run is over). */
     close() {

@@ -385,6 +385,7 @@ export class RegistryClient {
     for (let restart = 0; ; restart++) {
       const put = new URL(url);
       put.searchParams.set('digest', digest);
+      const sentAt = Date.now();
       const res = await this.send(
         {
           method: 'PUT',
@@ -401,7 +402,10 @@ export class RegistryClient {
       }
       const error = await errorOf(operation, res);
       if (restart >= MAX_SESSION_RESTARTS || !isDeadSession(error)) throw error;
-      this.log?.(`${operation}: the upload session is gone (${error.message}); starting a new one`);
+      // A session that died under an outage is part of the story the outage tells (design rule 12).
+      if (!this.outages?.cutBy(put.host, sentAt)) {
+        this.log?.(`${operation}: the upload session is gone (${error.message}); starting a new one`);
+      }
       url = await this.startUpload(repository);
     }
   }

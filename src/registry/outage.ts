@@ -101,8 +101,7 @@ export class Outages {
     let outage = this.open.get(host);
     // A request sent before the host's last outage began, whose failure shows only now (a body
     // nobody read while it lasted): that outage cut it, and it is over.
-    const last = this.lastOutage.get(host);
-    if (outage === undefined && sentAt !== undefined && last !== undefined && last >= sentAt) {
+    if (outage === undefined && sentAt !== undefined && this.cutBy(host, sentAt)) {
       this.log.debug(`${what}: ${err.message}; cut by the outage of ${host}, which is over`);
       return 'outage';
     }
@@ -111,6 +110,12 @@ export class Outages {
     this.log.debug(`${what}: ${err.message}; waiting for ${host} to answer`);
     await outage.over;
     return outage.confirmed ? 'outage' : 'isolated';
+  }
+
+  /** True when an outage of `host` began after `sentAt`: a request sent then was cut by it. */
+  cutBy(host: string, sentAt: number): boolean {
+    const last = this.lastOutage.get(host);
+    return last !== undefined && last >= sentAt;
   }
 
   /** Ends every probe and releases whoever waits (the run is over). */

@@ -61,6 +61,12 @@ describe('getInputs', () => {
     expect(getInputs(reader(base)).append).toBe(false);
   });
 
+  it('reads outage-timeout in seconds (default 60), with or without an "s"', () => {
+    expect(getInputs(reader(base)).outageTimeoutMs).toBe(60_000);
+    expect(getInputs(reader({ ...base, 'outage-timeout': '300' })).outageTimeoutMs).toBe(300_000);
+    expect(getInputs(reader({ ...base, 'outage-timeout': ' 90s ' })).outageTimeoutMs).toBe(90_000);
+  });
+
   // Each bad input names the input it came from; getInputs does no I/O at all.
   it.each([
     ['sources', { sources: '' }, /at least one/],
@@ -96,6 +102,10 @@ describe('getInputs', () => {
     ['sources', { sources: 'r.io/a/b:1-*\nr.io/a/b:1-*' }, /listed twice/],
     ['tags', { tags: 'r.io/a/app:1-*' }, /tag patterns .* are for sources only/],
     ['append', { append: 'yes' }, /not a boolean/],
+    ['outage-timeout', { 'outage-timeout': '0' }, /not a whole number of seconds from 1 to 3600/],
+    ['outage-timeout', { 'outage-timeout': '1.5' }, /not a whole number of seconds/],
+    ['outage-timeout', { 'outage-timeout': '3601' }, /from 1 to 3600/],
+    ['outage-timeout', { 'outage-timeout': '1m' }, /not a whole number of seconds/],
   ])('refuses bad %s (%j)', (input, values, message) => {
     let error: unknown;
     try {

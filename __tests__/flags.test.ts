@@ -44,6 +44,8 @@ describe('parseCommandLine', () => {
       '--dry-run',
       '--media-type',
       'docker',
+      '--outage-timeout',
+      '300',
     ]);
     expect(cl.read('sources')).toBe('r.io/a:1\nr.io/b:1');
     expect(cl.read('tags')).toBe('r.io/c:1');
@@ -51,6 +53,7 @@ describe('parseCommandLine', () => {
     expect(cl.read('annotations')).toBe('k=a, b');
     expect(cl.read('dry-run')).toBe('true');
     expect(cl.read('media-type')).toBe('docker');
+    expect(cl.read('outage-timeout')).toBe('300');
     expect(cl.read('attestations')).toBe('');
     expect(cl.read('github-token')).toBe('');
     expect(cl).toMatchObject({ json: false, verbose: false, help: false, version: false, passwordStdin: false });

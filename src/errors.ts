@@ -18,6 +18,7 @@ export type Setting =
   | 'append'
   | 'dry-run'
   | 'insecure-registries'
+  | 'outage-timeout'
   | 'github-token';
 
 /** Advice whose words depend on the front end (a workflow expression, a flag, a shell command). */

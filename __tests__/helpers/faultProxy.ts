@@ -84,7 +84,16 @@ export interface FaultContext {
   cut(): void;
   /** The request body, read whole. */
   body(): Promise<Buffer>;
+  /** Starts an outage of the whole proxy (`FaultProxy.outage`), this request cut with the others. */
+  outage(ms: number, mode?: OutageMode): void;
 }
+
+/**
+ * How an outage drops connections: `refuse` closes the port (connections refused, as a registry
+ * restarting), `reset` accepts and cuts each connection at once (as a load balancer failing over).
+ * Either way every connection open when it starts is cut, requests in flight included.
+ */
+export type OutageMode = 'refuse' | 'reset';
 
 export type Fault = ((ctx: FaultContext) => Promise<void> | void) & { faultName?: string };
 
@@ -108,6 +117,13 @@ export interface FaultProxy {
   add(rule: Rule): Rule;
   /** How many requests a rule acted on. */
   hits(rule: Rule): number;
+  /**
+   * Drops every connection for `ms` (Infinity: for good): those open now, and each one attempted
+   * until it ends. Resolves when it is over.
+   */
+  outage(ms: number, mode?: OutageMode): Promise<void>;
+  /** The outages so far: when each began and ended (`Date.now()`), and how many connections each dropped. */
+  readonly outages: ReadonlyArray<{ readonly start: number; end?: number; dropped: number }>;
   /** Drops every rule and forgets every request (between tests). */
   reset(): void;
   close(): Promise<void>;
@@ -209,6 +225,19 @@ export const faults = {
   /** Cuts the connection before answering. */
   cut: (): Fault => named('cut', (ctx) => ctx.cut()),
 
+  /** Starts an outage of `ms` when the request arrives: it never reaches the registry. */
+  outage: (ms: number, mode: OutageMode = 'refuse'): Fault => named(`outage ${ms} ms`, (ctx) => ctx.outage(ms, mode)),
+
+  /**
+   * Forwards the request, then starts an outage before the answer leaves: the registry did the
+   * write, the client never hears of it and must send it again.
+   */
+  outageAfterForward: (ms: number, mode: OutageMode = 'refuse'): Fault =>
+    named(`outage ${ms} ms after forwarding`, async (ctx) => {
+      await ctx.forward();
+      ctx.outage(ms, mode);
+    }),
+
   /** Forwards, sends the headers and a part of the body, then cuts the connection. */
   cutMidBody: (fraction = 0.5): Fault =>
     named('cut mid-body', async (ctx) => {
@@ -285,7 +314,15 @@ export const faults = {
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
 
-export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
+export interface FaultProxyOptions {
+  /**
+   * Other absolute URLs to rewrite in `Location` and `WWW-Authenticate` answers, prefix → prefix:
+   * a token service's realm sent through a proxy of its own.
+   */
+  readonly rewrite?: Readonly<Record<string, string>>;
+}
+
+export async function startFaultProxy(upstream: string, options: FaultProxyOptions = {}): Promise<FaultProxy> {
   const [upstreamHost, upstreamPort] = upstream.split(':');
   const agent = new http.Agent({ keepAlive: true });
   const requests: SeenRequest[] = [];
@@ -294,7 +331,11 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   let origin = '';
 
   /** Absolute URLs naming the registry point at the proxy instead. */
-  const toProxy = (value: string) => value.split(`http://${upstream}`).join(origin);
+  const toProxy = (value: string) =>
+    Object.entries(options.rewrite ?? {}).reduce(
+      (v, [from, to]) => v.split(from).join(to),
+      value.split(`http://${upstream}`).join(origin),
+    );
 
   function outgoingHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
     const out: Record<string, string | string[]> = {};
@@ -384,6 +425,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       cut: () => {
         req.socket.destroy();
       },
+      outage: (ms, mode) => void startOutage(ms, mode),
     };
 
     // Rules form a chain: each counts the requests that reach it and match; the first that
@@ -413,7 +455,14 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   });
   server.keepAliveTimeout = 2000;
   const sockets = new Set<Socket>();
+  const outages: Array<{ start: number; end?: number; dropped: number }> = [];
+  let resetting: { dropped: number } | undefined;
   server.on('connection', (s: Socket) => {
+    if (resetting) {
+      resetting.dropped++;
+      s.destroy();
+      return;
+    }
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
@@ -426,6 +475,40 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const host = `127.0.0.1:${port}`;
   origin = `http://${host}`;
   let closed: Promise<void> | undefined;
+  let current: Promise<void> | undefined;
+  let outageTimer: NodeJS.Timeout | undefined;
+
+  /** Cuts every open connection, then refuses or resets new ones until `ms` have passed. */
+  function startOutage(ms: number, mode: OutageMode = 'refuse'): Promise<void> {
+    if (current) return current;
+    const record: { start: number; end?: number; dropped: number } = { start: Date.now(), dropped: sockets.size };
+    outages.push(record);
+    if (mode === 'reset') resetting = record;
+    else server.close();
+    for (const s of sockets) s.destroy();
+    sockets.clear();
+    if (ms === Infinity) return (current = new Promise<void>(() => undefined));
+    current = new Promise<void>((resolve, reject) => {
+      outageTimer = setTimeout(() => {
+        const over = () => {
+          record.end = Date.now();
+          current = undefined;
+          resolve();
+        };
+        if (mode === 'reset') {
+          resetting = undefined;
+          return over();
+        }
+        // Listening again on the same port: the client must find the registry where it was.
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          over();
+        });
+      }, ms);
+    });
+    return current;
+  }
 
   const seenMatching = (m: RequestMatch = {}) => requests.filter((r) => matches(m, r));
   return {
@@ -441,15 +524,20 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       return rule;
     },
     hits: (rule) => rules.find((e) => e.rule === rule)?.hits ?? 0,
+    outage: startOutage,
+    outages,
     reset() {
       rules = [];
       requests.splice(0);
     },
     close: () =>
       (closed ??= new Promise<void>((resolve) => {
-        // Stalled answers would hold close() open forever.
+        // Stalled answers would hold close() open forever; an outage must not open the port again.
+        clearTimeout(outageTimer);
+        resetting = undefined;
         for (const s of sockets) s.destroy();
         agent.destroy();
+        if (!server.listening) return resolve();
         server.close(() => resolve());
       })),
   };

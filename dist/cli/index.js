@@ -16710,6 +16710,7 @@ exports.INPUT_FLAGS = [
     { flag: 'media-type', input: 'media-type', kind: 'value', placeholder: 'oci|docker|auto', help: 'the index media type (default oci)' },
     { flag: 'append', input: 'append', kind: 'switch', help: "start from the first --tag's current index; new platforms replace old ones" },
     { flag: 'dry-run', input: 'dry-run', kind: 'switch', help: 'resolve, plan and check everything; write nothing' },
+    { flag: 'outage-timeout', input: 'outage-timeout', kind: 'value', placeholder: 'SECONDS', help: 'give up on a registry that has not answered for this long (default 60)' },
     { flag: 'insecure-registry', input: 'insecure-registries', kind: 'list', placeholder: 'HOST[:PORT]', help: 'allow plain HTTP for this registry when it does not speak TLS (repeatable)' },
 ];
 /** Flags of the command line itself, not inputs of the merge. */
@@ -17294,6 +17295,7 @@ async function merge(inputs, options) {
         log: reporter,
         insecureRegistries: inputs.insecureRegistries,
         retry: options.retry ?? transport.retry,
+        outageTimeoutMs: inputs.outageTimeoutMs,
         timeouts: transport.timeouts,
     });
     const clientFor = (registry) => registries.client(registry);
@@ -17434,6 +17436,7 @@ function parseAnnotations(value, input = 'annotations') {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.OUTAGE_TIMEOUT = void 0;
 exports.getInputs = getInputs;
 const errors_1 = __nccwpck_require__(3916);
 const platform_1 = __nccwpck_require__(1890);
@@ -17473,6 +17476,17 @@ function references(input, value, patterns) {
     if (dup)
         throw new errors_1.InputError(input, `"${dup[1].toString()}" is listed twice`);
     return refs;
+}
+/** Design rule 12: a minute by default; a registry known to restart slowly may be given up to an hour. */
+exports.OUTAGE_TIMEOUT = { defaultSeconds: 60, maxSeconds: 3600 };
+function seconds(input, value, fallback, max) {
+    const v = value.trim().replace(/s$/i, '');
+    if (v === '')
+        return fallback;
+    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) {
+        throw new errors_1.InputError(input, `"${value.trim()}" is not a whole number of seconds from 1 to ${max}`);
+    }
+    return Number(v);
 }
 const HOST = /^(?:\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d{1,5})?$/;
 function getInputs(read) {
@@ -17531,6 +17545,7 @@ function getInputs(read) {
         append: bool('append', read('append')),
         githubToken: token === '' ? undefined : token,
         insecureRegistries: insecure,
+        outageTimeoutMs: seconds('outage-timeout', read('outage-timeout'), exports.OUTAGE_TIMEOUT.defaultSeconds, exports.OUTAGE_TIMEOUT.maxSeconds) * 1000,
     };
 }
 
@@ -19418,16 +19433,20 @@ class RegistryClient {
     auth;
     retry;
     log;
+    outages;
     base;
     constructor(
     /** `ghcr.io`, `127.0.0.1:5000`, `docker.io` … (as in references). */
     registry, auth, plainHttp, 
     /** For response bodies that break off after the headers (the transport retries the rest). */
-    retry = retry_1.DEFAULT_RETRY, log) {
+    retry = retry_1.DEFAULT_RETRY, log, 
+    /** Design rule 12: a body cut by an outage waits for the host with its other requests. */
+    outages) {
         this.registry = registry;
         this.auth = auth;
         this.retry = retry;
         this.log = log;
+        this.outages = outages;
         this.base = new URL(`${plainHttp ? 'http' : 'https'}://${(0, reference_1.apiHost)(registry)}`);
     }
     url(path) {
@@ -19450,6 +19469,7 @@ class RegistryClient {
         const where = this.where(repository, (0, digest_1.isDigest)(ref) ? `@${ref}` : `:${ref}`);
         const operation = `GET manifest ${where}`;
         for (let attempt = 0;; attempt++) {
+            const sentAt = Date.now();
             const res = await this.send({ method: 'GET', url: this.url(`/v2/${repository}/manifests/${ref}`), headers: { accept: mediaTypes_1.MANIFEST_ACCEPT } }, [(0, challenge_1.repositoryScope)(repository, 'pull')], operation);
             if (res.status !== 200)
                 throw await errorOf(operation, res);
@@ -19458,7 +19478,8 @@ class RegistryClient {
                 bytes = await (0, http_1.readBody)(res, mediaTypes_1.MAX_MANIFEST_BYTES);
             }
             catch (err) {
-                await (0, retry_1.backOffOrThrow)(err instanceof http_1.TransportError ? named(operation, err) : err, attempt, this.retry, this.log);
+                const broke = err instanceof http_1.TransportError ? named(operation, err) : err;
+                await (0, retry_1.backOffOrThrow)(broke, attempt, this.retry, this.log, this.outages && { outages: this.outages, url: res.url, sentAt });
                 continue;
             }
             return this.verifyManifest(res, ref, where, bytes);
@@ -19671,6 +19692,7 @@ class RegistryClient {
         for (let restart = 0;; restart++) {
             const put = new URL(url);
             put.searchParams.set('digest', digest);
+            const sentAt = Date.now();
             const res = await this.send({
                 method: 'PUT',
                 url: put,
@@ -19684,7 +19706,10 @@ class RegistryClient {
             const error = await errorOf(operation, res);
             if (restart >= MAX_SESSION_RESTARTS || !isDeadSession(error))
                 throw error;
-            this.log?.(`${operation}: the upload session is gone (${error.message}); starting a new one`);
+            // A session that died under an outage is part of the story the outage tells (design rule 12).
+            if (!this.outages?.cutBy(put.host, sentAt)) {
+                this.log?.(`${operation}: the upload session is gone (${error.message}); starting a new one`);
+            }
             url = await this.startUpload(repository);
         }
     }
@@ -19698,7 +19723,9 @@ class RegistryClient {
     async getBlob(repository, digest, size, onBytes) {
         const operation = `GET blob ${this.where(repository, `@${digest}`)}`;
         const url = this.url(`/v2/${repository}/blobs/${digest}`);
+        let sentAt = 0;
         const open = async (offset) => {
+            sentAt = Date.now();
             const req = {
                 method: 'GET',
                 url,
@@ -19713,7 +19740,7 @@ class RegistryClient {
             throw await errorOf(operation, res);
         };
         let res = await open(0);
-        const { retry, log } = this;
+        const { retry, log, outages } = this;
         async function* verified() {
             const hasher = (0, digest_1.digestHasher)(digest);
             let seen = 0;
@@ -19745,11 +19772,17 @@ class RegistryClient {
                             throw err;
                         const broke = named(operation, (0, http_1.describeTransportError)(err, res.url));
                         (0, http_1.release)(res);
+                        if (stream.destroyed)
+                            return;
                         if (attempt + 1 >= retry.attempts || !(0, retry_1.isRetriableError)(broke)) {
                             // Spent here: the copy above must not multiply these attempts by its own.
                             throw new http_1.TransportError(broke.message, broke.host, broke.code, false, { cause: err });
                         }
-                        await (0, retry_1.backOffOrThrow)(broke, attempt, retry, log);
+                        await (0, retry_1.backOffOrThrow)(broke, attempt, retry, log, outages && { outages, url: res.url, sentAt });
+                        // Its reader gave up meanwhile (an upload cut by the same outage re-opens a stream
+                        // of its own): reading on would fetch bytes nobody wants.
+                        if (stream.destroyed)
+                            return;
                         res = await open(seen);
                     }
                 }
@@ -20077,6 +20110,9 @@ function describeTransportError(err, url) {
             return make(`cannot connect to ${where}: connection refused`);
         case 'ENOTFOUND':
             return make(`cannot resolve the host name of ${where}`, false);
+        case 'EAI_AGAIN':
+            // The DNS server did not answer: a passing failure, unlike a name that does not exist.
+            return make(`cannot resolve the host name of ${where} (DNS lookup failed; temporary)`);
         case 'UND_ERR_CONNECT_TIMEOUT':
             return make(`cannot connect to ${where}: timed out`);
         case 'UND_ERR_HEADERS_TIMEOUT':
@@ -20588,6 +20624,250 @@ function tlsServername(hostname) {
 
 /***/ }),
 
+/***/ 144:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Outages = exports.OutageError = exports.DEFAULT_OUTAGE = void 0;
+exports.failureKind = failureKind;
+const errors_1 = __nccwpck_require__(3916);
+const http_1 = __nccwpck_require__(8851);
+/**
+ * A minute: hosted registries restart and fail over in seconds to tens of seconds, and a job
+ * stuck for longer is better failed. The probe cap bounds how late a comeback is noticed.
+ */
+exports.DEFAULT_OUTAGE = { giveUpMs: 60_000, probeBaseMs: 250, probeMaxMs: 2_000, probeTimeoutMs: 5_000 };
+/** The run gave up on a host: it did not answer for the whole of the policy's limit. */
+class OutageError extends http_1.TransportError {
+    name = 'OutageError';
+}
+exports.OutageError = OutageError;
+/** Probe answers that still mean "down": a load balancer with no backend behind it. */
+const DOWN_STATUSES = new Set([502, 503, 504]);
+class Outages {
+    probe;
+    policy;
+    log;
+    open = new Map();
+    /** Per host, when its last outage (a probe failed) began: a request sent before then was cut by it. */
+    lastOutage = new Map();
+    /** Hosts the run gave up on, with the error every later request to them fails with. */
+    dead = new Map();
+    stop = new AbortController();
+    constructor(
+    /** Sends a probe: the transport below the retries (no auth, no redirects, no retry). */
+    probe, policy, log) {
+        this.probe = probe;
+        this.policy = policy;
+        this.log = log;
+    }
+    /**
+     * Undefined when `url`'s host may be sent to now; else a promise that settles when it may
+     * (its outage is over) or rejects when the run gave up on it.
+     */
+    ready(url) {
+        const dead = this.dead.get(url.host);
+        if (dead)
+            return Promise.reject(dead);
+        const outage = this.open.get(url.host);
+        if (outage === undefined)
+            return undefined;
+        outage.held++;
+        return outage.over;
+    }
+    /**
+     * A request to `url` (`what`, for the debug log), sent at `sentAt`, failed at the connection
+     * level (`err`, retriable). Opens the host's outage unless one is open, and waits until it is
+     * over; rejects with an `OutageError` when the run gives up on the host.
+     */
+    async failed(what, url, err, sentAt) {
+        const host = url.host;
+        const dead = this.dead.get(host);
+        if (dead)
+            throw dead;
+        let outage = this.open.get(host);
+        // A request sent before the host's last outage began, whose failure shows only now (a body
+        // nobody read while it lasted): that outage cut it, and it is over.
+        if (outage === undefined && sentAt !== undefined && this.cutBy(host, sentAt)) {
+            this.log.debug(`${what}: ${err.message}; cut by the outage of ${host}, which is over`);
+            return 'outage';
+        }
+        if (outage)
+            outage.held++;
+        else
+            outage = this.start(url, err);
+        this.log.debug(`${what}: ${err.message}; waiting for ${host} to answer`);
+        await outage.over;
+        return outage.confirmed ? 'outage' : 'isolated';
+    }
+    /** True when an outage of `host` began after `sentAt`: a request sent then was cut by it. */
+    cutBy(host, sentAt) {
+        const last = this.lastOutage.get(host);
+        return last !== undefined && last >= sentAt;
+    }
+    /** Ends every probe and releases whoever waits (the run is over). */
+    close() {
+        this.stop.abort();
+    }
+    start(url, err) {
+        let resolve = () => undefined;
+        let reject = (_) => undefined;
+        const over = new Promise((res, rej) => {
+            resolve = res;
+            reject = rej;
+        });
+        // Settled whether or not anyone still waits for it.
+        over.catch(() => undefined);
+        const outage = { since: Date.now(), over, confirmed: false, held: 1, probes: 0, failures: [], last: err };
+        this.open.set(url.host, outage);
+        noteFailure(outage, err);
+        void this.watch(url, outage).then(() => {
+            this.open.delete(url.host);
+            resolve();
+        }, (error) => {
+            this.open.delete(url.host);
+            if (error instanceof OutageError)
+                this.dead.set(url.host, error);
+            reject(error);
+        });
+        return outage;
+    }
+    /** Probes the host until it answers (resolves), or until the limit (rejects with the run's error). */
+    async watch(url, outage) {
+        const host = url.host;
+        const deadline = outage.since + this.policy.giveUpMs;
+        const giveUp = new AbortController();
+        const timer = setTimeout(() => giveUp.abort(), Math.max(0, deadline - Date.now()));
+        const signal = AbortSignal.any([giveUp.signal, this.stop.signal]);
+        try {
+            for (let n = 0;; n++) {
+                const failure = await this.probeOnce(url, Math.min(this.policy.probeTimeoutMs, deadline - Date.now()), signal);
+                if (signal.aborted)
+                    break;
+                if (failure === undefined) {
+                    if (outage.confirmed) {
+                        const seconds = ((Date.now() - outage.since) / 1000).toFixed(1);
+                        this.log.info(`${host} answers again after ${seconds} s; ${outage.held} held request(s) go on`);
+                    }
+                    return;
+                }
+                noteFailure(outage, failure);
+                if (!outage.confirmed) {
+                    outage.confirmed = true;
+                    this.lastOutage.set(host, outage.since);
+                    this.log.info(`${host} stopped answering (${outage.failures.join(', ')}): its requests wait for it, ` +
+                        `trying it again for up to ${seconds(this.policy.giveUpMs)} s`);
+                }
+                const delay = Math.min(this.policy.probeMaxMs, this.policy.probeBaseMs * 2 ** n);
+                await pause(delay, signal);
+                if (signal.aborted)
+                    break;
+            }
+        }
+        finally {
+            clearTimeout(timer);
+        }
+        if (this.stop.signal.aborted) {
+            throw new http_1.TransportError(`${host}: the run ended while waiting for it to answer`, host, outage.last.code, false);
+        }
+        const gaveUp = new OutageError('', host, outage.last.code, false, { cause: outage.last });
+        throw (0, errors_1.worded)(gaveUp, (0, errors_1.say) `${host} did not answer for ${seconds(Date.now() - outage.since)} s (${outage.failures.join(', ')}; ${String(outage.probes + 1)} attempt(s) since its first failure); gave up on it. A registry known to restart slowly can be given longer with ${(0, errors_1.setting)('outage-timeout')}`);
+    }
+    /** One probe: undefined when the host answered, else how it failed. */
+    async probeOnce(url, timeoutMs, signal) {
+        if (signal.aborted)
+            return undefined;
+        // The API root: every registry answers it (200 or 401), a token service or a blob host
+        // with some status; any answer but a gateway's "no backend" says the host is back.
+        const probeUrl = new URL('/v2/', url.origin);
+        const pending = this.probe({ method: 'GET', url: probeUrl });
+        let timer;
+        const timedOut = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), Math.max(0, timeoutMs))));
+        let onAbort = () => undefined;
+        const aborted = new Promise((resolve) => {
+            onAbort = () => resolve('aborted');
+            signal.addEventListener('abort', onAbort, { once: true });
+        });
+        try {
+            const result = await Promise.race([
+                pending.then((res) => ({ res }), (error) => ({ error })),
+                timedOut,
+                aborted,
+            ]);
+            if (result === 'aborted')
+                return undefined;
+            if (result === 'timeout') {
+                pending.then((late) => (0, http_1.discard)(late), () => undefined);
+                return new http_1.TransportError(`no answer to a probe within ${timeoutMs} ms`, url.host, 'UND_ERR_HEADERS_TIMEOUT', true);
+            }
+            if ('res' in result) {
+                await (0, http_1.discard)(result.res);
+                if (!DOWN_STATUSES.has(result.res.status))
+                    return undefined;
+                return new http_1.TransportError(`answered ${result.res.status}`, url.host, `HTTP_${result.res.status}`, true);
+            }
+            // A failure that another attempt cannot change (a certificate nobody trusts) is an
+            // answer: the held requests go on and meet it themselves.
+            const error = result.error;
+            return error instanceof http_1.TransportError && error.retriable ? error : undefined;
+        }
+        finally {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', onAbort);
+            // Counted even when abandoned: it was sent.
+            this.countProbe(url.host);
+        }
+    }
+    countProbe(host) {
+        const outage = this.open.get(host);
+        if (outage)
+            outage.probes++;
+    }
+}
+exports.Outages = Outages;
+function noteFailure(outage, err) {
+    outage.last = err;
+    const kind = failureKind(err);
+    if (!outage.failures.includes(kind))
+        outage.failures.push(kind);
+}
+/** How a connection failed, in the words a user searches for. */
+function failureKind(err) {
+    const code = err.code ?? '';
+    if (code === 'ECONNREFUSED')
+        return 'connection refused';
+    if (/^(ECONNRESET|EPIPE|ECONNABORTED|UND_ERR_SOCKET|UND_ERR_RES_CONTENT_LENGTH_MISMATCH)$/.test(code))
+        return 'connection reset';
+    if (/TIMEOUT|^ETIMEDOUT$/.test(code))
+        return 'timed out';
+    if (code === 'EAI_AGAIN' || code === 'ENOTFOUND')
+        return 'DNS lookup failed';
+    if (/^(ENETUNREACH|ENETDOWN|EHOSTUNREACH|EHOSTDOWN)$/.test(code))
+        return 'network unreachable';
+    if (code.startsWith('HTTP_'))
+        return `answered ${code.slice(5)}`;
+    return code || err.message;
+}
+/** Waits `ms`, or less when `signal` aborts first. */
+function pause(ms, signal) {
+    return new Promise((resolve) => {
+        const done = () => {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal.addEventListener('abort', done, { once: true });
+    });
+}
+function seconds(ms) {
+    return String(Math.round(ms / 1000));
+}
+
+
+/***/ }),
+
 /***/ 9518:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -20698,6 +20978,7 @@ const http_1 = __nccwpck_require__(8851);
 const limits_1 = __nccwpck_require__(3199);
 const logging_1 = __nccwpck_require__(6141);
 const redirect_1 = __nccwpck_require__(5231);
+const outage_1 = __nccwpck_require__(144);
 const scheme_1 = __nccwpck_require__(6728);
 const retry_1 = __nccwpck_require__(1521);
 /**
@@ -20752,7 +21033,8 @@ function warmConnections(registry, options) {
 }
 /**
  * One RegistryClient per registry host, all on one pooled dispatcher. The transport stack is
- * auth → redirects → retry → scheme → logging → base (design rules 10–12, 14).
+ * auth → redirects → retry (with the outages of each host) → scheme → logging → base
+ * (design rules 10–12, 14).
  */
 class Registries {
     options;
@@ -20766,6 +21048,8 @@ class Registries {
     retry;
     /** Retries are worth seeing in the log: a slow run says why. URLs are redacted by the callers. */
     retryLog;
+    /** Per host: its requests wait for it together while it does not answer (design rule 12). */
+    outages;
     constructor(options) {
         this.options = options;
         this.ownsDispatcher = options.dispatcher === undefined;
@@ -20791,7 +21075,15 @@ class Registries {
             handshakeFailure: dispatcher.handshakeFailure?.bind(dispatcher),
         });
         const base = (0, http_1.baseSend)(scheme.observe(this.dispatcher), timeouts.headersMs);
-        this.send = (0, redirect_1.withRedirects)((0, retry_1.withRetry)(scheme.layer((0, logging_1.withLogging)(base, options.log, this.stats)), this.retry, this.retryLog));
+        const once = scheme.layer((0, logging_1.withLogging)(base, options.log, this.stats));
+        // A probe is no longer than a request's own wait for headers (tests shorten that one).
+        const outage = {
+            ...outage_1.DEFAULT_OUTAGE,
+            giveUpMs: options.outageTimeoutMs ?? outage_1.DEFAULT_OUTAGE.giveUpMs,
+            probeTimeoutMs: Math.min(outage_1.DEFAULT_OUTAGE.probeTimeoutMs, timeouts.headersMs),
+        };
+        this.outages = new outage_1.Outages(once, outage, options.log);
+        this.send = (0, redirect_1.withRedirects)((0, retry_1.withRetry)(once, this.retry, this.retryLog, this.outages));
     }
     /** Scopes this run needs on a registry: targets `pull,push` first, then sources `pull`. */
     scopesFor(registry) {
@@ -20823,7 +21115,7 @@ class Registries {
                 const secret = this.options.log.secret;
                 const auth = new auth_1.Authenticator(registry, credential, this.send, this.scopesFor(registry), secret, gate);
                 // HTTPS; the scheme layer falls back to plain HTTP where design rule 14 allows it.
-                return new client_1.RegistryClient(registry, auth, false, this.retry, this.retryLog);
+                return new client_1.RegistryClient(registry, auth, false, this.retry, this.retryLog, this.outages);
             });
             this.clients.set(registry, client);
         }
@@ -20834,6 +21126,7 @@ class Registries {
      * siblings of a request that failed) is aborted, not waited for, so closing cannot hang.
      */
     async close() {
+        this.outages.close();
         if (this.ownsDispatcher)
             await this.dispatcher.destroy();
     }
@@ -20892,19 +21185,31 @@ exports.sleep = sleep;
 /**
  * Retries 408/429/5xx and connection failures. A request body factory is called again on each
  * attempt, so streamed uploads re-open their source.
+ *
+ * With `outages` (design rule 12), a request waits before it is sent while its host is in an
+ * outage, and a connection failure asks the outages whether the host is down: if so, the
+ * request waits for it with the others (its detail goes to the debug log, the outage says the
+ * rest once); if the host answered at once, the failure was the request's own and it backs off
+ * on its own. Either way the attempt counts, so a request that keeps failing still ends.
  */
-function withRetry(next, policy = exports.DEFAULT_RETRY, log) {
+function withRetry(next, policy = exports.DEFAULT_RETRY, log, outages) {
     return async (req) => {
         for (let attempt = 0;; attempt++) {
             let res;
+            let sentAt;
             try {
+                await outages?.ready(req.url);
+                sentAt = Date.now();
                 res = await next(req);
             }
             catch (err) {
                 if (attempt + 1 >= policy.attempts || !isRetriableError(err))
                     throw err;
+                const what = `${req.method} ${(0, logging_1.redactUrl)(req.url)}`;
+                if (outages && (await outages.failed(what, req.url, asTransportError(err, req.url), sentAt)) === 'outage')
+                    continue;
                 const delay = backoffDelay(attempt, policy);
-                log?.(`${req.method} ${(0, logging_1.redactUrl)(req.url)} failed (${err.message}); retrying in ${delay} ms`);
+                log?.(`${what} failed (${err.message}); retrying in ${delay} ms`);
                 await (0, exports.sleep)(delay);
                 continue;
             }
@@ -20921,16 +21226,26 @@ function withRetry(next, policy = exports.DEFAULT_RETRY, log) {
         }
     };
 }
+function asTransportError(err, url) {
+    return err instanceof http_1.TransportError ? err : (0, http_1.describeTransportError)(err, url);
+}
 /**
  * For a response body that broke off after its headers arrived (which `withRetry` cannot see):
- * throws `err` when it is not worth another attempt or none is left, else waits the backoff.
+ * throws `err` when it is not worth another attempt or none is left, else waits: for the host
+ * with the others when `outages` finds it down (`url`: where the body came from, `sentAt`: when
+ * its request was sent), else the backoff.
  * The caller then sends its request again.
  */
-async function backOffOrThrow(err, attempt, policy, log) {
+async function backOffOrThrow(err, attempt, policy, log, outage) {
     if (attempt + 1 >= policy.attempts || !isRetriableError(err))
         throw err;
+    const message = err.message;
+    if (outage &&
+        (await outage.outages.failed('the answer broke off', outage.url, asTransportError(err, outage.url), outage.sentAt)) ===
+            'outage')
+        return;
     const delay = backoffDelay(attempt, policy);
-    log?.(`${err.message}; reading again in ${delay} ms`);
+    log?.(`${message}; reading again in ${delay} ms`);
     await (0, exports.sleep)(delay);
 }
 

@@ -28,6 +28,7 @@ export const INPUT_FLAGS: readonly InputFlag[] = [
   { flag: 'media-type', input: 'media-type', kind: 'value', placeholder: 'oci|docker|auto', help: 'the index media type (default oci)' },
   { flag: 'append', input: 'append', kind: 'switch', help: "start from the first --tag's current index; new platforms replace old ones" },
   { flag: 'dry-run', input: 'dry-run', kind: 'switch', help: 'resolve, plan and check everything; write nothing' },
+  { flag: 'outage-timeout', input: 'outage-timeout', kind: 'value', placeholder: 'SECONDS', help: 'give up on a registry that has not answered for this long (default 60)' },
   { flag: 'insecure-registry', input: 'insecure-registries', kind: 'list', placeholder: 'HOST[:PORT]', help: 'allow plain HTTP for this registry when it does not speak TLS (repeatable)' },
 ];
 

@@ -74,6 +74,7 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
     log: reporter,
     insecureRegistries: inputs.insecureRegistries,
     retry: options.retry ?? transport.retry,
+    outageTimeoutMs: inputs.outageTimeoutMs,
     timeouts: transport.timeouts,
   });
   const clientFor = (registry: string) => registries.client(registry);

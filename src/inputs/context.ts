@@ -32,6 +32,8 @@ export interface Inputs {
   readonly append: boolean;
   readonly githubToken: string | undefined;
   readonly insecureRegistries: ReadonlySet<string>;
+  /** How long a registry may stay unreachable (from its first failed request) before the run gives up on it. */
+  readonly outageTimeoutMs: number;
 }
 
 /**
@@ -71,6 +73,18 @@ function references(input: Setting, value: string, patterns: boolean): Source[] 
   const dup = firstDuplicate(refs, (r) => r.toString());
   if (dup) throw new InputError(input, `"${dup[1].toString()}" is listed twice`);
   return refs;
+}
+
+/** Design rule 12: a minute by default; a registry known to restart slowly may be given up to an hour. */
+export const OUTAGE_TIMEOUT = { defaultSeconds: 60, maxSeconds: 3600 } as const;
+
+function seconds(input: Setting, value: string, fallback: number, max: number): number {
+  const v = value.trim().replace(/s$/i, '');
+  if (v === '') return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) {
+    throw new InputError(input, `"${value.trim()}" is not a whole number of seconds from 1 to ${max}`);
+  }
+  return Number(v);
 }
 
 const HOST = /^(?:\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?)(?::\d{1,5})?$/;
@@ -131,5 +145,7 @@ export function getInputs(read: InputReader): Inputs {
     append: bool('append', read('append')),
     githubToken: token === '' ? undefined : token,
     insecureRegistries: insecure,
+    outageTimeoutMs:
+      seconds('outage-timeout', read('outage-timeout'), OUTAGE_TIMEOUT.defaultSeconds, OUTAGE_TIMEOUT.maxSeconds) * 1000,
   };
 }

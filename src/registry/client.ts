@@ -19,6 +19,7 @@ import {
   TransportError,
 } from './http';
 import { nextLink } from './link';
+import type { Outages } from './outage';
 import { backOffOrThrow, DEFAULT_RETRY, isRetriableError, type RetryPolicy } from './retry';
 
 /** An HTTP answer the operation did not expect, with the registry's own error code when it gave one. */
@@ -99,6 +100,8 @@ export class RegistryClient {
     /** For response bodies that break off after the headers (the transport retries the rest). */
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
     private readonly log?: (message: string) => void,
+    /** Design rule 12: a body cut by an outage waits for the host with its other requests. */
+    private readonly outages?: Outages,
   ) {
     this.base = new URL(`${plainHttp ? 'http' : 'https'}://${apiHost(registry)}`);
   }
@@ -130,6 +133,7 @@ export class RegistryClient {
     const where = this.where(repository, isDigest(ref) ? `@${ref}` : `:${ref}`);
     const operation = `GET manifest ${where}`;
     for (let attempt = 0; ; attempt++) {
+      const sentAt = Date.now();
       const res = await this.send(
         { method: 'GET', url: this.url(`/v2/${repository}/manifests/${ref}`), headers: { accept: MANIFEST_ACCEPT } },
         [repositoryScope(repository, 'pull')],
@@ -140,7 +144,14 @@ export class RegistryClient {
       try {
         bytes = await readBody(res, MAX_MANIFEST_BYTES);
       } catch (err) {
-        await backOffOrThrow(err instanceof TransportError ? named(operation, err) : err, attempt, this.retry, this.log);
+        const broke = err instanceof TransportError ? named(operation, err) : err;
+        await backOffOrThrow(
+          broke,
+          attempt,
+          this.retry,
+          this.log,
+          this.outages && { outages: this.outages, url: res.url, sentAt },
+        );
         continue;
       }
       return this.verifyManifest(res, ref, where, bytes);
@@ -375,6 +386,7 @@ export class RegistryClient {
     for (let restart = 0; ; restart++) {
       const put = new URL(url);
       put.searchParams.set('digest', digest);
+      const sentAt = Date.now();
       const res = await this.send(
         {
           method: 'PUT',
@@ -391,7 +403,10 @@ export class RegistryClient {
       }
       const error = await errorOf(operation, res);
       if (restart >= MAX_SESSION_RESTARTS || !isDeadSession(error)) throw error;
-      this.log?.(`${operation}: the upload session is gone (${error.message}); starting a new one`);
+      // A session that died under an outage is part of the story the outage tells (design rule 12).
+      if (!this.outages?.cutBy(put.host, sentAt)) {
+        this.log?.(`${operation}: the upload session is gone (${error.message}); starting a new one`);
+      }
       url = await this.startUpload(repository);
     }
   }
@@ -406,7 +421,9 @@ export class RegistryClient {
   async getBlob(repository: string, digest: Digest, size: number, onBytes?: (n: number) => void): Promise<Readable> {
     const operation = `GET blob ${this.where(repository, `@${digest}`)}`;
     const url = this.url(`/v2/${repository}/blobs/${digest}`);
+    let sentAt = 0;
     const open = async (offset: number): Promise<HttpResponse> => {
+      sentAt = Date.now();
       const req: HttpRequest = {
         method: 'GET',
         url,
@@ -420,7 +437,7 @@ export class RegistryClient {
       throw await errorOf(operation, res);
     };
     let res = await open(0);
-    const { retry, log } = this;
+    const { retry, log, outages } = this;
 
     async function* verified(): AsyncGenerator<Buffer> {
       const hasher = digestHasher(digest);
@@ -450,11 +467,15 @@ export class RegistryClient {
             if (!(err as { code?: unknown }).code) throw err;
             const broke = named(operation, describeTransportError(err, res.url));
             release(res);
+            if (stream.destroyed) return;
             if (attempt + 1 >= retry.attempts || !isRetriableError(broke)) {
               // Spent here: the copy above must not multiply these attempts by its own.
               throw new TransportError(broke.message, broke.host, broke.code, false, { cause: err });
             }
-            await backOffOrThrow(broke, attempt, retry, log);
+            await backOffOrThrow(broke, attempt, retry, log, outages && { outages, url: res.url, sentAt });
+            // Its reader gave up meanwhile (an upload cut by the same outage re-opens a stream
+            // of its own): reading on would fetch bytes nobody wants.
+            if (stream.destroyed) return;
             res = await open(seen);
           }
         }

@@ -125,6 +125,9 @@ export function describeTransportError(err: unknown, url: URL): TransportError {
       return make(`cannot connect to ${where}: connection refused`);
     case 'ENOTFOUND':
       return make(`cannot resolve the host name of ${where}`, false);
+    case 'EAI_AGAIN':
+      // The DNS server did not answer: a passing failure, unlike a name that does not exist.
+      return make(`cannot resolve the host name of ${where} (DNS lookup failed; temporary)`);
     case 'UND_ERR_CONNECT_TIMEOUT':
       return make(`cannot connect to ${where}: timed out`);
     case 'UND_ERR_HEADERS_TIMEOUT':

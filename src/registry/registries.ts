@@ -10,6 +10,7 @@ import { limitFor, RegistryLimits } from './limits';
 import { withLogging, type WireStats } from './logging';
 import type { OriginRouter, Protocol } from './origins';
 import { withRedirects } from './redirect';
+import { DEFAULT_OUTAGE, type OutagePolicy, Outages } from './outage';
 import { SchemeProbe } from './scheme';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry';
 
@@ -30,6 +31,8 @@ export interface RegistriesOptions {
   readonly log: Log & { readonly secret: MaskSecret };
   readonly insecureRegistries: ReadonlySet<string>;
   readonly retry?: RetryPolicy;
+  /** How long a registry (or its token service) may stay unreachable before the run gives up on it. */
+  readonly outageTimeoutMs?: number;
   readonly timeouts?: TransportTimeouts;
   readonly dispatcher?: RunDispatcher;
 }
@@ -100,7 +103,8 @@ export function warmConnections(registry: string, options: Pick<RegistriesOption
 
 /**
  * One RegistryClient per registry host, all on one pooled dispatcher. The transport stack is
- * auth → redirects → retry → scheme → logging → base (design rules 10–12, 14).
+ * auth → redirects → retry (with the outages of each host) → scheme → logging → base
+ * (design rules 10–12, 14).
  */
 export class Registries {
   readonly stats: WireStats = { requests: 0 };
@@ -113,6 +117,8 @@ export class Registries {
   private readonly retry: RetryPolicy;
   /** Retries are worth seeing in the log: a slow run says why. URLs are redacted by the callers. */
   private readonly retryLog: (message: string) => void;
+  /** Per host: its requests wait for it together while it does not answer (design rule 12). */
+  private readonly outages: Outages;
 
   constructor(private readonly options: RegistriesOptions) {
     this.ownsDispatcher = options.dispatcher === undefined;
@@ -138,7 +144,15 @@ export class Registries {
       handshakeFailure: dispatcher.handshakeFailure?.bind(dispatcher),
     });
     const base = baseSend(scheme.observe(this.dispatcher), timeouts.headersMs);
-    this.send = withRedirects(withRetry(scheme.layer(withLogging(base, options.log, this.stats)), this.retry, this.retryLog));
+    const once = scheme.layer(withLogging(base, options.log, this.stats));
+    // A probe is no longer than a request's own wait for headers (tests shorten that one).
+    const outage: OutagePolicy = {
+      ...DEFAULT_OUTAGE,
+      giveUpMs: options.outageTimeoutMs ?? DEFAULT_OUTAGE.giveUpMs,
+      probeTimeoutMs: Math.min(DEFAULT_OUTAGE.probeTimeoutMs, timeouts.headersMs),
+    };
+    this.outages = new Outages(once, outage, options.log);
+    this.send = withRedirects(withRetry(once, this.retry, this.retryLog, this.outages));
   }
 
   /** Scopes this run needs on a registry: targets `pull,push` first, then sources `pull`. */
@@ -171,7 +185,7 @@ export class Registries {
           const secret = this.options.log.secret;
           const auth = new Authenticator(registry, credential, this.send, this.scopesFor(registry), secret, gate);
           // HTTPS; the scheme layer falls back to plain HTTP where design rule 14 allows it.
-          return new RegistryClient(registry, auth, false, this.retry, this.retryLog);
+          return new RegistryClient(registry, auth, false, this.retry, this.retryLog, this.outages);
         });
       this.clients.set(registry, client);
     }
@@ -183,6 +197,7 @@ export class Registries {
    * siblings of a request that failed) is aborted, not waited for, so closing cannot hang.
    */
   async close(): Promise<void> {
+    this.outages.close();
     if (this.ownsDispatcher) await this.dispatcher.destroy();
   }
 }

@@ -1,5 +1,6 @@
-import { discard, header, type HttpResponse, isRetriableCode, type Send, TransportError } from './http';
+import { describeTransportError, discard, header, type HttpResponse, isRetriableCode, type Send, TransportError } from './http';
 import { redactUrl } from './logging';
+import type { Outages } from './outage';
 
 export interface RetryPolicy {
   readonly attempts: number;
@@ -47,17 +48,28 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 /**
  * Retries 408/429/5xx and connection failures. A request body factory is called again on each
  * attempt, so streamed uploads re-open their source.
+ *
+ * With `outages` (design rule 12), a request waits before it is sent while its host is in an
+ * outage, and a connection failure asks the outages whether the host is down: if so, the
+ * request waits for it with the others (its detail goes to the debug log, the outage says the
+ * rest once); if the host answered at once, the failure was the request's own and it backs off
+ * on its own. Either way the attempt counts, so a request that keeps failing still ends.
  */
-export function withRetry(next: Send, policy: RetryPolicy = DEFAULT_RETRY, log?: (msg: string) => void): Send {
+export function withRetry(next: Send, policy: RetryPolicy = DEFAULT_RETRY, log?: (msg: string) => void, outages?: Outages): Send {
   return async (req) => {
     for (let attempt = 0; ; attempt++) {
       let res: HttpResponse;
+      let sentAt: number | undefined;
       try {
+        await outages?.ready(req.url);
+        sentAt = Date.now();
         res = await next(req);
       } catch (err) {
         if (attempt + 1 >= policy.attempts || !isRetriableError(err)) throw err;
+        const what = `${req.method} ${redactUrl(req.url)}`;
+        if (outages && (await outages.failed(what, req.url, asTransportError(err, req.url), sentAt)) === 'outage') continue;
         const delay = backoffDelay(attempt, policy);
-        log?.(`${req.method} ${redactUrl(req.url)} failed (${(err as Error).message}); retrying in ${delay} ms`);
+        log?.(`${what} failed (${(err as Error).message}); retrying in ${delay} ms`);
         await sleep(delay);
         continue;
       }
@@ -73,9 +85,15 @@ export function withRetry(next: Send, policy: RetryPolicy = DEFAULT_RETRY, log?:
   };
 }
 
+function asTransportError(err: unknown, url: URL): TransportError {
+  return err instanceof TransportError ? err : describeTransportError(err, url);
+}
+
 /**
  * For a response body that broke off after its headers arrived (which `withRetry` cannot see):
- * throws `err` when it is not worth another attempt or none is left, else waits the backoff.
+ * throws `err` when it is not worth another attempt or none is left, else waits: for the host
+ * with the others when `outages` finds it down (`url`: where the body came from, `sentAt`: when
+ * its request was sent), else the backoff.
  * The caller then sends its request again.
  */
 export async function backOffOrThrow(
@@ -83,9 +101,17 @@ export async function backOffOrThrow(
   attempt: number,
   policy: RetryPolicy,
   log?: (msg: string) => void,
+  outage?: { readonly outages: Outages; readonly url: URL; readonly sentAt: number },
 ): Promise<void> {
   if (attempt + 1 >= policy.attempts || !isRetriableError(err)) throw err;
+  const message = (err as Error).message;
+  if (
+    outage &&
+    (await outage.outages.failed('the answer broke off', outage.url, asTransportError(err, outage.url), outage.sentAt)) ===
+      'outage'
+  )
+    return;
   const delay = backoffDelay(attempt, policy);
-  log?.(`${(err as Error).message}; reading again in ${delay} ms`);
+  log?.(`${message}; reading again in ${delay} ms`);
   await sleep(delay);
 }

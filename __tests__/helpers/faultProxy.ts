@@ -285,7 +285,12 @@ export const faults = {
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'];
 
-export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
+export interface FaultProxyOptions {
+  /** Every request waits a random time in this range (ms) before it goes on: a slow registry. */
+  readonly latencyMs?: readonly [number, number];
+}
+
+export async function startFaultProxy(upstream: string, options: FaultProxyOptions = {}): Promise<FaultProxy> {
   const [upstreamHost, upstreamPort] = upstream.split(':');
   const agent = new http.Agent({ keepAlive: true });
   const requests: SeenRequest[] = [];
@@ -406,10 +411,15 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       const act = { ...ctx, request: { ...seen, occurrence } };
       await acting.rule.fault(act);
     };
-    run().catch(() => {
-      if (!res.headersSent) res.writeHead(502).end();
-      else res.destroy();
-    });
+    const latency = options.latencyMs;
+    const wait = latency ? latency[0] + Math.random() * (latency[1] - latency[0]) : 0;
+    const go = () =>
+      run().catch(() => {
+        if (!res.headersSent) res.writeHead(502).end();
+        else res.destroy();
+      });
+    if (wait > 0) setTimeout(go, wait);
+    else void go();
   });
   server.keepAliveTimeout = 2000;
   const sockets = new Set<Socket>();
@@ -504,4 +514,46 @@ export async function startBlobHost(): Promise<BlobHost> {
         server.close(() => resolve());
       })),
   };
+}
+
+// ---------------------------------------------------------------------------
+// Concurrent appends
+
+export interface BaseReadGate {
+  /** Index PUTs to the tag held so far (each released once the gate opened). */
+  readonly held: number;
+  /** Reads of the tag (GET, not 401) so far. */
+  readonly reads: number;
+  /** Resolves when the gate opens. */
+  readonly opened: Promise<void>;
+}
+
+/**
+ * The worst interleaving of parallel appends, made certain: every PUT to `repo:tag` waits until
+ * `runs` reads of that tag (GET, answered other than 401) have been answered, then all go on at
+ * once. Every run has then read the same base, and each write erases the others'. The gate opens
+ * once; later PUTs pass. Add it before other rules for the same path.
+ */
+export function holdTagWritesUntilRead(proxy: FaultProxy, repo: string, tag: string, runs: number): BaseReadGate {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  const state = { held: 0, reads: 0, opened };
+  proxy.add({
+    name: 'hold tag writes until read',
+    method: ['GET', 'PUT'],
+    path: api.manifest(repo, tag),
+    fault: async (ctx) => {
+      if (ctx.request.method === 'GET') {
+        const answer = await ctx.forward();
+        if (answer.status !== 401 && ++state.reads >= runs) open();
+        return ctx.reply(answer);
+      }
+      if (state.reads < runs) {
+        state.held++;
+        await opened;
+      }
+      ctx.reply(await ctx.forward());
+    },
+  });
+  return state;
 }

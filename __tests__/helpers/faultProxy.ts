@@ -519,37 +519,33 @@ export async function startBlobHost(): Promise<BlobHost> {
 // ---------------------------------------------------------------------------
 // Concurrent appends
 
-export interface BaseReadGate {
-  /** Index PUTs to the tag held so far (each released once the gate opened). */
+export interface TagWriteGate {
+  /** Index PUTs to the tag held at the gate (all released together once `runs` were waiting). */
   readonly held: number;
-  /** Reads of the tag (GET, not 401) so far. */
-  readonly reads: number;
-  /** Resolves when the gate opens. */
-  readonly opened: Promise<void>;
 }
 
 /**
  * The worst interleaving of parallel appends, made certain: every PUT to `repo:tag` waits until
- * `runs` reads of that tag (GET, answered other than 401) have been answered, then all go on at
- * once. Every run has then read the same base, and each write erases the others'. The gate opens
- * once; later PUTs pass. Add it before other rules for the same path.
+ * `runs` of them wait, then all go on at once. Each run has then read the tag, and checked it
+ * just before writing, before any of them wrote: every write is made on the same base and erases
+ * the others'. The gate opens once; later PUTs pass. Add it before other rules for the same path.
  */
-export function holdTagWritesUntilRead(proxy: FaultProxy, repo: string, tag: string, runs: number): BaseReadGate {
+export function holdTagWrites(proxy: FaultProxy, repo: string, tag: string, runs: number): TagWriteGate {
   let open!: () => void;
   const opened = new Promise<void>((resolve) => (open = resolve));
-  const state = { held: 0, reads: 0, opened };
+  const state = { held: 0 };
+  let isOpen = false;
   proxy.add({
-    name: 'hold tag writes until read',
-    method: ['GET', 'PUT'],
+    name: 'hold tag writes',
+    method: 'PUT',
     path: api.manifest(repo, tag),
     fault: async (ctx) => {
-      if (ctx.request.method === 'GET') {
-        const answer = await ctx.forward();
-        if (answer.status !== 401 && ++state.reads >= runs) open();
-        return ctx.reply(answer);
-      }
-      if (state.reads < runs) {
+      if (!isOpen) {
         state.held++;
+        if (state.held >= runs) {
+          isOpen = true;
+          open();
+        }
         await opened;
       }
       ctx.reply(await ctx.forward());

@@ -164,6 +164,7 @@ export async function appendUntilSettled(
         `(write ${rounds} of at most ${timing.rounds}); merging again onto what is there`,
     );
     again = 'lost';
+    if (rounds >= timing.rounds) break;
   }
   throw new ContentError(
     `append: ${target} did not settle after ${rounds} writes and ${reads} reads: concurrent appends kept replacing ` +

@@ -17227,6 +17227,8 @@ async function appendUntilSettled(first, o) {
         o.reporter.info(`append: a concurrent write to ${check.where} left out ${check.missing.map(describe).join(', ')} ` +
             `(write ${rounds} of at most ${timing.rounds}); merging again onto what is there`);
         again = 'lost';
+        if (rounds >= timing.rounds)
+            break;
     }
     throw new errors_1.ContentError(`append: ${target} did not settle after ${rounds} writes and ${reads} reads: concurrent appends kept replacing ` +
         `this run's entries (${own.images.map(describe).join(', ')}); the tag may lack them: run this job again`);

@@ -9,7 +9,7 @@ import { runAction, type ActionRun } from '../helpers/action';
 import { AttachmentTypes, digestTag, pushReferrer } from '../helpers/attachments';
 import { runCli } from '../helpers/cli';
 import { loggedIn } from '../helpers/dockerConfig';
-import { api, type FaultProxy, holdTagWrites, startFaultProxy } from '../helpers/faultProxy';
+import { api, type FaultProxy, holdTagWrites, startFaultProxy, type TagWriteGate } from '../helpers/faultProxy';
 import { ATTESTATION_ANNOTATIONS, getManifest, listTags, pushBuildxImage, pushImage } from '../helpers/fixtures';
 import { type AuthMode, type RunningRegistry, startRegistry } from '../helpers/registry';
 
@@ -40,7 +40,15 @@ describe.each<AuthMode>(['none', 'token'])('parallel appends to one tag (auth: %
     await reg?.stop();
     await cleanup?.();
   });
-  afterEach(() => proxy.reset());
+  let gate: TagWriteGate | undefined;
+  afterEach(() => {
+    gate = undefined;
+    proxy.reset();
+  });
+  /** The worst interleaving for `repo:1`: its PUTs wait until `runs` of them wait. */
+  const hold = (repo: string, runs: number) => (gate = holdTagWrites(proxy, repo, '1', runs));
+  /** A run that ends opens the gate: one that failed before writing must not leave the others waiting. */
+  const ended = <T>(run: Promise<T>) => run.finally(() => gate?.release());
 
   const at = (repo: string) => `${proxy.host}/${repo}`;
 
@@ -51,7 +59,7 @@ describe.each<AuthMode>(['none', 'token'])('parallel appends to one tag (auth: %
   }
 
   async function appendAll(runs: ReadonlyArray<Record<string, string>>): Promise<ActionRun[]> {
-    const done = await Promise.all(runs.map((inputs) => runAction({ append: 'true', ...inputs }, env)));
+    const done = await Promise.all(runs.map((inputs) => ended(runAction({ append: 'true', ...inputs }, env))));
     for (const r of done) {
       if (r.exitCode !== 0) throw new Error(`a run failed: ${r.errors.join('; ')}\n${r.stdout.slice(-3000)}`);
     }
@@ -90,9 +98,9 @@ describe.each<AuthMode>(['none', 'token'])('parallel appends to one tag (auth: %
     const repo = 'worst/app';
     const tag = `${at(repo)}:1`;
     const first = await Promise.all(PLATFORMS.map((p) => buildByDigest(repo, p)));
-    const gate = holdTagWrites(proxy, repo, '1', PLATFORMS.length);
+    const held = hold(repo, PLATFORMS.length);
     const runs = await appendAll(first.map((b) => ({ sources: b.source, tags: tag })));
-    expect(gate.held).toBe(PLATFORMS.length);
+    expect(held.held).toBe(PLATFORMS.length);
     expect(images(await tagged(repo, '1'))).toEqual(Object.fromEntries(PLATFORMS.map((p, i) => [p, first[i].image])));
     // All but the last of the held writes were erased, and their runs wrote again.
     expect(tagPuts(repo, '1')).toBeGreaterThanOrEqual(2 * PLATFORMS.length - 1);
@@ -101,7 +109,7 @@ describe.each<AuthMode>(['none', 'token'])('parallel appends to one tag (auth: %
     // A second build of every platform, at once: each stale write that puts back a first build is overwritten.
     proxy.reset();
     const second = await Promise.all(PLATFORMS.map((p) => buildByDigest(repo, p)));
-    holdTagWrites(proxy, repo, '1', PLATFORMS.length);
+    hold(repo, PLATFORMS.length);
     expect(rewrote(await appendAll(second.map((b) => ({ sources: b.source, tags: tag }))))).toBeGreaterThanOrEqual(
       PLATFORMS.length - 1,
     );
@@ -116,7 +124,7 @@ describe.each<AuthMode>(['none', 'token'])('parallel appends to one tag (auth: %
     await appendAll(base.map((b) => ({ sources: b.source, tags: tag })));
     const a = await buildByDigest(repo, 'linux/arm64');
     const b = await buildByDigest(repo, 'linux/arm64');
-    holdTagWrites(proxy, repo, '1', 2);
+    hold(repo, 2);
     const runs = await appendAll([a, b].map((x) => ({ sources: x.source, tags: tag })));
     const after = images(await tagged(repo, '1'));
     expect(Object.keys(after).sort()).toEqual(['linux/amd64', 'linux/arm64']);
@@ -130,7 +138,7 @@ describe.each<AuthMode>(['none', 'token'])('parallel appends to one tag (auth: %
   it('attestations kept under concurrency stay with their images', async () => {
     const repo = 'attest/app';
     const builds = await Promise.all(PLATFORMS.map((p) => pushBuildxImage(reg, repo, { platform: p })));
-    holdTagWrites(proxy, repo, '1', PLATFORMS.length);
+    hold(repo, PLATFORMS.length);
     const runs = await appendAll(
       builds.map((b) => ({ sources: `${at(repo)}@${b.index.digest}`, tags: `${at(repo)}:1`, attestations: 'keep' })),
     );
@@ -159,7 +167,7 @@ describe.each<AuthMode>(['none', 'token'])('parallel appends to one tag (auth: %
         return { image, sbom };
       }),
     );
-    holdTagWrites(proxy, repo, '1', PLATFORMS.length);
+    hold(repo, PLATFORMS.length);
     const runs = await appendAll(built.map((b) => ({ sources: `${at(staging)}@${b.image.digest}`, tags: `${at(repo)}:1` })));
     expect(rewrote(runs)).toBeGreaterThanOrEqual(PLATFORMS.length - 1);
     expect(Object.values(images(await tagged(repo, '1'))).sort()).toEqual(built.map((b) => b.image.digest).sort());
@@ -181,12 +189,12 @@ describe.each<AuthMode>(['none', 'token'])('parallel appends to one tag (auth: %
   it('the command line appends the same way (--append, eight jobs at once, the worst interleaving)', async () => {
     const repo = 'cli/app';
     const builds = await Promise.all(EIGHT.map((p) => buildByDigest(repo, p)));
-    const gate = holdTagWrites(proxy, repo, '1', EIGHT.length);
+    const held = hold(repo, EIGHT.length);
     const runs = await Promise.all(
-      builds.map((b) => runCli(['--append', '--source', b.source, '--tag', `${at(repo)}:1`, '--json'], { env })),
+      builds.map((b) => ended(runCli(['--append', '--source', b.source, '--tag', `${at(repo)}:1`, '--json'], { env }))),
     );
     expect(runs.map((r) => (r.exitCode === 0 ? 0 : r.stderr))).toEqual(EIGHT.map(() => 0));
-    expect(gate.held).toBe(EIGHT.length);
+    expect(held.held).toBe(EIGHT.length);
     expect(images(await tagged(repo, '1'))).toEqual(Object.fromEntries(EIGHT.map((p, i) => [p, builds[i].image])));
     expect(rewrote(runs)).toBeGreaterThanOrEqual(EIGHT.length - 1);
     expect((await listTags(reg, repo)).sort()).toEqual(['1']);

@@ -522,6 +522,8 @@ export async function startBlobHost(): Promise<BlobHost> {
 export interface TagWriteGate {
   /** Index PUTs to the tag held at the gate (all released together once `runs` were waiting). */
   readonly held: number;
+  /** Opens the gate now: a run that ended without writing must not leave the others waiting. */
+  release(): void;
 }
 
 /**
@@ -533,8 +535,14 @@ export interface TagWriteGate {
 export function holdTagWrites(proxy: FaultProxy, repo: string, tag: string, runs: number): TagWriteGate {
   let open!: () => void;
   const opened = new Promise<void>((resolve) => (open = resolve));
-  const state = { held: 0 };
   let isOpen = false;
+  const state = {
+    held: 0,
+    release: () => {
+      isOpen = true;
+      open();
+    },
+  };
   proxy.add({
     name: 'hold tag writes',
     method: 'PUT',
@@ -542,10 +550,7 @@ export function holdTagWrites(proxy: FaultProxy, repo: string, tag: string, runs
     fault: async (ctx) => {
       if (!isOpen) {
         state.held++;
-        if (state.held >= runs) {
-          isOpen = true;
-          open();
-        }
+        if (state.held >= runs) state.release();
         await opened;
       }
       ctx.reply(await ctx.forward());

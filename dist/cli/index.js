@@ -19627,14 +19627,21 @@ class RegistryClient {
     }
     async put(repository, ref, bytes, mediaType) {
         const where = this.where(repository, (0, digest_1.isDigest)(ref) ? `@${ref}` : `:${ref}`);
-        const res = await this.send({
-            method: 'PUT',
-            url: this.url(`/v2/${repository}/manifests/${ref}`),
-            headers: { 'content-type': mediaType },
-            body: bytes,
-        }, [(0, challenge_1.repositoryScope)(repository, 'pull,push')], `PUT manifest ${where}`);
-        if (res.status !== 201 && res.status !== 200)
-            throw await errorOf(`PUT manifest ${where}`, res);
+        let res;
+        for (let attempt = 0;; attempt++) {
+            res = await this.send({
+                method: 'PUT',
+                url: this.url(`/v2/${repository}/manifests/${ref}`),
+                headers: { 'content-type': mediaType },
+                body: bytes,
+            }, [(0, challenge_1.repositoryScope)(repository, 'pull,push')], `PUT manifest ${where}`);
+            if (res.status === 201 || res.status === 200)
+                break;
+            const err = await errorOf(`PUT manifest ${where}`, res);
+            if (!isLinkBeingRewritten(err) || attempt >= LINK_REWRITE_RETRIES)
+                throw err;
+            await (0, retry_1.sleep)(100 * 2 ** attempt);
+        }
         await (0, http_1.discard)(res);
         const ours = (0, digest_1.digestOf)(bytes);
         const theirs = (0, http_1.header)(res, 'docker-content-digest');
@@ -19839,6 +19846,20 @@ exports.RegistryClient = RegistryClient;
 const BULK_BYTES = 1 << 20;
 /** Statuses meaning "this registry has no referrers API" (issue 11). */
 const NO_REFERRERS_API = new Set([400, 404, 405, 501]);
+/**
+ * Distribution's filesystem storage rewrites a blob's (or manifest's) link file in place each
+ * time it is mounted or pushed into a repository: a manifest PUT that reads the link meanwhile
+ * finds it empty and answers 400 "blob unknown" (MANIFEST_BLOB_UNKNOWN, sometimes reported
+ * first as DIGEST_INVALID). Parallel runs into one repository (parallel appends) mount the same
+ * blobs, the empty config of every OCI artifact above all. The run made every blob present
+ * before this PUT, so the answer is worth a few quick retries; a blob really missing costs
+ * under a second more.
+ */
+const LINK_REWRITE_RETRIES = 3;
+const LINK_REWRITE_CODES = new Set(['MANIFEST_BLOB_UNKNOWN', 'BLOB_UNKNOWN', 'DIGEST_INVALID']);
+function isLinkBeingRewritten(err) {
+    return err.status === 400 && err.code !== undefined && LINK_REWRITE_CODES.has(err.code);
+}
 const MAX_REFERRERS_PAGES = 100;
 /**
  * The next page of a listing. Artifactory's links drop the repository key from the path
@@ -21410,8 +21431,8 @@ const resolve_1 = __nccwpck_require__(7416);
  * flattened, a plain manifest is a one-platform base). Its attestations are read too: the plan
  * keeps those of the entries it keeps. Undefined when the tag does not exist yet.
  *
- * Nothing locks the tag between this read and the final PUT: two runs appending to one tag at
- * once race, and the last writer wins.
+ * Nothing locks the tag between this read and the final PUT: runs appending to one tag at once
+ * check after writing and merge again onto what is there (flow/appendLoop.ts).
  */
 async function resolveBase(clientFor, target) {
     try {

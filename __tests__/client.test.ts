@@ -318,6 +318,33 @@ describe('referrers (OCI 1.1 API)', () => {
   });
 });
 
+describe('putManifest', () => {
+  const blobUnknown = (res: http.ServerResponse, code = 'MANIFEST_BLOB_UNKNOWN') =>
+    res
+      .writeHead(400, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ errors: [{ code, message: 'blob unknown to registry' }] }));
+
+  it('tries again when a blob it made present reads as unknown (a link another run is rewriting)', async () => {
+    let n = 0;
+    handler = (_req, res) =>
+      ++n === 1 ? blobUnknown(res) : n === 2 ? blobUnknown(res, 'DIGEST_INVALID') : res.writeHead(201).end();
+    await expect(client().putManifest('app', 'v1', manifest, mType['content-type'])).resolves.toBe(digestOf(manifest));
+    expect(seen.map((r) => r.method)).toEqual(['PUT', 'PUT', 'PUT']);
+  });
+
+  it("gives up after three more tries with the registry's error, and never retries other refusals", async () => {
+    handler = (_req, res) => blobUnknown(res);
+    await expect(client().putManifest('app', 'v1', manifest, mType['content-type'])).rejects.toThrow(
+      new RegistryError(`PUT manifest ${host}/app:v1`, 400, 'MANIFEST_BLOB_UNKNOWN', 'blob unknown to registry'),
+    );
+    expect(seen).toHaveLength(4);
+    seen = [];
+    handler = (_req, res) => blobUnknown(res, 'TAG_INVALID');
+    await expect(client().putManifest('app', 'v1', manifest, mType['content-type'])).rejects.toThrow(/TAG_INVALID/);
+    expect(seen).toHaveLength(1);
+  });
+});
+
 describe('listTags', () => {
   const json = { 'content-type': 'application/json' };
   const page = (tags: unknown) => JSON.stringify({ name: 'app', tags });

@@ -320,6 +320,8 @@ export interface FaultProxyOptions {
    * a token service's realm sent through a proxy of its own.
    */
   readonly rewrite?: Readonly<Record<string, string>>;
+  /** Every request waits a random time in this range (ms) before it goes on: a slow registry. */
+  readonly latencyMs?: readonly [number, number];
 }
 
 export async function startFaultProxy(upstream: string, options: FaultProxyOptions = {}): Promise<FaultProxy> {
@@ -448,10 +450,15 @@ export async function startFaultProxy(upstream: string, options: FaultProxyOptio
       const act = { ...ctx, request: { ...seen, occurrence } };
       await acting.rule.fault(act);
     };
-    run().catch(() => {
-      if (!res.headersSent) res.writeHead(502).end();
-      else res.destroy();
-    });
+    const latency = options.latencyMs;
+    const wait = latency ? latency[0] + Math.random() * (latency[1] - latency[0]) : 0;
+    const go = () =>
+      run().catch(() => {
+        if (!res.headersSent) res.writeHead(502).end();
+        else res.destroy();
+      });
+    if (wait > 0) setTimeout(go, wait);
+    else void go();
   });
   server.keepAliveTimeout = 2000;
   const sockets = new Set<Socket>();
@@ -592,4 +599,47 @@ export async function startBlobHost(): Promise<BlobHost> {
         server.close(() => resolve());
       })),
   };
+}
+
+// ---------------------------------------------------------------------------
+// Concurrent appends
+
+export interface TagWriteGate {
+  /** Index PUTs to the tag held at the gate (all released together once `runs` were waiting). */
+  readonly held: number;
+  /** Opens the gate now: a run that ended without writing must not leave the others waiting. */
+  release(): void;
+}
+
+/**
+ * The worst interleaving of parallel appends, made certain: every PUT to `repo:tag` waits until
+ * `runs` of them wait, then all go on at once. Each run has then read the tag, and checked it
+ * just before writing, before any of them wrote: every write is made on the same base and erases
+ * the others'. The gate opens once; later PUTs pass. Add it before other rules for the same path.
+ */
+export function holdTagWrites(proxy: FaultProxy, repo: string, tag: string, runs: number): TagWriteGate {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  let isOpen = false;
+  const state = {
+    held: 0,
+    release: () => {
+      isOpen = true;
+      open();
+    },
+  };
+  proxy.add({
+    name: 'hold tag writes',
+    method: 'PUT',
+    path: api.manifest(repo, tag),
+    fault: async (ctx) => {
+      if (!isOpen) {
+        state.held++;
+        if (state.held >= runs) state.release();
+        await opened;
+      }
+      ctx.reply(await ctx.forward());
+    },
+  });
+  return state;
 }

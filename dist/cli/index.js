@@ -17236,6 +17236,185 @@ exports.ContentError = ContentError;
 
 /***/ }),
 
+/***/ 2968:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.APPEND_TIMING = void 0;
+exports.appendUntilSettled = appendUntilSettled;
+exports.withLaterRounds = withLaterRounds;
+const errors_1 = __nccwpck_require__(3916);
+const manifest_1 = __nccwpck_require__(2060);
+const platform_1 = __nccwpck_require__(1890);
+const standing_1 = __nccwpck_require__(2931);
+const publish_1 = __nccwpck_require__(3456);
+const retry_1 = __nccwpck_require__(1521);
+const base_1 = __nccwpck_require__(3459);
+exports.APPEND_TIMING = { rounds: 10, settleMs: 1000, maxBackoffMs: 2000 };
+/**
+ * Append when other runs may append to the same tag at the same time. The registry has no
+ * conditional write, so each round reads the tag, writes the base plus this run's entries,
+ * waits until any writer that read the tag before this write has landed, and checks that the
+ * tag still holds this run's entries; if a concurrent write erased them, the next round merges
+ * again onto what is there. An entry of the same platform that another run wrote after this one
+ * started is newer and stays. See docs/concurrent-append.md.
+ *
+ * The first round's plan and base come from the run (read before any write, design: nothing is
+ * written before every source resolved); every child it names is in place. The index tag is
+ * still the last write of every round.
+ */
+async function appendUntilSettled(first, o) {
+    const timing = o.timing ?? exports.APPEND_TIMING;
+    const random = timing.random ?? Math.random;
+    const target = o.targets[0];
+    const earlier = new standing_1.EarlierEntries();
+    earlier.record((0, standing_1.entriesOfBase)(first.base));
+    let { plan, base } = first;
+    let own = o.own;
+    let wrote = false;
+    let tags = [];
+    const superseded = [];
+    const transfers = [];
+    /** Leaves to another run the platforms it has written since this run started. */
+    const yieldTo = (found) => {
+        for (const s of found) {
+            o.reporter.notice(`append: ${target} holds ${(0, platform_1.formatPlatform)(s.own.descriptor.platform)} at ${s.theirs}, written by another run ` +
+                `after this one started; it is kept (this run's ${s.own.descriptor.digest} is older or as new)`);
+        }
+        superseded.push(...found);
+        own = (0, standing_1.withoutImages)(own, found.map((s) => s.own));
+    };
+    let rounds = 0;
+    let reads = 1;
+    /** Why the base is read again before the next write; undefined: the base in hand is current. */
+    let again;
+    for (;;) {
+        if (again) {
+            if (reads >= timing.rounds * 3)
+                break;
+            // Jitter spreads the runs that collided, so they do not collide again; it grows with each lost write.
+            const spread = again === 'moved' ? 250 : Math.min(timing.maxBackoffMs, 250 * 2 ** (rounds - 1));
+            await (0, retry_1.sleep)(Math.round(random() * spread));
+            reads++;
+            base = await (0, base_1.resolveBase)(o.clientFor, target);
+            const entries = (0, standing_1.entriesOfBase)(base);
+            if (!wrote)
+                earlier.record(entries);
+            yieldTo((0, standing_1.standing)(own, entries, earlier).superseded);
+            if (own.images.length === 0) {
+                o.reporter.info(`append: every platform of this run is newer in ${target}; nothing left to write`);
+                return { plan, base, tags, rounds, superseded, transfers };
+            }
+            plan = (0, standing_1.planRound)(o.resolved, o.planOptions, own, base);
+            transfers.push(...(await o.transfer.run(plan.children, o.repositories)));
+        }
+        // Read just before the write: a base that moved since it was read is read again (no write).
+        const current = await tagDigests(o.clientFor, o.targets);
+        if (current[0] !== base?.digest) {
+            o.reporter.info(`append: ${target} moved to ${current[0] ?? '(deleted)'} since this run read it at ${base?.digest ?? '(absent)'}; reading it again`);
+            again = 'moved';
+            continue;
+        }
+        if (rounds >= timing.rounds)
+            break;
+        rounds++;
+        const putStarted = Date.now();
+        tags = await (0, publish_1.publishIndex)(o.clientFor, plan.index, o.targets, {
+            dryRun: false,
+            log: o.reporter,
+            tags: Promise.resolve(current),
+        });
+        const putMs = Date.now() - putStarted;
+        if (!tags.some((t) => t.outcome === 'written') && !wrote) {
+            // Every tag held this very index before this run wrote anything: its entries were there.
+            return { plan, base, tags, rounds, superseded, transfers };
+        }
+        wrote = true;
+        // A writer that read the tag before this write lands within about one of its own writes;
+        // wait for that (and a second, for registries whose reads lag their writes), then look.
+        await (0, retry_1.sleep)(Math.round((timing.settleMs + 2 * putMs) * (0.75 + random() / 2)));
+        const check = await checkTags(o, plan, own, earlier);
+        yieldTo(check.superseded);
+        if (check.missing.length === 0) {
+            if (rounds > 1)
+                o.reporter.info(`append: ${target} holds this run's entries after ${rounds} writes`);
+            return { plan, base, tags, rounds, superseded, transfers };
+        }
+        o.reporter.info(`append: a concurrent write to ${check.where} left out ${check.missing.map(describe).join(', ')} ` +
+            `(write ${rounds} of at most ${timing.rounds}); merging again onto what is there`);
+        again = 'lost';
+        if (rounds >= timing.rounds)
+            break;
+    }
+    throw new errors_1.ContentError(`append: ${target} did not settle after ${rounds} writes and ${reads} reads: concurrent appends kept replacing ` +
+        `this run's entries (${own.images.map(describe).join(', ')}); the tag may lack them: run this job again`);
+}
+const describe = (c) => `${(0, platform_1.formatPlatform)(c.descriptor.platform)} ${c.descriptor.digest}`;
+/**
+ * What each target tag points at, by HEAD; a tag whose HEAD names no digest is read whole
+ * (registries that omit Docker-Content-Digest would otherwise never match).
+ */
+async function tagDigests(clientFor, targets) {
+    return Promise.all(targets.map(async (t) => {
+        const client = await clientFor(t.registry);
+        const head = await client.headManifest(t.repository, t.tag);
+        if (!head || head.digest !== undefined)
+            return head?.digest;
+        return (await client.getManifest(t.repository, t.tag)).digest;
+    }));
+}
+/** Reads every target tag after a write: which own entries are gone, and which a newer run replaced (first tag). */
+async function checkTags(o, written, own, earlier) {
+    const digests = await tagDigests(o.clientFor, o.targets);
+    const missing = new Set();
+    const superseded = [];
+    const where = [];
+    await Promise.all(o.targets.map(async (t, i) => {
+        if (digests[i] === written.index.digest)
+            return;
+        let entries = [];
+        if (digests[i] !== undefined) {
+            const client = await o.clientFor(t.registry);
+            const fetched = await client.getManifest(t.repository, t.tag);
+            entries = (0, standing_1.entriesOfManifest)((0, manifest_1.parseManifest)(fetched.bytes, fetched.contentType, t.toString()), fetched.digest);
+        }
+        const s = (0, standing_1.standing)(own, entries, earlier);
+        // The first tag is the base: a newer entry there is left alone everywhere.
+        if (i === 0)
+            superseded.push(...s.superseded);
+        if (s.missing.length > 0)
+            where.push(t.toString());
+        for (const m of s.missing)
+            missing.add(m);
+    }));
+    const left = [...missing].filter((m) => !superseded.some((s) => s.own === m));
+    return { missing: left, superseded, where: where.join(', ') };
+}
+/**
+ * The first round's transfer report with what later rounds wrote added (entries other runs
+ * appended meanwhile, copied into the other target repositories); what was found present
+ * again is not counted twice.
+ */
+function withLaterRounds(first, later) {
+    return first.map((t) => {
+        const blobs = { ...t.blobs };
+        const manifests = { ...t.manifests };
+        let { bytesCopied } = t;
+        for (const l of later.filter((x) => x.repository === t.repository)) {
+            for (const k of ['mounted', 'copied', 'pushed']) {
+                blobs[k] += l.blobs[k];
+                manifests[k] += l.manifests[k];
+            }
+            bytesCopied += l.bytesCopied;
+        }
+        return { repository: t.repository, blobs, manifests, bytesCopied };
+    });
+}
+
+
+/***/ }),
+
 /***/ 9608:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -17245,6 +17424,7 @@ exports.merge = merge;
 const errors_1 = __nccwpck_require__(3916);
 const platform_1 = __nccwpck_require__(1890);
 const plan_1 = __nccwpck_require__(8720);
+const standing_1 = __nccwpck_require__(2931);
 const publish_1 = __nccwpck_require__(3456);
 const credentials_1 = __nccwpck_require__(3653);
 const registries_1 = __nccwpck_require__(6764);
@@ -17255,6 +17435,7 @@ const patterns_1 = __nccwpck_require__(5485);
 const resolve_1 = __nccwpck_require__(7416);
 const transfer_1 = __nccwpck_require__(1075);
 const targets_1 = __nccwpck_require__(2737);
+const appendLoop_1 = __nccwpck_require__(2968);
 /**
  * The whole flow, in one direction: inputs → resolve → plan → transfer → publish → report.
  * Nothing is written until every source is resolved and the plan is made.
@@ -17362,14 +17543,35 @@ async function merge(inputs, options) {
             : await reporter.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () => transfer.run(plan.children, repositories));
         // Attachments are written after the children and before the tags (the tag is the last write).
         const carried = await reporter.group(inputs.dryRun ? 'Referrers (dry run)' : 'Carry referrers', () => attached.carry());
-        const tags = await reporter.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () => (0, publish_1.publishIndex)(clientFor, plan.index, inputs.targets, { dryRun: inputs.dryRun, log: reporter, tags: tagDigests }));
+        // Parallel appends to one tag: write, check, merge again onto what is there (docs/concurrent-append.md).
+        const published = await reporter.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', async () => inputs.append && !inputs.dryRun
+            ? (0, appendLoop_1.appendUntilSettled)({ plan, base }, {
+                clientFor,
+                targets: inputs.targets,
+                repositories,
+                resolved,
+                planOptions: inputs,
+                transfer,
+                reporter,
+                own: (0, standing_1.ownEntries)(resolved, inputs),
+            })
+            : {
+                plan,
+                base,
+                transfers: [],
+                tags: await (0, publish_1.publishIndex)(clientFor, plan.index, inputs.targets, {
+                    dryRun: inputs.dryRun,
+                    log: reporter,
+                    tags: tagDigests,
+                }),
+            });
         const result = {
-            plan,
-            sources: base ? [base, ...resolved] : resolved,
-            base,
+            plan: published.plan,
+            sources: published.base ? [published.base, ...resolved] : resolved,
+            base: published.base,
             targets: inputs.targets,
-            transfers,
-            tags,
+            transfers: (0, appendLoop_1.withLaterRounds)(transfers, published.transfers),
+            tags: published.tags,
             dryRun: inputs.dryRun,
             elapsedMs: Date.now() - started,
             requests: registries.stats.requests,
@@ -18341,6 +18543,115 @@ function serializeIndex(mediaType, children, annotations) {
         throw new errors_1.ContentError(`the merged index would be ${bytes.length} bytes; registries accept at most ${mediaTypes_1.MAX_MANIFEST_BYTES}`);
     }
     return { mediaType, bytes, digest: (0, digest_1.sha256Digest)(bytes), json };
+}
+
+
+/***/ }),
+
+/***/ 2931:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.EarlierEntries = void 0;
+exports.ownEntries = ownEntries;
+exports.withoutImages = withoutImages;
+exports.entriesOfManifest = entriesOfManifest;
+exports.entriesOfBase = entriesOfBase;
+exports.standing = standing;
+exports.planRound = planRound;
+const manifest_1 = __nccwpck_require__(2060);
+const platform_1 = __nccwpck_require__(1890);
+const plan_1 = __nccwpck_require__(8720);
+function ownEntries(resolved, options) {
+    const images = (0, plan_1.selectPlatforms)(resolved.flatMap((r) => r.images), options.platforms);
+    (0, plan_1.refuseDuplicatePlatforms)(images);
+    const subjects = new Set(images.map((i) => i.descriptor.digest));
+    const attestations = options.attestations === 'keep'
+        ? resolved.flatMap((r) => r.attestations).filter((a) => a.subject !== undefined && subjects.has(a.subject))
+        : [];
+    return { images, attestations };
+}
+/** Own entries without the images another run has replaced since (and their attestations). */
+function withoutImages(own, dropped) {
+    const gone = new Set(dropped.map((c) => c.descriptor.digest));
+    return {
+        images: own.images.filter((i) => !dropped.includes(i)),
+        attestations: own.attestations.filter((a) => a.subject === undefined || !gone.has(a.subject)),
+    };
+}
+function entryOf(d) {
+    return { digest: d.digest, platform: d.platform && !(0, manifest_1.isAttestation)(d) ? (0, platform_1.platformKey)(d.platform) : undefined };
+}
+/** The entries of what a tag holds: an index's descriptors, or a plain image (platform unknown here). */
+function entriesOfManifest(manifest, digest) {
+    return manifest.kind === 'index' ? manifest.manifests.map(entryOf) : [{ digest }];
+}
+/** The entries of a resolved base (images with their platforms, attestations without). */
+function entriesOfBase(base) {
+    if (!base)
+        return [];
+    return [
+        ...base.images.map((c) => ({ digest: c.descriptor.digest, platform: (0, platform_1.platformKey)(c.descriptor.platform) })),
+        ...base.attestations.map((c) => ({ digest: c.descriptor.digest })),
+    ];
+}
+/**
+ * Per platform, the images the tag held before this run first wrote. Such an entry is older than
+ * this run's: finding it again where this run's entry was means a writer that read the tag
+ * before this run's write erased it, and this run writes its entry again.
+ */
+class EarlierEntries {
+    byPlatform = new Map();
+    record(entries) {
+        for (const e of entries) {
+            if (e.platform === undefined)
+                continue;
+            const seen = this.byPlatform.get(e.platform) ?? new Set();
+            seen.add(e.digest);
+            this.byPlatform.set(e.platform, seen);
+        }
+    }
+    has(entry) {
+        return entry.platform !== undefined && (this.byPlatform.get(entry.platform)?.has(entry.digest) ?? false);
+    }
+}
+exports.EarlierEntries = EarlierEntries;
+function standing(own, entries, earlier) {
+    const digests = new Set(entries.map((e) => e.digest));
+    const missing = [];
+    const superseded = [];
+    for (const image of own.images) {
+        const digest = image.descriptor.digest;
+        const attestations = own.attestations.filter((a) => a.subject === digest);
+        if (digests.has(digest)) {
+            if (attestations.some((a) => !digests.has(a.descriptor.digest)))
+                missing.push(image);
+            continue;
+        }
+        const key = (0, platform_1.platformKey)(image.descriptor.platform);
+        const theirs = entries.find((e) => e.platform === key && !earlier.has(e));
+        if (theirs)
+            superseded.push({ own: image, theirs: theirs.digest });
+        else
+            missing.push(image);
+    }
+    return { missing, superseded };
+}
+/**
+ * The index one round writes: the base as read, with this run's remaining entries appended
+ * (each replaces the base's entry of its platform, as a plain append does).
+ */
+function planRound(resolved, options, own, base) {
+    const images = new Set(own.images);
+    const attestations = new Set(own.attestations);
+    const sources = resolved.map((r) => ({
+        ...r,
+        images: r.images.filter((i) => images.has(i)),
+        attestations: r.attestations.filter((a) => attestations.has(a)),
+    }));
+    // `platforms` chose the own entries already; some may have been left to a newer run since.
+    return (0, plan_1.buildPlan)(sources, { ...options, platforms: undefined }, base);
 }
 
 
@@ -19588,14 +19899,21 @@ class RegistryClient {
     }
     async put(repository, ref, bytes, mediaType) {
         const where = this.where(repository, (0, digest_1.isDigest)(ref) ? `@${ref}` : `:${ref}`);
-        const res = await this.send({
-            method: 'PUT',
-            url: this.url(`/v2/${repository}/manifests/${ref}`),
-            headers: { 'content-type': mediaType },
-            body: bytes,
-        }, [(0, challenge_1.repositoryScope)(repository, 'pull,push')], `PUT manifest ${where}`);
-        if (res.status !== 201 && res.status !== 200)
-            throw await errorOf(`PUT manifest ${where}`, res);
+        let res;
+        for (let attempt = 0;; attempt++) {
+            res = await this.send({
+                method: 'PUT',
+                url: this.url(`/v2/${repository}/manifests/${ref}`),
+                headers: { 'content-type': mediaType },
+                body: bytes,
+            }, [(0, challenge_1.repositoryScope)(repository, 'pull,push')], `PUT manifest ${where}`);
+            if (res.status === 201 || res.status === 200)
+                break;
+            const err = await errorOf(`PUT manifest ${where}`, res);
+            if (!isLinkBeingRewritten(err) || attempt >= LINK_REWRITE_RETRIES)
+                throw err;
+            await (0, retry_1.sleep)(100 * 2 ** attempt);
+        }
         await (0, http_1.discard)(res);
         const ours = (0, digest_1.digestOf)(bytes);
         const theirs = (0, http_1.header)(res, 'docker-content-digest');
@@ -19812,6 +20130,20 @@ exports.RegistryClient = RegistryClient;
 const BULK_BYTES = 1 << 20;
 /** Statuses meaning "this registry has no referrers API". */
 const NO_REFERRERS_API = new Set([400, 404, 405, 501]);
+/**
+ * Distribution's filesystem storage rewrites a blob's (or manifest's) link file in place each
+ * time it is mounted or pushed into a repository: a manifest PUT that reads the link meanwhile
+ * finds it empty and answers 400 "blob unknown" (MANIFEST_BLOB_UNKNOWN, sometimes reported
+ * first as DIGEST_INVALID). Parallel runs into one repository (parallel appends) mount the same
+ * blobs, the empty config of every OCI artifact above all. The run made every blob present
+ * before this PUT, so the answer is worth a few quick retries; a blob really missing costs
+ * under a second more.
+ */
+const LINK_REWRITE_RETRIES = 3;
+const LINK_REWRITE_CODES = new Set(['MANIFEST_BLOB_UNKNOWN', 'BLOB_UNKNOWN', 'DIGEST_INVALID']);
+function isLinkBeingRewritten(err) {
+    return err.status === 400 && err.code !== undefined && LINK_REWRITE_CODES.has(err.code);
+}
 const MAX_REFERRERS_PAGES = 100;
 /**
  * The next page of a listing. Artifactory's links drop the repository key from the path
@@ -21685,8 +22017,8 @@ const resolve_1 = __nccwpck_require__(7416);
  * flattened, a plain manifest is a one-platform base). Its attestations are read too: the plan
  * keeps those of the entries it keeps. Undefined when the tag does not exist yet.
  *
- * Nothing locks the tag between this read and the final PUT: two runs appending to one tag at
- * once race, and the last writer wins.
+ * Nothing locks the tag between this read and the final PUT: runs appending to one tag at once
+ * check after writing and merge again onto what is there (flow/appendLoop.ts).
  */
 async function resolveBase(clientFor, target) {
     try {

@@ -2,6 +2,7 @@ import { KEY_NAMES, type Names, render, say, setting } from '../errors';
 import type { Inputs } from '../inputs/context';
 import { formatPlatform, platformMatches } from '../oci/platform';
 import { buildPlan } from '../plan/plan';
+import { ownEntries } from '../plan/standing';
 import { allTagsAt, publishIndex, readTags } from '../publish/publish';
 import { credentialHelpers, dockerCredentials, type Login, withLogin } from '../registry/credentials';
 import { Registries, transportSettingsFromEnv } from '../registry/registries';
@@ -14,6 +15,7 @@ import { type OnImage, resolveSources } from '../resolve/resolve';
 import { alreadyPresent, Transfer } from '../transfer/transfer';
 import { uniqueRepositories } from '../transfer/targets';
 import type { RunProgram } from '../util/program';
+import { appendUntilSettled, withLaterRounds } from './appendLoop';
 import type { Reporter } from './reporter';
 
 export interface MergeOptions {
@@ -149,16 +151,40 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
         );
     // Attachments are written after the children and before the tags (the tag is the last write).
     const carried = await reporter.group(inputs.dryRun ? 'Referrers (dry run)' : 'Carry referrers', () => attached.carry());
-    const tags = await reporter.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', () =>
-      publishIndex(clientFor, plan.index, inputs.targets, { dryRun: inputs.dryRun, log: reporter, tags: tagDigests }),
+    // Parallel appends to one tag: write, check, merge again onto what is there (docs/concurrent-append.md).
+    const published = await reporter.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', async () =>
+      inputs.append && !inputs.dryRun
+        ? appendUntilSettled(
+            { plan, base },
+            {
+              clientFor,
+              targets: inputs.targets,
+              repositories,
+              resolved,
+              planOptions: inputs,
+              transfer,
+              reporter,
+              own: ownEntries(resolved, inputs),
+            },
+          )
+        : {
+            plan,
+            base,
+            transfers: [],
+            tags: await publishIndex(clientFor, plan.index, inputs.targets, {
+              dryRun: inputs.dryRun,
+              log: reporter,
+              tags: tagDigests,
+            }),
+          },
     );
     const result = {
-      plan,
-      sources: base ? [base, ...resolved] : resolved,
-      base,
+      plan: published.plan,
+      sources: published.base ? [published.base, ...resolved] : resolved,
+      base: published.base,
       targets: inputs.targets,
-      transfers,
-      tags,
+      transfers: withLaterRounds(transfers, published.transfers),
+      tags: published.tags,
       dryRun: inputs.dryRun,
       elapsedMs: Date.now() - started,
       requests: registries.stats.requests,

@@ -20,7 +20,7 @@ import {
 } from './http';
 import { nextLink } from './link';
 import type { Outages } from './outage';
-import { backOffOrThrow, DEFAULT_RETRY, isRetriableError, type RetryPolicy } from './retry';
+import { backOffOrThrow, DEFAULT_RETRY, isRetriableError, type RetryPolicy, sleep } from './retry';
 
 /** An HTTP answer the operation did not expect, with the registry's own error code when it gave one. */
 export class RegistryError extends Error {
@@ -270,17 +270,23 @@ export class RegistryClient {
 
   private async put(repository: string, ref: string, bytes: Buffer, mediaType: string): Promise<PutManifestResult> {
     const where = this.where(repository, isDigest(ref) ? `@${ref}` : `:${ref}`);
-    const res = await this.send(
-      {
-        method: 'PUT',
-        url: this.url(`/v2/${repository}/manifests/${ref}`),
-        headers: { 'content-type': mediaType },
-        body: bytes,
-      },
-      [repositoryScope(repository, 'pull,push')],
-      `PUT manifest ${where}`,
-    );
-    if (res.status !== 201 && res.status !== 200) throw await errorOf(`PUT manifest ${where}`, res);
+    let res: HttpResponse;
+    for (let attempt = 0; ; attempt++) {
+      res = await this.send(
+        {
+          method: 'PUT',
+          url: this.url(`/v2/${repository}/manifests/${ref}`),
+          headers: { 'content-type': mediaType },
+          body: bytes,
+        },
+        [repositoryScope(repository, 'pull,push')],
+        `PUT manifest ${where}`,
+      );
+      if (res.status === 201 || res.status === 200) break;
+      const err = await errorOf(`PUT manifest ${where}`, res);
+      if (!isLinkBeingRewritten(err) || attempt >= LINK_REWRITE_RETRIES) throw err;
+      await sleep(100 * 2 ** attempt);
+    }
     await discard(res);
     const ours = digestOf(bytes);
     const theirs = header(res, 'docker-content-digest');
@@ -503,6 +509,22 @@ const BULK_BYTES = 1 << 20;
 
 /** Statuses meaning "this registry has no referrers API". */
 const NO_REFERRERS_API = new Set([400, 404, 405, 501]);
+
+/**
+ * Distribution's filesystem storage rewrites a blob's (or manifest's) link file in place each
+ * time it is mounted or pushed into a repository: a manifest PUT that reads the link meanwhile
+ * finds it empty and answers 400 "blob unknown" (MANIFEST_BLOB_UNKNOWN, sometimes reported
+ * first as DIGEST_INVALID). Parallel runs into one repository (parallel appends) mount the same
+ * blobs, the empty config of every OCI artifact above all. The run made every blob present
+ * before this PUT, so the answer is worth a few quick retries; a blob really missing costs
+ * under a second more.
+ */
+const LINK_REWRITE_RETRIES = 3;
+const LINK_REWRITE_CODES = new Set(['MANIFEST_BLOB_UNKNOWN', 'BLOB_UNKNOWN', 'DIGEST_INVALID']);
+
+function isLinkBeingRewritten(err: RegistryError): boolean {
+  return err.status === 400 && err.code !== undefined && LINK_REWRITE_CODES.has(err.code);
+}
 const MAX_REFERRERS_PAGES = 100;
 
 /**

@@ -8,8 +8,8 @@ import { type ClientFor, type ResolvedSource, resolveSource } from './resolve';
  * flattened, a plain manifest is a one-platform base). Its attestations are read too: the plan
  * keeps those of the entries it keeps. Undefined when the tag does not exist yet.
  *
- * Nothing locks the tag between this read and the final PUT: two runs appending to one tag at
- * once race, and the last writer wins.
+ * Nothing locks the tag between this read and the final PUT: runs appending to one tag at once
+ * check after writing and merge again onto what is there (flow/appendLoop.ts).
  */
 export async function resolveBase(clientFor: ClientFor, target: Reference): Promise<ResolvedSource | undefined> {
   try {

@@ -165,11 +165,8 @@ export class Registries {
       client = Promise.resolve(this.options.credentials)
         .then((credentials) => credentials.get(registry))
         .then((credential) => {
-          // A loopback registry without credentials is a local one that answers anonymously:
-          // holding requests behind a first challenge that never comes would cost a round trip.
-          const gate = credential !== undefined || !isLoopbackRegistry(registry);
           const secret = this.options.log.secret;
-          const auth = new Authenticator(registry, credential, this.send, this.scopesFor(registry), secret, gate);
+          const auth = new Authenticator(registry, credential, this.send, this.scopesFor(registry), secret);
           // HTTPS; the scheme layer falls back to plain HTTP where design rule 14 allows it.
           return new RegistryClient(registry, auth, false, this.retry, this.retryLog);
         });

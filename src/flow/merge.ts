@@ -3,6 +3,7 @@ import { formatPlatform, platformMatches } from '../oci/platform';
 import { buildPlan } from '../plan/plan';
 import { allTagsAt, publishIndex, readTags } from '../publish/publish';
 import { credentialHelpers, dockerCredentials, type Login, withLogin } from '../registry/credentials';
+import type { Preconnections } from '../registry/preconnect';
 import { Registries, transportSettingsFromEnv } from '../registry/registries';
 import type { RetryPolicy } from '../registry/retry';
 import { Referrers } from '../referrers/referrers';
@@ -25,6 +26,8 @@ export interface MergeOptions {
   readonly login?: Login;
   /** Tests shorten the retry delays; the front ends use the defaults. */
   readonly retry?: RetryPolicy;
+  /** The connections the front end opened while the rest of the tool loaded. */
+  readonly preconnected?: Preconnections;
 }
 
 /**
@@ -65,6 +68,7 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
     insecureRegistries: inputs.insecureRegistries,
     retry: options.retry ?? transport.retry,
     timeouts: transport.timeouts,
+    preconnected: options.preconnected,
   });
   const clientFor = (registry: string) => registries.client(registry);
   const repositories = uniqueRepositories(inputs.targets);

@@ -6,18 +6,16 @@ import { repositoryScope } from './challenge';
 import { RegistryClient } from './client';
 import type { CredentialSource } from './credentials';
 import { baseSend, createDispatcher, DEFAULT_TIMEOUTS, type Send, type TransportTimeouts } from './http';
-import { limitFor, RegistryLimits } from './limits';
+import { RegistryLimits } from './limits';
 import { withLogging, type WireStats } from './logging';
 import type { OriginRouter, Protocol } from './origins';
+import { plainHttpAllowed, type Preconnections, type RepositoryName, warmConnections } from './preconnect';
 import { withRedirects } from './redirect';
 import { SchemeProbe } from './scheme';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry';
 
-/** What the transport needs to know of a source: where it lives (a reference or a tag pattern). */
-export interface RepositoryName {
-  readonly registry: string;
-  readonly repository: string;
-}
+export { plainHttpAllowed, warmConnections };
+export type { RepositoryName };
 
 export interface RegistriesOptions {
   readonly sources: readonly RepositoryName[];
@@ -32,6 +30,8 @@ export interface RegistriesOptions {
   readonly retry?: RetryPolicy;
   readonly timeouts?: TransportTimeouts;
   readonly dispatcher?: RunDispatcher;
+  /** Connections the front end opened while the tool loaded (`Preconnections`), adopted by the transport. */
+  readonly preconnected?: Preconnections;
 }
 
 /** The base dispatcher, and what an `OriginRouter` adds to it. */
@@ -77,28 +77,6 @@ export function transportSettingsFromEnv(env: Readonly<Record<string, string | u
 }
 
 /**
- * Design rule 14: plain HTTP only for loopback and the registries the user lists; a listed
- * `host` covers every port of it, a listed `host:port` only that port. Even these are tried
- * over HTTPS first (SchemeProbe).
- */
-export function plainHttpAllowed(registry: string, insecure: ReadonlySet<string>): boolean {
-  const hostname = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
-  return isLoopbackRegistry(registry) || insecure.has(registry) || insecure.has(hostname);
-}
-
-/**
- * HTTP/1.1 connections worth opening at start-up to a plain-HTTP registry: a repository's first
- * round trips have about four requests in flight (a source's manifest, its config or children,
- * the target's tag, the first mounts), up to the run's limit per registry.
- */
-export function warmConnections(registry: string, options: Pick<RegistriesOptions, 'sources' | 'targets'>): number {
-  const repositories = new Set(
-    [...options.sources, ...options.targets].filter((r) => r.registry === registry).map((r) => r.repository),
-  );
-  return Math.min(limitFor('http/1.1'), 4 * repositories.size);
-}
-
-/**
  * One RegistryClient per registry host, all on one pooled dispatcher. The transport stack is
  * auth → redirects → retry → scheme → logging → base (design rules 10–12, 14).
  */
@@ -117,7 +95,7 @@ export class Registries {
   constructor(private readonly options: RegistriesOptions) {
     this.ownsDispatcher = options.dispatcher === undefined;
     const loopbackHosts = [...options.sources, ...options.targets].map((r) => r.registry).filter(isLoopbackRegistry);
-    const dispatcher: RunDispatcher = options.dispatcher ?? createDispatcher({ timeouts: options.timeouts, loopbackHosts });
+    const dispatcher: RunDispatcher = options.dispatcher ?? createDispatcher({ timeouts: options.timeouts, loopbackHosts, preconnected: options.preconnected });
     this.dispatcher = dispatcher;
     // Every host is known from the inputs: open the HTTPS connections while the run gets ready.
     // For a loopback or listed registry that handshake is also the probe for plain HTTP, and

@@ -15,6 +15,7 @@ import type { Latency, LatencyProxy } from './latencyProxy';
 import { type LowerBound, lowerBoundMs } from './lowerBound';
 import { killRunningChildren, peakRssMethod } from './measure';
 import { type BenchRegistry, startPlainRegistry, startTokenRegistry } from './registry';
+import { measureStartupWithInputs, startStartupRig, type StartupSamples } from './startupProbe';
 import { type PreparedScenario, prepare, type Registries, type ScenarioId, type Sizes, type Transport } from './scenarios';
 import {
   buildahVersion,
@@ -120,6 +121,8 @@ export interface MachineInfo {
 export interface StartupResult {
   readonly emptyNodeMs: readonly number[];
   readonly entryMs: readonly number[];
+  /** With real inputs, to the first connection and the first HTTP request (bench/startupProbe.ts). */
+  readonly withInputs?: StartupSamples;
 }
 
 export interface BenchResult {
@@ -349,7 +352,24 @@ async function measureStartup(options: BenchOptions): Promise<StartupResult> {
     emptyNodeMs.push(await runEmptyNode(options));
     entryMs.push(await runActionStartupOnly(options.entry, options));
   }
-  return { emptyNodeMs, entryMs };
+  // The command line beside the action, on the same Node, when its bundle is there.
+  const cli = path.join(path.dirname(options.entry), 'cli', 'index.js');
+  const hasCli = await fs.access(cli).then(
+    () => true,
+    () => false,
+  );
+  const rig = await startStartupRig();
+  try {
+    const withInputs = await measureStartupWithInputs(rig, {
+      runs: options.startupSamples,
+      node: options.node,
+      entry: options.entry,
+      cli: hasCli ? cli : undefined,
+    });
+    return { emptyNodeMs, entryMs, withInputs };
+  } finally {
+    await rig.stop();
+  }
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
@@ -386,7 +406,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const scenarios: ScenarioResult[] = [];
   let startup: StartupResult;
   try {
-    options.log('start-up: node -e "" vs the action failing at input parsing');
+    options.log('start-up: node -e "" vs the action failing at input parsing, and with real inputs to its first request');
     startup = await measureStartup(opts);
     for (const transport of options.transports) {
       const regs = lazyRegistries(transport, options.latency, registries, path.join(caDir, `${transport}-ca.pem`));

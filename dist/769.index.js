@@ -197,6 +197,74 @@ async function writeJobSummary(result) {
 
 /***/ }),
 
+/***/ 5809:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.getInput = exports.summary = void 0;
+exports.setOutput = setOutput;
+exports.setSecret = setSecret;
+exports.info = info;
+exports.debug = debug;
+exports.notice = notice;
+exports.warning = warning;
+exports.setFailed = setFailed;
+exports.group = group;
+/**
+ * The workflow commands the action uses, from @actions/core's own modules for them. Its entry
+ * module also loads the OIDC helpers (and with them @actions/http-client and a second undici),
+ * which this action never calls: that load was most of its start-up (issue 13, gap 7).
+ * Each function does what @actions/core's function of the same name does.
+ */
+const node_os_1 = __webpack_require__(8161);
+const command_1 = __webpack_require__(4914);
+const file_command_1 = __webpack_require__(4753);
+const utils_1 = __webpack_require__(302);
+var summary_1 = __webpack_require__(1847);
+Object.defineProperty(exports, "summary", ({ enumerable: true, get: function () { return summary_1.summary; } }));
+var input_1 = __webpack_require__(1898);
+Object.defineProperty(exports, "getInput", ({ enumerable: true, get: function () { return input_1.getInput; } }));
+function setOutput(name, value) {
+    if (process.env.GITHUB_OUTPUT) {
+        (0, file_command_1.issueFileCommand)('OUTPUT', (0, file_command_1.prepareKeyValueMessage)(name, value));
+        return;
+    }
+    process.stdout.write(node_os_1.EOL);
+    (0, command_1.issueCommand)('set-output', { name }, (0, utils_1.toCommandValue)(value));
+}
+function setSecret(secret) {
+    (0, command_1.issueCommand)('add-mask', {}, secret);
+}
+function info(message) {
+    process.stdout.write(message + node_os_1.EOL);
+}
+function debug(message) {
+    (0, command_1.issueCommand)('debug', {}, message);
+}
+function notice(message) {
+    (0, command_1.issueCommand)('notice', {}, message);
+}
+function warning(message) {
+    (0, command_1.issueCommand)('warning', {}, message);
+}
+function setFailed(message) {
+    process.exitCode = 1;
+    (0, command_1.issueCommand)('error', {}, message);
+}
+async function group(name, work) {
+    (0, command_1.issue)('group', name);
+    try {
+        return await work();
+    }
+    finally {
+        (0, command_1.issue)('endgroup');
+    }
+}
+
+
+/***/ }),
+
 /***/ 9608:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 

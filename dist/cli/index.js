@@ -430,7 +430,17 @@ exports.parseDigest = parseDigest;
 exports.sha256Digest = sha256Digest;
 exports.digestOf = digestOf;
 exports.digestHasher = digestHasher;
-const node_crypto_1 = __nccwpck_require__(7598);
+/**
+ * node:crypto, loaded when the first digest is computed: the front ends' small entries parse
+ * references (`isDigest`) and open the registries' connections before anything is hashed, and
+ * loading crypto first would hold those connections back.
+ */
+let crypto;
+function createHash(algorithm) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+    crypto ??= __nccwpck_require__(7598);
+    return crypto.createHash(algorithm);
+}
 const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$|^sha512:[a-f0-9]{128}$/;
 function isDigest(value) {
     return DIGEST_PATTERN.test(value);
@@ -443,17 +453,17 @@ function parseDigest(value, what = 'digest') {
     return value;
 }
 function sha256Digest(bytes) {
-    return `sha256:${(0, node_crypto_1.createHash)('sha256').update(bytes).digest('hex')}`;
+    return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 /** Digest of `bytes` with the algorithm `expected` uses, so sha512 references verify too. */
 function digestOf(bytes, expected) {
     const algorithm = expected?.startsWith('sha512:') ? 'sha512' : 'sha256';
-    return `${algorithm}:${(0, node_crypto_1.createHash)(algorithm).update(bytes).digest('hex')}`;
+    return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
 }
 /** An incremental hasher for streamed blobs (never holds the blob in memory). */
 function digestHasher(expected) {
     const algorithm = expected.startsWith('sha512:') ? 'sha512' : 'sha256';
-    const hash = (0, node_crypto_1.createHash)(algorithm);
+    const hash = createHash(algorithm);
     return {
         update: (chunk) => void hash.update(chunk),
         digest: () => `${algorithm}:${hash.digest('hex')}`,
@@ -873,20 +883,22 @@ exports.warmConnections = warmConnections;
  * bundles that load it start connecting within milliseconds of Node's own boot.
  */
 const net = __importStar(__nccwpck_require__(7030));
-const tls = __importStar(__nccwpck_require__(1692));
 const reference_1 = __nccwpck_require__(2148);
 const limits_1 = __nccwpck_require__(3199);
 const warmSockets_1 = __nccwpck_require__(8902);
 /**
  * Starts the TLS handshake with an HTTPS origin (`https://host:port`), offering h2 and http/1.1.
- * The TCP connection is asked for first: the TLS context (Node's CA store, read on first use,
- * about 10 ms on Node 24) is made while the name resolves and the TCP handshake runs.
+ * The TCP connection is asked for first: Node's TLS module and the TLS context (its CA store,
+ * read on first use) take 15–20 ms to load and make on Node 24, which then overlap the name
+ * lookup and the TCP handshake instead of coming before them.
  */
 function startHandshake(origin, options = {}) {
     const url = new URL(origin);
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
     const tcp = net.connect({ host: hostname, port: Number(url.port || 443), noDelay: true });
-    const socket = tls.connect({
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the connect, see above
+    const { connect } = __nccwpck_require__(1692);
+    const socket = connect({
         socket: tcp,
         host: hostname,
         // No SNI for an IP address (RFC 6066), as undici does.

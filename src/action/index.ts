@@ -1,24 +1,21 @@
 import { getInputs } from '../inputs/context';
 import { Preconnections } from '../registry/preconnect';
 import { enableCompileCache } from '../util/compileCache';
-import * as core from './workflow';
-
-/** Inputs as the runner sets them (`INPUT_<NAME>`); missing means the default. */
-const readActionInput = (name: string) => core.getInput(name);
+import { getInput } from './input';
 
 /**
  * The action's entry: any failure becomes one clear `::error` and a failed step.
  *
  * Kept small, so it starts within milliseconds of Node's own boot: it reads the inputs and opens
  * the registries' connections, and only then loads the rest of the action (a chunk of its own,
- * `./main`), which takes longer than Node's boot and now overlaps the first round trips.
+ * `./main`), whose loading takes longer than Node's boot and now overlaps the first round trips.
  */
 export async function run(): Promise<void> {
   // Fail closed: should the event loop ever drain before the merge settles, the step must not pass.
   process.exitCode = 1;
   let preconnected: Preconnections | undefined;
   try {
-    const inputs = getInputs(readActionInput);
+    const inputs = getInputs(getInput);
     preconnected = Preconnections.open(inputs, process.env);
     enableCompileCache();
     // One turn of the event loop first: a connection already up sends its TLS hello before the load.
@@ -27,6 +24,8 @@ export async function run(): Promise<void> {
     await runAction(inputs, preconnected);
     process.exitCode = 0;
   } catch (err) {
+    // The workflow commands are loaded only now (or with the rest): the entry stays small.
+    const core = await import('./workflow.js');
     core.setFailed(err instanceof Error ? err.message : String(err));
   } finally {
     preconnected?.discard();

@@ -9,7 +9,7 @@
  * bundles that load it start connecting within milliseconds of Node's own boot.
  */
 import * as net from 'node:net';
-import * as tls from 'node:tls';
+import type * as tls from 'node:tls';
 import { apiHost, isLoopbackRegistry } from '../oci/reference';
 import { limitFor } from './limits';
 import { WarmSockets } from './warmSockets';
@@ -22,14 +22,17 @@ export interface Handshake {
 
 /**
  * Starts the TLS handshake with an HTTPS origin (`https://host:port`), offering h2 and http/1.1.
- * The TCP connection is asked for first: the TLS context (Node's CA store, read on first use,
- * about 10 ms on Node 24) is made while the name resolves and the TCP handshake runs.
+ * The TCP connection is asked for first: Node's TLS module and the TLS context (its CA store,
+ * read on first use) take 15–20 ms to load and make on Node 24, which then overlap the name
+ * lookup and the TCP handshake instead of coming before them.
  */
 export function startHandshake(origin: string, options: Pick<tls.ConnectionOptions, 'ca'> = {}): Handshake {
   const url = new URL(origin);
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   const tcp = net.connect({ host: hostname, port: Number(url.port || 443), noDelay: true });
-  const socket = tls.connect({
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the connect, see above
+  const { connect } = require('node:tls') as typeof tls;
+  const socket = connect({
     socket: tcp,
     host: hostname,
     // No SNI for an IP address (RFC 6066), as undici does.

@@ -764,13 +764,15 @@ class Preconnections {
      * Opens them for every registry of the inputs, as `Registries` would, unless HTTPS goes
      * through a proxy (then every connection is the proxy agent's, made when a request needs it).
      */
-    static open(options, env) {
+    static open(options, env, 
+    /** Extra TLS options, as `OriginOptions.tls` (tests pass their CA; the tools rely on NODE_EXTRA_CA_CERTS). */
+    tlsOptions) {
         const opened = new Preconnections();
         if (proxiesHttps(env))
             return opened;
         for (const registry of new Set([...options.targets, ...options.sources].map((r) => r.registry))) {
             const host = (0, reference_1.apiHost)(registry);
-            opened.handshakes.set(new URL(`https://${host}`).origin, startHandshake(`https://${host}`));
+            opened.handshakes.set(new URL(`https://${host}`).origin, startHandshake(`https://${host}`, tlsOptions));
             if (plainHttpAllowed(registry, options.insecureRegistries)) {
                 const url = new URL(`http://${host}`);
                 opened.plain.set(url.origin, warmSockets_1.WarmSockets.open(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port || 80), warmConnections(registry, options)));

@@ -110,12 +110,17 @@ export class Preconnections {
    * Opens them for every registry of the inputs, as `Registries` would, unless HTTPS goes
    * through a proxy (then every connection is the proxy agent's, made when a request needs it).
    */
-  static open(options: PreconnectOptions, env: Readonly<Record<string, string | undefined>>): Preconnections {
+  static open(
+    options: PreconnectOptions,
+    env: Readonly<Record<string, string | undefined>>,
+    /** Extra TLS options, as `OriginOptions.tls` (tests pass their CA; the tools rely on NODE_EXTRA_CA_CERTS). */
+    tlsOptions?: Pick<tls.ConnectionOptions, 'ca'>,
+  ): Preconnections {
     const opened = new Preconnections();
     if (proxiesHttps(env)) return opened;
     for (const registry of new Set([...options.targets, ...options.sources].map((r) => r.registry))) {
       const host = apiHost(registry);
-      opened.handshakes.set(new URL(`https://${host}`).origin, startHandshake(`https://${host}`));
+      opened.handshakes.set(new URL(`https://${host}`).origin, startHandshake(`https://${host}`, tlsOptions));
       if (plainHttpAllowed(registry, options.insecureRegistries)) {
         const url = new URL(`http://${host}`);
         opened.plain.set(

@@ -3014,7 +3014,8 @@ class Registries {
         const loopbackHosts = [...options.sources, ...options.targets].map((r) => r.registry).filter(reference_1.isLoopbackRegistry);
         const dispatcher = options.dispatcher ?? (0, http_1.createDispatcher)({ timeouts: options.timeouts, loopbackHosts, preconnected: options.preconnected });
         this.dispatcher = dispatcher;
-        // Every host is known from the inputs: open the HTTPS connections while the run gets ready.
+        // Every host is known from the inputs: open the HTTPS connections while the run gets ready
+        // (the router adopts those the front end opened before loading the rest: `preconnected`).
         // For a loopback or listed registry that handshake is also the probe for plain HTTP, and
         // its plain connections open beside it (closed unused if it speaks TLS).
         for (const registry of new Set([...options.targets, ...options.sources].map((r) => r.registry))) {

@@ -103,7 +103,8 @@ export class OriginRouter extends DispatcherBase {
   preconnectPlain(origin: string, count: number): void {
     const url = new URL(origin);
     if (url.protocol !== 'http:' || this.plain.has(url.origin)) return;
-    const warm = this.options.preconnected?.takePlain(url.origin) ?? WarmSockets.open(bareHostname(url), Number(url.port || 80), count);
+    const warm =
+      this.options.preconnected?.takePlain(url.origin) ?? WarmSockets.open(bareHostname(url), Number(url.port || 80), count);
     const pool = this.pool(url.origin, warm.connector(buildConnector({ timeout: this.options.connectTimeoutMs })));
     this.plain.set(url.origin, { pool, warm });
     void this.route(`https://${url.host}`).then((route) => {

@@ -95,7 +95,8 @@ export class Registries {
   constructor(private readonly options: RegistriesOptions) {
     this.ownsDispatcher = options.dispatcher === undefined;
     const loopbackHosts = [...options.sources, ...options.targets].map((r) => r.registry).filter(isLoopbackRegistry);
-    const dispatcher: RunDispatcher = options.dispatcher ?? createDispatcher({ timeouts: options.timeouts, loopbackHosts, preconnected: options.preconnected });
+    const dispatcher: RunDispatcher =
+      options.dispatcher ?? createDispatcher({ timeouts: options.timeouts, loopbackHosts, preconnected: options.preconnected });
     this.dispatcher = dispatcher;
     // Every host is known from the inputs: open the HTTPS connections while the run gets ready
     // (the router adopts those the front end opened before loading the rest: `preconnected`).

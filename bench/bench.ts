@@ -156,17 +156,19 @@ async function snapshotEntry(entry: string): Promise<{ entry: string; remove(): 
 }
 
 async function codeVersion(entry: string, snapshot: string): Promise<string> {
-  const hash = createHash('sha256')
-    .update(await fs.readFile(snapshot))
-    .digest('hex')
-    .slice(0, 12);
+  // The entry and the chunks it loads (`<id>.index.js` beside it): a change to either is another build.
+  const dir = path.dirname(snapshot);
+  const chunks = (await fs.readdir(dir)).filter((f) => /^\d+\.index\.js$/.test(f)).sort();
+  const digest = createHash('sha256').update(await fs.readFile(snapshot));
+  for (const chunk of chunks) digest.update(await fs.readFile(path.join(dir, chunk)));
+  const hash = digest.digest('hex').slice(0, 12);
   try {
     const cwd = path.dirname(entry);
     const commit = (await execFileP('git', ['rev-parse', '--short', 'HEAD'], { cwd })).stdout.trim();
     const dirty = (
       await execFileP('git', ['status', '--porcelain', '--', 'src', 'dist'], { cwd: path.join(cwd, '..') })
     ).stdout.trim();
-    return `commit ${commit}${dirty ? ' with uncommitted changes in src/ or dist/' : ''}, ${path.basename(path.dirname(entry))}/${path.basename(entry)} sha256 ${hash}…`;
+    return `commit ${commit}${dirty ? ' with uncommitted changes in src/ or dist/' : ''}, ${path.basename(path.dirname(entry))}/${path.basename(entry)} and its chunks sha256 ${hash}…`;
   } catch {
     return `${entry} sha256 ${hash}…`;
   }

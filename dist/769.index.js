@@ -1455,7 +1455,7 @@ class Authenticator {
                 : await this.fetchToken(wanted, wanted.join(' ') !== own.join(' '));
             const second = await this.send(withBearer(req, token));
             // Refused with a token asked for this request's scopes alone: another token cannot help.
-            if (second.status !== 401 || !token.combined)
+            if (second.status !== 401 || (0, challenge_1.scopesCover)(own, token.scopes))
                 return second;
             await (0, http_1.discard)(second);
             // Some token services (older GitLab) honour only one scope: ask for just this request's.

@@ -92,7 +92,7 @@ export class Authenticator {
           : await this.fetchToken(wanted, wanted.join(' ') !== own.join(' '));
       const second = await this.send(withBearer(req, token));
       // Refused with a token asked for this request's scopes alone: another token cannot help.
-      if (second.status !== 401 || !token.combined) return second;
+      if (second.status !== 401 || scopesCover(own, token.scopes)) return second;
       await discard(second);
       // Some token services (older GitLab) honour only one scope: ask for just this request's.
       const single = await this.fetchToken(own, false);

@@ -3372,8 +3372,12 @@ function forwarding(handler) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.buildConnector = exports.EnvHttpProxyAgent = exports.Pool = exports.Client = exports.Dispatcher = void 0;
 const DispatcherBase = __webpack_require__(883);
-// What undici's entry module does: give every dispatcher request(), stream(), pipeline() …
-Object.assign(DispatcherBase.prototype, __webpack_require__(6615));
+// What undici's entry module does, for the two calls made: request() (every request) and connect()
+// (the proxy agent's CONNECT tunnel). stream(), pipeline() and upgrade() would only add to start-up.
+Object.assign(DispatcherBase.prototype, {
+    request: __webpack_require__(4043),
+    connect: __webpack_require__(4660),
+});
 /** The base class (a value): types come from `import type { Dispatcher } from 'undici'`, which loads nothing. */
 exports.Dispatcher = DispatcherBase;
 exports.Client = __webpack_require__(3701);

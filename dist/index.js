@@ -1417,7 +1417,7 @@ async function run() {
         (0, compileCache_1.enableCompileCache)();
         // One turn of the event loop first: a connection already up sends its TLS hello before the load.
         await new Promise((resolve) => setImmediate(resolve));
-        const { runAction } = await Promise.all(/* import() */[__nccwpck_require__.e(325), __nccwpck_require__.e(769)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6769));
+        const { runAction } = await Promise.all(/* import() */[__nccwpck_require__.e(824), __nccwpck_require__.e(769)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6769));
         await runAction(inputs, preconnected);
         process.exitCode = 0;
     }

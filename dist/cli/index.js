@@ -1551,7 +1551,7 @@ async function main(io) {
         (0, compileCache_1.enableCompileCache)();
         // One turn of the event loop first: a connection already up sends its TLS hello before the load.
         await new Promise((resolve) => setImmediate(resolve));
-        const { runMerge } = await Promise.all(/* import() */[__nccwpck_require__.e(7), __nccwpck_require__.e(957)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2957));
+        const { runMerge } = await Promise.all(/* import() */[__nccwpck_require__.e(38), __nccwpck_require__.e(957)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2957));
         return await runMerge(run, io, preconnected);
     }
     finally {

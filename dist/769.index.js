@@ -32,10 +32,12 @@ async function runAction(inputs, preconnected) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.execProgram = void 0;
-const exec_1 = __webpack_require__(5236);
 /** Programs as the runner's toolkit runs them (PATH lookup as on every runner OS); never echoed. */
 const execProgram = async (command, args, input) => {
-    const { exitCode, stdout, stderr } = await (0, exec_1.getExecOutput)(command, [...args], {
+    // Loaded on first use: most runs start no credential helper, and start-up need not load it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+    const { getExecOutput } = __webpack_require__(5236);
+    const { exitCode, stdout, stderr } = await getExecOutput(command, [...args], {
         input,
         silent: true, // a credential helper's output holds the secret
         ignoreReturnCode: true,

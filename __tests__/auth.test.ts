@@ -137,10 +137,26 @@ describe('Authenticator', () => {
   });
 });
 
-describe('Authenticator: one challenge per registry in flight', () => {
+describe('Authenticator: the first requests to a registry', () => {
   const SRC = 'repository:src:pull';
 
-  it('holds the first requests behind the first one: one 401 and one token, not one each', async () => {
+  it('leave together, none waiting for another: on a registry without a challenge, all are on the wire before one is answered', async () => {
+    // The registry answers what has reached it once the requests sent in this turn are all out.
+    const pending: Array<() => void> = [];
+    let maxInFlight = 0;
+    const send: Send = () =>
+      new Promise((resolve) => {
+        pending.push(() => resolve(response(200)));
+        maxInFlight = Math.max(maxInFlight, pending.length);
+        if (pending.length === 1) setImmediate(() => pending.splice(0).forEach((answer) => answer()));
+      });
+    const auth = new Authenticator('reg.test', credential, send, [TARGET, SRC], mask);
+    const answers = await Promise.all([[TARGET], [SRC], [SRC], [SRC]].map((scopes) => request(auth, scopes)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    expect(maxInFlight).toBe(4);
+  });
+
+  it('on a Bearer challenge to all of them, share one token request and are each sent again with it', async () => {
     const reg = scripted((asked) => asked);
     const auth = new Authenticator('reg.test', undefined, reg.send, [TARGET, SRC], mask);
     const answers = await Promise.all([
@@ -150,15 +166,49 @@ describe('Authenticator: one challenge per registry in flight', () => {
       request(auth, [SRC]),
     ]);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
-    expect(reg.answers.filter((s) => s === 401)).toHaveLength(1);
+    // Each met the challenge once (they left together), and one token served them all.
+    expect(reg.answers).toEqual([401, 401, 401, 401, 200, 200, 200, 200]);
+    expect(reg.tokenRequests).toHaveLength(1);
+    expect([...reg.tokenRequests[0]].sort()).toEqual(mergeScopes([TARGET, SRC]).sort());
+  });
+
+  it('take the token already fetched when their 401 comes in after it, instead of asking again', async () => {
+    const reg = scripted((asked) => asked);
+    // The first request's 401 is held back until the second one has its token and its answer.
+    let releaseLate: () => void = () => undefined;
+    const late = new Promise<void>((resolve) => (releaseLate = resolve));
+    let registryRequests = 0;
+    const send: Send = async (req) => {
+      const n = req.url.href.startsWith(REALM) ? 0 : ++registryRequests;
+      const res = await reg.send(req);
+      if (n === 1) await late;
+      return res;
+    };
+    const auth = new Authenticator('reg.test', undefined, send, [TARGET, SRC], mask);
+    const slow = request(auth, [SRC]);
+    expect((await request(auth, [TARGET])).status).toBe(200);
+    releaseLate();
+    expect((await slow).status).toBe(200);
     expect(reg.tokenRequests).toHaveLength(1);
   });
 
-  it('does not hold requests where told not to (a loopback registry without credentials)', async () => {
-    const reg = scripted((asked) => asked);
-    const auth = new Authenticator('reg.test', undefined, reg.send, [TARGET, SRC], mask, false);
-    await Promise.all([request(auth, [SRC]), request(auth, [SRC])]);
-    expect(reg.answers.filter((s) => s === 401)).toHaveLength(2);
+  it('on a Basic challenge, are each sent again with the credentials, without a token', async () => {
+    const seen: Array<string | undefined> = [];
+    const send: Send = async (req) => {
+      seen.push(req.headers?.authorization);
+      return req.headers?.authorization?.startsWith('Basic ')
+        ? response(200)
+        : response(401, '', { 'www-authenticate': 'Basic realm="reg.test"' });
+    };
+    const auth = new Authenticator('reg.test', credential, send, [TARGET, SRC], mask);
+    const answers = await Promise.all([request(auth, [SRC]), request(auth, [TARGET]), request(auth, [SRC])]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    const basic = `Basic ${Buffer.from('u:p').toString('base64')}`;
+    expect(seen).toEqual([undefined, undefined, undefined, basic, basic, basic]);
+    // Once Basic is known, the next request carries it from the start.
+    expect((await request(auth, [SRC])).status).toBe(200);
+    expect(seen.at(-1)).toBe(basic);
+    expect(seen).toHaveLength(7);
   });
 
   it('takes a 401 as final for a request that says so, when its token was asked for its scopes', async () => {

@@ -13,6 +13,7 @@ import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { Agent, type Dispatcher } from 'undici';
 import { type BulkOption, OriginRouter } from '../src/registry/origins';
+import { Preconnections } from '../src/registry/preconnect';
 import { selfSignedCert } from './helpers/tokenServer';
 
 let dir: string;
@@ -242,6 +243,56 @@ describe('OriginRouter', () => {
       expect(server.tcp.filter((t) => t.destroyed)).toHaveLength(4);
     } finally {
       await router.destroy();
+      await server.close();
+    }
+  });
+});
+
+describe('OriginRouter with connections opened before it (Preconnections)', () => {
+  const at = (origin: string, repository: string) => ({ registry: new URL(origin).host, repository });
+
+  it('adopts the handshake and the plain connections the front end opened, and opens none of its own', async () => {
+    const server = await start(true);
+    const host = new URL(server.origin).host;
+    const inputs = { sources: [at(server.origin, 'a'), at(server.origin, 'b')], targets: [at(server.origin, 'out')] };
+    const preconnected = Preconnections.open({ ...inputs, insecureRegistries: new Set() }, {}, { ca: cert.certPem });
+    // Opened at once, before any router exists: one TLS connection and, the host being loopback, its plain ones.
+    for (let i = 0; i < 100 && server.tcp.length < 13; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(server.tcp).toHaveLength(1 + 12);
+    const router = new OriginRouter({ ...options(cert.certPem), preconnected }, new Agent());
+    try {
+      router.preconnect(server.origin);
+      router.preconnectPlain(`http://${host}`, 12);
+      expect(await burst(router, server.origin, 5)).toHaveLength(5);
+      // Everything went over the adopted handshake: no connection was opened again.
+      expect(server.connections).toEqual(['h2']);
+      expect(server.tcp).toHaveLength(13);
+      expect(preconnected.takeHandshake(server.origin)).toBeUndefined();
+      expect(preconnected.takePlain(`http://${host}`)).toBeUndefined();
+    } finally {
+      preconnected.discard();
+      await router.destroy();
+      await server.close();
+    }
+  });
+
+  it('opens nothing when HTTPS goes through a proxy, and closes what no router took', async () => {
+    const server = await start(true);
+    const inputs = {
+      sources: [at(server.origin, 'a')],
+      targets: [at(server.origin, 'out')],
+      insecureRegistries: new Set<string>(),
+    };
+    const proxied = Preconnections.open(inputs, { HTTPS_PROXY: 'http://proxy.test:3128' }, { ca: cert.certPem });
+    expect(proxied.takeHandshake(server.origin)).toBeUndefined();
+    const opened = Preconnections.open(inputs, {}, { ca: cert.certPem });
+    try {
+      for (let i = 0; i < 100 && server.connections.length < 1; i++) await new Promise((r) => setTimeout(r, 10));
+      opened.discard();
+      for (let i = 0; i < 100 && server.tcp.some((t) => !t.destroyed); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(server.tcp.length).toBeGreaterThan(0);
+      expect(server.tcp.filter((t) => !t.destroyed)).toHaveLength(0);
+    } finally {
       await server.close();
     }
   });

@@ -15,6 +15,7 @@ import type { Latency, LatencyProxy } from './latencyProxy';
 import { type LowerBound, lowerBoundMs } from './lowerBound';
 import { killRunningChildren, peakRssMethod } from './measure';
 import { type BenchRegistry, startPlainRegistry, startTokenRegistry } from './registry';
+import { measureStartupWithInputs, startStartupRig, type StartupSamples } from './startupProbe';
 import { type PreparedScenario, prepare, type Registries, type ScenarioId, type Sizes, type Transport } from './scenarios';
 import {
   buildahVersion,
@@ -120,6 +121,8 @@ export interface MachineInfo {
 export interface StartupResult {
   readonly emptyNodeMs: readonly number[];
   readonly entryMs: readonly number[];
+  /** With real inputs, to the first connection and the first HTTP request (bench/startupProbe.ts). */
+  readonly withInputs?: StartupSamples;
 }
 
 export interface BenchResult {
@@ -153,17 +156,19 @@ async function snapshotEntry(entry: string): Promise<{ entry: string; remove(): 
 }
 
 async function codeVersion(entry: string, snapshot: string): Promise<string> {
-  const hash = createHash('sha256')
-    .update(await fs.readFile(snapshot))
-    .digest('hex')
-    .slice(0, 12);
+  // The entry and the chunks it loads (`<id>.index.js` beside it): a change to either is another build.
+  const dir = path.dirname(snapshot);
+  const chunks = (await fs.readdir(dir)).filter((f) => /^\d+\.index\.js$/.test(f)).sort();
+  const digest = createHash('sha256').update(await fs.readFile(snapshot));
+  for (const chunk of chunks) digest.update(await fs.readFile(path.join(dir, chunk)));
+  const hash = digest.digest('hex').slice(0, 12);
   try {
     const cwd = path.dirname(entry);
     const commit = (await execFileP('git', ['rev-parse', '--short', 'HEAD'], { cwd })).stdout.trim();
     const dirty = (
       await execFileP('git', ['status', '--porcelain', '--', 'src', 'dist'], { cwd: path.join(cwd, '..') })
     ).stdout.trim();
-    return `commit ${commit}${dirty ? ' with uncommitted changes in src/ or dist/' : ''}, ${path.basename(path.dirname(entry))}/${path.basename(entry)} sha256 ${hash}…`;
+    return `commit ${commit}${dirty ? ' with uncommitted changes in src/ or dist/' : ''}, ${path.basename(path.dirname(entry))}/${path.basename(entry)} and its chunks sha256 ${hash}…`;
   } catch {
     return `${entry} sha256 ${hash}…`;
   }
@@ -349,7 +354,24 @@ async function measureStartup(options: BenchOptions): Promise<StartupResult> {
     emptyNodeMs.push(await runEmptyNode(options));
     entryMs.push(await runActionStartupOnly(options.entry, options));
   }
-  return { emptyNodeMs, entryMs };
+  // The command line beside the action, on the same Node, when its bundle is there.
+  const cli = path.join(path.dirname(options.entry), 'cli', 'index.js');
+  const hasCli = await fs.access(cli).then(
+    () => true,
+    () => false,
+  );
+  const rig = await startStartupRig();
+  try {
+    const withInputs = await measureStartupWithInputs(rig, {
+      runs: options.startupSamples,
+      node: options.node,
+      entry: options.entry,
+      cli: hasCli ? cli : undefined,
+    });
+    return { emptyNodeMs, entryMs, withInputs };
+  } finally {
+    await rig.stop();
+  }
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
@@ -386,7 +408,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const scenarios: ScenarioResult[] = [];
   let startup: StartupResult;
   try {
-    options.log('start-up: node -e "" vs the action failing at input parsing');
+    options.log('start-up: node -e "" vs the action failing at input parsing, and with real inputs to its first request');
     startup = await measureStartup(opts);
     for (const transport of options.transports) {
       const regs = lazyRegistries(transport, options.latency, registries, path.join(caDir, `${transport}-ca.pem`));

@@ -36,7 +36,7 @@ export interface ProxyCounters {
   readonly log: Array<SeenRequest & { readonly connection: number }>;
   /** When each connection was accepted (ms since epoch). */
   readonly connectedAt: number[];
-  /** When the first connection was accepted and the last byte delivered to a client (ms since epoch). */
+  /** When the first connection was accepted and the last byte delivered to a client still connected (ms since epoch). */
   firstActivity: number | undefined;
   lastActivity: number | undefined;
 }
@@ -207,13 +207,20 @@ export async function startLatencyProxy(name: string, target: string, latency: L
       },
       () => undefined,
     );
+    // Once the client has hung up, what the server still sends (its TLS close_notify, an HTTP/2
+    // GOAWAY: its answer to the hang-up) reaches nobody who waits for it: not on the wire.
+    let clientGone = false;
+    client.once('end', () => (clientGone = true));
+    client.once('close', () => (clientGone = true));
     const down = new DelayedPipe(
       upstream,
       client,
       latency.oneWayMs,
       0,
       (chunk) => (c.bytesDown += chunk.length),
-      () => (c.lastActivity = Date.now()),
+      () => {
+        if (!clientGone) c.lastActivity = Date.now();
+      },
     );
     let closed = 0;
     const onClose = (): void => {

@@ -106,6 +106,16 @@ describe('npm run bench -- --quick', () => {
       expect(e?.series['copy-parallel']?.[0]?.bytes).toBeGreaterThan(0);
     }
     expect(result.startup?.entryMs.every((t) => t > 0)).toBe(true);
+    // With real inputs, the tap saw each run's first connection and then its first request, the command line's too.
+    for (const samples of [result.startup?.withInputs?.action, result.startup?.withInputs?.cli]) {
+      expect(samples?.length).toBeGreaterThan(0);
+      for (const s of samples ?? []) {
+        expect(s.firstConnectionMs).toBeGreaterThan(0);
+        expect(s.firstRequestMs).toBeGreaterThanOrEqual(s.firstConnectionMs ?? Infinity);
+      }
+    }
+    expect(markdown).toMatch(/^\| the action with real inputs: first HTTP request +\| \d+ ms/m);
+    expect(markdown).toMatch(/\| the command line, real inputs: first connection on the wire ≤ 30 ms over `node -e ''` +\|/);
     expect(result.machine.tlsAlpn.length).toBeGreaterThan(0);
     expect(markdown).toContain('### Targets');
     expect(markdown).toContain('### Lower bounds');

@@ -446,10 +446,15 @@ describe('the package', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('ships the bundles, action.yml, README, LICENSE and CHANGELOG only, and the tool runs from them without node_modules', async () => {
+  it('ships the bundles (entries and chunks), action.yml, README, LICENSE and CHANGELOG only, and the tool runs from them without node_modules', async () => {
     const { stdout } = await exec('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT });
     const [packed] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
-    expect(packed.files.map((f) => f.path).sort()).toEqual([
+    // Each bundle is a small entry and the chunks it loads once its connections are opening.
+    const CHUNK = /^dist\/(cli\/)?\d+\.index\.js$/;
+    const files = packed.files.map((f) => f.path).sort();
+    expect(files.filter((f) => CHUNK.test(f) && !f.startsWith('dist/cli/')).length).toBeGreaterThan(0);
+    expect(files.filter((f) => CHUNK.test(f) && f.startsWith('dist/cli/')).length).toBeGreaterThan(0);
+    expect(files.filter((f) => !CHUNK.test(f))).toEqual([
       'CHANGELOG.md',
       'LICENSE',
       'README.md',

@@ -1,29 +1,36 @@
-import * as core from './workflow';
-import { merge } from '../flow/merge';
-import { getInputs } from '../inputs/context';
 import { describeError } from '../errors';
+import { getInputs } from '../inputs/context';
+import { Preconnections } from '../registry/preconnect';
+import { enableCompileCache } from '../util/compileCache';
+import { getInput } from './input';
 import { ACTION_NAMES } from './names';
-import { execProgram } from './program';
-import { actionReporter } from './reporter';
 
-/** Inputs as the runner sets them (`INPUT_<NAME>`); missing means the default. */
-const readActionInput = (name: string) => core.getInput(name);
-
-/** The action's entry: any failure becomes one clear `::error` and a failed step. */
+/**
+ * The action's entry: any failure becomes one clear `::error` and a failed step.
+ *
+ * Kept small, so it starts within milliseconds of Node's own boot: it reads the inputs and opens
+ * the registries' connections, and only then loads the rest of the action (a chunk of its own,
+ * `./main`), whose loading takes longer than Node's boot and now overlaps the first round trips.
+ */
 export async function run(): Promise<void> {
-  // Fail closed: should the event loop ever drain before merge() settles, the step must not pass.
+  // Fail closed: should the event loop ever drain before the merge settles, the step must not pass.
   process.exitCode = 1;
+  let preconnected: Preconnections | undefined;
   try {
-    const inputs = getInputs(readActionInput);
-    await merge(inputs, {
-      reporter: actionReporter,
-      runProgram: execProgram,
-      githubActor: process.env.GITHUB_ACTOR,
-      names: ACTION_NAMES,
-    });
+    const inputs = getInputs(getInput);
+    preconnected = Preconnections.open(inputs, process.env);
+    enableCompileCache();
+    // One turn of the event loop first: a connection already up sends its TLS hello before the load.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const { runAction } = await import('./main.js');
+    await runAction(inputs, preconnected);
     process.exitCode = 0;
   } catch (err) {
+    // The workflow commands are loaded only now (or with the rest): the entry stays small.
+    const core = await import('./workflow.js');
     core.setFailed(describeError(err, ACTION_NAMES));
+  } finally {
+    preconnected?.discard();
   }
 }
 

@@ -11,10 +11,7 @@ import { toCommandValue } from '@actions/core/lib/utils';
 
 export { summary } from '@actions/core/lib/summary';
 
-/** An input as the runner sets it (`INPUT_<NAME>`), trimmed; missing means empty (the default). */
-export function getInput(name: string): string {
-  return (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
-}
+export { getInput } from './input';
 
 export function setOutput(name: string, value: string): void {
   if (process.env.GITHUB_OUTPUT) {

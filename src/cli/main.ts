@@ -1,82 +1,35 @@
-import { VERSION } from './version';
-import { describeError, InputError } from '../errors';
+import { describeError } from '../errors';
 import { merge } from '../flow/merge';
-import { getInputs, type Inputs } from '../inputs/context';
-import type { Login } from '../registry/credentials';
-import { parseCommandLine, UsageError, usage } from './flags';
-import { CLI_NAMES } from './names';
+import type { Preconnections } from '../registry/preconnect';
 import { spawnProgram } from './program';
-import { CliReporter, type LogStream } from './reporter';
+import { CliReporter } from './reporter';
+import { CLI_NAMES } from './names';
+import { type CliIo, EXIT, readCommandLine, type Usage } from './usage';
 
-export const COMMAND = 'merge-multiarch-action';
+export { COMMAND, EXIT, type CliIo } from './usage';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
-export interface CliIo {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: LogStream;
-  /** Read only with --password-stdin. */
-  readonly readStdin: () => Promise<string>;
-}
-
-/** The password as `docker login --password-stdin` takes it: the trailing newline is not part of it. */
-function passwordOf(text: string): string {
-  return text.replace(/\r?\n$/, '');
-}
-
-interface Usage {
-  readonly inputs: Inputs;
-  readonly login: Login | undefined;
-  readonly json: boolean;
-  readonly verbose: boolean;
-}
-
-/** Everything the command line says, checked before any request: a UsageError means exit 2. */
-async function readUsage(argv: readonly string[], io: CliIo): Promise<Usage | 'done'> {
-  const cl = parseCommandLine(argv);
-  if (cl.help) {
-    io.stdout.write(usage(COMMAND));
-    return 'done';
-  }
-  if (cl.version) {
-    io.stdout.write(`${VERSION}\n`);
-    return 'done';
-  }
-  let inputs: Inputs;
-  try {
-    inputs = getInputs(cl.read);
-  } catch (err) {
-    if (err instanceof InputError) throw new UsageError(describeError(err, CLI_NAMES));
-    throw err;
-  }
-  let login: Login | undefined;
-  if (cl.username !== undefined) {
-    const password = passwordOf(await io.readStdin());
-    if (password === '') throw new UsageError('--password-stdin: stdin holds no password');
-    login = { registries: new Set(inputs.targets.map((t) => t.registry)), username: cl.username, password };
-  }
-  return { inputs, login, json: cl.json, verbose: cl.verbose };
-}
-
-/** The command line's whole run; resolves to the exit status. */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  let run: Usage | 'done';
-  try {
-    run = await readUsage(argv, io);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.stderr.write(`error: ${err.message}\nRun '${COMMAND} --help' for usage.\n`);
-    return EXIT.usage;
-  }
-  if (run === 'done') return EXIT.ok;
+/** The merge the command line asked for; resolves to the exit status. */
+export async function runMerge(run: Usage, io: CliIo, preconnected?: Preconnections): Promise<number> {
   const reporter = new CliReporter(io.stderr, run.verbose);
   if (run.login) reporter.secret(run.login.password);
   try {
-    const outputs = await merge(run.inputs, { reporter, runProgram: spawnProgram, login: run.login, names: CLI_NAMES });
+    const outputs = await merge(run.inputs, {
+      reporter,
+      runProgram: spawnProgram,
+      login: run.login,
+      preconnected,
+      names: CLI_NAMES,
+    });
     io.stdout.write(run.json ? `${JSON.stringify(outputs)}\n` : `${outputs.image}\n`);
     return EXIT.ok;
   } catch (err) {
     reporter.error(describeError(err, CLI_NAMES));
     return EXIT.failed;
   }
+}
+
+/** The command line's whole run; resolves to the exit status. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const run = await readCommandLine(argv, io);
+  return typeof run === 'number' ? run : runMerge(run, io);
 }

@@ -5,6 +5,7 @@ import { buildPlan } from '../plan/plan';
 import { ownEntries } from '../plan/standing';
 import { allTagsAt, publishIndex, readTags } from '../publish/publish';
 import { credentialHelpers, dockerCredentials, type Login, withLogin } from '../registry/credentials';
+import type { Preconnections } from '../registry/preconnect';
 import { Registries, transportSettingsFromEnv } from '../registry/registries';
 import type { RetryPolicy } from '../registry/retry';
 import { Referrers } from '../referrers/referrers';
@@ -30,6 +31,8 @@ export interface MergeOptions {
   readonly names?: Names;
   /** Tests shorten the retry delays; the front ends use the defaults. */
   readonly retry?: RetryPolicy;
+  /** The connections the front end opened while the rest of the tool loaded. */
+  readonly preconnected?: Preconnections;
 }
 
 /**
@@ -78,6 +81,7 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
     retry: options.retry ?? transport.retry,
     outageTimeoutMs: inputs.outageTimeoutMs,
     timeouts: transport.timeouts,
+    preconnected: options.preconnected,
   });
   const clientFor = (registry: string) => registries.client(registry);
   const repositories = uniqueRepositories(inputs.targets);

@@ -1,4 +1,16 @@
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
+
+/**
+ * node:crypto, loaded when the first digest is computed: the front ends' small entries parse
+ * references (`isDigest`) and open the registries' connections before anything is hashed, and
+ * loading crypto first would hold those connections back.
+ */
+let crypto: typeof Crypto | undefined;
+function createHash(algorithm: string): Crypto.Hash {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see above
+  crypto ??= require('node:crypto') as typeof Crypto;
+  return crypto.createHash(algorithm);
+}
 
 /** A validated content digest, e.g. `sha256:<64 hex>`. */
 export type Digest = string & { readonly __digest: unique symbol };

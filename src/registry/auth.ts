@@ -36,14 +36,6 @@ export class Authenticator {
    */
   private perRequestTokens = false;
 
-  /**
-   * One challenge per registry, not one per request: the first
-   * request to the registry now goes alone; the others wait until it is answered without a
-   * challenge, or until the token or Basic scheme it was challenged for is known.
-   */
-  private firstContact: Promise<void> | undefined;
-  private releaseFirstContact: () => void = () => undefined;
-
   constructor(
     private readonly registry: string,
     private readonly credential: Credential | undefined,
@@ -52,37 +44,20 @@ export class Authenticator {
     private readonly runScopes: readonly string[],
     /** Every token is masked before anything could print it. */
     private readonly mask: MaskSecret,
-    /**
-     * Hold requests behind the first one's challenge. Off for a registry expected to answer
-     * anonymously (a loopback registry without credentials), where holding would cost a round trip.
-     */
-    private readonly gateFirstContact = true,
   ) {}
 
   /**
    * Sends `req` needing `scopes`, authenticating as the registry asks. `refusalIsFinal`: a 401
    * to a request that carried a token asked for all its scopes is the answer (a mount the
    * registry will not do); no other token is asked for.
+   *
+   * No request waits for another's answer: the first requests to a registry leave together. A
+   * registry that answers them without a challenge costs nothing more; one that challenges them
+   * costs each a 401, the same round trip as holding them behind a first request's would, and
+   * they share one token request (`fetchToken`, or the token already fetched when a 401 comes
+   * in after it).
    */
   async request(req: HttpRequest, scopes: readonly string[], options: { refusalIsFinal?: boolean } = {}): Promise<HttpResponse> {
-    if (!this.gateFirstContact) return this.authenticated(req, scopes, options);
-    if (this.firstContact) {
-      await this.firstContact;
-      return this.authenticated(req, scopes, options);
-    }
-    this.firstContact = new Promise<void>((resolve) => (this.releaseFirstContact = resolve));
-    try {
-      return await this.authenticated(req, scopes, options);
-    } finally {
-      this.releaseFirstContact();
-    }
-  }
-
-  private async authenticated(
-    req: HttpRequest,
-    scopes: readonly string[],
-    options: { refusalIsFinal?: boolean },
-  ): Promise<HttpResponse> {
     // Where each token is asked for one request's scopes, ask before sending rather than after a
     // 401: requests needing the same scopes then share one ask instead of racing to repeat it.
     let asked: Token | undefined;
@@ -92,10 +67,7 @@ export class Authenticator {
     const covered = this.covering(scopes) !== undefined;
     const authorized = this.authorize(req, scopes);
     const first = await this.send(authorized);
-    if (first.status !== 401) {
-      this.releaseFirstContact();
-      return first;
-    }
+    if (first.status !== 401) return first;
     if (options.refusalIsFinal && covered) return first;
 
     const challenges = allHeaders(first, 'www-authenticate').flatMap(parseChallenges);
@@ -110,14 +82,17 @@ export class Authenticator {
         return first;
       }
       await discard(first);
+      // Sent before a token another request fetched had arrived: that one covers it, no new ask.
+      const held = this.covering(own);
       // One token for everything the run does here: a mount needs source pull and target push in the same token.
       const wanted = this.perRequestTokens ? own : mergeScopes([...own, ...this.runScopes]);
-      const combined = wanted.join(' ') !== own.join(' ');
-      const token = await this.fetchToken(wanted, combined);
-      this.releaseFirstContact();
+      const token =
+        held && authorized.headers?.authorization !== `Bearer ${held.value}`
+          ? held
+          : await this.fetchToken(wanted, wanted.join(' ') !== own.join(' '));
       const second = await this.send(withBearer(req, token));
       // Refused with a token asked for this request's scopes alone: another token cannot help.
-      if (second.status !== 401 || !combined) return second;
+      if (second.status !== 401 || scopesCover(own, token.scopes)) return second;
       await discard(second);
       // Some token services (older GitLab) honour only one scope: ask for just this request's.
       const single = await this.fetchToken(own, false);
@@ -133,7 +108,6 @@ export class Authenticator {
     if (challenges.some((c) => c.scheme === 'basic') && this.credential?.kind === 'basic' && !sentBasic) {
       await discard(first);
       this.basic = true;
-      this.releaseFirstContact();
       return this.send(this.authorize(req, scopes));
     }
     return first;

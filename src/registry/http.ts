@@ -4,6 +4,7 @@ import { say, worded } from '../errors';
 import { EnvHttpProxyAgent } from './undici';
 import { redactUrl } from './redact';
 import { type BulkOption, OriginRouter } from './origins';
+import { type Preconnections, proxiesHttps } from './preconnect';
 
 /** A request body: bytes, or a factory so a retry can re-open a stream (never replay a spent one). */
 export type RequestBody = Buffer | (() => Readable | Promise<Readable>);
@@ -225,12 +226,11 @@ export interface DispatcherOptions {
   readonly timeouts?: TransportTimeouts;
   /** Loopback registries of this run (`127.0.0.2:5000` …), reached directly even with a proxy set. */
   readonly loopbackHosts?: readonly string[];
+  /** Connections opened before the transport was loaded, for the router to adopt. */
+  readonly preconnected?: Preconnections;
 }
 
-/** True when HTTPS requests go through a proxy (then they tunnel over HTTP/1.1). */
-export function proxiesHttps(env: Readonly<Record<string, string | undefined>>): boolean {
-  return [env.https_proxy, env.HTTPS_PROXY, env.http_proxy, env.HTTP_PROXY].some((v) => v !== undefined && v.trim() !== '');
-}
+export { proxiesHttps };
 
 /**
  * The base layer: one pooled keep-alive dispatcher for the whole run. It honours
@@ -248,6 +248,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher | 
       headersTimeoutMs: timeouts.headersMs,
       bodyTimeoutMs: timeouts.bodyMs,
       keepAliveTimeoutMs: KEEP_ALIVE_MS,
+      preconnected: options.preconnected,
     },
     agent,
   );

@@ -1,6 +1,7 @@
 import * as tls from 'node:tls';
 import type { Dispatcher } from 'undici';
 import type * as Undici from 'undici';
+import { type Preconnections, startHandshake } from './preconnect';
 import { buildConnector, Client, Dispatcher as DispatcherBase, Pool } from './undici';
 import { type Connect, WarmSockets } from './warmSockets';
 
@@ -14,6 +15,8 @@ export interface OriginOptions {
   readonly keepAliveTimeoutMs: number;
   /** Extra TLS options (tests pass their CA; the action relies on NODE_EXTRA_CA_CERTS). */
   readonly tls?: Pick<tls.ConnectionOptions, 'ca'>;
+  /** Connections the front end opened before the transport was loaded: adopted, not opened again. */
+  readonly preconnected?: Preconnections;
 }
 
 /** How an origin is reached; `failure` is why its handshake failed, if it did. */
@@ -100,7 +103,8 @@ export class OriginRouter extends DispatcherBase {
   preconnectPlain(origin: string, count: number): void {
     const url = new URL(origin);
     if (url.protocol !== 'http:' || this.plain.has(url.origin)) return;
-    const warm = WarmSockets.open(bareHostname(url), Number(url.port || 80), count);
+    const warm =
+      this.options.preconnected?.takePlain(url.origin) ?? WarmSockets.open(bareHostname(url), Number(url.port || 80), count);
     const pool = this.pool(url.origin, warm.connector(buildConnector({ timeout: this.options.connectTimeoutMs })));
     this.plain.set(url.origin, { pool, warm });
     void this.route(`https://${url.host}`).then((route) => {
@@ -149,33 +153,17 @@ export class OriginRouter extends DispatcherBase {
     return routed;
   }
 
+  /** The handshake opened early for this origin, else a new one; bounded by the connect timeout either way. */
   private handshake(origin: string): Promise<tls.TLSSocket> {
-    const url = new URL(origin);
-    const hostname = bareHostname(url);
-    return new Promise((resolve, reject) => {
-      const socket = tls.connect({
-        host: hostname,
-        port: Number(url.port || 443),
-        // No SNI for an IP address (RFC 6066), as undici does.
-        ...(tlsServername(hostname) ? { servername: hostname } : {}),
-        ALPNProtocols: ['h2', 'http/1.1'],
-        ...this.options.tls,
-      });
-      this.handshakes.add(socket);
-      socket.once('close', () => this.handshakes.delete(socket));
-      const timer = setTimeout(
-        () => socket.destroy(Object.assign(new Error('TLS handshake timed out'), { code: 'ETIMEDOUT' })),
-        this.options.connectTimeoutMs,
-      );
-      socket.once('secureConnect', () => {
-        clearTimeout(timer);
-        this.handshakes.delete(socket);
-        resolve(socket);
-      });
-      socket.once('error', (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
+    const { socket, secured } = this.options.preconnected?.takeHandshake(origin) ?? startHandshake(origin, this.options.tls);
+    this.handshakes.add(socket);
+    const timer = setTimeout(
+      () => socket.destroy(Object.assign(new Error('TLS handshake timed out'), { code: 'ETIMEDOUT' })),
+      this.options.connectTimeoutMs,
+    );
+    return secured.finally(() => {
+      clearTimeout(timer);
+      this.handshakes.delete(socket);
     });
   }
 
@@ -245,8 +233,4 @@ export class OriginRouter extends DispatcherBase {
 /** A URL's host name without the brackets of an IPv6 address, as sockets take it. */
 function bareHostname(url: URL): string {
   return url.hostname.replace(/^\[|\]$/g, '');
-}
-
-function tlsServername(hostname: string): boolean {
-  return !/^[\d.]+$/.test(hostname) && !hostname.includes(':');
 }

@@ -6,19 +6,17 @@ import { repositoryScope } from './challenge';
 import { RegistryClient } from './client';
 import type { CredentialSource } from './credentials';
 import { baseSend, createDispatcher, DEFAULT_TIMEOUTS, type Send, type TransportTimeouts } from './http';
-import { limitFor, RegistryLimits } from './limits';
+import { RegistryLimits } from './limits';
 import { withLogging, type WireStats } from './logging';
 import type { OriginRouter, Protocol } from './origins';
+import { plainHttpAllowed, type Preconnections, type RepositoryName, warmConnections } from './preconnect';
 import { withRedirects } from './redirect';
 import { DEFAULT_OUTAGE, type OutagePolicy, Outages } from './outage';
 import { SchemeProbe } from './scheme';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry';
 
-/** What the transport needs to know of a source: where it lives (a reference or a tag pattern). */
-export interface RepositoryName {
-  readonly registry: string;
-  readonly repository: string;
-}
+export { plainHttpAllowed, warmConnections };
+export type { RepositoryName };
 
 export interface RegistriesOptions {
   readonly sources: readonly RepositoryName[];
@@ -35,6 +33,8 @@ export interface RegistriesOptions {
   readonly outageTimeoutMs?: number;
   readonly timeouts?: TransportTimeouts;
   readonly dispatcher?: RunDispatcher;
+  /** Connections the front end opened while the tool loaded (`Preconnections`), adopted by the transport. */
+  readonly preconnected?: Preconnections;
 }
 
 /** The base dispatcher, and what an `OriginRouter` adds to it. */
@@ -80,28 +80,6 @@ export function transportSettingsFromEnv(env: Readonly<Record<string, string | u
 }
 
 /**
- * Design rule 14: plain HTTP only for loopback and the registries the user lists; a listed
- * `host` covers every port of it, a listed `host:port` only that port. Even these are tried
- * over HTTPS first (SchemeProbe).
- */
-export function plainHttpAllowed(registry: string, insecure: ReadonlySet<string>): boolean {
-  const hostname = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
-  return isLoopbackRegistry(registry) || insecure.has(registry) || insecure.has(hostname);
-}
-
-/**
- * HTTP/1.1 connections worth opening at start-up to a plain-HTTP registry: a repository's first
- * round trips have about four requests in flight (a source's manifest, its config or children,
- * the target's tag, the first mounts), up to the run's limit per registry.
- */
-export function warmConnections(registry: string, options: Pick<RegistriesOptions, 'sources' | 'targets'>): number {
-  const repositories = new Set(
-    [...options.sources, ...options.targets].filter((r) => r.registry === registry).map((r) => r.repository),
-  );
-  return Math.min(limitFor('http/1.1'), 4 * repositories.size);
-}
-
-/**
  * One RegistryClient per registry host, all on one pooled dispatcher. The transport stack is
  * auth → redirects → retry (with the outages of each host) → scheme → logging → base
  * (design rules 10–12, 14).
@@ -123,9 +101,11 @@ export class Registries {
   constructor(private readonly options: RegistriesOptions) {
     this.ownsDispatcher = options.dispatcher === undefined;
     const loopbackHosts = [...options.sources, ...options.targets].map((r) => r.registry).filter(isLoopbackRegistry);
-    const dispatcher: RunDispatcher = options.dispatcher ?? createDispatcher({ timeouts: options.timeouts, loopbackHosts });
+    const dispatcher: RunDispatcher =
+      options.dispatcher ?? createDispatcher({ timeouts: options.timeouts, loopbackHosts, preconnected: options.preconnected });
     this.dispatcher = dispatcher;
-    // Every host is known from the inputs: open the HTTPS connections while the run gets ready.
+    // Every host is known from the inputs: open the HTTPS connections while the run gets ready
+    // (the router adopts those the front end opened before loading the rest: `preconnected`).
     // For a loopback or listed registry that handshake is also the probe for plain HTTP, and
     // its plain connections open beside it (closed unused if it speaks TLS).
     for (const registry of new Set([...options.targets, ...options.sources].map((r) => r.registry))) {
@@ -179,11 +159,8 @@ export class Registries {
       client = Promise.resolve(this.options.credentials)
         .then((credentials) => credentials.get(registry))
         .then((credential) => {
-          // A loopback registry without credentials is a local one that answers anonymously:
-          // holding requests behind a first challenge that never comes would cost a round trip.
-          const gate = credential !== undefined || !isLoopbackRegistry(registry);
           const secret = this.options.log.secret;
-          const auth = new Authenticator(registry, credential, this.send, this.scopesFor(registry), secret, gate);
+          const auth = new Authenticator(registry, credential, this.send, this.scopesFor(registry), secret);
           // HTTPS; the scheme layer falls back to plain HTTP where design rule 14 allows it.
           return new RegistryClient(registry, auth, false, this.retry, this.retryLog, this.outages);
         });

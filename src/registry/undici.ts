@@ -8,8 +8,12 @@
 import type * as Undici from 'undici';
 
 const DispatcherBase = require('undici/lib/dispatcher/dispatcher') as typeof Undici.Dispatcher;
-// What undici's entry module does: give every dispatcher request(), stream(), pipeline() …
-Object.assign(DispatcherBase.prototype, require('undici/lib/api') as object);
+// What undici's entry module does, for the two calls made: request() (every request) and connect()
+// (the proxy agent's CONNECT tunnel). stream(), pipeline() and upgrade() would only add to start-up.
+Object.assign(DispatcherBase.prototype, {
+  request: require('undici/lib/api/api-request') as unknown,
+  connect: require('undici/lib/api/api-connect') as unknown,
+});
 
 /** The base class (a value): types come from `import type { Dispatcher } from 'undici'`, which loads nothing. */
 export const Dispatcher = DispatcherBase;

@@ -1,0 +1,74 @@
+import { VERSION } from './version';
+import { describeError, InputError } from '../errors';
+import { getInputs, type Inputs } from '../inputs/context';
+import type { Login } from '../registry/credentials';
+import { parseCommandLine, UsageError, usage } from './flags';
+import { CLI_NAMES } from './names';
+import type { LogStream } from './reporter';
+
+export const COMMAND = 'merge-multiarch-action';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export interface CliIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: LogStream;
+  /** Read only with --password-stdin. */
+  readonly readStdin: () => Promise<string>;
+}
+
+/** The password as `docker login --password-stdin` takes it: the trailing newline is not part of it. */
+function passwordOf(text: string): string {
+  return text.replace(/\r?\n$/, '');
+}
+
+/** A merge the command line asks for, every flag checked. */
+export interface Usage {
+  readonly inputs: Inputs;
+  readonly login: Login | undefined;
+  readonly json: boolean;
+  readonly verbose: boolean;
+}
+
+/** Everything the command line says, checked before any request: a UsageError means exit 2. */
+async function readUsage(argv: readonly string[], io: CliIo): Promise<Usage | 'done'> {
+  const cl = parseCommandLine(argv);
+  if (cl.help) {
+    io.stdout.write(usage(COMMAND));
+    return 'done';
+  }
+  if (cl.version) {
+    io.stdout.write(`${VERSION}\n`);
+    return 'done';
+  }
+  let inputs: Inputs;
+  try {
+    inputs = getInputs(cl.read);
+  } catch (err) {
+    if (err instanceof InputError) throw new UsageError(describeError(err, CLI_NAMES));
+    throw err;
+  }
+  let login: Login | undefined;
+  if (cl.username !== undefined) {
+    const password = passwordOf(await io.readStdin());
+    if (password === '') throw new UsageError('--password-stdin: stdin holds no password');
+    login = { registries: new Set(inputs.targets.map((t) => t.registry)), username: cl.username, password };
+  }
+  return { inputs, login, json: cl.json, verbose: cl.verbose };
+}
+
+/**
+ * Reads the command line: the merge it asks for, or the exit status when there is nothing to
+ * merge (--help, --version, or bad usage, said on stderr). Loads nothing of the merge itself,
+ * so the entry can open the registries' connections before loading it.
+ */
+export async function readCommandLine(argv: readonly string[], io: CliIo): Promise<Usage | number> {
+  try {
+    const run = await readUsage(argv, io);
+    return run === 'done' ? EXIT.ok : run;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr.write(`error: ${err.message}\nRun '${COMMAND} --help' for usage.\n`);
+    return EXIT.usage;
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * The run's first connections, opened by the front ends as soon as the inputs are read, before
+ * the rest of the tool is even loaded: every host is known from the inputs, and a connection to
+ * a remote registry costs a round trip or more, which then overlaps the loading instead of
+ * following it. The transport (`OriginRouter`) adopts them as its first connections; it opens
+ * the same ones itself when nothing was opened early.
+ *
+ * Deliberately light: Node's net and tls and the reference grammar only, so the small entry
+ * bundles that load it start connecting within milliseconds of Node's own boot.
+ */
+import * as net from 'node:net';
+import type * as tls from 'node:tls';
+import { apiHost, isLoopbackRegistry } from '../oci/reference';
+import { limitFor } from './limits';
+import { WarmSockets } from './warmSockets';
+
+/** A TLS handshake started: the socket, and its outcome (the socket once secured, or why not). */
+export interface Handshake {
+  readonly socket: tls.TLSSocket;
+  readonly secured: Promise<tls.TLSSocket>;
+}
+
+/**
+ * Starts the TLS handshake with an HTTPS origin (`https://host:port`), offering h2 and http/1.1.
+ * The TCP connection is asked for first: Node's TLS module and the TLS context (its CA store,
+ * read on first use) take 15–20 ms to load and make on Node 24, which then overlap the name
+ * lookup and the TCP handshake instead of coming before them.
+ */
+export function startHandshake(origin: string, options: Pick<tls.ConnectionOptions, 'ca'> = {}): Handshake {
+  const url = new URL(origin);
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  const tcp = net.connect({ host: hostname, port: Number(url.port || 443), noDelay: true });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the connect, see above
+  const { connect } = require('node:tls') as typeof tls;
+  const socket = connect({
+    socket: tcp,
+    host: hostname,
+    // No SNI for an IP address (RFC 6066), as undici does.
+    ...(tlsServername(hostname) ? { servername: hostname } : {}),
+    ALPNProtocols: ['h2', 'http/1.1'],
+    ...options,
+  });
+  const secured = new Promise<tls.TLSSocket>((resolve, reject) => {
+    socket.once('secureConnect', () => resolve(socket));
+    socket.once('error', reject);
+    // Closed before it was secured (destroyed without an error): never leave the outcome pending.
+    socket.once('close', () => reject(Object.assign(new Error('closed during the TLS handshake'), { code: 'ECONNRESET' })));
+  });
+  // Whoever adopts the handshake reads its failure; until then it is no unhandled rejection.
+  secured.catch(() => undefined);
+  return { socket, secured };
+}
+
+function tlsServername(hostname: string): boolean {
+  return !/^[\d.]+$/.test(hostname) && !hostname.includes(':');
+}
+
+/** True when HTTPS requests go through a proxy (then they tunnel over HTTP/1.1). */
+export function proxiesHttps(env: Readonly<Record<string, string | undefined>>): boolean {
+  return [env.https_proxy, env.HTTPS_PROXY, env.http_proxy, env.HTTP_PROXY].some((v) => v !== undefined && v.trim() !== '');
+}
+
+/** What the transport needs to know of a source or target: where it lives. */
+export interface RepositoryName {
+  readonly registry: string;
+  readonly repository: string;
+}
+
+/**
+ * Design rule 14: plain HTTP only for loopback and the registries the user lists; a listed
+ * `host` covers every port of it, a listed `host:port` only that port. Even these are tried
+ * over HTTPS first (SchemeProbe).
+ */
+export function plainHttpAllowed(registry: string, insecure: ReadonlySet<string>): boolean {
+  const hostname = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
+  return isLoopbackRegistry(registry) || insecure.has(registry) || insecure.has(hostname);
+}
+
+/**
+ * HTTP/1.1 connections worth opening at start-up to a plain-HTTP registry: a repository's first
+ * round trips have about four requests in flight (a source's manifest, its config or children,
+ * the target's tag, the first mounts), up to the run's limit per registry.
+ */
+export function warmConnections(
+  registry: string,
+  options: { readonly sources: readonly RepositoryName[]; readonly targets: readonly RepositoryName[] },
+): number {
+  const repositories = new Set(
+    [...options.sources, ...options.targets].filter((r) => r.registry === registry).map((r) => r.repository),
+  );
+  return Math.min(limitFor('http/1.1'), 4 * repositories.size);
+}
+
+export interface PreconnectOptions {
+  readonly sources: readonly RepositoryName[];
+  readonly targets: readonly RepositoryName[];
+  readonly insecureRegistries: ReadonlySet<string>;
+}
+
+/**
+ * The connections of a run opened ahead of its transport: per registry the TLS handshake, and
+ * where plain HTTP is allowed its HTTP/1.1 connections beside it (`OriginRouter.preconnectPlain`
+ * says why). Each is handed out once; what is never taken is closed by `discard`.
+ */
+export class Preconnections {
+  private readonly handshakes = new Map<string, Handshake>();
+  private readonly plain = new Map<string, WarmSockets>();
+
+  /**
+   * Opens them for every registry of the inputs, as `Registries` would, unless HTTPS goes
+   * through a proxy (then every connection is the proxy agent's, made when a request needs it).
+   */
+  static open(
+    options: PreconnectOptions,
+    env: Readonly<Record<string, string | undefined>>,
+    /** Extra TLS options, as `OriginOptions.tls` (tests pass their CA; the tools rely on NODE_EXTRA_CA_CERTS). */
+    tlsOptions?: Pick<tls.ConnectionOptions, 'ca'>,
+  ): Preconnections {
+    const opened = new Preconnections();
+    if (proxiesHttps(env)) return opened;
+    for (const registry of new Set([...options.targets, ...options.sources].map((r) => r.registry))) {
+      const host = apiHost(registry);
+      opened.handshakes.set(new URL(`https://${host}`).origin, startHandshake(`https://${host}`, tlsOptions));
+      if (plainHttpAllowed(registry, options.insecureRegistries)) {
+        const url = new URL(`http://${host}`);
+        opened.plain.set(
+          url.origin,
+          WarmSockets.open(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port || 80), warmConnections(registry, options)),
+        );
+      }
+    }
+    return opened;
+  }
+
+  /** The handshake started with an HTTPS origin, if any; handed out once. */
+  takeHandshake(origin: string): Handshake | undefined {
+    const key = new URL(origin).origin;
+    const handshake = this.handshakes.get(key);
+    this.handshakes.delete(key);
+    return handshake;
+  }
+
+  /** The plain-HTTP connections opened to an origin, if any; handed out once. */
+  takePlain(origin: string): WarmSockets | undefined {
+    const key = new URL(origin).origin;
+    const warm = this.plain.get(key);
+    this.plain.delete(key);
+    return warm;
+  }
+
+  /** Closes whatever no transport took (the run ended before it was built). */
+  discard(): void {
+    for (const { socket } of this.handshakes.values()) socket.destroy();
+    for (const warm of this.plain.values()) warm.discard();
+    this.handshakes.clear();
+    this.plain.clear();
+  }
+}

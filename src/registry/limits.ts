@@ -1,4 +1,4 @@
-import type { Protocol } from './origins';
+import type { Protocol } from './protocol';
 import { createLimiter } from '../util/concurrency';
 
 type Limiter = <T>(task: () => Promise<T>) => Promise<T>;

@@ -3,10 +3,8 @@ import type { Dispatcher } from 'undici';
 import type * as Undici from 'undici';
 import { type Preconnections, startHandshake } from './preconnect';
 import { buildConnector, Client, Dispatcher as DispatcherBase, Pool } from './undici';
+import type { Protocol } from './protocol';
 import { type Connect, WarmSockets } from './warmSockets';
-
-/** What a server negotiated over TLS (ALPN); plain HTTP origins are always HTTP/1.1. */
-export type Protocol = 'h2' | 'http/1.1';
 
 export interface OriginOptions {
   readonly connectTimeoutMs: number;

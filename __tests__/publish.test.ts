@@ -46,6 +46,19 @@ describe('readTags and allTagsAt', () => {
     expect(allTagsAt([NEW, OLD], index)).toBe(false);
   });
 
+  it('reads a tag whole when its HEAD names no digest (a registry that omits Docker-Content-Digest)', async () => {
+    const reads: string[] = [];
+    const client = {
+      headManifest: async () => ({ digest: undefined, mediaType: MediaType.OciIndex, size: 2 }),
+      getManifest: async (_repo: string, ref: string) => {
+        reads.push(ref);
+        return { digest: OLD };
+      },
+    };
+    expect(await readTags(async () => client as unknown as RegistryClient, [target])).toEqual([OLD]);
+    expect(reads).toEqual(['1']);
+  });
+
   it('uses the tags read earlier instead of reading them again', async () => {
     const registry = immutable(undefined);
     expect(await publishIndex(registry.clientFor, index, [target], { dryRun: false, log, tags: Promise.resolve([NEW]) })).toEqual(

@@ -3,13 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Reference } from '../src/oci/reference';
 import { DEFAULT_TIMEOUTS } from '../src/registry/http';
 import { Agent } from 'undici';
-import {
-  Registries,
-  TRANSPORT_ENV,
-  transportSettingsFromEnv,
-  plainHttpAllowed,
-  warmConnections,
-} from '../src/registry/registries';
+import { warmConnections } from '../src/registry/preconnect';
+import { Registries, TRANSPORT_ENV, transportSettingsFromEnv } from '../src/registry/registries';
 import { DEFAULT_RETRY } from '../src/registry/retry';
 
 describe('transportSettingsFromEnv (test-only knobs)', () => {
@@ -94,19 +89,6 @@ describe('Registries', () => {
     expect(warmConnections('r.io', { sources: refs('r.io/a:1', 'r.io/a:2'), targets: refs('r.io/b:1') })).toBe(8);
     await registries.close();
     await dispatcher.close();
-  });
-});
-
-describe('plainHttpAllowed (design rule 14)', () => {
-  it('allows plain HTTP for loopback and listed registries only', () => {
-    const listed = new Set(['reg.internal', 'other.internal:5000']);
-    expect(plainHttpAllowed('127.0.0.1:5000', new Set())).toBe(true);
-    expect(plainHttpAllowed('[::1]:5000', new Set())).toBe(true);
-    expect(plainHttpAllowed('reg.internal:5000', listed)).toBe(true);
-    expect(plainHttpAllowed('reg.internal', listed)).toBe(true);
-    expect(plainHttpAllowed('other.internal:5000', listed)).toBe(true);
-    expect(plainHttpAllowed('other.internal:5001', listed)).toBe(false);
-    expect(plainHttpAllowed('ghcr.io', listed)).toBe(false);
   });
 });
 

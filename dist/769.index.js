@@ -344,7 +344,7 @@ async function appendUntilSettled(first, o) {
             transfers.push(...(await o.transfer.run(plan.children, o.repositories)));
         }
         // Read just before the write: a base that moved since it was read is read again (no write).
-        const current = await tagDigests(o.clientFor, o.targets);
+        const current = await (0, publish_1.readTags)(o.clientFor, o.targets);
         if (current[0] !== base?.digest) {
             o.reporter.info(`append: ${target} moved to ${current[0] ?? '(deleted)'} since this run read it at ${base?.digest ?? '(absent)'}; reading it again`);
             again = 'moved';
@@ -385,22 +385,9 @@ async function appendUntilSettled(first, o) {
         `this run's entries (${own.images.map(describe).join(', ')}); the tag may lack them: run this job again`);
 }
 const describe = (c) => `${(0, platform_1.formatPlatform)(c.descriptor.platform)} ${c.descriptor.digest}`;
-/**
- * What each target tag points at, by HEAD; a tag whose HEAD names no digest is read whole
- * (registries that omit Docker-Content-Digest would otherwise never match).
- */
-async function tagDigests(clientFor, targets) {
-    return Promise.all(targets.map(async (t) => {
-        const client = await clientFor(t.registry);
-        const head = await client.headManifest(t.repository, t.tag);
-        if (!head || head.digest !== undefined)
-            return head?.digest;
-        return (await client.getManifest(t.repository, t.tag)).digest;
-    }));
-}
 /** Reads every target tag after a write: which own entries are gone, and which a newer run replaced (first tag). */
 async function checkTags(o, written, own, earlier) {
-    const digests = await tagDigests(o.clientFor, o.targets);
+    const digests = await (0, publish_1.readTags)(o.clientFor, o.targets);
     const missing = new Set();
     const superseded = [];
     const where = [];
@@ -1137,12 +1124,17 @@ exports.explainRefusedTag = explainRefusedTag;
 const client_1 = __webpack_require__(2440);
 /**
  * HEADs every target tag. Reads only, so the run starts them with the resolve, off the
- * critical path; a tag's answer is compared with the planned digest later.
+ * critical path; a tag's answer is compared with the planned digest later. A tag whose HEAD
+ * names no digest is read whole: a registry that omits Docker-Content-Digest would otherwise
+ * never match.
  */
 function readTags(clientFor, targets) {
     return Promise.all(targets.map(async (target) => {
         const client = await clientFor(target.registry);
-        return (await client.headManifest(target.repository, target.tag))?.digest;
+        const head = await client.headManifest(target.repository, target.tag);
+        if (!head || head.digest !== undefined)
+            return head?.digest;
+        return (await client.getManifest(target.repository, target.tag)).digest;
     }));
 }
 /** True when every target tag already points at the index: the re-run no-op. */
@@ -2845,7 +2837,7 @@ function withLogin(login, fallback, mask) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.USER_AGENT = exports.proxiesHttps = exports.DEFAULT_TIMEOUTS = exports.TransportError = void 0;
+exports.USER_AGENT = exports.DEFAULT_TIMEOUTS = exports.TransportError = void 0;
 exports.header = header;
 exports.allHeaders = allHeaders;
 exports.isRetriableCode = isRetriableCode;
@@ -2862,7 +2854,6 @@ const undici_1 = __webpack_require__(199);
 const redact_1 = __webpack_require__(9518);
 const origins_1 = __webpack_require__(7791);
 const preconnect_1 = __webpack_require__(1670);
-Object.defineProperty(exports, "proxiesHttps", ({ enumerable: true, get: function () { return preconnect_1.proxiesHttps; } }));
 function header(res, name) {
     const v = res.headers[name.toLowerCase()];
     return Array.isArray(v) ? v[0] : v;
@@ -3252,7 +3243,7 @@ class OriginRouter extends undici_1.Dispatcher {
         const url = new URL(origin);
         if (url.protocol !== 'http:' || this.plain.has(url.origin))
             return;
-        const warm = this.options.preconnected?.takePlain(url.origin) ?? warmSockets_1.WarmSockets.open(bareHostname(url), Number(url.port || 80), count);
+        const warm = this.options.preconnected?.takePlain(url.origin) ?? warmSockets_1.WarmSockets.open((0, preconnect_1.bareHostname)(url), Number(url.port || 80), count);
         const pool = this.pool(url.origin, warm.connector((0, undici_1.buildConnector)({ timeout: this.options.connectTimeoutMs })));
         this.plain.set(url.origin, { pool, warm });
         void this.route(`https://${url.host}`).then((route) => {
@@ -3355,10 +3346,6 @@ class OriginRouter extends undici_1.Dispatcher {
     }
 }
 exports.OriginRouter = OriginRouter;
-/** A URL's host name without the brackets of an IPv6 address, as sockets take it. */
-function bareHostname(url) {
-    return url.hostname.replace(/^\[|\]$/g, '');
-}
 
 
 /***/ }),
@@ -3705,7 +3692,7 @@ function withRedirects(next) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.Registries = exports.TRANSPORT_ENV = exports.warmConnections = exports.plainHttpAllowed = void 0;
+exports.Registries = exports.TRANSPORT_ENV = void 0;
 exports.transportSettingsFromEnv = transportSettingsFromEnv;
 const reference_1 = __webpack_require__(2148);
 const auth_1 = __webpack_require__(7481);
@@ -3715,8 +3702,6 @@ const http_1 = __webpack_require__(8851);
 const limits_1 = __webpack_require__(3199);
 const logging_1 = __webpack_require__(6141);
 const preconnect_1 = __webpack_require__(1670);
-Object.defineProperty(exports, "plainHttpAllowed", ({ enumerable: true, get: function () { return preconnect_1.plainHttpAllowed; } }));
-Object.defineProperty(exports, "warmConnections", ({ enumerable: true, get: function () { return preconnect_1.warmConnections; } }));
 const redirect_1 = __webpack_require__(5231);
 const outage_1 = __webpack_require__(144);
 const scheme_1 = __webpack_require__(6728);

@@ -1005,6 +1005,7 @@ var __importStar = (this && this.__importStar) || (function () {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Preconnections = void 0;
 exports.startHandshake = startHandshake;
+exports.bareHostname = bareHostname;
 exports.proxiesHttps = proxiesHttps;
 exports.plainHttpAllowed = plainHttpAllowed;
 exports.warmConnections = warmConnections;
@@ -1030,7 +1031,7 @@ const warmSockets_1 = __nccwpck_require__(8902);
  */
 function startHandshake(origin, options = {}) {
     const url = new URL(origin);
-    const hostname = url.hostname.replace(/^\[|\]$/g, '');
+    const hostname = bareHostname(url);
     const tcp = net.connect({ host: hostname, port: Number(url.port || 443), noDelay: true });
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the connect, see above
     const { connect } = __nccwpck_require__(1692);
@@ -1051,6 +1052,10 @@ function startHandshake(origin, options = {}) {
     // Whoever adopts the handshake reads its failure; until then it is no unhandled rejection.
     secured.catch(() => undefined);
     return { socket, secured };
+}
+/** A URL's host name without the brackets of an IPv6 address, as sockets take it. */
+function bareHostname(url) {
+    return url.hostname.replace(/^\[|\]$/g, '');
 }
 function tlsServername(hostname) {
     return !/^[\d.]+$/.test(hostname) && !hostname.includes(':');
@@ -1100,7 +1105,7 @@ class Preconnections {
             opened.handshakes.set(new URL(`https://${host}`).origin, startHandshake(`https://${host}`, tlsOptions));
             if (plainHttpAllowed(registry, options.insecureRegistries)) {
                 const url = new URL(`http://${host}`);
-                opened.plain.set(url.origin, warmSockets_1.WarmSockets.open(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port || 80), warmConnections(registry, options)));
+                opened.plain.set(url.origin, warmSockets_1.WarmSockets.open(bareHostname(url), Number(url.port || 80), warmConnections(registry, options)));
             }
         }
         return opened;

@@ -13,7 +13,7 @@ import {
   type TagEntry,
   withoutImages,
 } from '../plan/standing';
-import { publishIndex, type TagDigests, type TagResult } from '../publish/publish';
+import { publishIndex, readTags, type TagResult } from '../publish/publish';
 import { sleep } from '../registry/retry';
 import { resolveBase } from '../resolve/base';
 import type { Child, ClientFor, ResolvedSource } from '../resolve/resolve';
@@ -128,7 +128,7 @@ export async function appendUntilSettled(
       transfers.push(...(await o.transfer.run(plan.children, o.repositories)));
     }
     // Read just before the write: a base that moved since it was read is read again (no write).
-    const current = await tagDigests(o.clientFor, o.targets);
+    const current = await readTags(o.clientFor, o.targets);
     if (current[0] !== base?.digest) {
       o.reporter.info(
         `append: ${target} moved to ${current[0] ?? '(deleted)'} since this run read it at ${base?.digest ?? '(absent)'}; reading it again`,
@@ -174,21 +174,6 @@ export async function appendUntilSettled(
 
 const describe = (c: Child) => `${formatPlatform(c.descriptor.platform)} ${c.descriptor.digest}`;
 
-/**
- * What each target tag points at, by HEAD; a tag whose HEAD names no digest is read whole
- * (registries that omit Docker-Content-Digest would otherwise never match).
- */
-async function tagDigests(clientFor: ClientFor, targets: readonly Reference[]): Promise<TagDigests> {
-  return Promise.all(
-    targets.map(async (t) => {
-      const client = await clientFor(t.registry);
-      const head = await client.headManifest(t.repository, t.tag as string);
-      if (!head || head.digest !== undefined) return head?.digest;
-      return (await client.getManifest(t.repository, t.tag as string)).digest;
-    }),
-  );
-}
-
 /** Reads every target tag after a write: which own entries are gone, and which a newer run replaced (first tag). */
 async function checkTags(
   o: AppendLoopOptions,
@@ -196,7 +181,7 @@ async function checkTags(
   own: OwnEntries,
   earlier: EarlierEntries,
 ): Promise<{ missing: Child[]; superseded: Array<{ own: Child; theirs: string }>; where: string }> {
-  const digests = await tagDigests(o.clientFor, o.targets);
+  const digests = await readTags(o.clientFor, o.targets);
   const missing = new Set<Child>();
   const superseded: Array<{ own: Child; theirs: string }> = [];
   const where: string[] = [];

@@ -15,13 +15,17 @@ export type TagDigests = ReadonlyArray<string | undefined>;
 
 /**
  * HEADs every target tag. Reads only, so the run starts them with the resolve, off the
- * critical path; a tag's answer is compared with the planned digest later.
+ * critical path; a tag's answer is compared with the planned digest later. A tag whose HEAD
+ * names no digest is read whole: a registry that omits Docker-Content-Digest would otherwise
+ * never match.
  */
 export function readTags(clientFor: ClientFor, targets: readonly Reference[]): Promise<TagDigests> {
   return Promise.all(
     targets.map(async (target) => {
       const client = await clientFor(target.registry);
-      return (await client.headManifest(target.repository, target.tag as string))?.digest;
+      const head = await client.headManifest(target.repository, target.tag as string);
+      if (!head || head.digest !== undefined) return head?.digest;
+      return (await client.getManifest(target.repository, target.tag as string)).digest;
     }),
   );
 }

@@ -230,8 +230,6 @@ export interface DispatcherOptions {
   readonly preconnected?: Preconnections;
 }
 
-export { proxiesHttps };
-
 /**
  * The base layer: one pooled keep-alive dispatcher for the whole run. It honours
  * HTTP(S)_PROXY and NO_PROXY (loopback always direct), and verifies TLS (with

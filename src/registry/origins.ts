@@ -1,7 +1,7 @@
 import * as tls from 'node:tls';
 import type { Dispatcher } from 'undici';
 import type * as Undici from 'undici';
-import { type Preconnections, startHandshake } from './preconnect';
+import { bareHostname, type Preconnections, startHandshake } from './preconnect';
 import { buildConnector, Client, Dispatcher as DispatcherBase, Pool } from './undici';
 import type { Protocol } from './protocol';
 import { type Connect, WarmSockets } from './warmSockets';
@@ -226,9 +226,4 @@ export class OriginRouter extends DispatcherBase {
     for (const { warm } of this.plain.values()) warm.discard();
     await Promise.all([...this.made, this.fallback].map(end));
   }
-}
-
-/** A URL's host name without the brackets of an IPv6 address, as sockets take it. */
-function bareHostname(url: URL): string {
-  return url.hostname.replace(/^\[|\]$/g, '');
 }

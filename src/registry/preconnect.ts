@@ -28,7 +28,7 @@ export interface Handshake {
  */
 export function startHandshake(origin: string, options: Pick<tls.ConnectionOptions, 'ca'> = {}): Handshake {
   const url = new URL(origin);
-  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  const hostname = bareHostname(url);
   const tcp = net.connect({ host: hostname, port: Number(url.port || 443), noDelay: true });
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the connect, see above
   const { connect } = require('node:tls') as typeof tls;
@@ -49,6 +49,11 @@ export function startHandshake(origin: string, options: Pick<tls.ConnectionOptio
   // Whoever adopts the handshake reads its failure; until then it is no unhandled rejection.
   secured.catch(() => undefined);
   return { socket, secured };
+}
+
+/** A URL's host name without the brackets of an IPv6 address, as sockets take it. */
+export function bareHostname(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '');
 }
 
 function tlsServername(hostname: string): boolean {
@@ -125,7 +130,7 @@ export class Preconnections {
         const url = new URL(`http://${host}`);
         opened.plain.set(
           url.origin,
-          WarmSockets.open(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port || 80), warmConnections(registry, options)),
+          WarmSockets.open(bareHostname(url), Number(url.port || 80), warmConnections(registry, options)),
         );
       }
     }

@@ -16,9 +16,6 @@ import { DEFAULT_OUTAGE, type OutagePolicy, Outages } from './outage';
 import { SchemeProbe } from './scheme';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry';
 
-export { plainHttpAllowed, warmConnections };
-export type { RepositoryName };
-
 export interface RegistriesOptions {
   readonly sources: readonly RepositoryName[];
   readonly targets: readonly Reference[];

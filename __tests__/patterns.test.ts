@@ -36,6 +36,17 @@ describe('expandPattern', () => {
     expect(refs.map((r) => r.tag)).toEqual(['1.0-amd64', '1.0-arm64']);
   });
 
+  it('never matches referrers tags (sha256-<hex>) or cosign attachment tags (design rule 16)', async () => {
+    const hex = 'ab'.repeat(32);
+    const { clientFor } = clients({
+      'r.io/app-build': ['1', `sha256-${hex}`, `sha256-${hex}.sig`, `sha256-${hex}.att`, `sha256-${hex}.sbom`, 'sha256-short'],
+    });
+    const refs = await expandPattern(clientFor, TagPattern.parse('r.io/app-build:*'), [target]);
+    expect(refs.map((r) => r.tag)).toEqual(['1', 'sha256-short']);
+    const only = expandPattern(clientFor, TagPattern.parse(`r.io/app-build:sha256-${hex}*`), [target]);
+    await expect(only).rejects.toThrow('matches no tag of r.io/app-build; tags there include 1, sha256-short');
+  });
+
   it('fails naming the pattern and a few tags that exist when nothing matches', async () => {
     const { clientFor } = clients({ 'r.io/app-build': ['a', 'b', 'c', 'd', 'e', 'f', 'g'] });
     const run = expandPattern(clientFor, TagPattern.parse('r.io/app-build:9-*'), [target]);

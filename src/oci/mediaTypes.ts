@@ -35,3 +35,18 @@ export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 export const ATTESTATION_ARTIFACT_TYPE = 'application/vnd.docker.attestation.manifest.v1+json';
 /** The layer annotation naming an in-toto statement's predicate type (provenance, SBOM …). */
 export const PREDICATE_TYPE_ANNOTATION = 'in-toto.io/predicate-type';
+
+/** The config media types of an image (OCI, Docker); any other config makes a manifest an artifact (design rule 16). */
+export const IMAGE_CONFIG_TYPES: ReadonlySet<string> = new Set([
+  'application/vnd.oci.image.config.v1+json',
+  'application/vnd.docker.container.image.v1+json',
+]);
+/** BuildKit's config of an OCI-artifact attestation. */
+export const ATTESTATION_CONFIG_TYPE = 'application/vnd.docker.attestation.config.v1+json';
+/** Layers of attestations: in-toto statements (buildx) and DSSE envelopes (cosign `.att`). */
+export const ATTESTATION_LAYER_TYPES: ReadonlySet<string> = new Set([
+  'application/vnd.in-toto+json',
+  'application/vnd.dsse.envelope.v1+json',
+]);
+/** The layer of a cosign signature (simple signing payload). */
+export const COSIGN_SIGNATURE_LAYER_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';

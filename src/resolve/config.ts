@@ -2,6 +2,7 @@ import { ContentError } from '../errors';
 import type { Descriptor } from '../oci/manifest';
 import type { Platform } from '../oci/platform';
 import type { Reference } from '../oci/reference';
+import { isUnknownPlatform } from './imageCheck';
 import type { RegistryClient } from '../registry/client';
 
 /** Image configs are small; anything larger is not an image config. */
@@ -25,8 +26,10 @@ export async function platformFromConfig(client: RegistryClient, source: Referen
 
 export function platformOfConfig(json: Record<string, unknown>, where: string): Platform {
   const { os, architecture, variant } = json;
-  if (typeof os !== 'string' || os === '' || typeof architecture !== 'string' || architecture === '') {
-    throw new ContentError(`${where}: the image config has no os/architecture, so its platform is unknown`);
+  if (typeof os !== 'string' || typeof architecture !== 'string' || isUnknownPlatform({ os, architecture })) {
+    // Design rule 16: attestations and signatures carry image configs with no platform, or unknown/unknown.
+    const shown = (v: unknown) => (typeof v === 'string' && v !== '' ? v : '(none)');
+    throw new ContentError(`${where} is not an image: its config names the platform ${shown(os)}/${shown(architecture)}`);
   }
   const p: { -readonly [K in keyof Platform]: Platform[K] } = { os, architecture };
   if (typeof variant === 'string' && variant !== '') p.variant = variant;

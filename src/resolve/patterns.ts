@@ -1,4 +1,5 @@
 import { ContentError } from '../errors';
+import { attachmentTag } from '../oci/attachmentTags';
 import type { Reference } from '../oci/reference';
 import { isPattern, type Source, type TagPattern } from '../oci/tagPattern';
 import { RegistryError } from '../registry/client';
@@ -24,7 +25,9 @@ const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /**
  * The tags of the pattern's repository that it matches, sorted (the index order must not depend
  * on the registry's listing order). A target tag never matches: a re-run whose target sits in
- * the same repository under a matching name must see the same sources as the first run.
+ * the same repository under a matching name must see the same sources as the first run. Nor do
+ * the tags of what is attached to images (design rule 16): `sha256-<hex>` referrers indexes,
+ * which this tool writes itself, and cosign's `.sig`, `.att` and `.sbom`.
  */
 export async function expandPattern(
   clientFor: ClientFor,
@@ -46,9 +49,10 @@ export async function expandPattern(
     throw err;
   });
   const isTarget = (tag: string) => targets.some((t) => t.name === pattern.name && t.tag === tag);
-  const matches = [...new Set(tags)].filter((tag) => pattern.matches(tag) && !isTarget(tag)).sort(byCodeUnits);
+  const candidates = [...new Set(tags)].filter((tag) => !isTarget(tag) && attachmentTag(tag) === undefined);
+  const matches = candidates.filter((tag) => pattern.matches(tag)).sort(byCodeUnits);
   if (matches.length === 0) {
-    const existing = [...new Set(tags)].filter((tag) => !isTarget(tag)).sort(byCodeUnits);
+    const existing = candidates.sort(byCodeUnits);
     const some =
       existing.length === 0
         ? 'the repository has no other tags'

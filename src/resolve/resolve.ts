@@ -8,6 +8,13 @@ import type { Reference } from '../oci/reference';
 import { type RegistryClient, RegistryError } from '../registry/client';
 import { referrerFields } from '../referrers/attachment';
 import { platformFromConfig } from './config';
+import {
+  isUnknownPlatform,
+  mayBeClassicAttestation,
+  refuseArtifactIndex,
+  refuseAttachmentTag,
+  refuseNonImage,
+} from './imageCheck';
 
 /** A manifest that goes into the result index, with what is needed to copy it. */
 export interface Child {
@@ -74,6 +81,39 @@ async function fetchImage(
     throw new ContentError(`source "${source}": ${d.digest} is ${fetched.bytes.length} bytes, its descriptor says ${d.size}`);
   }
   return { manifest, bytes: fetched.bytes };
+}
+
+/**
+ * Design rule 16: an image-shaped manifest that is an attestation, a signature or an artifact is
+ * refused, named by `where`. A buildx attestation names its image only in its statements: one
+ * is read to say which (the run fails either way).
+ */
+async function refuseIfNotImage(
+  client: RegistryClient,
+  where: string,
+  source: Reference,
+  manifest: ImageManifest,
+  bytes: Buffer,
+): Promise<void> {
+  const subject = mayBeClassicAttestation(manifest, bytes) ? await statementSubject(client, source, manifest) : undefined;
+  refuseNonImage(where, manifest, bytes, subject);
+}
+
+/** The image an in-toto statement (the first layer, when small) is about; undefined when it cannot tell. */
+async function statementSubject(client: RegistryClient, source: Reference, manifest: ImageManifest): Promise<Digest | undefined> {
+  const layer = manifest.layers[0];
+  if (layer.mediaType !== 'application/vnd.in-toto+json' || layer.size > 1024 * 1024) return undefined;
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await client.getBlob(source.repository, layer.digest, layer.size)) chunks.push(chunk as Buffer);
+    const statement = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+      subject?: Array<{ digest?: { sha256?: unknown } }>;
+    };
+    const hex = statement.subject?.[0]?.digest?.sha256;
+    return typeof hex === 'string' && /^[0-9a-f]{64}$/.test(hex) ? (`sha256:${hex}` as Digest) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function describe(d: Descriptor, manifest: ImageManifest, platform: Platform): Child['descriptor'] {
@@ -149,6 +189,7 @@ export async function resolveSource(
   hooks: ResolveHooks = {},
 ): Promise<ResolvedSource> {
   const { onImage, known = () => undefined } = hooks;
+  refuseAttachmentTag(source);
   const client = await clientFor(source.registry);
   const fetched = await client.getManifest(source.repository, source.manifestRef).catch((err: unknown) => {
     if (err instanceof RegistryError && err.status === 404) {
@@ -159,14 +200,24 @@ export async function resolveSource(
   const manifest = parseManifest(fetched.bytes, fetched.contentType, `source "${source}"`);
   known(source, fetched.digest);
   if (manifest.kind === 'image') {
+    await refuseIfNotImage(client, `source "${source}"`, source, manifest, fetched.bytes);
     const child = await resolveImage(client, source, fetched.digest, fetched.bytes, manifest, onImage);
     return { reference: source, digest: fetched.digest, mediaType: manifest.mediaType, images: [child], attestations: [] };
   }
 
   refuseNonManifests(source, manifest);
+  refuseArtifactIndex(source, manifest);
   const imageDescriptors = manifest.manifests.filter((m) => !isAttestation(m));
   if (imageDescriptors.length === 0) {
     throw new ContentError(`source "${source}" is an index with no image manifests (only attestations or nothing)`);
+  }
+  // Design rule 16: an entry listed as unknown/unknown without the attestation annotation is no image.
+  const unknown = imageDescriptors.find((d) => d.platform !== undefined && isUnknownPlatform(d.platform));
+  if (unknown?.platform) {
+    throw new ContentError(
+      `source "${source}": entry ${unknown.digest} is listed with platform ${formatPlatform(unknown.platform)} ` +
+        'and is not marked as an attestation: it is not an image',
+    );
   }
   // Stripped attestations are never read: on Docker Hub every manifest GET counts as a pull.
   const wanted = attestations === 'strip' ? [] : manifest.manifests.filter(isAttestation);
@@ -175,6 +226,7 @@ export async function resolveSource(
   const images = await Promise.all(
     imageDescriptors.map(async (d): Promise<Child> => {
       const { manifest: child, bytes } = await fetchImage(client, source, d);
+      await refuseIfNotImage(client, `source "${source}": entry ${d.digest}`, source, child, bytes);
       const platform = await platformOf(client, source, d.digest, child, d.platform, onImage);
       return { kind: 'image', descriptor: describe(d, child, platform), manifest: child, bytes, source };
     }),

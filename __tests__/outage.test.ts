@@ -237,6 +237,71 @@ describe('Outages (design rule 12)', () => {
   });
 });
 
+describe('a host that never answered in the run (design rule 17)', () => {
+  beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] }));
+  afterEach(() => jest.useRealTimers());
+  const withFirstContact: OutagePolicy = { ...policy, firstContactMs: 5_000 };
+
+  it('refusing from the first request: fails at the first-contact limit, saying nothing answers there', async () => {
+    const host = flakyHost([0, Infinity]);
+    const { info, log } = recorder();
+    const outages = new Outages(host.send, withFirstContact, log);
+    const pending = withRetry(host.send, retry, undefined, outages)({ method: 'GET', url: url('/v2/') }).catch((e: Error) => e);
+    await jest.advanceTimersByTimeAsync(4_900);
+    expect(host.seen.length).toBeGreaterThan(2);
+    await jest.advanceTimersByTimeAsync(200);
+    const error = (await pending) as Error;
+    expect(error).toBeInstanceOf(OutageError);
+    expect(error.message).toBe(`nothing answers at ${HOST} (connection refused): check the address`);
+    expect(info).toEqual([
+      `${HOST} does not answer (connection refused): it has not answered in this run, so its requests wait for it 5 s at most (a wrong address fails fast)`,
+    ]);
+  });
+
+  it('refusing for 3 s at the start, then answering: ridden out', async () => {
+    const host = flakyHost([0, 3_000]);
+    const outages = new Outages(host.send, withFirstContact, recorder().log);
+    const pending = withRetry(host.send, retry, undefined, outages)({ method: 'GET', url: url('/v2/x') });
+    await jest.advanceTimersByTimeAsync(5_000);
+    expect((await pending).status).toBe(200);
+  });
+
+  it('a host that answered earlier in the run keeps the outage limit', async () => {
+    const host = flakyHost([1_000, Infinity]);
+    const { info, log } = recorder();
+    const outages = new Outages(host.send, { ...withFirstContact, giveUpMs: 20_000 }, log);
+    const send = withRetry(host.send, retry, undefined, outages);
+    expect((await send({ method: 'GET', url: url('/v2/') })).status).toBe(200);
+    await jest.advanceTimersByTimeAsync(1_000);
+    const pending = send({ method: 'GET', url: url('/v2/x') }).catch((e: Error) => e);
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(info).toEqual([
+      `${HOST} stopped answering (connection refused): its requests wait for it, trying it again for up to 20 s`,
+    ]);
+    await jest.advanceTimersByTimeAsync(11_000);
+    expect(((await pending) as Error).message).toMatch(new RegExp(`^${HOST} did not answer for 20 s \\(connection refused`));
+  });
+
+  it('a name that does not resolve, or a server that does not speak HTTP, fails at once in the same words', async () => {
+    const outages = new Outages(flakyHost([0, 0]).send, withFirstContact, recorder().log);
+    for (const [code, kind] of [
+      ['ENOTFOUND', 'no such host name'],
+      ['HPE_INVALID_CONSTANT', 'not HTTP'],
+    ]) {
+      const send: Send = async () => {
+        throw new TransportError('x', HOST, code, false);
+      };
+      await expect(withRetry(send, retry, undefined, outages)({ method: 'GET', url: url('/v2/') })).rejects.toThrow(
+        `nothing answers at ${HOST} (${kind}): check the address`,
+      );
+    }
+    // Once the host answered, the same failure is told as it is.
+    outages.answered(url('/v2/'));
+    const err = new TransportError('cannot resolve the host name of http://reg.test:5000', HOST, 'ENOTFOUND', false);
+    expect(outages.unanswered(url('/v2/'), err)).toBeUndefined();
+  });
+});
+
 describe('failureKind', () => {
   it.each([
     ['ECONNREFUSED', 'connection refused'],

@@ -140,11 +140,24 @@ describe('retry', () => {
   it('redacts signed URLs in what it logs', async () => {
     const logged: string[] = [];
     const answers = [response(503), response(200)];
-    const send: Send = async () => answers.shift() as HttpResponse;
+    // The answer names the URL that was sent (the transport's answers do).
+    const send: Send = async (r) => ({ ...(answers.shift() as HttpResponse), url: r.url });
     const signed = { ...req, url: new URL('https://bucket.example/blob?X-Amz-Signature=topsecret&part=1') };
     await withRetry(send, policy, (m) => logged.push(m))(signed);
     expect(logged.join('\n')).not.toContain('topsecret');
     expect(logged.join('\n')).toContain('X-Amz-Signature=REDACTED');
+  });
+
+  it('names the URL that answered: plain HTTP after the fallback, not the https one asked for (design rule 17)', async () => {
+    const logged: string[] = [];
+    const answers = [response(503), response(200)];
+    const send: Send = async (r) => {
+      const used = new URL(r.url);
+      used.protocol = 'http:';
+      return { ...(answers.shift() as HttpResponse), url: used };
+    };
+    await withRetry(send, policy, (m) => logged.push(m))({ ...req, url: new URL('https://127.0.0.1:5000/v2/') });
+    expect(logged).toEqual([expect.stringMatching(/^GET http:\/\/127\.0\.0\.1:5000\/v2\/ answered 503; retrying in/)]);
   });
 
   it('backOffOrThrow rethrows what cannot be helped, or once the attempts are spent', async () => {

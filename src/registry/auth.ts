@@ -202,7 +202,7 @@ export class Authenticator {
       await discard(res);
       const who = credential ? 'with the configured credentials' : 'anonymously (no credentials found for it)';
       throw new AuthError(
-        `${this.registry}: the token service ${url.origin}${url.pathname} refused ${who}: HTTP ${res.status}` +
+        `${this.registry}: the token service ${res.url.origin}${res.url.pathname} refused ${who}: HTTP ${res.status}` +
           (credential ? '' : '; log in first, e.g. with docker/login-action'),
       );
     }

@@ -55,10 +55,14 @@ export class TransportError extends Error {
     /** The underlying code (`ECONNRESET`, `UND_ERR_BODY_TIMEOUT`, `DEPTH_ZERO_SELF_SIGNED_CERT` …). */
     readonly code: string | undefined,
     readonly retriable: boolean,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; url?: URL },
   ) {
     super(message, options);
+    this.url = options?.url;
   }
+
+  /** The URL of the request that failed, as sent (plain HTTP after the fallback), when known. */
+  readonly url: URL | undefined;
 }
 
 /** Connection-level failures worth another attempt. */
@@ -107,7 +111,7 @@ export function describeTransportError(err: unknown, url: URL): TransportError {
   const host = url.host;
   const where = `${url.protocol === 'https:' ? 'https' : 'http'}://${host}`;
   const make = (message: string, retriable = isRetriableCode(code)) =>
-    new TransportError(message, host, code, retriable, { cause: err });
+    new TransportError(message, host, code, retriable, { cause: err, url });
 
   if (code && isCertificateCode(code)) {
     return worded(

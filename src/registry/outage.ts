@@ -17,13 +17,25 @@ export interface OutagePolicy {
   readonly probeMaxMs: number;
   /** A probe with no answer after this long has failed (a host that swallows connections). */
   readonly probeTimeoutMs: number;
+  /**
+   * Design rule 17: how long a host that has not answered once in the run may refuse
+   * connections before the run gives up on it (a wrong address, not an outage). Undefined: it
+   * waits as long as any outage.
+   */
+  readonly firstContactMs?: number;
 }
 
 /**
  * A minute: hosted registries restart and fail over in seconds to tens of seconds, and a job
  * stuck for longer is better failed. The probe cap bounds how late a comeback is noticed.
  */
-export const DEFAULT_OUTAGE: OutagePolicy = { giveUpMs: 60_000, probeBaseMs: 250, probeMaxMs: 2_000, probeTimeoutMs: 5_000 };
+export const DEFAULT_OUTAGE: OutagePolicy = {
+  giveUpMs: 60_000,
+  probeBaseMs: 250,
+  probeMaxMs: 2_000,
+  probeTimeoutMs: 5_000,
+  firstContactMs: 5_000,
+};
 
 /** What the outages write: one line when a host stops answering and one when it is back (info); the rest is debug. */
 export interface OutageLog {
@@ -52,11 +64,15 @@ interface Outage {
   confirmed: boolean;
   /** Requests that waited for it (the first failure included). */
   held: number;
+  /** The host had not answered once in the run when it failed: a wrong address, given `firstContactMs` (rule 17). */
+  readonly firstContact: boolean;
   probes: number;
   /** How the host failed, each way once, in order (`connection refused`, `timed out` …). */
   readonly failures: string[];
   /** The last failure, kept as the cause of the error when the run gives up. */
   last: TransportError;
+  /** The failure that opened it. */
+  readonly first: TransportError;
 }
 
 /** Probe answers that still mean "down": a load balancer with no backend behind it. */
@@ -68,6 +84,8 @@ export class Outages {
   private readonly lastOutage = new Map<string, number>();
   /** Hosts the run gave up on, with the error every later request to them fails with. */
   private readonly dead = new Map<string, OutageError>();
+  /** Hosts that answered once in this run (any HTTP answer): their failures are outages (rule 17). */
+  private readonly heard = new Set<string>();
   private readonly stop = new AbortController();
 
   constructor(
@@ -88,6 +106,22 @@ export class Outages {
     if (outage === undefined) return undefined;
     outage.held++;
     return outage.over;
+  }
+
+  /** `url`'s host answered a request (any status): from now on a failure of it is an outage (rule 17). */
+  answered(url: URL): void {
+    this.heard.add(url.host);
+  }
+
+  /**
+   * Design rule 17: a failure no attempt will change (a host name that does not resolve, a server
+   * that does not speak HTTP, or a refusal when no attempt is left), of a host that has not
+   * answered once in the run, in the words that fit a wrong address; undefined otherwise.
+   */
+  unanswered(url: URL, err: unknown): TransportError | undefined {
+    if (this.heard.has(url.host) || !(err instanceof TransportError) || err instanceof OutageError) return undefined;
+    const kind = firstContactKind(err);
+    return kind === undefined ? undefined : nothingAnswers(url.host, kind, err);
   }
 
   /**
@@ -133,7 +167,19 @@ export class Outages {
     });
     // Settled whether or not anyone still waits for it.
     over.catch(() => undefined);
-    const outage: Outage = { since: Date.now(), over, confirmed: false, held: 1, probes: 0, failures: [], last: err };
+    const firstContact =
+      this.policy.firstContactMs !== undefined && !this.heard.has(url.host) && firstContactKind(err) !== undefined;
+    const outage: Outage = {
+      since: Date.now(),
+      over,
+      confirmed: false,
+      held: 1,
+      probes: 0,
+      failures: [],
+      last: err,
+      first: err,
+      firstContact,
+    };
     this.open.set(url.host, outage);
     noteFailure(outage, err);
     void this.watch(url, outage).then(
@@ -153,7 +199,10 @@ export class Outages {
   /** Probes the host until it answers (resolves), or until the limit (rejects with the run's error). */
   private async watch(url: URL, outage: Outage): Promise<void> {
     const host = url.host;
-    const deadline = outage.since + this.policy.giveUpMs;
+    const limit = outage.firstContact
+      ? Math.min(this.policy.giveUpMs, this.policy.firstContactMs ?? Infinity)
+      : this.policy.giveUpMs;
+    const deadline = outage.since + limit;
     const giveUp = new AbortController();
     const timer = setTimeout(() => giveUp.abort(), Math.max(0, deadline - Date.now()));
     const signal = AbortSignal.any([giveUp.signal, this.stop.signal]);
@@ -162,6 +211,7 @@ export class Outages {
         const failure = await this.probeOnce(url, Math.min(this.policy.probeTimeoutMs, deadline - Date.now()), signal);
         if (signal.aborted) break;
         if (failure === undefined) {
+          this.heard.add(host);
           if (outage.confirmed) {
             const seconds = ((Date.now() - outage.since) / 1000).toFixed(1);
             this.log.info(`${host} answers again after ${seconds} s; ${outage.held} held request(s) go on`);
@@ -173,8 +223,11 @@ export class Outages {
           outage.confirmed = true;
           this.lastOutage.set(host, outage.since);
           this.log.info(
-            `${host} stopped answering (${outage.failures.join(', ')}): its requests wait for it, ` +
-              `trying it again for up to ${seconds(this.policy.giveUpMs)} s`,
+            outage.firstContact
+              ? `${host} does not answer (${outage.failures.join(', ')}): it has not answered in this run, so its ` +
+                  `requests wait for it ${seconds(limit)} s at most (a wrong address fails fast)`
+              : `${host} stopped answering (${outage.failures.join(', ')}): its requests wait for it, ` +
+                  `trying it again for up to ${seconds(this.policy.giveUpMs)} s`,
           );
         }
         const delay = Math.min(this.policy.probeMaxMs, this.policy.probeBaseMs * 2 ** n);
@@ -187,6 +240,7 @@ export class Outages {
     if (this.stop.signal.aborted) {
       throw new TransportError(`${host}: the run ended while waiting for it to answer`, host, outage.last.code, false);
     }
+    if (outage.firstContact) throw nothingAnswers(host, firstContactKind(outage.first) ?? failureKind(outage.first), outage.last);
     const gaveUp = new OutageError('', host, outage.last.code, false, { cause: outage.last });
     throw worded(
       gaveUp,
@@ -265,6 +319,24 @@ export function failureKind(err: TransportError): string {
   if (/^(ENETUNREACH|ENETDOWN|EHOSTUNREACH|EHOSTDOWN)$/.test(code)) return 'network unreachable';
   if (code.startsWith('HTTP_')) return `answered ${code.slice(5)}`;
   return code || err.message;
+}
+
+/**
+ * Design rule 17: how a host failed when the failure says nothing answers at that address at
+ * all (nothing listens, no such name, no HTTP spoken there); undefined for failures of a host
+ * that is there (a reset, a timeout, a temporary DNS failure).
+ */
+function firstContactKind(err: TransportError): string | undefined {
+  const code = err.code ?? '';
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ENOTFOUND') return 'no such host name';
+  if (code.startsWith('HPE_')) return 'not HTTP';
+  return undefined;
+}
+
+/** The error of a wrong address: it says so, and what to check. */
+function nothingAnswers(host: string, kind: string, cause: TransportError): OutageError {
+  return new OutageError(`nothing answers at ${host} (${kind}): check the address`, host, cause.code, false, { cause });
 }
 
 /** Waits `ms`, or less when `signal` aborts first. */

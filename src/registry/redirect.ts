@@ -32,9 +32,14 @@ export function withRedirects(next: Send): Send {
     let current: HttpRequest = req;
     /** The origin that answered the request itself: the credentials belong to it. */
     let home: string | undefined;
+    /** The request's URL as sent: plain HTTP after the fallback (design rule 14), named in errors. */
+    let sent = req.url;
     for (let hop = 0; ; hop++) {
       const res = await next(current);
-      home ??= res.url.origin;
+      if (home === undefined) {
+        home = res.url.origin;
+        sent = res.url;
+      }
       const foreign = res.url.origin !== home;
       const location = header(res, 'location');
       if (!REDIRECTS.has(res.status) || location === undefined)
@@ -43,7 +48,7 @@ export function withRedirects(next: Send): Send {
       if (current.method !== 'GET' && current.method !== 'HEAD') return res;
       await discard(res);
       if (hop >= MAX_REDIRECTS) {
-        throw new RedirectError(`${req.method} ${redactUrl(req.url)}: more than ${MAX_REDIRECTS} redirects`);
+        throw new RedirectError(`${req.method} ${redactUrl(sent)}: more than ${MAX_REDIRECTS} redirects`);
       }
       let target: URL;
       try {

@@ -64,9 +64,12 @@ export function withRetry(next: Send, policy: RetryPolicy = DEFAULT_RETRY, log?:
         await outages?.ready(req.url);
         sentAt = Date.now();
         res = await next(req);
+        outages?.answered(req.url);
       } catch (err) {
-        if (attempt + 1 >= policy.attempts || !isRetriableError(err)) throw err;
-        const what = `${req.method} ${redactUrl(req.url)}`;
+        // A host that never answered: a wrong address is said so (design rule 17).
+        if (attempt + 1 >= policy.attempts || !isRetriableError(err)) throw outages?.unanswered(req.url, err) ?? err;
+        // Named by the URL used: plain HTTP after the fallback (design rule 14), not the https one asked for.
+        const what = `${req.method} ${redactUrl(err instanceof TransportError && err.url ? err.url : req.url)}`;
         if (outages && (await outages.failed(what, req.url, asTransportError(err, req.url), sentAt)) === 'outage') continue;
         const delay = backoffDelay(attempt, policy);
         log?.(`${what} failed (${(err as Error).message}); retrying in ${delay} ms`);
@@ -79,7 +82,7 @@ export function withRetry(next: Send, policy: RetryPolicy = DEFAULT_RETRY, log?:
       if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) return res;
       await discard(res);
       const delay = Math.max(retryAfter ?? 0, backoffDelay(attempt, policy));
-      log?.(`${req.method} ${redactUrl(req.url)} answered ${res.status}; retrying in ${delay} ms`);
+      log?.(`${req.method} ${redactUrl(res.url)} answered ${res.status}; retrying in ${delay} ms`);
       await sleep(delay);
     }
   };

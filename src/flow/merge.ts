@@ -123,6 +123,7 @@ export async function merge(inputs: Inputs, options: MergeOptions): Promise<Outp
       const r = await resolveSources(clientFor, expanded.references, inputs.attestations, {
         onImage,
         known: referrers.known,
+        info: (message) => reporter.info(message),
       });
       for (const s of r) {
         const attestations =

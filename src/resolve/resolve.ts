@@ -5,7 +5,8 @@ import { type Descriptor, type ImageManifest, isAttestation, type Manifest, pars
 import { ATTESTATION_SUBJECT_ANNOTATION, isImageMediaType, isIndexMediaType } from '../oci/mediaTypes';
 import { formatPlatform, type Platform } from '../oci/platform';
 import type { Reference } from '../oci/reference';
-import { type RegistryClient, RegistryError } from '../registry/client';
+import { type FetchedManifest, type RegistryClient, RegistryError } from '../registry/client';
+import { sleep } from '../registry/retry';
 import { referrerFields } from '../referrers/attachment';
 import { platformFromConfig } from './config';
 import {
@@ -65,6 +66,42 @@ export type DigestKnown = (source: Reference, digest: Digest) => void;
 export interface ResolveHooks {
   readonly onImage?: OnImage;
   readonly known?: DigestKnown;
+  /** Where resolve says that it asks again for a source not found yet (design rule 18). */
+  readonly info?: (message: string) => void;
+  /** How long a source named by digest is asked again while it answers 404; tests shorten it. */
+  readonly digestLagMs?: number;
+}
+
+/**
+ * Design rule 18: how long a source named by digest that answers 404 is asked again. Some
+ * registries (GHCR) answer 404 for a manifest for a moment after another job pushed it; a digest
+ * names content that was pushed, so it is worth waiting for. A tag is not: it may never exist.
+ */
+export const DIGEST_LAG_MS = 10_000;
+
+/** The source's own manifest; by digest, a 404 is asked again until `lagMs` (design rule 18). */
+async function fetchSource(client: RegistryClient, source: Reference, hooks: ResolveHooks): Promise<FetchedManifest> {
+  const lagMs = hooks.digestLagMs ?? DIGEST_LAG_MS;
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await client.getManifest(source.repository, source.manifestRef);
+    } catch (err) {
+      if (!(err instanceof RegistryError && err.status === 404)) throw err;
+      const waited = Date.now() - started;
+      if (source.digest === undefined || waited >= lagMs) {
+        const after = source.digest !== undefined ? `; asked for ${Math.round(waited / 1000)} s` : '';
+        throw new ContentError(`source "${source}" was not found (${err.message}${after})`, { cause: err });
+      }
+      if (attempt === 0) {
+        hooks.info?.(
+          `source "${source}" is not there yet (404); asking again for up to ${Math.round(lagMs / 1000)} s ` +
+            '(a registry may show a push a moment late)',
+        );
+      }
+      await sleep(Math.min(2_000, 250 * 2 ** attempt, Math.max(0, lagMs - waited)));
+    }
+  }
 }
 
 async function fetchImage(
@@ -191,12 +228,7 @@ export async function resolveSource(
   const { onImage, known = () => undefined } = hooks;
   refuseAttachmentTag(source);
   const client = await clientFor(source.registry);
-  const fetched = await client.getManifest(source.repository, source.manifestRef).catch((err: unknown) => {
-    if (err instanceof RegistryError && err.status === 404) {
-      throw new ContentError(`source "${source}" was not found (${err.message})`, { cause: err });
-    }
-    throw err;
-  });
+  const fetched = await fetchSource(client, source, hooks);
   const manifest = parseManifest(fetched.bytes, fetched.contentType, `source "${source}"`);
   known(source, fetched.digest);
   if (manifest.kind === 'image') {

@@ -27,11 +27,45 @@ function withAttachments(reg: MemoryRegistry) {
   return { bundle, sig };
 }
 
+/** The settling loop, without its waits (design rule 19). */
+const FAST = { rounds: 3, settleMs: 0, maxBackoffMs: 0, random: () => 0 };
+const logged: string[] = [];
+beforeEach(() => (logged.length = 0));
+
+/** A cosign signature manifest (`sha256-<hex>.sig`): one simple-signing layer per signature, its config listing them. */
+function cosignSignature(reg: MemoryRegistry, repository: string, ...signatures: string[]): Buffer {
+  const layers = signatures.map((s) => ({
+    mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json',
+    digest: digestOf(`payload of ${image}`),
+    size: 10,
+    annotations: { 'dev.cosignproject.cosign/signature': s },
+  }));
+  reg.storeBlob(repository, Buffer.from(`payload of ${image}`));
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: '',
+      os: '',
+      rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
+      history: layers.map(() => ({})),
+    }),
+  );
+  const configDigest = reg.storeBlob(repository, config);
+  return Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+      layers,
+    }),
+  );
+}
+
 async function carry(reg: MemoryRegistry, dryRun = false) {
   const found = await new Discoverer(reg.clientFor).discover(source, image);
   const carrier = new Carrier(reg.clientFor, new Transfer(reg.clientFor, { dryRun, reporter: recordingReporter() }), {
     dryRun,
-    log: () => undefined,
+    log: (message) => logged.push(message),
+    settle: FAST,
   });
   const report = emptyTransfer(target.name);
   const missed: Missed[] = [];
@@ -77,18 +111,81 @@ describe('Carrier', () => {
     expect(reg.calls).toContain(`REFERRERS release/app/${image}`); // asked, since no PUT told
   });
 
-  it('keeps a different manifest already under the cosign tag, and names it', async () => {
+  it('adds the carried signature to a cosign tag that holds signatures of its own (design rule 19)', async () => {
+    const reg = memoryRegistry({ referrersApi: false });
+    reg.store('ci/app', cosignSignature(reg, 'ci/app', 'ours'), tag(image, '.sig'));
+    reg.store('release/app', cosignSignature(reg, 'release/app', 'theirs'), tag(image, '.sig'));
+    const { outcomes, missed } = await carry(reg);
+    expect(outcomes).toEqual(['pushed']);
+    expect(missed).toEqual([]);
+    const merged = JSON.parse(reg.get('release/app', tag(image, '.sig'))!.toString());
+    const signatures = merged.layers.map(
+      (l: { annotations: Record<string, string> }) => l.annotations['dev.cosignproject.cosign/signature'],
+    );
+    expect(signatures).toEqual(['theirs', 'ours']);
+    // The config lists both layers, as cosign's own append does.
+    const config = JSON.parse(reg.blobBytes.get(merged.config.digest)!.toString());
+    expect(config.rootfs.diff_ids).toHaveLength(2);
+    expect(config.history).toHaveLength(2);
+    expect(logged).toContain(
+      `added 1 signature(s) of ${digestOf(cosignSignature(reg, 'ci/app', 'ours'))} to reg.test/release/app:${tag(image, '.sig')}, which keeps its own`,
+    );
+    // Carried again: every signature is there, nothing is written.
+    const again = await carry(reg);
+    expect(again.outcomes).toEqual(['present']);
+    expect(again.writes).toEqual([]);
+  });
+
+  it('keeps a different SBOM already under the cosign .sbom tag, and names it', async () => {
+    const reg = memoryRegistry({ referrersApi: false });
+    reg.store('ci/app', artifact('sbom'), tag(image, '.sbom'));
+    const theirs = artifact('their sbom');
+    reg.store('release/app', theirs, tag(image, '.sbom'));
+    const { outcomes, writes, missed } = await carry(reg);
+    expect(outcomes).toEqual(['kept-theirs']);
+    expect(writes).toEqual([]);
+    expect(reg.get('release/app', tag(image, '.sbom'))!.equals(theirs)).toBe(true);
+    expect(missed[0].why).toContain(
+      `reg.test/release/app:${tag(image, '.sbom')} already holds ${digestOf(theirs)}, kept as it is`,
+    );
+  });
+
+  it('keeps its referrer in the fallback index against a writer that read it before this run wrote (design rule 19)', async () => {
+    const reg = memoryRegistry({ referrersApi: false });
+    const { bundle } = withAttachments(reg);
+    const theirs = artifact('their scan', image);
+    reg.store('release/app', fallbackIndex(theirs), tag(image));
+    // Another writer read the index (theirs only) before this run's write, and writes it back with its own entry right after.
+    const other = artifact('provenance', image);
+    let raced = false;
+    reg.afterPut = (repository, ref) => {
+      if (repository !== 'release/app' || ref !== tag(image) || raced) return;
+      raced = true;
+      reg.store('release/app', fallbackIndex(theirs, other), tag(image));
+    };
+    await carry(reg);
+    const index = JSON.parse(reg.get('release/app', tag(image))!.toString());
+    expect(index.manifests.map((m: { digest: string }) => m.digest)).toEqual([
+      digestOf(theirs),
+      digestOf(other),
+      digestOf(bundle),
+    ]);
+    expect(reg.calls.filter((c) => c === `PUT release/app/${tag(image)}`)).toHaveLength(2);
+    expect(
+      logged.some((l) => l.startsWith(`a concurrent write to the referrers index reg.test/release/app:${tag(image)} left out`)),
+    ).toBe(true);
+  });
+
+  it('fails naming the referrers index when concurrent writers keep erasing its entries', async () => {
     const reg = memoryRegistry({ referrersApi: false });
     withAttachments(reg);
-    const theirs = artifact('their signature');
-    reg.store('release/app', theirs, tag(image, '.sig'));
-    const { outcomes, writes, missed } = await carry(reg);
-    expect(outcomes.sort()).toEqual(['kept-theirs', 'pushed']);
-    expect(writes).not.toContain(`PUT release/app/${tag(image, '.sig')}`);
-    expect(reg.get('release/app', tag(image, '.sig'))!.equals(theirs)).toBe(true);
-    expect(missed).toHaveLength(1);
-    expect(missed[0].why).toContain(
-      `reg.test/release/app:${tag(image, '.sig')} already holds ${digestOf(theirs)}, kept as it is`,
+    const theirs = artifact('their scan', image);
+    reg.store('release/app', fallbackIndex(theirs), tag(image));
+    reg.afterPut = (repository, ref) => {
+      if (ref === tag(image)) reg.store(repository, fallbackIndex(theirs), tag(image));
+    };
+    await expect(carry(reg)).rejects.toThrow(
+      `the referrers index reg.test/release/app:${tag(image)} did not settle after 3 writes and 3 reads`,
     );
   });
 

@@ -18,16 +18,19 @@ import {
   sigstoreBundle,
   verifySignature,
 } from '../helpers/attachments';
-import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy';
+import { api, type FaultProxy, startFaultProxy } from '../helpers/faultProxy';
 import {
   getManifest,
   listTags,
   MediaTypes,
   type PushedImage,
   pushBuildxImage,
+  pushBlob,
   pushImage,
+  pushManifest,
   registryFetch,
   type RegistryTarget,
+  sha256Digest,
 } from '../helpers/fixtures';
 import { referrersApi } from '../helpers/quirks';
 import { type RunningRegistry, startRegistry } from '../helpers/registry';
@@ -193,16 +196,116 @@ describe('referrers on a registry without the referrers API (Distribution 2.8: f
     expect((await getManifest(reg, 'r2/strip', `${digestTag(amd.attestation.digest)}.sig`)).status).toBe(404);
   });
 
-  it('keeps a different signature already under the cosign tag in the target, and says so', async () => {
+  it('adds the carried signature to a cosign .sig the target holds with a signature of its own (design rule 19)', async () => {
     const amd = await pushImage(reg, 'r3/amd64', { platform: 'linux/amd64', tag: 'b' });
-    await pushCosignSignature(reg, 'r3/amd64', amd.digest, key.privateKey);
-    const theirs = await pushCosignSignature(reg, 'r3/out', amd.digest, signingKey().privateKey);
+    const ours = await pushCosignSignature(reg, 'r3/amd64', amd.digest, key.privateKey);
+    const theirKey = signingKey();
+    const theirs = await pushCosignSignature(reg, 'r3/out', amd.digest, theirKey.privateKey);
     const run = await runAction({ sources: `${at(proxy, 'r3/amd64')}:b`, tags: `${at(proxy, 'r3/out')}:1` });
     expect(run.errors).toEqual([]);
-    expect((await getManifest(reg, 'r3/out', `${digestTag(amd.digest)}.sig`)).digest).toBe(theirs.digest);
-    expect(run.stdout).toMatch(/::warning::not carried: .*\.sig\): .*already holds sha256:\S+, kept as it is/);
-    expect(run.summary).toContain(`: 1 found, 0 carried`);
+    expect(run.stdout).not.toMatch(/not carried/);
+    expect(run.stdout).toContain(`added 1 signature(s) of ${ours.digest} to ${proxy.host}/r3/out:${digestTag(amd.digest)}.sig`);
+    expect(run.summary).toContain(`: 1 found, 1 carried`);
+    // Both signatures are there, each verifiable with its own key, the target's first.
+    const stored = await getManifest(reg, 'r3/out', `${digestTag(amd.digest)}.sig`);
+    expect(stored.digest).not.toBe(theirs.digest);
+    const layers = stored.json.layers as Array<{ digest: string; annotations: Record<string, string> }>;
+    expect(layers.map((l) => l.annotations[COSIGN_SIGNATURE_ANNOTATION])).toEqual([theirs.signature, ours.signature]);
+    const payload = async (digest: string) =>
+      Buffer.from(await (await registryFetch(reg, `/v2/r3/out/blobs/${digest}`)).arrayBuffer());
+    expect(
+      verifySignature(await payload(layers[0].digest), layers[0].annotations[COSIGN_SIGNATURE_ANNOTATION], theirKey.publicKey),
+    ).toBe(true);
+    expect(
+      verifySignature(await payload(layers[1].digest), layers[1].annotations[COSIGN_SIGNATURE_ANNOTATION], key.publicKey),
+    ).toBe(true);
+    // The config records both layers (as cosign's own append does).
+    const config = await registryFetch(reg, `/v2/r3/out/blobs/${stored.json.config.digest}`);
+    expect(((await config.json()) as { rootfs: { diff_ids: string[] } }).rootfs.diff_ids).toEqual(layers.map((l) => l.digest));
     expect((await getManifest(reg, 'r3/out', '1')).status).toBe(200);
+
+    // A re-run finds both there and writes no signature again.
+    proxy.reset();
+    const again = await runAction({ sources: `${at(proxy, 'r3/amd64')}:b`, tags: `${at(proxy, 'r3/out')}:1` });
+    expect(again.errors).toEqual([]);
+    expect(proxy.writes()).toEqual([]);
+  });
+
+  it('keeps its referrer in the fallback index when another writer that read it earlier writes it back just after (design rule 19)', async () => {
+    const amd = await pushImage(reg, 'r9/amd64', { platform: 'linux/amd64', tag: 'b' });
+    const bundle = await attestBundle(reg, 'r9/amd64', amd);
+    // The target's fallback index already lists another tool's SBOM.
+    const sbom = await attachSbom(reg, 'r9/out', amd);
+    const fallback = digestTag(amd.digest);
+    // The other writer (another signer) has its provenance manifest pushed into the target, not yet listed.
+    const layer = await pushBlob(reg, 'r9/out', Buffer.from('{"provenance":1}'), 'application/vnd.example.provenance+json');
+    const empty = await pushBlob(reg, 'r9/out', Buffer.from('{}'), AttachmentTypes.empty);
+    const provenanceBytes = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MediaTypes.ociManifest,
+        artifactType: 'application/vnd.example.provenance+json',
+        config: { mediaType: AttachmentTypes.empty, digest: empty.digest, size: empty.size },
+        layers: [{ mediaType: layer.mediaType, digest: layer.digest, size: layer.size }],
+        subject: { mediaType: MediaTypes.ociManifest, digest: amd.digest, size: amd.size },
+      }),
+    );
+    const provenance = await pushManifest(reg, 'r9/out', sha256Digest(provenanceBytes), provenanceBytes, MediaTypes.ociManifest);
+    const theirEntry = {
+      mediaType: MediaTypes.ociManifest,
+      digest: provenance.digest,
+      size: provenance.size,
+      artifactType: 'application/vnd.example.provenance+json',
+    };
+
+    // The run's first PUT of the fallback tag is held until the other writer has read the tag;
+    // once it landed, the other writer writes back what it read, plus its own entry.
+    let arrived!: () => void;
+    const heldAtGate = new Promise<void>((resolve) => (arrived = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let landed!: () => void;
+    const runWrote = new Promise<void>((resolve) => (landed = resolve));
+    let held = 0;
+    proxy.add({
+      name: 'hold the fallback tag PUT',
+      method: 'PUT',
+      path: api.manifest('r9/out', fallback),
+      fault: async (ctx) => {
+        if (++held > 1) return ctx.reply(await ctx.forward());
+        arrived();
+        await released;
+        const answer = await ctx.forward();
+        ctx.reply(answer);
+        landed();
+      },
+    });
+    const running = runAction({ sources: `${at(proxy, 'r9/amd64')}:b`, tags: `${at(proxy, 'r9/out')}:1` });
+    await heldAtGate;
+    const read = await getManifest(reg, 'r9/out', fallback);
+    expect(read.json.manifests.map((m: { digest: string }) => m.digest)).toEqual([sbom.digest]);
+    release();
+    await runWrote;
+    const theirs = { ...read.json, manifests: [...read.json.manifests, theirEntry] };
+    const put = await registryFetch(reg, `/v2/r9/out/manifests/${fallback}`, {
+      method: 'PUT',
+      headers: { 'Content-Type': MediaTypes.ociIndex },
+      body: Buffer.from(JSON.stringify(theirs)),
+    });
+    expect(put.status).toBe(201);
+    const run = await running;
+    expect(run.errors).toEqual([]);
+
+    const index = await getManifest(reg, 'r9/out', fallback);
+    expect(index.json.manifests.map((m: { digest: string }) => m.digest)).toEqual([
+      sbom.digest,
+      provenance.digest,
+      bundle.digest,
+    ]);
+    expect(held).toBe(2); // the run wrote the tag twice: its write, and its merge onto the other writer's
+    expect(run.stdout).toContain(
+      `a concurrent write to the referrers index ${proxy.host}/r9/out:${fallback} left out this run's entries`,
+    );
   });
 
   it('referrers: skip leaves attachments behind and says so; a dry run writes nothing', async () => {

@@ -5,6 +5,7 @@
  * recorded.
  */
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { Digest } from '../../src/oci/digest';
 import type { Descriptor } from '../../src/oci/manifest';
 import type { RegistryClient } from '../../src/registry/client';
@@ -19,6 +20,11 @@ export interface MemoryRegistry {
   /** repository → reference (tag or digest) → bytes */
   readonly manifests: Map<string, Map<string, Buffer>>;
   readonly blobs: Map<string, Set<string>>;
+  /** Blob bytes, by digest, for the blobs stored with `storeBlob` or uploaded. */
+  readonly blobBytes: Map<string, Buffer>;
+  storeBlob(repository: string, bytes: Buffer): Digest;
+  /** Called after each manifest PUT has been stored (a concurrent writer's hook). */
+  afterPut?: (repository: string, ref: string) => void;
   store(repository: string, bytes: Buffer, tag?: string): Digest;
   get(repository: string, ref: string): Buffer | undefined;
   clientFor: ClientFor;
@@ -34,6 +40,14 @@ export function memoryRegistry(options: {
   const calls: string[] = [];
   const manifests = new Map<string, Map<string, Buffer>>();
   const blobs = new Map<string, Set<string>>();
+  const blobBytes = new Map<string, Buffer>();
+  const blobSet = (r: string) => blobs.get(r) ?? blobs.set(r, new Set()).get(r)!;
+  const storeBlob = (repository: string, bytes: Buffer): Digest => {
+    const digest = digestOf(bytes);
+    blobBytes.set(digest, bytes);
+    blobSet(repository).add(digest);
+    return digest;
+  };
   const repo = (r: string) => manifests.get(r) ?? manifests.set(r, new Map()).get(r)!;
   const store = (repository: string, bytes: Buffer, tag?: string): Digest => {
     const digest = digestOf(bytes);
@@ -76,7 +90,19 @@ export function memoryRegistry(options: {
     putManifest: async (repository: string, ref: string, bytes: Buffer) => {
       calls.push(`PUT ${repository}/${ref}`);
       store(repository, bytes, ref.startsWith('sha256:') ? undefined : ref);
+      registry.afterPut?.(repository, ref);
       return digestOf(bytes);
+    },
+    getBlob: async (repository: string, digest: Digest) => {
+      calls.push(`GET blob ${repository}/${digest}`);
+      const bytes = blobSet(repository).has(digest) ? blobBytes.get(digest) : undefined;
+      if (!bytes) throw new Error(`GET blob ${repository}/${digest}: 404`);
+      return Readable.from([bytes]);
+    },
+    startUpload: async (repository: string) => new URL(`http://memory/${repository}/uploads/1`),
+    finishUpload: async (repository: string, _session: URL, digest: Digest, _size: number, body: Buffer) => {
+      calls.push(`UPLOAD ${repository}/${digest}`);
+      storeBlob(repository, body);
     },
     putReferrer: async (repository: string, ref: string, bytes: Buffer) => {
       calls.push(`PUT ${repository}/${ref}`);
@@ -91,7 +117,17 @@ export function memoryRegistry(options: {
       return { mounted: true as const };
     },
   };
-  return { calls, manifests, blobs, store, get, clientFor: async () => client as unknown as RegistryClient };
+  const registry: MemoryRegistry = {
+    calls,
+    manifests,
+    blobs,
+    blobBytes,
+    store,
+    storeBlob,
+    get,
+    clientFor: async () => client as unknown as RegistryClient,
+  };
+  return registry;
 }
 
 /** An OCI manifest attached to `subject` (or not), with one layer; distinct per `name`. */

@@ -13,28 +13,20 @@ import {
   type TagEntry,
   withoutImages,
 } from '../plan/standing';
-import { publishIndex, readTags, type TagResult } from '../publish/publish';
-import { sleep } from '../registry/retry';
+import { publishIndex, readTags, type TagDigests, type TagResult } from '../publish/publish';
 import { resolveBase } from '../resolve/base';
 import type { Child, ClientFor, ResolvedSource } from '../resolve/resolve';
 import type { RepositoryTransfer, Transfer } from '../transfer/transfer';
+import { SETTLE_TIMING, type SettleTiming, writeUntilSettled } from '../util/settle';
 import type { Reporter } from './reporter';
 
 /**
- * How long a run waits, and how often it tries (docs/concurrent-append.md says why these).
- * The defaults are what ships; unit tests pass shorter ones.
+ * How long a run waits, and how often it tries (docs/concurrent-append.md says why these): the
+ * settling loop's (`util/settle.ts`). The defaults are what ships; unit tests pass shorter ones.
  */
-export interface AppendTiming {
-  /** Writes (each checked) before the run gives up; the tag is read at most three times as often. */
-  readonly rounds: number;
-  /** The least wait between a write and its check, for any concurrent writer to land. */
-  readonly settleMs: number;
-  /** The longest jittered back-off before a round after the first. */
-  readonly maxBackoffMs: number;
-  readonly random?: () => number;
-}
+export type AppendTiming = SettleTiming;
 
-export const APPEND_TIMING: AppendTiming = { rounds: 10, settleMs: 1000, maxBackoffMs: 2000 };
+export const APPEND_TIMING: AppendTiming = SETTLE_TIMING;
 
 export interface AppendLoopOptions {
   readonly clientFor: ClientFor;
@@ -79,14 +71,14 @@ export async function appendUntilSettled(
   o: AppendLoopOptions,
 ): Promise<AppendOutcome> {
   const timing = o.timing ?? APPEND_TIMING;
-  const random = timing.random ?? Math.random;
   const target = o.targets[0];
   const earlier = new EarlierEntries();
   earlier.record(entriesOfBase(first.base));
   let { plan, base } = first;
   let own = o.own;
-  let wrote = false;
   let tags: TagResult[] = [];
+  /** The target tags as read just before the write. */
+  let current: TagDigests = [];
   const superseded: Array<{ own: Child; theirs: string }> = [];
   const transfers: RepositoryTransfer[] = [];
 
@@ -105,67 +97,56 @@ export async function appendUntilSettled(
     );
   };
 
-  let rounds = 0;
-  let reads = 1;
-  /** Why the base is read again before the next write; undefined: the base in hand is current. */
-  let again: 'moved' | 'lost' | undefined;
-  for (;;) {
-    if (again) {
-      if (reads >= timing.rounds * 3) break;
-      // Jitter spreads the runs that collided, so they do not collide again; it grows with each lost write.
-      const spread = again === 'moved' ? 250 : Math.min(timing.maxBackoffMs, 250 * 2 ** (rounds - 1));
-      await sleep(Math.round(random() * spread));
-      reads++;
-      base = await resolveBase(o.clientFor, target);
-      const entries = entriesOfBase(base);
-      if (!wrote) earlier.record(entries);
-      yieldTo(standing(own, entries, earlier).superseded);
-      if (own.images.length === 0) {
-        o.reporter.info(`append: every platform of this run is newer in ${target}; nothing left to write`);
-        return { plan, base, tags, rounds, superseded, transfers };
-      }
-      plan = planRound(o.resolved, o.planOptions, own, base);
-      transfers.push(...(await o.transfer.run(plan.children, o.repositories)));
-    }
-    // Read just before the write: a base that moved since it was read is read again (no write).
-    const current = await readTags(o.clientFor, o.targets);
-    if (current[0] !== base?.digest) {
-      o.reporter.info(
-        `append: ${target} moved to ${current[0] ?? '(deleted)'} since this run read it at ${base?.digest ?? '(absent)'}; reading it again`,
-      );
-      again = 'moved';
-      continue;
-    }
-    if (rounds >= timing.rounds) break;
-    rounds++;
-    const putStarted = Date.now();
-    tags = await publishIndex(o.clientFor, plan.index, o.targets, {
-      dryRun: false,
-      log: o.reporter,
-      tags: Promise.resolve(current),
-    });
-    const putMs = Date.now() - putStarted;
-    if (!tags.some((t) => t.outcome === 'written') && !wrote) {
-      // Every tag held this very index before this run wrote anything: its entries were there.
-      return { plan, base, tags, rounds, superseded, transfers };
-    }
-    wrote = true;
-    // A writer that read the tag before this write lands within about one of its own writes;
-    // wait for that (and a second, for registries whose reads lag their writes), then look.
-    await sleep(Math.round((timing.settleMs + 2 * putMs) * (0.75 + random() / 2)));
-    const check = await checkTags(o, plan, own, earlier);
-    yieldTo(check.superseded);
-    if (check.missing.length === 0) {
-      if (rounds > 1) o.reporter.info(`append: ${target} holds this run's entries after ${rounds} writes`);
-      return { plan, base, tags, rounds, superseded, transfers };
-    }
-    o.reporter.info(
-      `append: a concurrent write to ${check.where} left out ${check.missing.map(describe).join(', ')} ` +
-        `(write ${rounds} of at most ${timing.rounds}); merging again onto what is there`,
-    );
-    again = 'lost';
-    if (rounds >= timing.rounds) break;
-  }
+  // The settling loop (util/settle.ts), with the tag's steps: the same loop keeps referrers indexes.
+  const settled = await writeUntilSettled(
+    {
+      remerge: async (wrote) => {
+        base = await resolveBase(o.clientFor, target);
+        const entries = entriesOfBase(base);
+        if (!wrote) earlier.record(entries);
+        yieldTo(standing(own, entries, earlier).superseded);
+        if (own.images.length === 0) {
+          o.reporter.info(`append: every platform of this run is newer in ${target}; nothing left to write`);
+          return false;
+        }
+        plan = planRound(o.resolved, o.planOptions, own, base);
+        transfers.push(...(await o.transfer.run(plan.children, o.repositories)));
+        return true;
+      },
+      unmoved: async () => {
+        current = await readTags(o.clientFor, o.targets);
+        if (current[0] === base?.digest) return true;
+        o.reporter.info(
+          `append: ${target} moved to ${current[0] ?? '(deleted)'} since this run read it at ${base?.digest ?? '(absent)'}; reading it again`,
+        );
+        return false;
+      },
+      write: async () => {
+        tags = await publishIndex(o.clientFor, plan.index, o.targets, {
+          dryRun: false,
+          log: o.reporter,
+          tags: Promise.resolve(current),
+        });
+        return tags.some((t) => t.outcome === 'written');
+      },
+      holds: async (round) => {
+        const check = await checkTags(o, plan, own, earlier);
+        yieldTo(check.superseded);
+        if (check.missing.length === 0) {
+          if (round > 1) o.reporter.info(`append: ${target} holds this run's entries after ${round} writes`);
+          return true;
+        }
+        o.reporter.info(
+          `append: a concurrent write to ${check.where} left out ${check.missing.map(describe).join(', ')} ` +
+            `(write ${round} of at most ${timing.rounds}); merging again onto what is there`,
+        );
+        return false;
+      },
+    },
+    timing,
+  );
+  const { rounds, reads } = settled;
+  if (settled.outcome !== 'gave-up') return { plan, base, tags, rounds, superseded, transfers };
   throw new ContentError(
     `append: ${target} did not settle after ${rounds} writes and ${reads} reads: concurrent appends kept replacing ` +
       `this run's entries (${own.images.map(describe).join(', ')}); the tag may lack them: run this job again`,

@@ -1,11 +1,15 @@
-import type { Digest } from '../oci/digest';
+import { type Digest, digestOf, isDigest } from '../oci/digest';
 import type { Descriptor } from '../oci/manifest';
 import { MediaType } from '../oci/mediaTypes';
 import type { Reference } from '../oci/reference';
 import type { ClientFor } from '../resolve/resolve';
 import type { RepositoryTransfer, Transfer } from '../transfer/transfer';
 import { type Attachment, digestTag, type Missed, shortDigest } from './attachment';
+import { configOf, extendedConfig, mediaTypeOf, missingLayers, withLayers } from './cosignMerge';
 import { addToFallbackIndex } from './fallbackIndex';
+import { mergeIntoTag } from './sharedTag';
+import type { RegistryClient } from '../registry/client';
+import type { SettleTiming } from '../util/settle';
 
 /** What became of one attachment in one target repository. */
 export type CarryOutcome = 'pushed' | 'present' | 'would-push' | 'kept-theirs';
@@ -13,7 +17,12 @@ export type CarryOutcome = 'pushed' | 'present' | 'would-push' | 'kept-theirs';
 export interface CarryOptions {
   readonly dryRun: boolean;
   readonly log: (message: string) => void;
+  /** The settling loop of the tags other writers share (design rule 19); tests shorten it. */
+  readonly settle?: SettleTiming;
 }
+
+/** cosign tags that hold a list cosign appends to; an `.sbom` is one document, never merged. */
+const MERGED_SUFFIXES = ['.sig', '.att'];
 
 interface Written {
   readonly attachment: Attachment;
@@ -51,7 +60,9 @@ export class Carrier {
     const walk = async (a: Attachment): Promise<void> => {
       // A manifest already in the target has its blobs there: nothing to mount (a re-run writes nothing).
       const client = await this.clientFor(target.registry);
-      const there = (await client.headManifest(target.repository, a.descriptor.digest)) !== undefined;
+      const there =
+        (await client.headManifest(target.repository, a.descriptor.digest)) !== undefined ||
+        (await this.inCosignTag(client, a, target));
       if (!there) await this.transfer.ensureBlobs(a.manifest, a.from ?? source, target, report);
       const w =
         a.link.kind === 'tag' ? await this.putTag(a, a.link.tag, target, missed) : await this.putReferrer(a, target, there);
@@ -64,6 +75,17 @@ export class Carrier {
     await Promise.all(attachments.map(walk));
     if (!this.options.dryRun) await this.updateFallbackIndexes(written, target);
     return new Map(written.map((w) => [w.attachment, w.outcome]));
+  }
+
+  /** Whether the target's cosign tag lists every signature of `a` already (added there by an earlier run, design rule 19). */
+  private async inCosignTag(client: RegistryClient, a: Attachment, target: Reference): Promise<boolean> {
+    if (a.link.kind !== 'tag' || !MERGED_SUFFIXES.some((suffix) => a.link.kind === 'tag' && a.link.tag.endsWith(suffix))) {
+      return false;
+    }
+    const head = await client.headManifest(target.repository, a.link.tag);
+    if (head === undefined) return false;
+    const current = await client.getManifest(target.repository, head.digest ?? a.link.tag);
+    return missingLayers(current.bytes, a.bytes, `${target.name}:${a.link.tag}`).length === 0;
   }
 
   private async putReferrer(a: Attachment, target: Reference, there: boolean): Promise<Written> {
@@ -84,6 +106,10 @@ export class Carrier {
     // A registry that names no digest on HEAD: read the tag to compare.
     const current = head && (head.digest ?? (await client.getManifest(target.repository, tag)).digest);
     if (current === digest) return { attachment: a, outcome: 'present' };
+    if (current !== undefined && MERGED_SUFFIXES.some((suffix) => tag.endsWith(suffix))) {
+      if (this.options.dryRun) return { attachment: a, outcome: 'would-push' };
+      return this.addToCosignTag(client, a, tag, target);
+    }
     if (current !== undefined) {
       missed.push({
         what: `${digest} (${tag})`,
@@ -131,16 +157,97 @@ export class Carrier {
     return api;
   }
 
+  /**
+   * The fallback index is read, changed and written back by every tool that attaches something
+   * (cosign, actions/attest-build-provenance): this run's entries are merged onto what is there
+   * and kept there against a concurrent writer (design rule 19).
+   */
   private async addToFallback(target: Reference, subject: Digest, referrers: readonly Descriptor[]): Promise<void> {
     const client = await this.clientFor(target.registry);
     const tag = digestTag(subject);
-    const head = await client.headManifest(target.repository, tag);
-    const current = head ? (await client.getManifest(target.repository, head.digest ?? tag)).bytes : undefined;
-    const update = addToFallbackIndex(current, referrers, `${target.name}:${tag}`);
-    if (!update.changed) return;
-    await client.putManifest(target.repository, tag, update.bytes, MediaType.OciIndex);
-    this.options.log(
-      `updated the referrers index ${target.name}:${tag} (${referrers.length} referrer(s) of ${shortDigest(subject)})`,
+    const where = `${target.name}:${tag}`;
+    const own = referrers.map((r) => r.digest);
+    const wrote = await mergeIntoTag(
+      client,
+      target,
+      tag,
+      {
+        what: `the referrers index ${where}`,
+        merge: async (current) => {
+          const update = addToFallbackIndex(current?.bytes, referrers, where);
+          return update.changed ? { bytes: update.bytes, mediaType: MediaType.OciIndex } : undefined;
+        },
+        holds: (current) => {
+          const listed = listedDigests(current.bytes);
+          return own.every((d) => listed.has(d));
+        },
+      },
+      { log: this.options.log, timing: this.options.settle },
     );
+    if (wrote) {
+      this.options.log(`updated the referrers index ${where} (${referrers.length} referrer(s) of ${shortDigest(subject)})`);
+    }
+  }
+
+  /**
+   * A cosign `.sig` / `.att` the target holds already, with signatures of its own: the carried
+   * ones are added to it, as cosign adds one, never written over it (design rule 19).
+   */
+  private async addToCosignTag(client: RegistryClient, a: Attachment, tag: string, target: Reference): Promise<Written> {
+    const where = `${target.name}:${tag}`;
+    let added = 0;
+    const wrote = await mergeIntoTag(
+      client,
+      target,
+      tag,
+      {
+        what: where,
+        merge: async (current) => {
+          // Deleted meanwhile: the carried manifest as it is.
+          if (current === undefined) return { bytes: a.bytes, mediaType: a.descriptor.mediaType };
+          const missing = missingLayers(current.bytes, a.bytes, where);
+          added = missing.length;
+          if (missing.length === 0) return undefined;
+          const config = await this.extendConfig(client, target, current.bytes, missing, where);
+          const bytes = withLayers(current.bytes, missing, config, where);
+          return { bytes, mediaType: mediaTypeOf(current.bytes) ?? a.descriptor.mediaType };
+        },
+        holds: (current) => missingLayers(current.bytes, a.bytes, where).length === 0,
+      },
+      { log: this.options.log, timing: this.options.settle },
+    );
+    if (!wrote) return { attachment: a, outcome: 'present' };
+    this.options.log(`added ${added} signature(s) of ${a.descriptor.digest} to ${where}, which keeps its own`);
+    return { attachment: a, outcome: 'pushed' };
+  }
+
+  /** The cosign manifest's config with the added layers recorded, uploaded; undefined to keep it as it is. */
+  private async extendConfig(
+    client: RegistryClient,
+    target: Reference,
+    current: Buffer,
+    added: Parameters<typeof extendedConfig>[1],
+    where: string,
+  ): Promise<Record<string, unknown> | undefined> {
+    const config = configOf(current, where);
+    if (!config || !isDigest(config.digest) || config.size > 1024 * 1024) return undefined;
+    const chunks: Buffer[] = [];
+    for await (const chunk of await client.getBlob(target.repository, config.digest, config.size)) chunks.push(chunk as Buffer);
+    const bytes = extendedConfig(Buffer.concat(chunks), added);
+    if (!bytes) return undefined;
+    const digest = digestOf(bytes);
+    const session = await client.startUpload(target.repository);
+    await client.finishUpload(target.repository, session, digest, bytes.length, bytes);
+    return { mediaType: config.mediaType, digest, size: bytes.length };
+  }
+}
+
+/** The digests a referrers index lists (none when it is not one). */
+function listedDigests(bytes: Buffer): Set<string> {
+  try {
+    const manifests = (JSON.parse(bytes.toString('utf8')) as { manifests?: unknown }).manifests;
+    return new Set(Array.isArray(manifests) ? manifests.map((m) => String((m as { digest?: unknown }).digest)) : []);
+  } catch {
+    return new Set();
   }
 }

@@ -242,3 +242,17 @@ describe('baseSend deadline', () => {
     }
   });
 });
+
+describe('describeTransportError: an answer that is not HTTP', () => {
+  it("undici's parser error (no code of its own) reads as a server that does not speak HTTP, not worth another attempt", () => {
+    const parser = Object.assign(new Error('Response does not match the HTTP/1.1 protocol (Expected HTTP/, RTSP/ or ICE/)'), {
+      name: 'HTTPParserError',
+    });
+    const err = describeTransportError(parser, new URL('http://127.0.0.1:2222/v2/'));
+    expect(err.code).toBe('HPE_NOT_HTTP');
+    expect(err.retriable).toBe(false);
+    expect(err.message).toBe(
+      'http://127.0.0.1:2222 does not speak HTTP (Response does not match the HTTP/1.1 protocol (Expected HTTP/, RTSP/ or ICE/))',
+    );
+  });
+});

@@ -27,31 +27,52 @@ const NO_SUCH_HOST = { NODE_OPTIONS: `--require ${path.join(__dirname, '..', 'he
 
 const BOUND_MS = 10_000;
 
+/** A loopback server that answers every connection with an SSH banner: something listens, but not HTTP. */
+async function notHttp(): Promise<{ host: string; close: () => Promise<void> }> {
+  const server = createServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.on('data', () => socket.write('SSH-2.0-OpenSSH_9.6\r\n'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { host: `127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
 describe('a wrong address fails within 10 s, saying nothing answers there', () => {
   it.concurrent.each([
     ['a refused port', 'action'],
     ['a refused port', 'command line'],
     ['a name that does not resolve', 'action'],
     ['a name that does not resolve', 'command line'],
+    ['a server that does not speak HTTP', 'command line'],
   ] as const)('%s, %s', async (what, front) => {
-    const host = what === 'a refused port' ? await refusedPort() : 'registry.nosuch.invalid:5000';
-    const kind = what === 'a refused port' ? 'connection refused' : 'no such host name';
-    const env = what === 'a refused port' ? {} : NO_SUCH_HOST;
-    const started = Date.now();
-    let errors: string[];
-    if (front === 'action') {
-      const run = await runAction({ sources: `${host}/app:amd64`, tags: `${host}/app:1` }, env);
-      expect(run.exitCode).toBe(1);
-      errors = run.errors;
-    } else {
-      const run = await runCli(['--source', `${host}/app:amd64`, '--tag', `${host}/app:1`], { env });
-      expect(run.exitCode).toBe(1);
-      errors = run.stderr.split('\n').filter((l) => l.startsWith('error: '));
+    const server = what === 'a server that does not speak HTTP' ? await notHttp() : undefined;
+    const host = server?.host ?? (what === 'a refused port' ? await refusedPort() : 'registry.nosuch.invalid:5000');
+    const kind = {
+      'a refused port': 'connection refused',
+      'a name that does not resolve': 'no such host name',
+      'a server that does not speak HTTP': 'not HTTP',
+    }[what];
+    const env = what === 'a name that does not resolve' ? NO_SUCH_HOST : {};
+    try {
+      const started = Date.now();
+      let errors: string[];
+      if (front === 'action') {
+        const run = await runAction({ sources: `${host}/app:amd64`, tags: `${host}/app:1` }, env);
+        expect(run.exitCode).toBe(1);
+        errors = run.errors;
+      } else {
+        const run = await runCli(['--source', `${host}/app:amd64`, '--tag', `${host}/app:1`], { env });
+        expect(run.exitCode).toBe(1);
+        errors = run.stderr.split('\n').filter((l) => l.startsWith('error: '));
+      }
+      const took = Date.now() - started;
+      expect(errors).toEqual([expect.stringContaining(`nothing answers at ${host} (${kind}): check the address`)]);
+      expect(errors[0]).not.toMatch(/outage-timeout/);
+      expect(took).toBeLessThan(BOUND_MS);
+    } finally {
+      await server?.close();
     }
-    const took = Date.now() - started;
-    expect(errors).toEqual([expect.stringContaining(`nothing answers at ${host} (${kind}): check the address`)]);
-    expect(errors[0]).not.toMatch(/outage-timeout/);
-    expect(took).toBeLessThan(BOUND_MS);
   });
 });
 

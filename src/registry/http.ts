@@ -90,7 +90,9 @@ export function isRetriableCode(code: string | undefined): boolean {
 
 function codeOf(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? code : undefined;
+  if (typeof code === 'string') return code;
+  // undici's parser names no code when the answer is not HTTP at all (an SSH banner, say).
+  return (err as { name?: unknown } | undefined)?.name === 'HTTPParserError' ? 'HPE_NOT_HTTP' : undefined;
 }
 
 /** TLS verification failures as Node names them (OpenSSL's X509 codes and Node's own). */
@@ -125,6 +127,7 @@ export function describeTransportError(err: unknown, url: URL): TransportError {
       say`${host} did not answer TLS (${detail}): if it serves plain HTTP, ${{ hint: 'plain-http', host }}`,
     );
   }
+  if (code?.startsWith('HPE_')) return make(`${where} does not speak HTTP (${detail})`, false);
   switch (code) {
     case 'ECONNREFUSED':
       return make(`cannot connect to ${where}: connection refused`);

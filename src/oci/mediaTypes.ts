@@ -43,9 +43,11 @@ export const IMAGE_CONFIG_TYPES: ReadonlySet<string> = new Set([
 ]);
 /** BuildKit's config of an OCI-artifact attestation. */
 export const ATTESTATION_CONFIG_TYPE = 'application/vnd.docker.attestation.config.v1+json';
+/** An in-toto statement, as buildx stores one per attestation layer. */
+export const IN_TOTO_LAYER_TYPE = 'application/vnd.in-toto+json';
 /** Layers of attestations: in-toto statements (buildx) and DSSE envelopes (cosign `.att`). */
 export const ATTESTATION_LAYER_TYPES: ReadonlySet<string> = new Set([
-  'application/vnd.in-toto+json',
+  IN_TOTO_LAYER_TYPE,
   'application/vnd.dsse.envelope.v1+json',
 ]);
 /** The layer of a cosign signature (simple signing payload). */

@@ -2,12 +2,12 @@ import { ContentError } from '../errors';
 import type { AttestationMode } from '../inputs/context';
 import type { Digest } from '../oci/digest';
 import { type Descriptor, type ImageManifest, isAttestation, type Manifest, parseManifest } from '../oci/manifest';
-import { ATTESTATION_SUBJECT_ANNOTATION, isImageMediaType, isIndexMediaType } from '../oci/mediaTypes';
+import { ATTESTATION_SUBJECT_ANNOTATION, IN_TOTO_LAYER_TYPE, isImageMediaType, isIndexMediaType } from '../oci/mediaTypes';
 import { formatPlatform, type Platform } from '../oci/platform';
 import type { Reference } from '../oci/reference';
 import { type FetchedManifest, type RegistryClient, RegistryError } from '../registry/client';
-import { sleep } from '../registry/retry';
 import { referrerFields } from '../referrers/attachment';
+import { sleep } from '../util/concurrency';
 import { platformFromConfig } from './config';
 import {
   isUnknownPlatform,
@@ -139,7 +139,7 @@ async function refuseIfNotImage(
 /** The image an in-toto statement (the first layer, when small) is about; undefined when it cannot tell. */
 async function statementSubject(client: RegistryClient, source: Reference, manifest: ImageManifest): Promise<Digest | undefined> {
   const layer = manifest.layers[0];
-  if (layer.mediaType !== 'application/vnd.in-toto+json' || layer.size > 1024 * 1024) return undefined;
+  if (layer.mediaType !== IN_TOTO_LAYER_TYPE || layer.size > 1024 * 1024) return undefined;
   try {
     const chunks: Buffer[] = [];
     for await (const chunk of await client.getBlob(source.repository, layer.digest, layer.size)) chunks.push(chunk as Buffer);

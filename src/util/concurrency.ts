@@ -30,3 +30,6 @@ export class Once<T> {
     return result;
   }
 }
+
+/** Waits `ms`. */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

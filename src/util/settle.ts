@@ -1,3 +1,5 @@
+import { sleep } from './concurrency';
+
 /**
  * Writing where other writers may write the same thing at the same time, with no conditional
  * write to lean on (a tag PUT has no compare-and-swap): write, wait until any concurrent writer
@@ -51,8 +53,6 @@ export interface Settled {
   readonly reads: number;
 }
 
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 export async function writeUntilSettled(steps: SettleSteps, timing: SettleTiming = SETTLE_TIMING): Promise<Settled> {
   const random = timing.random ?? Math.random;
   let rounds = 0;
@@ -65,7 +65,7 @@ export async function writeUntilSettled(steps: SettleSteps, timing: SettleTiming
       if (reads >= timing.rounds * 3) break;
       // Jitter spreads the writers that collided, so they do not collide again; it grows with each lost write.
       const spread = again === 'moved' ? 250 : Math.min(timing.maxBackoffMs, 250 * 2 ** (rounds - 1));
-      await pause(Math.round(random() * spread));
+      await sleep(Math.round(random() * spread));
       reads++;
       if (!(await steps.remerge(wrote))) return { outcome: 'nothing-left', rounds, reads };
     }
@@ -84,7 +84,7 @@ export async function writeUntilSettled(steps: SettleSteps, timing: SettleTiming
     wrote = true;
     // A writer that read before this write lands within about one of its own writes; wait for
     // that (and a second, for registries whose reads lag their writes), then look.
-    await pause(Math.round((timing.settleMs + 2 * putMs) * (0.75 + random() / 2)));
+    await sleep(Math.round((timing.settleMs + 2 * putMs) * (0.75 + random() / 2)));
     if (await steps.holds(rounds)) return { outcome: 'settled', rounds, reads };
     again = 'lost';
     if (rounds >= timing.rounds) break;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { INPUT_FLAGS, parseCommandLine, UsageError, usage } from '../src/cli/flags';
+import { INPUT_FLAGS, nearestFlag, parseCommandLine, UsageError } from '../src/cli/flags';
+import { HELP_WIDTH, usage } from '../src/cli/help';
 import { CLI_NAMES } from '../src/cli/names';
 
 const actionYml = readFileSync(path.join(__dirname, '..', 'action.yml'), 'utf8');
@@ -22,8 +23,27 @@ describe('the flag table', () => {
   it('lists every flag in --help', () => {
     const text = usage('tool');
     for (const f of INPUT_FLAGS) expect(text).toContain(`  --${f.flag}`);
-    for (const f of ['--username USER', '--password-stdin', '--json', '--verbose', '--help', '--version'])
+    for (const f of ['--username USER', '--password-stdin', '--json', '--verbose', '-h, --help', '--version'])
       expect(text).toContain(f);
+  });
+
+  it('fits 80 columns, every line', () => {
+    const wide = usage('merge-multiarch-action')
+      .split('\n')
+      .filter((l) => l.length > HELP_WIDTH);
+    expect(HELP_WIDTH).toBe(80);
+    expect(wide).toEqual([]);
+  });
+
+  it('has examples: a merge, an append without a merge job, a dry run, JSON', () => {
+    const text = usage('merge-multiarch-action');
+    const examples = text.slice(text.indexOf('\nExamples:\n'));
+    expect(examples.length).toBeGreaterThan(20);
+    expect(examples).toMatch(/merge-multiarch-action \\\n +--source \S+-amd64 \\\n +--source \S+-arm64 \\\n +--tag /);
+    expect(examples).toMatch(/No merge job[\s\S]*--append --source "\S+@\$DIGEST"/);
+    expect(examples).toMatch(/Dry run[\s\S]*--dry-run --source/);
+    expect(examples).toMatch(/--json .*\| jq -r \.digest/);
+    expect(text.indexOf('Examples:')).toBeGreaterThan(text.indexOf('Options:'));
   });
 });
 
@@ -64,11 +84,17 @@ describe('parseCommandLine', () => {
     const cl = parseCommandLine(['--json', '--verbose', '--username', 'gitlab-ci-token', '--password-stdin']);
     expect(cl).toMatchObject({ json: true, verbose: true, username: 'gitlab-ci-token', passwordStdin: true });
     expect(parseCommandLine(['--help']).help).toBe(true);
+    expect(parseCommandLine(['-h']).help).toBe(true);
     expect(parseCommandLine(['--version']).version).toBe(true);
   });
 
   it.each<[string[], RegExp]>([
-    [['--nope'], /Unknown option '--nope'/],
+    [['--nope'], /^unknown flag --nope$/],
+    [['-x'], /^unknown flag -x$/],
+    [['--sources', 'r.io/a:1'], /^unknown flag --sources; did you mean --source\?$/],
+    [['--source', 'r.io/a:1', '--tga=r.io/b:1'], /^unknown flag --tga; did you mean --tag\?$/],
+    [['--insecure-registries', 'r.io'], /did you mean --insecure-registry\?$/],
+    [['--dryrun'], /did you mean --dry-run\?$/],
     [['positional'], /Unexpected argument 'positional'/],
     [['--tag'], /--tag/],
     [['--dry-run=false'], /--dry-run/],
@@ -80,5 +106,18 @@ describe('parseCommandLine', () => {
   ])('refuses %j as bad usage', (argv, message) => {
     expect(() => parseCommandLine(argv)).toThrow(UsageError);
     expect(() => parseCommandLine(argv)).toThrow(message);
+  });
+});
+
+describe('nearestFlag', () => {
+  it('gives the flag of an input named as in action.yml, else the nearest flag within a typo, else nothing', () => {
+    expect(nearestFlag('sources')).toBe('source');
+    expect(nearestFlag('platforms')).toBe('platform');
+    expect(nearestFlag('annotations')).toBe('annotation');
+    expect(nearestFlag('mediatype')).toBe('media-type');
+    expect(nearestFlag('jsno')).toBe('json');
+    expect(nearestFlag('verbos')).toBe('verbose');
+    expect(nearestFlag('force')).toBeUndefined();
+    expect(nearestFlag('registry-password')).toBeUndefined();
   });
 });

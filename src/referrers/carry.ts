@@ -6,6 +6,7 @@ import type { ClientFor } from '../resolve/resolve';
 import type { RepositoryTransfer, Transfer } from '../transfer/transfer';
 import { type Attachment, digestTag, type Missed, shortDigest } from './attachment';
 import { addToFallbackIndex } from './fallbackIndex';
+import { counted } from '../util/words';
 
 /** What became of one attachment in one target repository. */
 export type CarryOutcome = 'pushed' | 'present' | 'would-push' | 'kept-theirs';
@@ -140,7 +141,7 @@ export class Carrier {
     if (!update.changed) return;
     await client.putManifest(target.repository, tag, update.bytes, MediaType.OciIndex);
     this.options.log(
-      `updated the referrers index ${target.name}:${tag} (${referrers.length} referrer(s) of ${shortDigest(subject)})`,
+      `updated the referrers index ${target.name}:${tag} (${counted(referrers.length, 'referrer')} of ${shortDigest(subject)})`,
     );
   }
 }

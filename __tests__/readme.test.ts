@@ -16,58 +16,13 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { INPUT_FLAGS, TOOL_FLAGS } from '../src/cli/flags';
 import { tryCommands } from '../scripts/demo';
+import { ACTION_PLACEHOLDER, parseActionBlock } from './helpers/actionYml';
 
 const ROOT = path.join(__dirname, '..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 
-export const ACTION_PLACEHOLDER = 'your-org/merge-multiarch-action@v1';
 const REFERENCE_START = '<!-- reference:start (generated from action.yml; __tests__/readme.test.ts checks it) -->';
 const REFERENCE_END = '<!-- reference:end -->';
-
-interface Entry {
-  name: string;
-  props: Record<string, string>;
-}
-
-/** One scalar as action.yml writes them: 'single-quoted', "double-quoted" or plain. */
-function scalar(raw: string, where: string): string {
-  const v = raw.trim();
-  if (v.startsWith("'")) {
-    if (!/^'(?:[^']|'')*'$/.test(v)) throw new Error(`${where}: unterminated single-quoted scalar`);
-    return v.slice(1, -1).replace(/''/g, "'");
-  }
-  if (v.startsWith('"')) {
-    if (!/^"(?:[^"\\]|\\.)*"$/.test(v)) throw new Error(`${where}: unterminated double-quoted scalar`);
-    return JSON.parse(v) as string;
-  }
-  if (/^[|>]/.test(v)) throw new Error(`${where}: block scalars are not supported by this test's parser; extend it`);
-  if (/^[[{&*!]/.test(v)) throw new Error(`${where}: flow collections, anchors and tags are not supported by this test's parser`);
-  return v.replace(/\s+#.*$/, ''); // a plain scalar may end with a comment
-}
-
-/** The `inputs:` or `outputs:` mapping of action.yml: two-space names, four-space properties. */
-export function parseActionBlock(yaml: string, block: 'inputs' | 'outputs'): Entry[] {
-  const lines = yaml.split(/\r?\n/);
-  const start = lines.findIndex((l) => l === `${block}:`);
-  if (start < 0) throw new Error(`action.yml has no top-level "${block}:"`);
-  const entries: Entry[] = [];
-  for (let i = start + 1; i < lines.length; i++) {
-    const line = lines[i];
-    const where = `action.yml line ${i + 1}`;
-    if (line.trim() === '' || /^\s*#/.test(line)) continue;
-    if (/^\S/.test(line)) break; // next top-level key
-    const name = /^ {2}([A-Za-z0-9_-]+):\s*$/.exec(line);
-    if (name) {
-      entries.push({ name: name[1], props: {} });
-      continue;
-    }
-    const prop = /^ {4}([A-Za-z0-9_-]+):(?:\s+(.*))?$/.exec(line);
-    if (!prop || entries.length === 0) throw new Error(`${where}: unexpected line in ${block}: ${JSON.stringify(line)}`);
-    if (prop[2] === undefined) throw new Error(`${where}: "${prop[1]}" has no inline value; extend this test's parser`);
-    entries[entries.length - 1].props[prop[1]] = scalar(prop[2], where);
-  }
-  return entries;
-}
 
 /** A table cell: pipes escaped, and `<`, `>`, `&` as entities so `<registry>` is not taken for HTML. */
 const cell = (text: string) =>

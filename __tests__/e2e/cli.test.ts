@@ -284,6 +284,37 @@ describe('credentials', () => {
   });
 
   it.each(['htpasswd', 'token'] as const)(
+    "reads DOCKER_AUTH_CONFIG as GitLab CI sets it (%s registry): the JSON, or a file-type variable's path",
+    async (mode) => {
+      const r = mode === 'htpasswd' ? basic : token;
+      const args = await sources(r, 'gitlab/src');
+      const auth = Buffer.from(`${r.username}:${r.password}`).toString('base64');
+      const json = JSON.stringify({ auths: { [r.host]: { auth } } });
+      const fromJson = jsonOf(
+        await cli([...args, '--tag', `${r.host}/gitlab/out:1`, '--json'], { env: { DOCKER_AUTH_CONFIG: json } }),
+      );
+      expect((await getManifest(r, 'gitlab/out', '1')).digest).toBe(fromJson.digest);
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitlab-file-var-'));
+      try {
+        await fs.writeFile(path.join(dir, 'DOCKER_AUTH_CONFIG'), json);
+        const run = await cli([...args, '--tag', `${r.host}/gitlab/out:2`, '--verbose'], {
+          env: { DOCKER_AUTH_CONFIG: path.join(dir, 'DOCKER_AUTH_CONFIG') },
+        });
+        expect(run.exitCode).toBe(0);
+        expect(`${run.stdout}${run.stderr}`).not.toContain(r.password!);
+        expect(`${run.stdout}${run.stderr}`).not.toContain(auth);
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true });
+      }
+      // Broken, it fails the run without quoting it.
+      const broken = await cli([...args, '--tag', `${r.host}/gitlab/out:3`], { env: { DOCKER_AUTH_CONFIG: json.slice(0, -2) } });
+      expect(broken.exitCode).toBe(1);
+      expect(broken.stderr).toContain('DOCKER_AUTH_CONFIG is not valid JSON');
+      expect(broken.stderr).not.toContain(auth);
+    },
+  );
+
+  it.each(['htpasswd', 'token'] as const)(
     '--username with --password-stdin (%s registry); the password is never printed',
     async (mode) => {
       const r = mode === 'htpasswd' ? basic : token;

@@ -91,7 +91,7 @@ async function readConfigFile(dir: string): Promise<DockerConfig> {
 
 /**
  * `DOCKER_AUTH_CONFIG` as GitLab CI provides it: the JSON itself (a variable of type Variable) or
- * the path of a file holding it (type File). Its text is a secret: no error quotes it.
+ * the path of a file holding it (type File). Its text is a secret: no error quotes it (design rule 15).
  */
 async function readAuthConfig(value: string | undefined): Promise<DockerConfig> {
   if (value === undefined || value.trim() === '') return {};

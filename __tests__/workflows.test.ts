@@ -65,36 +65,29 @@ const allYaml: YamlSource[] = [
 /** Whether a `uses:` names this action. */
 const isThisAction = (uses: string) => uses === './' || uses === ACTION_PLACEHOLDER;
 
-/** The `with:` keys of every step that uses this action: `[where, key]`. */
+/** The `with:` keys of every step that uses this action: `{where, key}`. */
 export function withKeys(source: YamlSource): Array<{ where: string; key: string }> {
   const lines = source.text.split('\n');
   const indentOf = (l: string) => l.length - l.trimStart().length;
+  const blank = (l: string) => l.trim() === '' || l.trimStart().startsWith('#');
   const found: Array<{ where: string; key: string }> = [];
   lines.forEach((line, i) => {
     const m = /^(\s*)(- )?uses:\s*(\S+)/.exec(line);
     if (!m || !isThisAction(m[3])) return;
+    // The column of the step's keys, and its lines: from its "- " line to the next step or the
+    // first line indented less than its keys.
     const keyIndent = m[1].length + (m[2] ? 2 : 0);
-    // The step: back to its "- " line, on to the first line indented less than its keys.
+    const stepStart = (l: string) => indentOf(l) === keyIndent - 2 && l.trimStart().startsWith('- ');
     let start = i;
-    while (start > 0 && !(indentOf(lines[start]) === keyIndent - 2 && lines[start].trimStart().startsWith('- '))) start--;
-    if (m[2]) start = i;
-    let end = i + 1;
-    while (
-      end < lines.length &&
-      (lines[end].trim() === '' || indentOf(lines[end]) >= keyIndent) &&
-      !(indentOf(lines[end]) === keyIndent - 2 && lines[end].trimStart().startsWith('- '))
-    )
-      end++;
-    const withLine = lines
-      .slice(start, end)
-      .findIndex(
-        (l, k) =>
-          (k + start === start && m[2] ? false : true) &&
-          /^\s*(- )?with:\s*$/.test(l) &&
-          indentOf(l.replace('- ', '  ')) === keyIndent,
-      );
-    if (withLine < 0) return;
-    for (let k = start + withLine + 1; k < end; k++) {
+    while (start > 0 && !stepStart(lines[start])) start--;
+    let end = start + 1;
+    while (end < lines.length && !stepStart(lines[end]) && (blank(lines[end]) || indentOf(lines[end]) >= keyIndent)) end++;
+    // `with:` is one of the step's keys (on its "- " line when it comes first); its keys are
+    // the lines one level deeper, up to the step's next key.
+    const asKey = (k: number) => (k === start ? lines[k].replace('- ', '  ') : lines[k]);
+    let k = start;
+    while (k < end && !(indentOf(asKey(k)) === keyIndent && /^\s*with:\s*$/.test(asKey(k)))) k++;
+    for (k++; k < end && (blank(lines[k]) || indentOf(lines[k]) > keyIndent); k++) {
       const key = /^(\s*)([A-Za-z0-9_-]+):/.exec(lines[k]);
       if (key && key[1].length === keyIndent + 2)
         found.push({ where: `${source.where.replace(/:\d+$/, '')}:${source.line + k}`, key: key[2] });
@@ -127,6 +120,8 @@ describe('the with: keys given to this action', () => {
       '  - uses: ./',
       '    with:',
       '      appendd: true',
+      '    env:',
+      '      NOT_AN_INPUT: x',
       '  - name: x',
       '    with:',
       '      sources: not this action',

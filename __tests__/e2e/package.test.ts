@@ -23,6 +23,8 @@ interface PackageJson {
   private?: boolean;
   bin: Record<string, string>;
   dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
   engines: { node: string };
   repository?: { type: string; url: string };
   publishConfig?: { access?: string; provenance?: boolean };
@@ -45,7 +47,7 @@ describe('package.json', () => {
     expect(pkg.private).toBeUndefined();
     expect(pkg.publishConfig).toMatchObject({ access: 'public', provenance: true });
     expect(pkg.repository?.url).toMatch(/^git\+https:\/\/github\.com\/[^/]+\/[^/]+\.git$/);
-    expect(pkg.dependencies).toBeUndefined();
+    expect([pkg.dependencies, pkg.optionalDependencies, pkg.peerDependencies]).toEqual([undefined, undefined, undefined]);
     expect(command).toBe(pkg.name);
   });
 });

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { INPUT_FLAGS, nearestFlag, parseCommandLine, UsageError } from '../src/cli/flags';
-import { HELP_WIDTH, usage } from '../src/cli/help';
 import { CLI_NAMES } from '../src/cli/names';
 
 const actionYml = readFileSync(path.join(__dirname, '..', 'action.yml'), 'utf8');
@@ -18,32 +17,6 @@ describe('the flag table', () => {
     expect(CLI_NAMES.setting('insecure-registries')).toBe('--insecure-registry');
     expect(CLI_NAMES.value('media-type', 'oci')).toBe('--media-type oci');
     expect(CLI_NAMES.setting('github-token')).toBe('--username with --password-stdin');
-  });
-
-  it('lists every flag in --help', () => {
-    const text = usage('tool');
-    for (const f of INPUT_FLAGS) expect(text).toContain(`  --${f.flag}`);
-    for (const f of ['--username USER', '--password-stdin', '--json', '--verbose', '-h, --help', '--version'])
-      expect(text).toContain(f);
-  });
-
-  it('fits 80 columns, every line', () => {
-    const wide = usage('merge-multiarch-action')
-      .split('\n')
-      .filter((l) => l.length > HELP_WIDTH);
-    expect(HELP_WIDTH).toBe(80);
-    expect(wide).toEqual([]);
-  });
-
-  it('has examples: a merge, an append without a merge job, a dry run, JSON', () => {
-    const text = usage('merge-multiarch-action');
-    const examples = text.slice(text.indexOf('\nExamples:\n'));
-    expect(examples.length).toBeGreaterThan(20);
-    expect(examples).toMatch(/merge-multiarch-action \\\n +--source \S+-amd64 \\\n +--source \S+-arm64 \\\n +--tag /);
-    expect(examples).toMatch(/No merge job[\s\S]*--append --source "\S+@\$DIGEST"/);
-    expect(examples).toMatch(/Dry run[\s\S]*--dry-run --source/);
-    expect(examples).toMatch(/--json .*\| jq -r \.digest/);
-    expect(text.indexOf('Examples:')).toBeGreaterThan(text.indexOf('Options:'));
   });
 });
 

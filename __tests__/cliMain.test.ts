@@ -30,6 +30,22 @@ describe('runCli', () => {
     expect([...help.err, ...version.err]).toEqual([]);
   });
 
+  it('no arguments: the usage on stderr, exit 2, as git and crane do', async () => {
+    const run = io();
+    expect(await runCli([], run.io)).toBe(EXIT.usage);
+    expect(run.out).toEqual([]);
+    expect(run.err.join('')).toMatch(/^Usage: merge-multiarch-action --source REF/);
+    expect(run.err.join('')).toContain('\nExamples:\n');
+  });
+
+  it('-h is --help', async () => {
+    const short = io();
+    const long = io();
+    expect(await runCli(['-h'], short.io)).toBe(EXIT.ok);
+    expect(await runCli(['--help'], long.io)).toBe(EXIT.ok);
+    expect(short.out).toEqual(long.out);
+  });
+
   it('bad usage: exit 2, the flag named on stderr, stdout empty, stdin left unread', async () => {
     const run = io('pw');
     expect(await runCli(['--source', 'r.io/a:1', '--tag', 'r.io/b:1', '--platform', 'linux'], run.io)).toBe(EXIT.usage);

@@ -14,7 +14,8 @@ const noHelpers: HelperRunner = async () => {
 };
 const masked: string[] = [];
 const dockerCredentials = (o: Partial<DockerCredentialOptions>) =>
-  readConfig({ runHelper: noHelpers, mask: (v) => void masked.push(v), ...o });
+  // authConfig '': the environment's DOCKER_AUTH_CONFIG, if any, stays out of these tests.
+  readConfig({ runHelper: noHelpers, mask: (v) => void masked.push(v), authConfig: '', ...o });
 
 async function configDir(config: object): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'creds-'));
@@ -78,6 +79,86 @@ describe('dockerCredentials', () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'creds-'));
     await fs.writeFile(path.join(dir, 'config.json'), '{not json');
     await expect(dockerCredentials({ configDir: dir })).rejects.toThrow(/cannot read the Docker config/);
+  });
+});
+
+describe('DOCKER_AUTH_CONFIG, as GitLab CI provides it', () => {
+  const gitlab = { auths: { 'registry.gitlab.com': { auth: b64('gitlab-ci-token:glcbt-secret') } } };
+
+  it('reads the JSON in the variable, before config.json, which still answers for other registries', async () => {
+    const dir = await configDir({
+      auths: { 'registry.gitlab.com': { auth: b64('old:stale') }, 'ghcr.io': { auth: b64('gh:ghp') } },
+    });
+    const creds = await dockerCredentials({ configDir: dir, authConfig: JSON.stringify(gitlab) });
+    expect(await creds.get('registry.gitlab.com')).toEqual({
+      kind: 'basic',
+      username: 'gitlab-ci-token',
+      password: 'glcbt-secret',
+    });
+    expect(await creds.get('ghcr.io')).toEqual({ kind: 'basic', username: 'gh', password: 'ghp' });
+    expect(masked).toEqual(expect.arrayContaining(['glcbt-secret', b64('gitlab-ci-token:glcbt-secret')]));
+  });
+
+  it('reads the file a variable of type File names', async () => {
+    const dir = await configDir(gitlab);
+    const creds = await dockerCredentials({
+      configDir: path.join(os.tmpdir(), 'does-not-exist-xyz'),
+      authConfig: path.join(dir, 'config.json'),
+    });
+    expect(await creds.get('registry.gitlab.com')).toEqual({
+      kind: 'basic',
+      username: 'gitlab-ci-token',
+      password: 'glcbt-secret',
+    });
+  });
+
+  it('is read from the environment when no value is given', async () => {
+    const saved = process.env.DOCKER_AUTH_CONFIG;
+    process.env.DOCKER_AUTH_CONFIG = JSON.stringify(gitlab);
+    try {
+      const creds = await readConfig({
+        configDir: path.join(os.tmpdir(), 'does-not-exist-xyz'),
+        runHelper: noHelpers,
+        mask: () => undefined,
+      });
+      expect(await creds.get('registry.gitlab.com')).toMatchObject({ username: 'gitlab-ci-token' });
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_AUTH_CONFIG;
+      else process.env.DOCKER_AUTH_CONFIG = saved;
+    }
+  });
+
+  it('asks the credential helpers it names', async () => {
+    const runHelper: HelperRunner = async (helper, server) => ({ Username: helper, Secret: `${server}-secret` });
+    const creds = await dockerCredentials({
+      configDir: path.join(os.tmpdir(), 'does-not-exist-xyz'),
+      authConfig: JSON.stringify({ credHelpers: { 'ecr.example.com': 'ecr-login' } }),
+      runHelper,
+    });
+    expect(await creds.get('ecr.example.com')).toEqual({
+      kind: 'basic',
+      username: 'ecr-login',
+      password: 'ecr.example.com-secret',
+    });
+    expect(await creds.get('quay.io')).toBeUndefined();
+  });
+
+  it('refuses what is not a Docker config, without quoting it (it is a secret)', async () => {
+    const dir = path.join(os.tmpdir(), 'does-not-exist-xyz');
+    const broken = '{"auths": {"r.io": {"auth": "c2VjcmV0OnZhbHVl"}';
+    const error = await dockerCredentials({ configDir: dir, authConfig: broken }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/^DOCKER_AUTH_CONFIG is not valid JSON/);
+    expect((error as Error).message).not.toContain('c2VjcmV0');
+    await expect(dockerCredentials({ configDir: dir, authConfig: '[]' })).rejects.toThrow(/must hold a JSON object/);
+    await expect(dockerCredentials({ configDir: dir, authConfig: '/no/such/file' })).rejects.toThrow(
+      /DOCKER_AUTH_CONFIG holds neither .* \(ENOENT\)/,
+    );
+    await expect(
+      dockerCredentials({ configDir: dir, authConfig: JSON.stringify({ auths: { 'r.io': { auth: b64('nocolon') } } }) }).then(
+        (c) => c.get('r.io'),
+      ),
+    ).rejects.toThrow(/^DOCKER_AUTH_CONFIG entry for r\.io has a malformed "auth" field/);
   });
 });
 

@@ -82,6 +82,29 @@ describe('publishIndex', () => {
     expect(fresh.puts).toEqual(['1']);
   });
 
+  it('logs the "tagged" lines in the order the tags were given, whichever PUT ends first', async () => {
+    const tags = ['a', 'b', 'c'].map((t) => Reference.parse(`reg.test/release/app:${t}`));
+    // The first tag's PUT ends last, the last tag's first.
+    const delays: Record<string, number> = { a: 30, b: 15, c: 0 };
+    const ended: string[] = [];
+    const client = {
+      headManifest: async () => undefined,
+      putManifest: async (_repo: string, ref: string) => {
+        await new Promise((resolve) => setTimeout(resolve, delays[ref]));
+        ended.push(ref);
+        return NEW;
+      },
+    };
+    const lines: string[] = [];
+    const results = await publishIndex(async () => client as unknown as RegistryClient, index, tags, {
+      dryRun: false,
+      log: { info: (line: string) => void lines.push(line) },
+    });
+    expect(ended).toEqual(['c', 'b', 'a']);
+    expect(lines).toEqual(tags.map((t) => `tagged ${t} → ${NEW}`));
+    expect(results.map((r) => r.reference)).toEqual(tags.map(String));
+  });
+
   it('explains a refused tag that points at another digest', async () => {
     const moved = immutable(OLD);
     await expect(publishIndex(moved.clientFor, index, [target], { dryRun: false, log })).rejects.toThrow(

@@ -96,7 +96,7 @@ describe('Referrers', () => {
         why: expect.stringContaining(`attached to the index ${indexDigest.slice(0, 19)}`),
       },
     ]);
-    expect(out.lines).toContain(`linux/amd64 ${amd.descriptor.digest.slice(0, 19)}: 2 referrer(s) found, 2 carried`);
+    expect(out.lines).toContain(`linux/amd64 ${amd.descriptor.digest.slice(0, 19)}: 2 referrers found, 2 carried`);
     expect(out.lines.some((l) => l.startsWith('warning: not carried: '))).toBe(true);
     expect(report.transfers.map((t) => [t.repository, t.manifests.pushed])).toEqual([['reg.test/out', 2]]);
   });

@@ -58,13 +58,28 @@ describe('release notes (scripts/release-notes.sh)', () => {
   });
 });
 
+/** The jobs of a workflow, by name: each job's lines (two-space names under `jobs:`). */
+function jobsOf(workflow: string): Record<string, string> {
+  const body = workflow.slice(workflow.indexOf('\njobs:\n') + '\njobs:\n'.length);
+  const jobs: Record<string, string> = {};
+  let name = '';
+  for (const line of body.split('\n')) {
+    const start = /^ {2}([\w-]+):\s*$/.exec(line);
+    if (start) name = start[1];
+    else if (name) jobs[name] = `${jobs[name] ?? ''}${line}\n`;
+  }
+  return jobs;
+}
+
 describe('release workflow', () => {
   const workflow = read('.github/workflows/release.yml');
+  const jobs = jobsOf(workflow);
 
-  it('pins every action by full commit SHA, with the version in a comment', () => {
+  it('pins every third-party action by full commit SHA, with the version in a comment; ./ is this action', () => {
     const uses = [...workflow.matchAll(/uses:\s*(\S+)(.*)$/gm)];
     expect(uses.length).toBeGreaterThan(0);
     for (const [, action, rest] of uses) {
+      if (action === './') continue;
       expect(action).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
       expect(rest).toMatch(/# v\d+/);
     }
@@ -72,9 +87,44 @@ describe('release workflow', () => {
 
   it('runs on version tags, runs CI, publishes the notes and moves the major tag', () => {
     expect(workflow).toContain("tags: ['v*.*.*']");
-    expect(workflow).toContain('bash .ci/run');
-    expect(workflow).toContain('bash scripts/release-notes.sh "$version"');
-    expect(workflow).toMatch(/gh release create[\s\S]*--notes-file/);
-    expect(workflow).toContain('git push --force origin "refs/tags/$major"');
+    expect(jobs.check).toContain('bash .ci/run');
+    expect(jobs.check).toContain('bash scripts/release-notes.sh "$version"');
+    expect(jobs.release).toMatch(/gh release create[\s\S]*--notes-file/);
+    expect(jobs.release).toContain('git push --force origin "refs/tags/$major"');
+    expect(jobs.release).toMatch(/needs: \[check, npm, image\]/);
+  });
+
+  it('publishes to npm with trusted publishing: OIDC, npm 11.5.1 or newer, provenance, no token secret', () => {
+    expect(jobs.npm).toMatch(/needs: check/);
+    expect(jobs.npm).toMatch(/^ {6}id-token: write/m);
+    const npm = /npm install --global npm@(\d+)\.(\d+)\.(\d+)\b/.exec(jobs.npm);
+    expect(npm).not.toBeNull();
+    const [major, minor, patch] = (npm ?? []).slice(1).map(Number);
+    expect(major * 1e6 + minor * 1e3 + patch).toBeGreaterThanOrEqual(11 * 1e6 + 5 * 1e3 + 1);
+    expect(jobs.npm).toMatch(/npm publish .*--provenance/);
+    expect(jobs.npm).toContain('registry-url: https://registry.npmjs.org');
+    // No token: neither an npm token secret nor NODE_AUTH_TOKEN anywhere in the workflow.
+    expect(workflow).not.toMatch(/NODE_AUTH_TOKEN|NPM_TOKEN|secrets\.(?!GITHUB_TOKEN\b)/);
+    // The tarball published is the one the checks packed.
+    expect(jobs.check).toContain('npm pack --pack-destination "$RUNNER_TEMP/release"');
+    expect(jobs.npm).toContain('npm publish "$RUNNER_TEMP/release/merge-multiarch-action-$version.tgz"');
+  });
+
+  it('builds the image per platform in parallel jobs, each appending its own with this action (no merge job)', () => {
+    expect(jobs.image).toContain('- platform: linux/amd64');
+    expect(jobs.image).toContain('- platform: linux/arm64');
+    expect(jobs.image).toContain('runs-on: ${{ matrix.runner }}');
+    expect(jobs.image).toContain('platforms: ${{ matrix.platform }}');
+    expect(jobs.image).toContain('push-by-digest=true');
+    expect(jobs.image).toMatch(
+      /uses: \.\/\n {8}with:\n {10}sources: \$\{\{ env\.IMAGE \}\}@\$\{\{ steps\.build\.outputs\.digest \}\}\n {10}tags: \$\{\{ steps\.meta\.outputs\.tags \}\}\n {10}append: true\n/,
+    );
+    // No other job merges: ./ runs in the image job only.
+    expect(
+      Object.entries(jobs)
+        .filter(([, lines]) => /uses: \.\//.test(lines))
+        .map(([name]) => name),
+    ).toEqual(['image']);
+    expect(jobs.image).toMatch(/^ {6}packages: write/m);
   });
 });

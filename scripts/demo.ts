@@ -414,8 +414,8 @@ async function main(args: readonly string[]): Promise<void> {
   await runDemo({ keep });
   process.stdout.write(
     keep
-      ? '\nREADME.md, "Try the command line", says more.\n'
-      : '\nTry it in a workflow: see README.md, "Quick start"; on the command line: npm run demo -- --keep.\n',
+      ? '\ndocs/cli.md, "Try the command line", says more.\n'
+      : '\nTry it in a workflow: see README.md, "Quick start"; on the command line: npm run demo -- --keep (docs/cli.md).\n',
   );
 }
 

@@ -414,8 +414,9 @@ describe('attestations: referrers with token auth, from the command line', () =>
       expect(cli.stderr).not.toContain('error:');
       expect(cli.exitCode).toBe(0);
       const outputs = JSON.parse(cli.stdout);
-      expect(digests(outputs.manifest)).toEqual([amd.image.digest, arm.image.digest]);
-      const listed = JSON.parse(outputs.attestations);
+      // --json gives the index and the attestations as JSON values, not strings.
+      expect(outputs.manifest.manifests.map((m: { digest: string }) => m.digest)).toEqual([amd.image.digest, arm.image.digest]);
+      const listed = outputs.attestations;
       for (const [i, built] of [amd, arm].entries()) {
         const digest = await expectReferrer(secure, 'a6/out', built, await fallbackEntries(secure, 'a6/out', built.image));
         expect(listed[i]).toEqual({

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { runAction } from '../helpers/action';
 import { CLI_ENTRY, type CliRun, runCli, workflowCommands } from '../helpers/cli';
+import { type JsonResult, jsonResult } from '../../src/cli/json';
 import { digestTag, pushCosignSignature, signingKey } from '../helpers/attachments';
 import { writeDockerConfig } from '../helpers/dockerConfig';
 import { type FaultProxy, startFaultProxy } from '../helpers/faultProxy';
@@ -32,12 +33,12 @@ async function cli(args: readonly string[], options: Parameters<typeof runCli>[1
 }
 
 /** The one JSON object --json prints, after checking stdout holds exactly that. */
-function jsonOf(run: CliRun): Record<string, string> {
+function jsonOf(run: CliRun): JsonResult & { manifest: { manifests: Array<{ digest: string }>; annotations?: unknown } } {
   if (run.exitCode !== 0) throw new Error(`exit ${run.exitCode}:\n${run.stderr}`);
   const lines = run.stdout.split('\n');
   expect(lines).toHaveLength(2); // one line, then the final newline
   expect(lines[1]).toBe('');
-  return JSON.parse(lines[0]) as Record<string, string>;
+  return JSON.parse(lines[0]);
 }
 
 let reg: RunningRegistry;
@@ -58,25 +59,33 @@ describe('merge', () => {
     const run = await cli([...args, '--tag', `${at('cli/app')}:1.0`, '--tag', `${at('cli/other')}:latest`, '--json']);
     const out = jsonOf(run);
     expect(Object.keys(out)).toEqual(await outputNames());
-    expect(out.sources).toBe(`${at('cli/app')}:build-amd64@${amd.digest}\n${at('cli/app')}:build-arm64@${arm.digest}`);
-    expect(out.digest).toBe(sha256Digest(out.manifest));
+    expect(out.sources).toEqual([`${at('cli/app')}:build-amd64@${amd.digest}`, `${at('cli/app')}:build-arm64@${arm.digest}`]);
+    // The index as an object: written back as pushed (two-space indentation), it has the digest.
+    const pushed = JSON.stringify(out.manifest, null, 2);
+    expect(out.digest).toBe(sha256Digest(pushed));
     expect(out.image).toBe(`${at('cli/app')}@${out.digest}`);
-    expect(out.platforms).toBe('linux/amd64,linux/arm64/v8');
+    expect(out.platforms).toEqual(['linux/amd64', 'linux/arm64/v8']);
+    expect(out.attestations).toEqual([]);
     expect(out['media-type']).toBe(MediaTypes.ociIndex);
-    expect(JSON.parse(out.manifest).manifests.map((m: { digest: string }) => m.digest)).toEqual([amd.digest, arm.digest]);
+    expect(out.manifest.manifests.map((m) => m.digest)).toEqual([amd.digest, arm.digest]);
     for (const [repo, tag] of [
       ['cli/app', '1.0'],
       ['cli/other', 'latest'],
     ]) {
       const stored = await getManifest(reg, repo, tag);
       expect(stored.digest).toBe(out.digest);
-      expect(stored.bytes?.toString()).toBe(out.manifest);
+      expect(stored.bytes?.toString()).toBe(pushed);
     }
     // The other repository got the children and their blobs.
     expect(await blobExists(reg, 'cli/other', amd.layers[0].digest)).toBe(true);
     // Logs on stderr, plain lines (stderr is not a terminal here).
     expect(run.stderr).toContain('== Resolve sources');
     expect(run.stderr).toContain(`${at('cli/app')}:1.0: written`);
+    // The "tagged" lines come in the order the tags were given.
+    expect(run.stderr.split('\n').filter((l) => l.startsWith('tagged '))).toEqual([
+      `tagged ${at('cli/app')}:1.0 → ${out.digest}`,
+      `tagged ${at('cli/other')}:latest → ${out.digest}`,
+    ]);
     expect(run.stderr).not.toContain('\x1b[');
 
     // The action, given the same inputs, sets the very same values.
@@ -85,7 +94,7 @@ describe('merge', () => {
       tags: `${at('cli/app')}:1.0, ${at('cli/other')}:latest`,
     });
     expect(action.exitCode).toBe(0);
-    expect(action.outputs).toEqual(out);
+    expect(jsonResult(action.outputs as never)).toEqual(out);
 
     // Without --json, stdout holds the image reference alone.
     const plain = await cli([...args, '--tag', `${at('cli/app')}:1.0`]);
@@ -110,14 +119,14 @@ describe('merge', () => {
         '--json',
       ]),
     );
-    const index = JSON.parse(out.manifest);
-    expect(index.manifests.map((m: { digest: string }) => m.digest)).toEqual([
+    const index = out.manifest;
+    expect(index.manifests.map((m) => m.digest)).toEqual([
       amd.image.digest,
       arm.image.digest,
       amd.attestation.digest,
       arm.attestation.digest,
     ]);
-    expect(out.platforms).toBe('linux/amd64,linux/arm64');
+    expect(out.platforms).toEqual(['linux/amd64', 'linux/arm64']);
     expect((await getManifest(reg, 'cli/bx', amd.attestation.digest)).status).toBe(200);
     expect((await getManifest(reg, 'cli/bx', '1')).digest).toBe(out.digest);
   });
@@ -142,9 +151,9 @@ describe('merge', () => {
         '--json',
       ]),
     );
-    const index = JSON.parse(out.manifest);
+    const index = out.manifest;
     // The unlisted platform is dropped; the others keep the sources' order.
-    expect(out.platforms).toBe('linux/amd64,linux/arm64,linux/s390x');
+    expect(out.platforms).toEqual(['linux/amd64', 'linux/arm64', 'linux/s390x']);
     expect(index.annotations).toEqual({
       'org.opencontainers.image.description': 'one, two',
       'org.opencontainers.image.version': '1.0',
@@ -170,15 +179,12 @@ describe('merge', () => {
     const arm = await pushImage(reg, 'cli/pat', { platform: 'linux/arm64', tag: 'b-arm64' });
     const s390x = await pushImage(reg, 'cli/pat', { platform: 'linux/s390x', tag: 'c-s390x' });
     const first = jsonOf(await cli(['--source', `${at('cli/pat')}:b-*`, '--tag', `${at('cli/pat-out')}:1`, '--json']));
-    expect(first.platforms).toBe('linux/amd64,linux/arm64');
-    expect(first.sources).toBe(`${at('cli/pat')}:b-amd64@${amd.digest}\n${at('cli/pat')}:b-arm64@${arm.digest}`);
+    expect(first.platforms).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(first.sources).toEqual([`${at('cli/pat')}:b-amd64@${amd.digest}`, `${at('cli/pat')}:b-arm64@${arm.digest}`]);
     const run = await cli(['--source', `${at('cli/pat')}:c-s390x`, '--tag', `${at('cli/pat-out')}:1`, '--append', '--json']);
     const appended = jsonOf(run);
-    expect(appended.platforms).toBe('linux/amd64,linux/arm64,linux/s390x');
-    expect(appended.sources.split('\n')).toEqual([
-      `${at('cli/pat-out')}:1@${first.digest}`,
-      `${at('cli/pat')}:c-s390x@${s390x.digest}`,
-    ]);
+    expect(appended.platforms).toEqual(['linux/amd64', 'linux/arm64', 'linux/s390x']);
+    expect(appended.sources).toEqual([`${at('cli/pat-out')}:1@${first.digest}`, `${at('cli/pat')}:c-s390x@${s390x.digest}`]);
     expect((await getManifest(reg, 'cli/pat-out', '1')).digest).toBe(appended.digest);
   });
 
@@ -278,6 +284,37 @@ describe('credentials', () => {
   });
 
   it.each(['htpasswd', 'token'] as const)(
+    "reads DOCKER_AUTH_CONFIG as GitLab CI sets it (%s registry): the JSON, or a file-type variable's path",
+    async (mode) => {
+      const r = mode === 'htpasswd' ? basic : token;
+      const args = await sources(r, 'gitlab/src');
+      const auth = Buffer.from(`${r.username}:${r.password}`).toString('base64');
+      const json = JSON.stringify({ auths: { [r.host]: { auth } } });
+      const fromJson = jsonOf(
+        await cli([...args, '--tag', `${r.host}/gitlab/out:1`, '--json'], { env: { DOCKER_AUTH_CONFIG: json } }),
+      );
+      expect((await getManifest(r, 'gitlab/out', '1')).digest).toBe(fromJson.digest);
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gitlab-file-var-'));
+      try {
+        await fs.writeFile(path.join(dir, 'DOCKER_AUTH_CONFIG'), json);
+        const run = await cli([...args, '--tag', `${r.host}/gitlab/out:2`, '--verbose'], {
+          env: { DOCKER_AUTH_CONFIG: path.join(dir, 'DOCKER_AUTH_CONFIG') },
+        });
+        expect(run.exitCode).toBe(0);
+        expect(`${run.stdout}${run.stderr}`).not.toContain(r.password!);
+        expect(`${run.stdout}${run.stderr}`).not.toContain(auth);
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true });
+      }
+      // Broken, it fails the run without quoting it.
+      const broken = await cli([...args, '--tag', `${r.host}/gitlab/out:3`], { env: { DOCKER_AUTH_CONFIG: json.slice(0, -2) } });
+      expect(broken.exitCode).toBe(1);
+      expect(broken.stderr).toContain('DOCKER_AUTH_CONFIG is not valid JSON');
+      expect(broken.stderr).not.toContain(auth);
+    },
+  );
+
+  it.each(['htpasswd', 'token'] as const)(
     '--username with --password-stdin (%s registry); the password is never printed',
     async (mode) => {
       const r = mode === 'htpasswd' ? basic : token;
@@ -315,7 +352,12 @@ describe('bad usage', () => {
 
   // Every case names the flag at fault; `@` stands for the registry (through a proxy that sees every request).
   const cases: Array<[string, string[], RegExp, string?]> = [
-    ['an unknown flag', ['--source', '@/usage/src:a', '--tag', '@/usage/out:1', '--force'], /Unknown option '--force'/],
+    ['an unknown flag', ['--source', '@/usage/src:a', '--tag', '@/usage/out:1', '--force'], /unknown flag --force\n/],
+    [
+      'a misspelt flag',
+      ['--sources', '@/usage/src:a', '--tag', '@/usage/out:1'],
+      /unknown flag --sources; did you mean --source\?/,
+    ],
     ['no --source', ['--tag', '@/usage/out:1'], /--source: at least one image reference is required/],
     ['no --tag', ['--source', '@/usage/src:a'], /--tag: at least one target reference/],
     ['a malformed reference', ['--source', '@/Usage/Src:a', '--tag', '@/usage/out:1'], /--source: .*Usage\/Src/],

@@ -140,7 +140,7 @@ describe('referrers on a registry without the referrers API (Distribution 2.8: f
     }
     expect(run.summary).toContain(`<code>linux/amd64</code> <code>${amd.digest}</code>: 4 found, 4 carried`);
     expect(run.summary).toContain(`<code>linux/arm64</code> <code>${arm.digest}</code>: 1 found, 1 carried`);
-    expect(run.stdout).toMatch(/linux\/amd64 sha256:\S+: 4 referrer\(s\) found, 4 carried/);
+    expect(run.stdout).toMatch(/linux\/amd64 sha256:\S+: 4 referrers found, 4 carried/);
     for (const p of [proxy, otherProxy]) expect(run.summary).toContain(`<li><code>${p.host}/r1/out</code>: 5 pushed, 0 present;`);
 
     // Existence is checked with HEAD (Docker Hub counts manifest GETs as pulls, not HEADs): every

@@ -2,6 +2,7 @@ import * as core from './workflow';
 import { formatPlatform } from '../oci/platform';
 import { attestationsSection, referrersSection } from '../referrers/summary';
 import { appendSummary, formatBytes, resolvedName, type RunResult, TAG_OUTCOMES, transferCounts } from '../report/report';
+import { counted } from '../util/words';
 
 /** Summary cells are HTML: code spans must be tags, not backticks. */
 function code(text: string): string {
@@ -40,6 +41,6 @@ export async function writeJobSummary(result: RunResult): Promise<void> {
     .addList(result.transfers.map((t) => `${code(t.repository)}: ${transferCounts(t, result.dryRun)}`))
     .addRaw(attestationsSection(result.referrers, code), true)
     .addRaw(referrersSection(result.referrers, code), true)
-    .addRaw(`<p>${result.requests} requests in ${(result.elapsedMs / 1000).toFixed(1)} s.</p>`, true)
+    .addRaw(`<p>${counted(result.requests, 'request')} in ${(result.elapsedMs / 1000).toFixed(1)} s.</p>`, true)
     .write();
 }

@@ -38,7 +38,7 @@ export const TOOL_FLAGS = {
   'password-stdin': { type: 'boolean', help: '... with the password (or token) read from stdin' },
   json: { type: 'boolean', help: "print the result as one JSON object (the action's outputs) on stdout" },
   verbose: { type: 'boolean', help: 'log every HTTP request (method, URL, status; never credentials)' },
-  help: { type: 'boolean', help: 'show this help' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
   version: { type: 'boolean', help: 'show the version' },
 } as const;
 
@@ -58,16 +58,25 @@ export interface CommandLine {
   readonly version: boolean;
 }
 
-export function parseCommandLine(argv: readonly string[]): CommandLine {
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
+type ParseOptions = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
+
+/** What parseArgs is told: every input flag and tool flag. */
+function parseOptions(): ParseOptions {
+  const options: ParseOptions = {};
   for (const f of INPUT_FLAGS)
     options[f.flag] = { type: f.kind === 'switch' ? 'boolean' : 'string', multiple: f.kind !== 'switch' };
-  for (const [name, t] of Object.entries(TOOL_FLAGS)) options[name] = { type: t.type };
+  for (const [name, t] of Object.entries(TOOL_FLAGS))
+    options[name] = { type: t.type, ...('short' in t ? { short: t.short } : {}) };
+  return options;
+}
+
+export function parseCommandLine(argv: readonly string[]): CommandLine {
+  const options = parseOptions();
   let values: Record<string, string | boolean | Array<string | boolean> | undefined>;
   try {
     ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(withSuggestion(err as Error & { code?: string }, argv, options));
   }
   const inputs = new Map<string, string>();
   for (const f of INPUT_FLAGS) {
@@ -100,28 +109,44 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   };
 }
 
-/** The --help text, generated from the flag tables. */
-export function usage(command: string): string {
-  const rows: Array<[string, string]> = [
-    ...INPUT_FLAGS.map((f): [string, string] => [`--${f.flag}${f.placeholder ? ` ${f.placeholder}` : ''}`, f.help]),
-    ...Object.entries(TOOL_FLAGS).map(([name, t]): [string, string] => [
-      `--${name}${'placeholder' in t ? ` ${t.placeholder}` : ''}`,
-      t.help,
-    ]),
-  ];
-  const width = Math.max(...rows.map(([f]) => f.length));
-  return [
-    `Usage: ${command} --source REF [--source REF ...] --tag REF [--tag REF ...] [options]`,
-    '',
-    'Merges per-architecture images into one multi-arch image over the registry API.',
-    'Credentials: $DOCKER_CONFIG/config.json or ~/.docker/config.json (and its credential helpers),',
-    'or --username with --password-stdin for the registries of the targets.',
-    '',
-    'Options:',
-    ...rows.map(([f, h]) => `  ${f.padEnd(width)}  ${h}`),
-    '',
-    'Logs go to stderr. stdout holds the image reference with its digest, or with --json one JSON object.',
-    'Exit status: 0 merged, 1 the merge failed, 2 bad usage (no request sent).',
-    '',
-  ].join('\n');
+/** parseArgs's message, with the nearest known flag when the flag given is unknown. */
+function withSuggestion(err: Error & { code?: string }, argv: readonly string[], options: ParseOptions): string {
+  if (err.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return err.message;
+  // Parsed again leniently, only to learn which flag it was (parseArgs's message words it for people).
+  const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
+  const unknown = tokens.find((t) => t.kind === 'option' && !(t.name in options));
+  if (unknown?.kind !== 'option') return err.message;
+  const nearest = unknown.rawName.startsWith('--') ? nearestFlag(unknown.name) : undefined;
+  return `unknown flag ${unknown.rawName}${nearest ? `; did you mean --${nearest}?` : ''}`;
+}
+
+/**
+ * The known flag closest to a mistyped one: an action input's name gives its flag
+ * (`--sources` → `--source`), else the flag fewest edits away, if near enough to be a typo.
+ */
+export function nearestFlag(name: string): string | undefined {
+  const byInput = INPUT_FLAGS.find((f) => f.input === name);
+  if (byInput) return byInput.flag;
+  const known = [...INPUT_FLAGS.map((f) => f.flag), ...Object.keys(TOOL_FLAGS)];
+  let best: { flag: string; distance: number } | undefined;
+  for (const flag of known) {
+    const distance = editDistance(name, flag);
+    if (best === undefined || distance < best.distance) best = { flag, distance };
+  }
+  // Near enough to be a typo: one edit in three characters (at least one).
+  return best && best.distance <= Math.max(1, Math.floor(name.length / 3)) ? best.flag : undefined;
+}
+
+/** Edit distance: insertions, deletions, substitutions and swaps of two neighbours (optimal string alignment). */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
 }

@@ -1,6 +1,7 @@
 import { describeError } from '../errors';
 import { merge } from '../flow/merge';
 import type { Preconnections } from '../registry/preconnect';
+import { jsonResult } from './json';
 import { spawnProgram } from './program';
 import { CliReporter } from './reporter';
 import { CLI_NAMES } from './names';
@@ -20,7 +21,7 @@ export async function runMerge(run: Usage, io: CliIo, preconnected?: Preconnecti
       preconnected,
       names: CLI_NAMES,
     });
-    io.stdout.write(run.json ? `${JSON.stringify(outputs)}\n` : `${outputs.image}\n`);
+    io.stdout.write(run.json ? `${JSON.stringify(jsonResult(outputs))}\n` : `${outputs.image}\n`);
     return EXIT.ok;
   } catch (err) {
     reporter.error(describeError(err, CLI_NAMES));

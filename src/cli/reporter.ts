@@ -1,5 +1,6 @@
 import type { Reporter, TransferProgress } from '../flow/reporter';
 import { formatBytes, type Outputs, type RunResult, TAG_OUTCOMES, transferCounts } from '../report/report';
+import { counted } from '../util/words';
 
 /** Where the tool writes its log: stderr, maybe a terminal. */
 export interface LogStream {
@@ -125,7 +126,7 @@ export class CliReporter implements Reporter {
     const what = result.dryRun ? 'would be' : 'is';
     this.line(
       `${outputs.image} ${what} ${outputs['media-type']} with ${outputs.platforms} ` +
-        `(${result.requests} requests in ${(result.elapsedMs / 1000).toFixed(1)} s)`,
+        `(${counted(result.requests, 'request')} in ${(result.elapsedMs / 1000).toFixed(1)} s)`,
     );
   }
 
@@ -159,5 +160,5 @@ export function progressLine(p: TransferProgress, elapsedMs: number): string {
   const rate =
     elapsedMs >= 1000 && p.bytesCopied > 0 ? ` at ${formatBytes(Math.round(p.bytesCopied / (elapsedMs / 1000)))}/s` : '';
   const bytes = p.bytesCopied > 0 ? ` · ${formatBytes(p.bytesCopied)}${rate}` : '';
-  return `${p.repository}: ${done}/${p.children} manifests · ${blobs}${bytes}`;
+  return `${p.repository}: ${done}/${counted(p.children, 'manifest')} · ${blobs}${bytes}`;
 }

@@ -2,7 +2,8 @@ import { VERSION } from './version';
 import { describeError, InputError } from '../errors';
 import { getInputs, type Inputs } from '../inputs/context';
 import type { Login } from '../registry/credentials';
-import { parseCommandLine, UsageError, usage } from './flags';
+import { parseCommandLine, UsageError } from './flags';
+import { usage } from './help';
 import { CLI_NAMES } from './names';
 import type { LogStream } from './reporter';
 
@@ -63,6 +64,11 @@ async function readUsage(argv: readonly string[], io: CliIo): Promise<Usage | 'd
  * so the entry can open the registries' connections before loading it.
  */
 export async function readCommandLine(argv: readonly string[], io: CliIo): Promise<Usage | number> {
+  if (argv.length === 0) {
+    // Nothing asked: the usage, on stderr as an error is, and the bad-usage status (as git, curl and crane do).
+    io.stderr.write(usage(COMMAND));
+    return EXIT.usage;
+  }
   try {
     const run = await readUsage(argv, io);
     return run === 'done' ? EXIT.ok : run;

@@ -53,14 +53,14 @@ export async function publishIndex(
   { dryRun, log, tags = readTags(clientFor, targets) }: PublishOptions,
 ): Promise<TagResult[]> {
   const currentDigests = await tags;
-  return Promise.all(
-    targets.map(async (target, i): Promise<TagResult> => {
+  // The tags are written all at once; their lines are logged in the order the tags were given.
+  const settled = await Promise.allSettled(
+    targets.map(async (target, i): Promise<TagResult & { line?: string }> => {
       const client = await clientFor(target.registry);
       const tag = target.tag as string;
       const current = currentDigests[i] === undefined ? undefined : { digest: currentDigests[i] };
       if (current?.digest === index.digest) {
-        log.info(`${target} already points at ${index.digest}`);
-        return { reference: target.toString(), outcome: 'unchanged' };
+        return { reference: target.toString(), outcome: 'unchanged', line: `${target} already points at ${index.digest}` };
       }
       if (dryRun) return { reference: target.toString(), outcome: 'would-write' };
       try {
@@ -68,10 +68,19 @@ export async function publishIndex(
       } catch (err) {
         throw explainRefusedTag(err, target, current?.digest);
       }
-      log.info(`tagged ${target} → ${index.digest}`);
-      return { reference: target.toString(), outcome: 'written' };
+      return { reference: target.toString(), outcome: 'written', line: `tagged ${target} → ${index.digest}` };
     }),
   );
+  const results: TagResult[] = [];
+  for (const s of settled) {
+    if (s.status === 'fulfilled') {
+      if (s.value.line !== undefined) log.info(s.value.line);
+      results.push({ reference: s.value.reference, outcome: s.value.outcome });
+    }
+  }
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results;
 }
 
 /**

@@ -10,6 +10,8 @@ import { addToFallbackIndex } from './fallbackIndex';
 import { mergeIntoTag } from './sharedTag';
 import type { RegistryClient } from '../registry/client';
 import type { SettleTiming } from '../util/settle';
+import { counted } from '../util/words';
+import { counted } from '../util/words';
 
 /** What became of one attachment in one target repository. */
 export type CarryOutcome = 'pushed' | 'present' | 'would-push' | 'kept-theirs';
@@ -185,7 +187,7 @@ export class Carrier {
       { log: this.options.log, timing: this.options.settle },
     );
     if (wrote) {
-      this.options.log(`updated the referrers index ${where} (${referrers.length} referrer(s) of ${shortDigest(subject)})`);
+      this.options.log(`updated the referrers index ${where} (${counted(referrers.length, 'referrer')} of ${shortDigest(subject)})`);
     }
   }
 
@@ -217,7 +219,7 @@ export class Carrier {
       { log: this.options.log, timing: this.options.settle },
     );
     if (!wrote) return { attachment: a, outcome: 'present' };
-    this.options.log(`added ${added} signature(s) of ${a.descriptor.digest} to ${where}, which keeps its own`);
+    this.options.log(`added ${counted(added, 'signature')} of ${a.descriptor.digest} to ${where}, which keeps its own`);
     return { attachment: a, outcome: 'pushed' };
   }
 

@@ -11,6 +11,7 @@ import type { RelocatedAttestation } from '../plan/attestations';
 import { type Attachment, flatten, type Missed, referrerDescriptor, shortDigest } from './attachment';
 import { Carrier, type CarryOutcome } from './carry';
 import { describeListed, type Discovery, Discoverer, type DiscoverOptions } from './discover';
+import { counted } from '../util/words';
 
 /** Per child of the result: what is attached to it and how much of it is now in every target repository. */
 export interface ChildReferrers {
@@ -221,7 +222,7 @@ function startReferrers(
     for (const c of children) {
       if (c.found > 0) {
         const verb = options.dryRun ? 'would be carried' : 'carried';
-        options.log.info(`${c.label} ${shortDigest(c.digest)}: ${c.found} referrer(s) found, ${c.carried} ${verb}`);
+        options.log.info(`${c.label} ${shortDigest(c.digest)}: ${counted(c.found, 'referrer')} found, ${c.carried} ${verb}`);
       }
     }
     for (const m of missed) options.log.warning(`not carried: ${m.what}: ${m.why}`);

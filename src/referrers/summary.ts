@@ -1,4 +1,5 @@
 import type { ReferrersReport } from './referrers';
+import { counted } from '../util/words';
 
 /**
  * The job summary's referrers section: per child, how many attachments were found
@@ -21,8 +22,8 @@ export function referrersSection(report: ReferrersReport | undefined, code: (tex
       const m = t.manifests;
       const b = t.blobs;
       return report.dryRun
-        ? `<li>${code(t.repository)}: ${m['would-push']} to push, ${m.present} present; ${b['would-mount'] + b['would-copy']} blobs to mount or copy</li>`
-        : `<li>${code(t.repository)}: ${m.pushed} pushed, ${m.present} present; ${b.mounted + b.copied} blobs mounted or copied</li>`;
+        ? `<li>${code(t.repository)}: ${m['would-push']} to push, ${m.present} present; ${counted(b['would-mount'] + b['would-copy'], 'blob')} to mount or copy</li>`
+        : `<li>${code(t.repository)}: ${m.pushed} pushed, ${m.present} present; ${counted(b.mounted + b.copied, 'blob')} mounted or copied</li>`;
     });
   return [
     `<p><b>Referrers</b> (signatures, SBOMs, attestations attached to the children)</p>`,

@@ -65,6 +65,11 @@ export function maskCredential(credential: Credential, mask: MaskSecret): Creden
 export interface DockerCredentialOptions {
   /** `$DOCKER_CONFIG`, else `~/.docker`. */
   readonly configDir?: string;
+  /**
+   * `$DOCKER_AUTH_CONFIG`, as GitLab CI sets it: a Docker config's JSON, or (a variable of type
+   * File) the path of a file holding it. Its entries come before config.json's.
+   */
+  readonly authConfig?: string;
   /** Used for ghcr.io only, and only when the config has nothing for it. */
   readonly githubToken?: string;
   readonly githubActor?: string;
@@ -72,30 +77,76 @@ export interface DockerCredentialOptions {
   readonly mask: MaskSecret;
 }
 
-/** Reads credentials the way docker and docker/login-action store them. */
-export async function dockerCredentials(options: DockerCredentialOptions): Promise<CredentialSource> {
-  const dir = options.configDir ?? process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker');
-  let config: DockerConfig = {};
+/** config.json in the Docker config directory; none there is an empty config. */
+async function readConfigFile(dir: string): Promise<DockerConfig> {
   try {
-    config = JSON.parse(await fs.readFile(path.join(dir, 'config.json'), 'utf8')) as DockerConfig;
+    return JSON.parse(await fs.readFile(path.join(dir, 'config.json'), 'utf8')) as DockerConfig;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new Error(`cannot read the Docker config ${path.join(dir, 'config.json')}: ${(err as Error).message}`, {
-        cause: err,
-      });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new Error(`cannot read the Docker config ${path.join(dir, 'config.json')}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+}
+
+/**
+ * `DOCKER_AUTH_CONFIG` as GitLab CI provides it: the JSON itself (a variable of type Variable) or
+ * the path of a file holding it (type File). Its text is a secret: no error quotes it (design rule 15).
+ */
+async function readAuthConfig(value: string | undefined): Promise<DockerConfig> {
+  if (value === undefined || value.trim() === '') return {};
+  let text = value;
+  if (!/^[[{]/.test(value.trim())) {
+    try {
+      text = await fs.readFile(value.trim(), 'utf8');
+    } catch (err) {
+      throw new Error(
+        `DOCKER_AUTH_CONFIG holds neither a Docker config's JSON nor the path of a readable file (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+        { cause: err },
+      );
     }
   }
-  const { runHelper } = options;
-  const mask = (credential: Credential) => maskCredential(credential, options.mask);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(
+      'DOCKER_AUTH_CONFIG is not valid JSON: it must hold a Docker config, e.g. {"auths": {"registry.example.com": {"auth": "<base64 of user:password>"}}}',
+    );
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error('DOCKER_AUTH_CONFIG must hold a JSON object (a Docker config with "auths", "credHelpers" or "credsStore")');
+  }
+  return parsed as DockerConfig;
+}
+
+/** A config's entries by registry host, whatever the key spelling. */
+function byHost(config: DockerConfig, name: string) {
   const auths = new Map<string, NonNullable<DockerConfig['auths']>[string]>();
   for (const [key, value] of Object.entries(config.auths ?? {})) auths.set(hostOf(key), value);
   const helpers = new Map<string, string>();
   for (const [key, value] of Object.entries(config.credHelpers ?? {})) helpers.set(hostOf(key), value);
+  return { name, auths, helpers, credsStore: config.credsStore };
+}
+
+/**
+ * Reads credentials the way docker and docker/login-action store them, and from
+ * `DOCKER_AUTH_CONFIG` the way GitLab CI provides them (first, as GitLab's runner reads it first).
+ */
+export async function dockerCredentials(options: DockerCredentialOptions): Promise<CredentialSource> {
+  const dir = options.configDir ?? process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker');
+  const [fromEnv, fromFile] = await Promise.all([
+    readAuthConfig(options.authConfig ?? process.env.DOCKER_AUTH_CONFIG),
+    readConfigFile(dir),
+  ]);
+  const configs = [byHost(fromEnv, 'DOCKER_AUTH_CONFIG'), byHost(fromFile, 'the Docker config')];
   if (options.githubToken) options.mask(options.githubToken);
 
-  const cache = new Map<string, Promise<Credential | undefined>>();
-  const lookup = async (registry: string): Promise<Credential | undefined> => {
-    const host = hostOf(registry);
+  const { runHelper } = options;
+  const mask = (credential: Credential) => maskCredential(credential, options.mask);
+  /** One config's answer for a host: its credential helper first, then its auths entry. */
+  const lookupIn = async (config: ReturnType<typeof byHost>, host: string): Promise<Credential | undefined> => {
+    const { auths, helpers } = config;
     const serverUrl = host === DOCKER_HUB ? DOCKER_HUB_SERVER : host;
     const helper = helpers.get(host) ?? config.credsStore;
     if (helper) {
@@ -114,12 +165,21 @@ export async function dockerCredentials(options: DockerCredentialOptions): Promi
     if (entry?.auth) {
       const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
-      if (colon < 0) throw new Error(`the Docker config entry for ${host} has a malformed "auth" field`);
+      if (colon < 0) throw new Error(`${config.name} entry for ${host} has a malformed "auth" field`);
       return mask({ kind: 'basic', username: decoded.slice(0, colon), password: decoded.slice(colon + 1) });
     }
     if (entry?.username && entry.password) {
       return mask({ kind: 'basic', username: entry.username, password: entry.password });
     }
+    return undefined;
+  };
+  const cache = new Map<string, Promise<Credential | undefined>>();
+  const lookup = async (registry: string): Promise<Credential | undefined> => {
+    for (const config of configs) {
+      const found = await lookupIn(config, hostOf(registry));
+      if (found) return found;
+    }
+    const host = hostOf(registry);
     if (host === 'ghcr.io' && options.githubToken) {
       return { kind: 'basic', username: options.githubActor || 'github-actions', password: options.githubToken };
     }

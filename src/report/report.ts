@@ -5,6 +5,7 @@ import { formatPlatform } from '../oci/platform';
 import type { Reference } from '../oci/reference';
 import type { ReferrersReport } from '../referrers/referrers';
 import type { ResolvedSource } from '../resolve/resolve';
+import { counted } from '../util/words';
 
 export interface RunResult {
   readonly plan: Plan;
@@ -75,11 +76,11 @@ export function transferCounts(t: RepositoryTransfer, dryRun: boolean): string {
   const b = t.blobs;
   const m = t.manifests;
   const blobs = dryRun
-    ? `${b.present} blobs present, ${b['would-mount']} to mount, ${b['would-copy']} to copy`
-    : `${b.present} blobs present, ${b.mounted} mounted, ${b.copied} copied (${formatBytes(t.bytesCopied)})`;
+    ? `${counted(b.present, 'blob')} present, ${b['would-mount']} to mount, ${b['would-copy']} to copy`
+    : `${counted(b.present, 'blob')} present, ${b.mounted} mounted, ${b.copied} copied (${formatBytes(t.bytesCopied)})`;
   const manifests = dryRun
-    ? `${m.present} manifests present, ${m['would-push']} to push`
-    : `${m.present} manifests present, ${m.pushed} pushed`;
+    ? `${counted(m.present, 'manifest')} present, ${m['would-push']} to push`
+    : `${counted(m.present, 'manifest')} present, ${m.pushed} pushed`;
   return `${blobs}; ${manifests}`;
 }
 

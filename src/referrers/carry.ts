@@ -11,7 +11,6 @@ import { mergeIntoTag } from './sharedTag';
 import type { RegistryClient } from '../registry/client';
 import type { SettleTiming } from '../util/settle';
 import { counted } from '../util/words';
-import { counted } from '../util/words';
 
 /** What became of one attachment in one target repository. */
 export type CarryOutcome = 'pushed' | 'present' | 'would-push' | 'kept-theirs';

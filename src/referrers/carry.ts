@@ -186,7 +186,9 @@ export class Carrier {
       { log: this.options.log, timing: this.options.settle },
     );
     if (wrote) {
-      this.options.log(`updated the referrers index ${where} (${counted(referrers.length, 'referrer')} of ${shortDigest(subject)})`);
+      this.options.log(
+        `updated the referrers index ${where} (${counted(referrers.length, 'referrer')} of ${shortDigest(subject)})`,
+      );
     }
   }
 

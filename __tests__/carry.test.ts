@@ -128,7 +128,7 @@ describe('Carrier', () => {
     expect(config.rootfs.diff_ids).toHaveLength(2);
     expect(config.history).toHaveLength(2);
     expect(logged).toContain(
-      `added 1 signature(s) of ${digestOf(cosignSignature(reg, 'ci/app', 'ours'))} to reg.test/release/app:${tag(image, '.sig')}, which keeps its own`,
+      `added 1 signature of ${digestOf(cosignSignature(reg, 'ci/app', 'ours'))} to reg.test/release/app:${tag(image, '.sig')}, which keeps its own`,
     );
     // Carried again: every signature is there, nothing is written.
     const again = await carry(reg);

@@ -204,7 +204,7 @@ describe('referrers on a registry without the referrers API (Distribution 2.8: f
     const run = await runAction({ sources: `${at(proxy, 'r3/amd64')}:b`, tags: `${at(proxy, 'r3/out')}:1` });
     expect(run.errors).toEqual([]);
     expect(run.stdout).not.toMatch(/not carried/);
-    expect(run.stdout).toContain(`added 1 signature(s) of ${ours.digest} to ${proxy.host}/r3/out:${digestTag(amd.digest)}.sig`);
+    expect(run.stdout).toContain(`added 1 signature of ${ours.digest} to ${proxy.host}/r3/out:${digestTag(amd.digest)}.sig`);
     expect(run.summary).toContain(`: 1 found, 1 carried`);
     // Both signatures are there, each verifiable with its own key, the target's first.
     const stored = await getManifest(reg, 'r3/out', `${digestTag(amd.digest)}.sig`);

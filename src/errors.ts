@@ -19,7 +19,9 @@ export type Setting =
   | 'dry-run'
   | 'insecure-registries'
   | 'outage-timeout'
-  | 'github-token';
+  | 'github-token'
+  | 'images'
+  | 'floating-tags';
 
 /** Advice whose words depend on the front end (a workflow expression, a flag, a shell command). */
 export type Hint =

@@ -1,5 +1,13 @@
 import type { Reporter, TransferProgress } from '../flow/reporter';
-import { formatBytes, type Outputs, type RunResult, TAG_OUTCOMES, transferCounts } from '../report/report';
+import {
+  type BatchReport,
+  formatBytes,
+  type Outputs,
+  type RunResult,
+  TAG_OUTCOMES,
+  totalsLine,
+  transferCounts,
+} from '../report/report';
 
 /** Where the tool writes its log: stderr, maybe a terminal. */
 export interface LogStream {
@@ -110,7 +118,11 @@ export class CliReporter implements Reporter {
     }
   }
 
-  async result(result: RunResult, outputs: Outputs): Promise<void> {
+  async result(result: RunResult, outputs: Outputs, batch?: BatchReport): Promise<void> {
+    if (batch) {
+      this.batchResult(batch);
+      return;
+    }
     for (const t of result.tags) this.line(`${t.reference}: ${TAG_OUTCOMES[t.outcome]}`);
     for (const t of result.transfers) this.line(`${t.repository}: ${transferCounts(t, result.dryRun)}`);
     // Without a job summary, what happened to the attachments (referrers) is said here.
@@ -127,6 +139,16 @@ export class CliReporter implements Reporter {
       `${outputs.image} ${what} ${outputs['media-type']} with ${outputs.platforms} ` +
         `(${result.requests} requests in ${(result.elapsedMs / 1000).toFixed(1)} s)`,
     );
+  }
+
+  /** A batch: one line per image (its tags, digest and platforms), then the totals. */
+  private batchResult(batch: BatchReport): void {
+    const what = batch.totals.dryRun ? 'would be' : 'is';
+    batch.images.forEach((r) => {
+      const tags = r.tags.map((t) => `${t.reference} (${TAG_OUTCOMES[t.outcome]})`).join(', ');
+      this.line(`${r.targets[0].name}@${r.plan.index.digest} ${what} ${r.plan.platforms.join(',')}: ${tags}`);
+    });
+    this.line(totalsLine(batch.totals));
   }
 
   /** Moves up over the progress lines and clears them. */

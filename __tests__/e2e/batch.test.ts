@@ -1,0 +1,253 @@
+/**
+ * Many images in one step (docs/batch.md, design rules 20–24): the bundled action and command
+ * line against two REAL Distribution registries (no auth and token auth), each behind a proxy
+ * that delays every answer and records every request.
+ */
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { type ActionRun, runAction } from '../helpers/action';
+import { runCli } from '../helpers/cli';
+import { writeDockerConfig } from '../helpers/dockerConfig';
+import { type FaultProxy, type SeenRequest, startFaultProxy } from '../helpers/faultProxy';
+import { getManifest, pushBuildxImage } from '../helpers/fixtures';
+import { type AuthMode, type RunningRegistry, startRegistry } from '../helpers/registry';
+
+interface ImageOut {
+  image: string;
+  tags: string[];
+  digest: string;
+  platforms: string[];
+}
+
+const PLATFORMS = ['linux/amd64', 'linux/arm64'];
+const SHA = /^sha256:[0-9a-f]{64}$/;
+
+describe.each<AuthMode>(['none', 'token'])('a batch of images in one step (auth: %s)', (auth) => {
+  let regA: RunningRegistry;
+  let regB: RunningRegistry;
+  let a: FaultProxy;
+  let b: FaultProxy;
+  let env: Record<string, string>;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    [regA, regB] = await Promise.all([startRegistry({ auth }), startRegistry({ auth })]);
+    [a, b] = await Promise.all([
+      startFaultProxy(regA.host, { latencyMs: [5, 25] }),
+      startFaultProxy(regB.host, { latencyMs: [5, 25] }),
+    ]);
+    const auths: Record<string, { username: string; password: string }> = {};
+    for (const [reg, proxy] of [
+      [regA, a],
+      [regB, b],
+    ] as const) {
+      if (reg.username) auths[proxy.host] = { username: reg.username, password: reg.password as string };
+    }
+    const config = await writeDockerConfig(auths);
+    env = { DOCKER_CONFIG: config.dir };
+    cleanup = config.cleanup;
+  });
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+    await Promise.all([regA?.stop(), regB?.stop()]);
+    await cleanup?.();
+  });
+  beforeEach(() => {
+    a.reset();
+    b.reset();
+    regA.tokenServer?.clearRequests();
+    regB.tokenServer?.clearRequests();
+  });
+
+  /** `count` services, each built per platform by buildx into its own CI repository on A (by digest). */
+  async function build(prefix: string, count: number): Promise<Array<{ sources: string[]; images: string[] }>> {
+    return Promise.all(
+      Array.from({ length: count }, async (_, i) => {
+        const pushed = await Promise.all(PLATFORMS.map((p) => pushBuildxImage(regA, `ci/${prefix}${i}`, { platform: p })));
+        return {
+          sources: pushed.map((x) => `${a.host}/ci/${prefix}${i}@${x.index.digest}`),
+          images: pushed.map((x) => x.image.digest),
+        };
+      }),
+    );
+  }
+
+  /** Tag writes (manifest PUTs by tag, not by digest) a proxy saw. */
+  const tagPuts = (proxy: FaultProxy): SeenRequest[] =>
+    proxy.requests.filter((r) => r.method === 'PUT' && /\/manifests\/(?!sha256:)[^/]+$/.test(r.path));
+  const childPuts = (proxy: FaultProxy): SeenRequest[] =>
+    proxy.requests.filter((r) => r.method === 'PUT' && /\/manifests\/sha256:/.test(r.path));
+  const ok = (run: ActionRun) => {
+    if (run.exitCode !== 0) throw new Error(`the run failed: ${run.errors.join('; ')}\n${run.stdout.slice(-3000)}`);
+  };
+
+  it('merges 10 images from 10 repositories into two registries: every tag in place, floating tags last, one token per registry', async () => {
+    const built = await build('svc', 10);
+    const images = built.map((s, i) => ({
+      sources: s.sources,
+      tags: [`${a.host}/release/svc${i}:1.0`, `${a.host}/release/svc${i}:latest`, `${b.host}/mirror/svc${i}:1.0`],
+    }));
+    regA.tokenServer?.clearRequests(); // the set-up's own pushes asked for tokens
+    const run = await runAction({ images: JSON.stringify(images) }, env);
+    ok(run);
+    // One token per registry for the whole batch, every image's scopes in it (design rule 22).
+    if (auth === 'token') {
+      // (counted now: the checks below read through the token service too)
+      expect(regA.tokenServer?.requests.length).toBe(1);
+      expect(regB.tokenServer?.requests.length).toBe(1);
+    }
+
+    const out = JSON.parse(run.outputs.images) as ImageOut[];
+    expect(out).toHaveLength(10);
+    for (const [i, o] of out.entries()) {
+      expect(o.tags).toEqual(images[i].tags);
+      expect(o.digest).toMatch(SHA);
+      expect(o.platforms).toEqual(PLATFORMS);
+      expect(o.image).toBe(`${a.host}/release/svc${i}@${o.digest}`);
+      for (const [reg, repo, tag] of [
+        [regA, `release/svc${i}`, '1.0'],
+        [regA, `release/svc${i}`, 'latest'],
+        [regB, `mirror/svc${i}`, '1.0'],
+      ] as const) {
+        const stored = await getManifest(reg, repo, tag);
+        expect(stored.digest).toBe(o.digest);
+        const entries = (stored.json as { manifests: Array<{ digest: string }> }).manifests.map((m) => m.digest);
+        expect(entries).toEqual(built[i].images);
+      }
+    }
+    // digest and image describe the first image.
+    expect(run.outputs.digest).toBe(out[0].digest);
+    expect(run.outputs.image).toBe(out[0].image);
+
+    // No tag before every child of every image is in place; `latest` after every other tag (design rules 20, 21).
+    const tags = [...tagPuts(a), ...tagPuts(b)];
+    expect(tags).toHaveLength(30);
+    const floating = tags.filter((r) => r.path.endsWith('/latest'));
+    const fixed = tags.filter((r) => !r.path.endsWith('/latest'));
+    expect(floating).toHaveLength(10);
+    const lastChild = Math.max(...[...childPuts(a), ...childPuts(b)].map((r) => r.at));
+    expect(childPuts(b).length).toBe(20); // two children per image into the other registry
+    expect(Math.min(...tags.map((r) => r.at))).toBeGreaterThanOrEqual(lastChild);
+    expect(Math.min(...floating.map((r) => r.at))).toBeGreaterThanOrEqual(Math.max(...fixed.map((r) => r.at)));
+    // On A the order of arrival says it exactly: every fixed tag PUT came before the first `latest`.
+    const aTags = tagPuts(a);
+    const firstLatest = aTags.findIndex((r) => r.path.endsWith('/latest'));
+    expect(aTags.slice(firstLatest).every((r) => r.path.endsWith('/latest'))).toBe(true);
+
+    // One summary row per image, one log group per image, and the totals.
+    expect(run.summary.match(/<tr>/g)).toHaveLength(11);
+    for (let i = 0; i < 10; i++) expect(run.stdout).toContain(`::group::entry ${i + 1} (${images[i].tags[0]})`);
+    expect(run.stdout).toMatch(/Batch: 10 images, 30 tags written, \d+ blobs mounted, \d+ copied \([^)]*\), \d+ requests in/);
+    expect(run.summary).toContain('10 images, 30 tags written');
+  });
+
+  it('one bad source: nothing is written anywhere, and every failing image is named', async () => {
+    const built = await build('bad', 3);
+    const images = built.map((s, i) => ({ sources: s.sources, tags: [`${a.host}/out/bad${i}:1`, `${b.host}/out/bad${i}:1`] }));
+    images[1].sources = [images[1].sources[0], `${a.host}/ci/bad1:no-such-tag`];
+    images[2].sources = [images[2].sources[0], images[0].sources[0]]; // two linux/amd64 images
+    const run = await runAction({ images: JSON.stringify(images) }, env);
+    expect(run.exitCode).toBe(1);
+    const error = run.errors.join('\n');
+    expect(error).toContain('2 of 3 images failed; nothing was written:');
+    expect(error).toContain(`- entry 2 (${a.host}/out/bad1:1): source "${a.host}/ci/bad1:no-such-tag" was not found`);
+    expect(error).toContain(`- entry 3 (${a.host}/out/bad2:1): `);
+    expect(error).toContain('linux/amd64');
+    expect(a.writes()).toEqual([]);
+    expect(b.writes()).toEqual([]);
+  });
+
+  it('a dry run of a batch writes nothing and says what it would do', async () => {
+    const built = await build('dry', 3);
+    const images = built.map((s, i) => ({
+      sources: s.sources,
+      tags: [`${a.host}/out/dry${i}:1`, `${b.host}/out/dry${i}:latest`],
+    }));
+    const run = await runAction({ images: JSON.stringify(images), 'dry-run': 'true' }, env);
+    ok(run);
+    expect(a.writes()).toEqual([]);
+    expect(b.writes()).toEqual([]);
+    const out = JSON.parse(run.outputs.images) as ImageOut[];
+    expect(out.map((o) => o.tags)).toEqual(images.map((i) => i.tags));
+    expect(run.summary).toContain('Multi-arch merge of 3 images (dry run)');
+    expect(run.summary).toContain('would be written (dry run)');
+    expect(run.stdout).toMatch(/Batch: 3 images, 6 tags to write, \d+ blobs to mount, \d+ to copy/);
+    expect((await getManifest(regA, 'out/dry0', '1')).status).toBe(404);
+  });
+
+  it('the command line merges a batch from --images FILE and from --images - (stdin), YAML with top-level defaults', async () => {
+    const built = await build('cli', 2);
+    const yaml = built
+      .map(
+        (s, i) =>
+          `- sources:\n${s.sources.map((x) => `    - ${x}\n`).join('')}  tags: ${a.host}/cli/app${i}:1, ${b.host}/cli/app${i}:1\n`,
+      )
+      .join('');
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'batch-cli-'));
+    try {
+      const file = path.join(dir, 'images.yaml');
+      await fs.writeFile(file, yaml);
+      const fromFile = await runCli(['--images', file, '--platform', 'linux/arm64', '--json'], { env });
+      expect(fromFile.stderr).not.toContain('error:');
+      expect(fromFile.exitCode).toBe(0);
+      const outputs = JSON.parse(fromFile.stdout) as { images: string; digest: string };
+      const out = JSON.parse(outputs.images) as ImageOut[];
+      expect(out.map((o) => o.platforms)).toEqual([['linux/arm64'], ['linux/arm64']]);
+      expect(outputs.digest).toBe(out[0].digest);
+      expect((await getManifest(regB, 'cli/app1', '1')).digest).toBe(out[1].digest);
+      expect(fromFile.stderr).toMatch(/2 images, 4 tags written/);
+
+      const fromStdin = await runCli(['--images', '-'], { env, stdin: yaml });
+      expect(fromStdin.exitCode).toBe(0);
+      // Human output: one line per image, its first target at its digest.
+      const lines = fromStdin.stdout.trim().split('\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(new RegExp(`^${a.host}/cli/app0@sha256:[0-9a-f]{64}$`));
+
+      const bad = await runCli(['--images', path.join(dir, 'missing.yaml')], { env });
+      expect(bad.exitCode).toBe(2);
+      expect(bad.stderr).toContain('--images');
+      const both = await runCli(['--images', file, '--source', `${a.host}/x:1`], { env });
+      expect(both.exitCode).toBe(2);
+      expect(both.stderr).toContain('--source: cannot be given with --images: give each image its sources and tags in its entry');
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('four jobs appending their platform of a 5-image batch at once end with every platform of every image', async () => {
+    const platforms = ['linux/amd64', 'linux/arm64', 'linux/riscv64', 'linux/s390x'];
+    // Each job builds its platform of every service, by digest, into the service's target repository.
+    const jobs = await Promise.all(
+      platforms.map(async (platform) =>
+        Promise.all(
+          Array.from({ length: 5 }, async (_, i) => {
+            const pushed = await pushBuildxImage(regA, `matrix/svc${i}`, { platform });
+            return { source: `${a.host}/matrix/svc${i}@${pushed.index.digest}`, image: pushed.image.digest };
+          }),
+        ),
+      ),
+    );
+    const runs = await Promise.all(
+      jobs.map((builds) =>
+        runAction(
+          {
+            images: JSON.stringify(builds.map((x, i) => ({ sources: x.source, tags: `${a.host}/matrix/svc${i}:1` }))),
+            append: 'true',
+          },
+          env,
+        ),
+      ),
+    );
+    runs.forEach(ok);
+    for (let i = 0; i < 5; i++) {
+      const stored = await getManifest(regA, `matrix/svc${i}`, '1');
+      const entries = (stored.json as { manifests: Array<{ digest: string; platform: { architecture: string } }> }).manifests
+        .filter((m) => m.platform.architecture !== 'unknown')
+        .map((m) => m.digest)
+        .sort();
+      expect(entries).toEqual(jobs.map((builds) => builds[i].image).sort());
+    }
+  });
+});

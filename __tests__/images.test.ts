@@ -137,3 +137,46 @@ describe('FloatingTags', () => {
     expect(['latest1', '1.0', 'v10', undefined].map((t) => f.floats(t))).toEqual([false, false, false, false]);
   });
 });
+
+describe('getBatch with bake-metadata', () => {
+  const hex = (c: string) => `sha256:${c.repeat(64)}`;
+  const target = (digest: string, name: string) => ({
+    'containerimage.descriptor': { mediaType: 'application/vnd.oci.image.index.v1+json', digest, size: 856 },
+    'containerimage.digest': digest,
+    'image.name': name,
+  });
+  const files = [
+    {
+      path: 'meta/amd64.json',
+      text: JSON.stringify({ app: target(hex('a'), 'r.io/acme/app'), tests: { 'buildx.build.ref': 'x' } }),
+    },
+    { path: 'meta/arm64.json', text: JSON.stringify({ app: target(hex('b'), 'r.io/acme/app') }) },
+  ];
+  const asked: string[][] = [];
+  const readFiles = async (items: readonly string[]) => {
+    asked.push([...items]);
+    return files;
+  };
+
+  it('makes one image per target, tags from the rules, top-level inputs as defaults, and keeps the notices', async () => {
+    const batch = await getBatch(
+      reader({ 'bake-metadata': 'meta/*.json\nother.json', tags: '1.2.3, latest', platforms: 'linux/amd64' }),
+      readFiles,
+    );
+    expect(asked.at(-1)).toEqual(['meta/*.json', 'other.json']);
+    expect(batch.images).toHaveLength(1);
+    expect(batch.images[0].sources.map(String)).toEqual([`r.io/acme/app@${hex('a')}`, `r.io/acme/app@${hex('b')}`]);
+    expect(batch.images[0].targets.map(String)).toEqual(['r.io/acme/app:1.2.3', 'r.io/acme/app:latest']);
+    expect(batch.images[0].platforms?.map((p) => p.architecture)).toEqual(['amd64']);
+    expect(batch.notices).toEqual(['meta/amd64.json, target "tests": no image was pushed (no containerimage.digest); left out']);
+  });
+
+  it('refuses it beside images or sources', async () => {
+    await expect(
+      getBatch(reader({ 'bake-metadata': 'm.json', images: '- sources: a\n  tags: b', tags: '1' }), readFiles),
+    ).rejects.toThrow('input "bake-metadata": cannot be given with input "images"');
+    await expect(getBatch(reader({ 'bake-metadata': 'm.json', sources: 'r.io/a:1', tags: '1' }), readFiles)).rejects.toThrow(
+      'input "sources": cannot be given with input "bake-metadata"',
+    );
+  });
+});

@@ -21,7 +21,9 @@ export type Setting =
   | 'outage-timeout'
   | 'github-token'
   | 'images'
-  | 'floating-tags';
+  | 'floating-tags'
+  /** Bake metadata files read as the images of a batch (src/inputs/bake.ts). */
+  | 'bake-metadata';
 
 /** Advice whose words depend on the front end (a workflow expression, a flag, a shell command). */
 export type Hint =

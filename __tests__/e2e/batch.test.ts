@@ -11,7 +11,9 @@ import { runCli } from '../helpers/cli';
 import { writeDockerConfig } from '../helpers/dockerConfig';
 import { type FaultProxy, type SeenRequest, startFaultProxy } from '../helpers/faultProxy';
 import { getManifest, pushBuildxImage } from '../helpers/fixtures';
+import { dockerHubPulls, type HubPulls } from '../helpers/quirks';
 import { type AuthMode, type RunningRegistry, startRegistry } from '../helpers/registry';
+import { TRANSPORT_ENV } from '../../src/registry/registries';
 
 interface ImageOut {
   image: string;
@@ -250,4 +252,143 @@ describe.each<AuthMode>(['none', 'token'])('a batch of images in one step (auth:
       expect(entries).toEqual(jobs.map((builds) => builds[i].image).sort());
     }
   });
+});
+
+/**
+ * Bake pipelines (docs/bake.md): metadata files exactly as `docker buildx bake --metadata-file`
+ * writes them (the fixtures, each target's digest, descriptor and names replaced by what the
+ * test pushed), one per platform job. Registry A stands in for Docker Hub (it counts as Hub for
+ * the tool, and a proxy counts pulls as Hub does); B is the GHCR mirror.
+ */
+describe('bake metadata as a batch (auth: token)', () => {
+  let regA: RunningRegistry;
+  let regB: RunningRegistry;
+  let a: FaultProxy;
+  let b: FaultProxy;
+  let pulls: HubPulls;
+  let env: Record<string, string>;
+  let cleanup: () => Promise<void>;
+  let dir: string;
+
+  beforeAll(async () => {
+    [regA, regB] = await Promise.all([startRegistry({ auth: 'token' }), startRegistry({ auth: 'token' })]);
+    [a, b] = await Promise.all([
+      startFaultProxy(regA.host, { latencyMs: [5, 25] }),
+      startFaultProxy(regB.host, { latencyMs: [5, 25] }),
+    ]);
+    const config = await writeDockerConfig({
+      [a.host]: { username: regA.username as string, password: regA.password as string },
+      [b.host]: { username: regB.username as string, password: regB.password as string },
+    });
+    env = { DOCKER_CONFIG: config.dir, [TRANSPORT_ENV.hubHosts]: a.host };
+    cleanup = config.cleanup;
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bake-meta-'));
+  });
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+    await Promise.all([regA?.stop(), regB?.stop()]);
+    await cleanup?.();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+  beforeEach(() => {
+    a.reset();
+    b.reset();
+  });
+
+  const FIXTURES = path.join(__dirname, '..', '..', '__fixtures__', 'bake');
+
+  /**
+   * One platform job: pushes each target by digest into every repository `names` gives it, and
+   * writes its metadata file from the fixture of that platform.
+   */
+  async function bakeJob(
+    platform: 'linux/amd64' | 'linux/arm64',
+    names: (target: string) => Array<[RunningRegistry, FaultProxy]>,
+    prefix: string,
+  ): Promise<{ file: string; images: Record<string, string> }> {
+    const fixture = JSON.parse(
+      await fs.readFile(path.join(FIXTURES, `metadata-${platform.replace('/', '-')}.json`), 'utf8'),
+    ) as Record<string, Record<string, unknown>>;
+    const images: Record<string, string> = {};
+    const seed = `${prefix}-${platform}-${Date.now()}`;
+    for (const [target, value] of Object.entries(fixture)) {
+      if (typeof value !== 'object' || Array.isArray(value) || !('containerimage.digest' in value)) continue;
+      const repo = `${prefix}/${target}`;
+      const pushed = await Promise.all(
+        names(target).map(([reg]) => pushBuildxImage(reg, repo, { platform, seed: `${seed}-${target}` })),
+      );
+      // The same build pushed under each name: the same bytes, the same digest everywhere.
+      expect(new Set(pushed.map((p) => p.index.digest)).size).toBe(1);
+      const { index } = pushed[0];
+      value['containerimage.digest'] = index.digest;
+      value['containerimage.descriptor'] = { mediaType: index.mediaType, digest: index.digest, size: index.size };
+      value['image.name'] = names(target)
+        .map(([, proxy]) => `${proxy.host}/${repo}`)
+        .join(',');
+      images[target] = pushed[0].image.digest;
+    }
+    const file = path.join(dir, `${prefix}-${platform.replace('/', '-')}.json`);
+    await fs.writeFile(file, `${JSON.stringify(fixture, null, 2)}\n`);
+    return { file, images };
+  }
+
+  it('a merge job: every target of two platform files, to Hub and the mirror, read from the mirror, no Hub pull, latest last', async () => {
+    // Pushed under both names, the mirror's first: bake.ts reads a target from its first repository
+    // not on Docker Hub, and knows Hub by its name (docker.io), which A only stands in for.
+    const both = (): Array<[RunningRegistry, FaultProxy]> => [
+      [regB, b],
+      [regA, a],
+    ];
+    const jobs = await Promise.all((['linux/amd64', 'linux/arm64'] as const).map((p) => bakeJob(p, both, 'rel')));
+    pulls = dockerHubPulls(a); // counts what goes through the proxy: the run's requests, not the set-up's
+    const run = await runAction({ 'bake-metadata': path.join(dir, 'rel-*.json'), tags: 'v1.2.3\nlatest' }, env);
+    ok(run);
+    // The cacheonly target pushed no image: said, and left out.
+    expect(run.stdout).toContain('target "tests": no image was pushed');
+    const out = JSON.parse(run.outputs.images) as ImageOut[];
+    const targets = Object.keys(jobs[0].images).sort(); // app, migrations (amd64 only), worker
+    expect(out).toHaveLength(targets.length);
+    for (const [i, target] of targets.entries()) {
+      const expected = jobs.map((j) => j.images[target]).filter((d) => d !== undefined);
+      for (const [reg, proxy] of both()) {
+        for (const tag of ['v1.2.3', 'latest']) {
+          expect(out[i].tags).toContain(`${proxy.host}/rel/${target}:${tag}`);
+          const stored = await getManifest(reg, `rel/${target}`, tag);
+          expect(stored.digest).toBe(out[i].digest);
+          expect((stored.json as { manifests: Array<{ digest: string }> }).manifests.map((m) => m.digest)).toEqual(expected);
+        }
+      }
+    }
+    // Sources read from the mirror: merging onto Hub cost no counted request (tags and children only HEADed).
+    expect(pulls.total()).toBe(0);
+    expect(run.stdout).toContain('0 counted by Docker Hub');
+    expect(run.summary).toContain('0 counted by Docker Hub');
+    const latest = [...tagPuts(a), ...tagPuts(b)].filter((r) => r.path.endsWith('/latest'));
+    const versioned = [...tagPuts(a), ...tagPuts(b)].filter((r) => r.path.endsWith('/v1.2.3'));
+    expect(Math.min(...latest.map((r) => r.at))).toBeGreaterThanOrEqual(Math.max(...versioned.map((r) => r.at)));
+  });
+
+  it('no merge job: each platform job appends its file at once; every target holds both platforms; Hub pulls counted as Hub counts them', async () => {
+    const hubOnly = (): Array<[RunningRegistry, FaultProxy]> => [[regA, a]];
+    const jobs = await Promise.all((['linux/amd64', 'linux/arm64'] as const).map((p) => bakeJob(p, hubOnly, 'app')));
+    pulls = dockerHubPulls(a);
+    const runs = await Promise.all(jobs.map((j) => runAction({ 'bake-metadata': j.file, tags: 'v1.2.3', append: 'true' }, env)));
+    runs.forEach(ok);
+    for (const target of ['app', 'worker']) {
+      const stored = await getManifest(regA, `app/${target}`, 'v1.2.3');
+      const entries = (stored.json as { manifests: Array<{ digest: string }> }).manifests.map((m) => m.digest).sort();
+      expect(entries).toEqual(jobs.map((j) => j.images[target]).sort());
+    }
+    // The tool's counts, both runs together, are what Hub would have counted.
+    const counted = runs.map((r) => Number(/(\d+) counted by Docker Hub/.exec(r.stdout)?.[1]));
+    expect(counted.every((n) => n > 0)).toBe(true);
+    expect(counted[0] + counted[1]).toBe(pulls.total());
+  });
+
+  /** Tag writes (manifest PUTs by tag) a proxy saw. */
+  const tagPuts = (proxy: FaultProxy): SeenRequest[] =>
+    proxy.requests.filter((r) => r.method === 'PUT' && /\/manifests\/(?!sha256:)[^/]+$/.test(r.path));
+  const ok = (run: ActionRun) => {
+    if (run.exitCode !== 0) throw new Error(`the run failed: ${run.errors.join('; ')}\n${run.stdout.slice(-3000)}`);
+  };
 });

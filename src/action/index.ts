@@ -1,4 +1,5 @@
 import { describeError } from '../errors';
+import { readBakeMetadata } from '../inputs/bakeFiles';
 import { batchRepositories, getBatch } from '../inputs/images';
 import { Preconnections } from '../registry/preconnect';
 import { enableCompileCache } from '../util/compileCache';
@@ -17,7 +18,7 @@ export async function run(): Promise<void> {
   process.exitCode = 1;
   let preconnected: Preconnections | undefined;
   try {
-    const batch = await getBatch(getInput);
+    const batch = await getBatch(getInput, readBakeMetadata);
     preconnected = Preconnections.open(batchRepositories(batch), process.env);
     enableCompileCache();
     // One turn of the event loop first: a connection already up sends its TLS hello before the load.

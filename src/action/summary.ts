@@ -7,6 +7,7 @@ import {
   formatBytes,
   resolvedName,
   type RunResult,
+  requestsLine,
   TAG_OUTCOMES,
   totalsLine,
   transferCounts,
@@ -49,7 +50,7 @@ export async function writeJobSummary(result: RunResult): Promise<void> {
     .addList(result.transfers.map((t) => `${code(t.repository)}: ${transferCounts(t, result.dryRun)}`))
     .addRaw(attestationsSection(result.referrers, code), true)
     .addRaw(referrersSection(result.referrers, code), true)
-    .addRaw(`<p>${result.requests} requests in ${(result.elapsedMs / 1000).toFixed(1)} s.</p>`, true)
+    .addRaw(`<p>${requestsLine(result)}.</p>`, true)
     .write();
 }
 

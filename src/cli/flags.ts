@@ -27,6 +27,7 @@ export const INPUT_FLAGS: readonly InputFlag[] = [
   { flag: 'annotation', input: 'annotations', kind: 'list', placeholder: 'KEY=VALUE', help: 'an index annotation (repeatable)' },
   { flag: 'media-type', input: 'media-type', kind: 'value', placeholder: 'oci|docker|auto', help: 'the index media type (default oci)' },
   { flag: 'images', input: 'images', kind: 'value', placeholder: 'FILE', help: 'merge several images in one run, all or nothing: a YAML or JSON list of {sources, tags, platforms, annotations, append} (- reads stdin; see docs/batch.md)' },
+  { flag: 'bake-metadata', input: 'bake-metadata', kind: 'list', placeholder: 'FILE', help: 'merge every target of the metadata files docker buildx bake --metadata-file wrote (paths or globs, repeatable); --tag says which tags each target gets (see docs/bake.md)' },
   { flag: 'floating-tag', input: 'floating-tags', kind: 'list', placeholder: 'TAG', help: 'a tag (or pattern) written only after every other tag of the run; "none" for none (repeatable; default latest)' },
   { flag: 'append', input: 'append', kind: 'switch', help: "start from the first --tag's current index; new platforms replace old ones" },
   { flag: 'dry-run', input: 'dry-run', kind: 'switch', help: 'resolve, plan and check everything; write nothing' },

@@ -4,6 +4,7 @@ import {
   formatBytes,
   type Outputs,
   type RunResult,
+  requestsLine,
   TAG_OUTCOMES,
   totalsLine,
   transferCounts,
@@ -135,10 +136,7 @@ export class CliReporter implements Reporter {
       for (const m of referrers.missed) this.line(`not carried: ${m.what}: ${m.why}`);
     }
     const what = result.dryRun ? 'would be' : 'is';
-    this.line(
-      `${outputs.image} ${what} ${outputs['media-type']} with ${outputs.platforms} ` +
-        `(${result.requests} requests in ${(result.elapsedMs / 1000).toFixed(1)} s)`,
-    );
+    this.line(`${outputs.image} ${what} ${outputs['media-type']} with ${outputs.platforms} ` + `(${requestsLine(result)})`);
   }
 
   /** A batch: one line per image (its tags, digest and platforms), then the totals. */

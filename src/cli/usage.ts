@@ -1,6 +1,7 @@
 import { VERSION } from './version';
 import { describeError, InputError } from '../errors';
 import { readFile } from 'node:fs/promises';
+import { readBakeMetadata } from '../inputs/bakeFiles';
 import { type Batch, getBatch } from '../inputs/images';
 import type { Login } from '../registry/credentials';
 import { parseCommandLine, UsageError, usage } from './flags';
@@ -58,7 +59,7 @@ async function readUsage(argv: readonly string[], io: CliIo): Promise<Usage | 'd
   }
   let batch: Batch;
   try {
-    batch = await getBatch((name) => (name === 'images' ? imagesText : cl.read(name)));
+    batch = await getBatch((name) => (name === 'images' ? imagesText : cl.read(name)), readBakeMetadata);
   } catch (err) {
     if (err instanceof InputError) throw new UsageError(describeError(err, CLI_NAMES));
     throw err;

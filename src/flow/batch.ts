@@ -112,6 +112,7 @@ export async function mergeBatch(batch: Batch, options: MergeOptions): Promise<O
     throw new ContentError(parts);
   }
 
+  for (const n of batch.notices) reporter.notice(n);
   try {
     // Every image resolved and planned before anything is written.
     const prepared = await phase(images, (inputs, i) => prepare(inputs, shared, logOf(i)), 'nothing was written');
@@ -131,7 +132,7 @@ export async function mergeBatch(batch: Batch, options: MergeOptions): Promise<O
       imageResult(
         t,
         [first[i], last[i]].filter((p): p is Published => p !== undefined),
-        registries.stats.requests,
+        { requests: registries.stats.requests, hubCounted: registries.hubCounted },
       ),
     );
     const outputs = outputsOf(results[0], results);
@@ -140,7 +141,11 @@ export async function mergeBatch(batch: Batch, options: MergeOptions): Promise<O
       ? {
           images: results,
           labels,
-          totals: batchTotals(results, { requests: registries.stats.requests, elapsedMs: Date.now() - started }),
+          totals: batchTotals(results, {
+            requests: registries.stats.requests,
+            hubCounted: registries.hubCounted,
+            elapsedMs: Date.now() - started,
+          }),
         }
       : undefined;
     await reporter.result(results[0], outputs, report);

@@ -233,7 +233,11 @@ export async function publishImage(t: Transferred, targets: readonly Reference[]
 }
 
 /** What one image's run did, for the report: its tags in the order of its targets. */
-export function imageResult(t: Transferred, published: readonly Published[], requests: number): RunResult {
+export function imageResult(
+  t: Transferred,
+  published: readonly Published[],
+  wire: { readonly requests: number; readonly hubCounted?: number },
+): RunResult {
   const last = published.at(-1);
   const plan = last?.plan ?? t.plan;
   const base = last ? last.base : t.base;
@@ -251,7 +255,8 @@ export function imageResult(t: Transferred, published: readonly Published[], req
     tags: [...tags].sort((a, b) => order(a) - order(b)),
     dryRun: t.inputs.dryRun,
     elapsedMs: Date.now() - t.started,
-    requests,
+    requests: wire.requests,
+    ...(wire.hubCounted !== undefined ? { hubCounted: wire.hubCounted } : {}),
     referrers: t.carried,
   };
 }

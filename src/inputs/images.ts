@@ -1,6 +1,7 @@
-import { InputError, say, setting } from '../errors';
+import { InputError, say, type Setting, setting } from '../errors';
 import { type Inputs, type InputReader, getInputs } from './context';
-import { splitList } from './lists';
+import { type BakeMetadataFile, imagesFromBakeMetadata } from './bake';
+import { splitLines, splitList } from './lists';
 import { loadYaml } from './yamlLoader';
 
 /** The keys an entry of `images` may hold: what a single merge has per image. */
@@ -31,7 +32,12 @@ export interface Batch {
   /** In the order given; a single merge is a batch of one. */
   readonly images: readonly Inputs[];
   readonly floating: FloatingTags;
+  /** What reading the inputs found worth saying (bake targets that pushed no image), for the log. */
+  readonly notices: readonly string[];
 }
+
+/** The front end's way to read the bake metadata files `bake-metadata` names (local files). */
+export type ReadBakeFiles = (items: readonly string[]) => Promise<BakeMetadataFile[]>;
 
 const TAG_GLOB = /^[\w*?][\w.*?-]{0,127}$/;
 
@@ -115,23 +121,46 @@ export async function parseImages(text: string): Promise<Array<Record<string, un
 }
 
 /**
- * Every input, parsed: the images of the batch, each a single merge's Inputs. Without `images`,
- * the top-level `sources` and `tags` are the one image, as always; with it, each entry is an
- * image and the other top-level inputs are the defaults of every entry.
+ * Every input, parsed: the images of the batch, each a single merge's Inputs. Without `images`
+ * or `bake-metadata`, the top-level `sources` and `tags` are the one image, as always. With
+ * `images`, each entry is an image and the other top-level inputs are the defaults of every
+ * entry. With `bake-metadata`, each bake target is an image, and `tags` says which tags each
+ * gets (src/inputs/bake.ts); the front end reads the files (`readBakeFiles`).
  */
-export async function getBatch(read: InputReader): Promise<Batch> {
+export async function getBatch(read: InputReader, readBakeFiles?: ReadBakeFiles): Promise<Batch> {
   const floating = floatingTags(read('floating-tags'));
   const text = read('images');
-  if (text.trim() === '') return { images: [getInputs(read)], floating };
-  for (const key of ['sources', 'tags'] as const) {
-    if (read(key).trim() !== '') {
+  const bake = splitLines(read('bake-metadata'));
+  const notices: string[] = [];
+  if (text.trim() === '' && bake.length === 0) return { images: [getInputs(read)], floating, notices };
+  let entries: Array<Record<string, unknown>>;
+  const input: Setting = bake.length > 0 ? 'bake-metadata' : 'images';
+  if (bake.length > 0) {
+    if (text.trim() !== '') throw new InputError('bake-metadata', say`cannot be given with ${setting('images')}`);
+    if (read('sources').trim() !== '') {
       throw new InputError(
-        key,
-        say`cannot be given with ${setting('images')}: give each image its sources and tags in its entry`,
+        'sources',
+        say`cannot be given with ${setting('bake-metadata')}: the sources are the digests bake pushed`,
       );
     }
+    if (!readBakeFiles) throw new InputError('bake-metadata', 'cannot be read here');
+    // `tags` is read as rules for the bake targets; each image gets its own tags from them.
+    const images = imagesFromBakeMetadata(await readBakeFiles(bake), {
+      tags: splitList(read('tags')),
+      notice: (message) => notices.push(message),
+    });
+    entries = images.map((i) => ({ sources: [...i.sources], tags: [...i.tags] }));
+  } else {
+    for (const key of ['sources', 'tags'] as const) {
+      if (read(key).trim() !== '') {
+        throw new InputError(
+          key,
+          say`cannot be given with ${setting('images')}: give each image its sources and tags in its entry`,
+        );
+      }
+    }
+    entries = await parseImages(text);
   }
-  const entries = await parseImages(text);
   const images = entries.map((entry, i) => {
     const where = entryName(i, entry);
     const values = new Map<string, string>();
@@ -141,7 +170,7 @@ export async function getBatch(read: InputReader): Promise<Batch> {
     } catch (err) {
       // A default from the top level is the top-level input's mistake; an entry's own is the entry's.
       if (err instanceof InputError && values.has(err.input)) {
-        throw new InputError('images', `${where}: ${err.input}: ${err.detail}`);
+        throw new InputError(input, `${where}: ${err.input}: ${err.detail}`);
       }
       throw err;
     }
@@ -152,14 +181,14 @@ export async function getBatch(read: InputReader): Promise<Batch> {
       const earlier = owner.get(t.toString());
       if (earlier !== undefined) {
         throw new InputError(
-          'images',
+          input,
           `${entryName(i, entries[i])}: the tag ${t} is also a tag of entry ${earlier + 1}; a tag names one image`,
         );
       }
       owner.set(t.toString(), i);
     }
   });
-  return { images, floating };
+  return { images, floating, notices };
 }
 
 /** Every registry and repository of the batch, for the connections opened at start-up. */

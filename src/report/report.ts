@@ -17,6 +17,8 @@ export interface RunResult {
   readonly dryRun: boolean;
   readonly elapsedMs: number;
   readonly requests: number;
+  /** Requests Docker Hub counted against its pull limit, when a registry of the run is Hub's. */
+  readonly hubCounted?: number;
   /** Referrers: what was attached to the children, and what of it was carried. */
   readonly referrers?: ReferrersReport;
 }
@@ -127,17 +129,19 @@ export function batchTotals(
   };
 }
 
+/** `412 requests (6 counted by Docker Hub) in 1.9 s` */
+export function requestsLine(result: Pick<RunResult, 'requests' | 'hubCounted' | 'elapsedMs'>): string {
+  const hub = result.hubCounted !== undefined ? ` (${result.hubCounted} counted by Docker Hub)` : '';
+  return `${result.requests} requests${hub} in ${(result.elapsedMs / 1000).toFixed(1)} s`;
+}
+
 /** The totals in one line: `12 images, 36 tags written, 40 blobs mounted, 8 copied (1.2 MiB), 410 requests in 2.1 s`. */
 export function totalsLine(t: BatchTotals): string {
   const verb = t.dryRun ? 'to write' : 'written';
   const blobs = t.dryRun
     ? `${t.blobsMounted} blobs to mount, ${t.blobsCopied} to copy`
     : `${t.blobsMounted} blobs mounted, ${t.blobsCopied} copied (${formatBytes(t.bytesCopied)})`;
-  const hub = t.hubCounted !== undefined ? `, ${t.hubCounted} counted by Docker Hub` : '';
-  return (
-    `${t.images} images, ${t.tagsWritten} tags ${verb}, ${blobs}, ` +
-    `${t.requests} requests${hub} in ${(t.elapsedMs / 1000).toFixed(1)} s`
-  );
+  return `${t.images} images, ${t.tagsWritten} tags ${verb}, ${blobs}, ${requestsLine(t)}`;
 }
 
 export function formatBytes(n: number): string {

@@ -385,6 +385,39 @@ describe('bake metadata as a batch (auth: token)', () => {
     expect(counted[0] + counted[1]).toBe(pulls.total());
   });
 
+  it('a source on Hub that the mirror of the batch holds is read from the mirror; one it lacks, from Hub, once (design rule 22)', async () => {
+    // Built and pushed to both Hub and the mirror (as bake with two names does), and one pushed to Hub only.
+    const both = await Promise.all(
+      [regA, regB].map((reg) =>
+        pushBuildxImage(reg, 'mirror/app', { platform: 'linux/amd64', seed: 'mirrored-app', tag: 'amd64' }),
+      ),
+    );
+    expect(both[0].index.digest).toBe(both[1].index.digest);
+    const hubOnly = await pushBuildxImage(regA, 'mirror/app', { platform: 'linux/arm64', tag: 'arm64' });
+    pulls = dockerHubPulls(a);
+    const images = [
+      {
+        sources: [`${a.host}/mirror/app:amd64`, `${a.host}/mirror/app@${hubOnly.index.digest}`],
+        tags: [`${a.host}/mirror/app:1`, `${b.host}/mirror/app:1`],
+      },
+    ];
+    const run = await runAction({ images: JSON.stringify(images) }, env);
+    ok(run);
+    expect(run.stdout).toContain(`${a.host}/mirror/app:amd64 is read from ${b.host}/mirror/app@${both[0].index.digest}`);
+    // Hub served only what the mirror lacks: the arm64 build's index and image, each once.
+    expect(pulls.byManifest()).toEqual({
+      [`mirror/app@${hubOnly.index.digest}`]: 1,
+      [`mirror/app@${hubOnly.image.digest}`]: 1,
+    });
+    expect(run.stdout).toContain(`Docker Hub counted ${pulls.total()} requests`);
+    expect(run.summary).toContain(`(${pulls.total()} counted by Docker Hub)`);
+    const stored = await getManifest(regA, 'mirror/app', '1');
+    expect((stored.json as { manifests: Array<{ digest: string }> }).manifests.map((m) => m.digest)).toEqual([
+      both[0].image.digest,
+      hubOnly.image.digest,
+    ]);
+  });
+
   /** Tag writes (manifest PUTs by tag) a proxy saw. */
   const tagPuts = (proxy: FaultProxy): SeenRequest[] =>
     proxy.requests.filter((r) => r.method === 'PUT' && /\/manifests\/(?!sha256:)[^/]+$/.test(r.path));

@@ -21,6 +21,10 @@ export const actionReporter: Reporter = {
     if (batch) {
       core.info(`Batch: ${totalsLine(batch.totals)}`);
       await writeBatchSummary(batch);
-    } else await writeJobSummary(result);
+    } else {
+      if (result.hubCounted !== undefined)
+        core.info(`Docker Hub counted ${result.hubCounted} requests (manifest GETs; HEADs are free)`);
+      await writeJobSummary(result);
+    }
   },
 };

@@ -7,6 +7,7 @@ import { Registries, transportSettingsFromEnv } from '../registry/registries';
 import { batchTotals, type Outputs, outputsOf } from '../report/report';
 import { SourceCache } from '../resolve/resolve';
 import { Transfer } from '../transfer/transfer';
+import { uniqueRepositories } from '../transfer/targets';
 import { settleAll } from '../util/concurrency';
 import { KEY_NAMES } from '../errors';
 import { ImageLog } from './imageLog';
@@ -92,6 +93,8 @@ export async function mergeBatch(batch: Batch, options: MergeOptions): Promise<O
     transfer: new Transfer(clientFor, { dryRun: run.dryRun, reporter, limits }),
     sources: new SourceCache(),
     names: options.names ?? KEY_NAMES,
+    isHub: (registry) => registries.isHub(registry),
+    mirrors: uniqueRepositories(images.flatMap((i) => i.targets)).filter((t) => !registries.isHub(t.registry)),
     writeEarly: !many,
   };
   const labels = images.map(imageLabel);

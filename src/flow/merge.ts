@@ -12,6 +12,7 @@ import type { RetryPolicy } from '../registry/retry';
 import { Referrers, type ReferrersReport, type ReferrersRun } from '../referrers/referrers';
 import type { RunResult } from '../report/report';
 import { resolveBase } from '../resolve/base';
+import { readFromMirror } from '../resolve/mirror';
 import { expandSources } from '../resolve/patterns';
 import { type ClientFor, type OnImage, type ResolvedSource, resolveSources, type SourceCache } from '../resolve/resolve';
 import { alreadyPresent, type RepositoryTransfer, type Transfer } from '../transfer/transfer';
@@ -46,6 +47,10 @@ export interface Shared {
   readonly transfer: Transfer;
   readonly sources: SourceCache;
   readonly names: Names;
+  /** Whether Docker Hub counts the manifest GETs of a registry (design rule 22: read from a mirror instead). */
+  readonly isHub: (registry: string) => boolean;
+  /** The batch's target repositories on registries that are not Hub's: where a source on Hub may be read instead. */
+  readonly mirrors: readonly Reference[];
   /**
    * Whether blob writes may start while resolving (design: once the verified manifest naming
    * them is known). Not in a batch of several images: one image's failure must leave every
@@ -146,9 +151,19 @@ export async function prepare(inputs: Inputs, shared: Shared, reporter: ImageRep
     for (const e of expanded.expansions) {
       reporter.info(`${e.pattern} matches ${e.matches.length} tag(s): ${e.matches.map((m) => m.tag).join(', ')}`);
     }
+    // A source on Docker Hub that a mirror of the run holds is read there (Hub counts every manifest GET).
+    const references = await Promise.all(
+      expanded.references.map(async (source) => {
+        if (!shared.isHub(source.registry) || shared.mirrors.length === 0) return source;
+        const read = await readFromMirror(clientFor, source, shared.mirrors);
+        if (read.mirror)
+          reporter.info(`${source} is read from ${read.reference}: the same digest, and Docker Hub counts every read`);
+        return read.reference;
+      }),
+    );
     const r = await resolveSources(
       clientFor,
-      expanded.references,
+      references,
       inputs.attestations,
       { onImage, known: referrers.known },
       shared.sources,

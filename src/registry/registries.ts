@@ -181,10 +181,15 @@ export class Registries {
     return client;
   }
 
+  /** Whether Docker Hub's pull limit counts the manifest GETs this registry serves. */
+  isHub(registry: string): boolean {
+    return this.hubHosts.has(apiHost(registry));
+  }
+
   /** The requests Docker Hub counted so far, when a registry of the run is Hub's; else undefined. */
   get hubCounted(): number | undefined {
-    const registries = [...this.options.sources, ...this.options.targets].map((r) => apiHost(r.registry));
-    return registries.some((host) => this.hubHosts.has(host)) ? this.stats.hubCountedRequests : undefined;
+    const registries = [...this.options.sources, ...this.options.targets].map((r) => r.registry);
+    return registries.some((r) => this.isHub(r)) ? this.stats.hubCountedRequests : undefined;
   }
 
   /**

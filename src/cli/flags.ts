@@ -115,6 +115,8 @@ export function usage(command: string): string {
   const width = Math.max(...rows.map(([f]) => f.length));
   return [
     `Usage: ${command} --source REF [--source REF ...] --tag REF [--tag REF ...] [options]`,
+    `       ${command} --images FILE [options]          (several images, all or nothing)`,
+    `       ${command} --bake-metadata FILE --tag TAG [options]   (every target of a bake run)`,
     '',
     'Merges per-architecture images into one multi-arch image over the registry API.',
     'Credentials: $DOCKER_CONFIG/config.json or ~/.docker/config.json (and its credential helpers),',

@@ -129,8 +129,8 @@ export async function mergeBatch(batch: Batch, options: MergeOptions): Promise<O
           rounds[i][which].length > 0 ? publishImage(t, rounds[i][which], shared) : Promise.resolve(undefined),
         after,
       );
-    const first = await publish('first', 'the tags of the other images are written, no floating tag is');
-    const last = await publish('last', 'every other tag is written');
+    const first = await publish('first', 'the other images are tagged; no floating tag was written');
+    const last = await publish('last', 'every tag but the floating ones of these images was written');
     const results = transferred.map((t, i) =>
       imageResult(
         t,

@@ -14,6 +14,8 @@ import { getManifest, pushBuildxImage } from '../helpers/fixtures';
 import { dockerHubPulls, type HubPulls } from '../helpers/quirks';
 import { type AuthMode, type RunningRegistry, startRegistry } from '../helpers/registry';
 import { TRANSPORT_ENV } from '../../src/registry/registries';
+import { type LatencyProxy, startLatencyProxy } from '../../bench/latencyProxy';
+import { startTlsRegistry, type TlsRegistry } from '../helpers/tlsRegistry';
 
 interface ImageOut {
   image: string;
@@ -424,4 +426,43 @@ describe('bake metadata as a batch (auth: token)', () => {
   const ok = (run: ActionRun) => {
     if (run.exitCode !== 0) throw new Error(`the run failed: ${run.errors.join('; ')}\n${run.stdout.slice(-3000)}`);
   };
+});
+
+/**
+ * Over HTTPS, where the registry speaks HTTP/2 (design rule 13): a batch's images share one
+ * connection to the registry. A TCP proxy in front of a REAL Distribution registry serving TLS
+ * counts the TLS connections and those offering h2 (bench/latencyProxy.ts); the fixtures go to
+ * a plain sibling on the same storage.
+ */
+describe('a batch over HTTPS', () => {
+  let plain: RunningRegistry;
+  let tls: TlsRegistry;
+  let proxy: LatencyProxy;
+
+  beforeAll(async () => {
+    plain = await startRegistry({ auth: 'none' });
+    tls = await startTlsRegistry({ storage: path.join(plain.dataDir, 'storage'), altName: '127.0.0.1' });
+    proxy = await startLatencyProxy('tls', tls.host, { oneWayMs: 2, setupMs: 5 });
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await tls?.stop();
+    await plain?.stop();
+  });
+
+  it('10 images from 10 repositories, one HTTP/2 connection for all of them', async () => {
+    const images = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        const pushed = await Promise.all(PLATFORMS.map((p) => pushBuildxImage(plain, `h2/src${i}`, { platform: p })));
+        return { sources: pushed.map((x) => `${proxy.host}/h2/src${i}@${x.index.digest}`), tags: `${proxy.host}/h2/out${i}:1` };
+      }),
+    );
+    proxy.reset();
+    const run = await runAction({ images: JSON.stringify(images) }, { NODE_EXTRA_CA_CERTS: tls.certPath });
+    if (run.exitCode !== 0) throw new Error(`the run failed: ${run.errors.join('; ')}`);
+    const seen = proxy.snapshot();
+    expect(seen.tlsConnections).toBe(1);
+    expect(seen.h2Connections).toBe(1);
+    for (let i = 0; i < 10; i++) expect((await getManifest(plain, `h2/out${i}`, '1')).status).toBe(200);
+  });
 });

@@ -141,7 +141,8 @@ export function totalsLine(t: BatchTotals): string {
   const blobs = t.dryRun
     ? `${t.blobsMounted} blobs to mount, ${t.blobsCopied} to copy`
     : `${t.blobsMounted} blobs mounted, ${t.blobsCopied} copied (${formatBytes(t.bytesCopied)})`;
-  return `${t.images} images, ${t.tagsWritten} tags ${verb}, ${blobs}, ${requestsLine(t)}`;
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  return `${count(t.images, 'image')}, ${count(t.tagsWritten, 'tag')} ${verb}, ${blobs}, ${requestsLine(t)}`;
 }
 
 export function formatBytes(n: number): string {

@@ -18,7 +18,7 @@ import type { ImageReporter } from './reporter';
  * Images worked on at once in each phase. Requests are bounded per registry anyway (design rule
  * 13); this bounds what is held in flight besides them (design rule 22).
  */
-export const IMAGES_IN_FLIGHT = 16;
+export const IMAGES_IN_FLIGHT = 32;
 
 /** Which tags of each image are written in the first round, and which last (design rule 21). */
 export interface TagRounds {

@@ -368,6 +368,17 @@ describe('bake metadata as a batch (auth: token)', () => {
     const latest = [...tagPuts(a), ...tagPuts(b)].filter((r) => r.path.endsWith('/latest'));
     const versioned = [...tagPuts(a), ...tagPuts(b)].filter((r) => r.path.endsWith('/v1.2.3'));
     expect(Math.min(...latest.map((r) => r.at))).toBeGreaterThanOrEqual(Math.max(...versioned.map((r) => r.at)));
+
+    // The command line, from the files' directory with a relative glob: the same images, every tag already in place.
+    const again = await runCli(['--bake-metadata', 'rel-*.json', '--tag', 'v1.2.3', '--tag', 'latest', '--json'], {
+      env,
+      cwd: dir,
+    });
+    expect(again.stderr).not.toContain('error:');
+    expect(again.exitCode).toBe(0);
+    const outputs = JSON.parse(again.stdout) as { images: string };
+    expect((JSON.parse(outputs.images) as ImageOut[]).map((o) => o.digest)).toEqual(out.map((o) => o.digest));
+    expect(again.stderr).toMatch(/3 images, 0 tags written/);
   });
 
   it('no merge job: each platform job appends its file at once; every target holds both platforms; Hub pulls counted as Hub counts them', async () => {

@@ -17,6 +17,9 @@ export interface LogStream {
   readonly columns?: number;
 }
 
+/** Live progress lines at most (a batch fills many repositories at once). */
+const MAX_LIVE_LINES = 8;
+
 /** Live progress is redrawn at most this often; each update in between only changes the numbers. */
 const REDRAW_MS = 100;
 
@@ -27,7 +30,7 @@ const REDRAW_MS = 100;
  */
 export class CliReporter implements Reporter {
   private readonly secrets = new Set<string>();
-  private readonly repositories = new Map<string, { update: TransferProgress; since: number }>();
+  private readonly repositories = new Map<string, { update: TransferProgress; since: number; at: number }>();
   /** Progress lines currently at the bottom of the terminal. */
   private drawn = 0;
   private lastDraw = 0;
@@ -103,7 +106,7 @@ export class CliReporter implements Reporter {
 
   progress(update: TransferProgress): void {
     const known = this.repositories.get(update.repository);
-    this.repositories.set(update.repository, { update, since: known?.since ?? Date.now() });
+    this.repositories.set(update.repository, { update, since: known?.since ?? Date.now(), at: Date.now() });
     if (!this.live || this.pendingDraw !== undefined) return;
     const wait = REDRAW_MS - (Date.now() - this.lastDraw);
     if (wait <= 0) {
@@ -159,7 +162,12 @@ export class CliReporter implements Reporter {
     // One screen line each, or the cursor-up count would be wrong; a terminal of unknown size is taken as 80 wide.
     const columns = this.out.columns !== undefined && this.out.columns > 0 ? this.out.columns : 80;
     const width = Math.max(20, columns - 1);
-    const lines = [...this.repositories.values()].map(({ update, since }) => progressLine(update, Date.now() - since));
+    let shown = [...this.repositories.values()];
+    // A batch fills many repositories at once: the ones updated last, and how many more.
+    const more = shown.length > MAX_LIVE_LINES ? shown.length - (MAX_LIVE_LINES - 1) : 0;
+    if (more > 0) shown = [...shown].sort((a, b) => b.at - a.at).slice(0, MAX_LIVE_LINES - 1);
+    const lines = shown.map(({ update, since }) => progressLine(update, Date.now() - since));
+    if (more > 0) lines.push(`… and ${more} more repositories`);
     for (const l of lines) this.out.write(`${this.clean(l)[0].slice(0, width)}\n`);
     this.drawn = lines.length;
     this.lastDraw = Date.now();

@@ -119,8 +119,17 @@ export async function mergeBatch(batch: Batch, options: MergeOptions): Promise<O
   try {
     // Every image resolved and planned before anything is written.
     const prepared = await phase(images, (inputs, i) => prepare(inputs, shared, logOf(i)), 'nothing was written');
+    // The images' own lines come in their groups at the end; meanwhile the log says where the batch is.
+    if (many) reporter.info(`${images.length} images resolved and planned`);
     // Every image's children, blobs and referrers in place before any tag.
     const transferred = await phase(prepared, (p) => transferImage(p, shared), 'no tag was written');
+    if (many) {
+      reporter.info(
+        run.dryRun
+          ? "every image's content checked (dry run); tags next"
+          : "every image's content is in place; tags next, floating tags last",
+      );
+    }
     const rounds = tagRounds(images, batch.floating);
     const publish = (which: keyof TagRounds, after: string) =>
       phase(

@@ -55,6 +55,7 @@ describe('actionReporter (the workflow step)', () => {
       'media-type': 'application/vnd.oci.image.index.v1+json',
       sources: `r.io/app:a@${digest}`,
       attestations: '[]',
+      images: '[]',
     };
     const result = {
       plan: {

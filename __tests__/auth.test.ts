@@ -4,7 +4,7 @@
  * push token without the source's pull), without asking again for every request.
  */
 import { Readable } from 'node:stream';
-import { Authenticator } from '../src/registry/auth';
+import { Authenticator, MAX_TOKEN_SCOPES } from '../src/registry/auth';
 import { mergeScopes, scopesCover } from '../src/registry/challenge';
 import type { HttpRequest, HttpResponse, Send } from '../src/registry/http';
 
@@ -71,6 +71,18 @@ describe('Authenticator', () => {
     // Masked through the front end before anything could print it.
     expect(masked).toContain('token-1');
     expect(mergeScopes(reg.tokenRequests[0]).sort()).toEqual([TARGET, A, B].sort());
+  });
+
+  it('asks for the scopes of a big batch in groups of MAX_TOKEN_SCOPES, each with the repository of the request (design rule 22)', async () => {
+    const reg = scripted((asked) => asked);
+    const scopes = Array.from({ length: 2 * MAX_TOKEN_SCOPES + 5 }, (_, i) => `repository:svc${i}:pull,push`);
+    const auth = new Authenticator('reg.test', credential, reg.send, scopes, mask);
+    for (const i of [0, 1, MAX_TOKEN_SCOPES + 3, 2 * MAX_TOKEN_SCOPES + 4, MAX_TOKEN_SCOPES - 1]) {
+      expect((await request(auth, [scopes[i]])).status).toBe(200);
+    }
+    // One token per group asked for: the first group, the second, the rest.
+    expect(reg.tokenRequests.map((asked) => asked.length)).toEqual([MAX_TOKEN_SCOPES, MAX_TOKEN_SCOPES, 5]);
+    expect(mergeScopes(reg.tokenRequests[1])).toContain(scopes[MAX_TOKEN_SCOPES + 3]);
   });
 
   it('with a service honouring only the last scope, switches to one token per request and stops asking for combined ones', async () => {

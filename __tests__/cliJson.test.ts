@@ -14,6 +14,9 @@ const outputs: Outputs = {
   'media-type': 'application/vnd.oci.image.index.v1+json',
   sources: 'r.io/app:a@sha256:a\nr.io/app:b@sha256:b',
   attestations: JSON.stringify([{ platform: 'linux/amd64', predicateTypes: ['p'], digest: 'sha256:c', subject: 'sha256:a' }]),
+  images: JSON.stringify([
+    { image: 'r.io/app@sha256:1', tags: ['r.io/app:1'], digest: 'sha256:1', platforms: ['linux/amd64', 'linux/arm64/v8'] },
+  ]),
 };
 
 describe('jsonResult (--json)', () => {
@@ -28,6 +31,9 @@ describe('jsonResult (--json)', () => {
       'media-type': 'application/vnd.oci.image.index.v1+json',
       sources: ['r.io/app:a@sha256:a', 'r.io/app:b@sha256:b'],
       attestations: [{ platform: 'linux/amd64', predicateTypes: ['p'], digest: 'sha256:c', subject: 'sha256:a' }],
+      images: [
+        { image: 'r.io/app@sha256:1', tags: ['r.io/app:1'], digest: 'sha256:1', platforms: ['linux/amd64', 'linux/arm64/v8'] },
+      ],
     });
     // The index as pushed is its JSON with two-space indentation: the object gives those bytes back.
     expect(JSON.stringify(json.manifest, null, 2)).toBe(INDEX);

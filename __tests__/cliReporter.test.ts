@@ -76,6 +76,18 @@ describe('CliReporter', () => {
     expect(render(out.text()).at(-1)).toBe('next');
   });
 
+  it('on a terminal, shows at most 8 live lines: the repositories updated last, and how many more', async () => {
+    const out = stream(true);
+    const r = new CliReporter(out);
+    await r.group('Copy', async () => {
+      for (let i = 0; i < 12; i++) r.progress(update(`r.io/app${i}`, 1));
+    });
+    const lines = render(out.text()).slice(1);
+    expect(lines).toHaveLength(8);
+    expect(lines.at(-1)).toBe('… and 5 more repositories');
+    expect(lines.slice(0, 7).every((l) => /^r\.io\/app\d+: /.test(l))).toBe(true);
+  });
+
   it('keeps each live line within the terminal width (80 when the size is unknown)', async () => {
     for (const [columns, width] of [
       [40, 39],

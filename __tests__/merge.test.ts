@@ -2,8 +2,8 @@
  * The flow in-process against a real token-auth registry, seen through the Reporter: what a
  * front end is told, in which order, and that every credential is handed over to be masked.
  */
-import { merge } from '../src/flow/merge';
-import { getInputs } from '../src/inputs/context';
+import { mergeBatch } from '../src/flow/batch';
+import { getBatch } from '../src/inputs/images';
 import { getManifest, pushImage } from './helpers/fixtures';
 import { type RunningRegistry, startRegistry } from './helpers/registry';
 import { recordingReporter } from './helpers/reporter';
@@ -24,7 +24,7 @@ describe('merge (the flow)', () => {
   it('tells its reporter the steps, the progress per repository, the secrets and the result', async () => {
     await pushImage(reg, 'flow/src', { platform: 'linux/amd64', tag: 'a' });
     await pushImage(reg, 'flow/src', { platform: 'linux/arm64', tag: 'b' });
-    const inputs = getInputs(
+    const batch = await getBatch(
       (name) =>
         ({
           sources: `${reg.host}/flow/src:a\n${reg.host}/flow/src:b`,
@@ -33,7 +33,7 @@ describe('merge (the flow)', () => {
     );
     const reporter = recordingReporter();
     const login = { registries: new Set([reg.host]), username: reg.username!, password: reg.password! };
-    const outputs = await merge(inputs, { reporter, runProgram: noPrograms, login });
+    const outputs = await mergeBatch(batch, { reporter, runProgram: noPrograms, login });
 
     expect(reporter.lines.filter((l) => l.startsWith('group: '))).toEqual([
       'group: Resolve sources',

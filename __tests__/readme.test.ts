@@ -332,7 +332,7 @@ describe('README.md as a landing page, and the docs/ pages', () => {
   it('documents every key --json prints (docs/cli.md)', () => {
     const keys = read('src/cli/json.ts').match(/readonly '?([a-z-]+)'?:/g) ?? [];
     const names = keys.map((k) => k.replace(/readonly '?([a-z-]+)'?:/, '$1'));
-    expect(names).toEqual(['digest', 'image', 'manifest', 'platforms', 'media-type', 'sources', 'attestations']);
+    expect(names).toEqual(['digest', 'image', 'manifest', 'platforms', 'media-type', 'sources', 'attestations', 'images']);
     const section = sectionOf(read('docs/cli.md'), 'Output and JSON');
     for (const name of names) expect(section).toMatch(new RegExp(`^\\| \`${name}\` +\\|`, 'm'));
   });

@@ -37,6 +37,8 @@ function baseEnv(): NodeJS.ProcessEnv {
 export interface ActionInputs {
   readonly sources: readonly string[];
   readonly tags: readonly string[];
+  /** Several images in one run (the `images` input, YAML or JSON), instead of sources and tags. */
+  readonly images?: string;
 }
 
 /** Over TLS: the PEM bundle of the registries' self-signed certificates. */
@@ -60,6 +62,7 @@ export async function runAction(
     const env = baseEnv();
     env.INPUT_SOURCES = inputs.sources.join('\n');
     env.INPUT_TAGS = inputs.tags.join('\n');
+    if (inputs.images !== undefined) env.INPUT_IMAGES = inputs.images;
     env.GITHUB_OUTPUT = path.join(dir, 'output');
     env.GITHUB_STEP_SUMMARY = path.join(dir, 'summary');
     env.DOCKER_CONFIG = options.dockerConfig;

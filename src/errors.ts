@@ -19,7 +19,11 @@ export type Setting =
   | 'dry-run'
   | 'insecure-registries'
   | 'outage-timeout'
-  | 'github-token';
+  | 'github-token'
+  | 'images'
+  | 'floating-tags'
+  /** Bake metadata files read as the images of a batch (src/inputs/bake.ts). */
+  | 'bake-metadata';
 
 /** Advice whose words depend on the front end (a workflow expression, a flag, a shell command). */
 export type Hint =

@@ -52,7 +52,8 @@ interface Setup {
   readonly proxy: FaultProxy;
   /** The proxy as the action sees the registry, with the same credentials (for requests the action would not make). */
   readonly via: RegistryTarget;
-  readonly run: (inputs: Record<string, string>) => Promise<ActionRun>;
+  /** Runs the built action on the proxy; `env` adds to the test-only knobs. */
+  readonly run: (inputs: Record<string, string>, env?: Record<string, string>) => Promise<ActionRun>;
 }
 
 async function withRegistry(options: StartRegistryOptions, test: (s: Setup) => Promise<void>): Promise<void> {
@@ -68,7 +69,7 @@ async function withRegistry(options: StartRegistryOptions, test: (s: Setup) => P
       reg,
       proxy,
       via: { host: proxy.host, username: reg.username, password: reg.password },
-      run: (inputs) => runAction(inputs, env),
+      run: (inputs, more = {}) => runAction(inputs, { ...env, ...more }),
     });
   } finally {
     await proxy?.close();
@@ -174,7 +175,11 @@ describe('Docker Hub', () => {
       withRegistry({ auth: 'token' }, async (s) => {
         const hub = dockerHub(s.proxy, { pullBudget: 2, windowSeconds: 2 });
         const { amd, arm, inputs } = await buildxSources(s, 'tester/app-amd64', 'tester/app-arm64');
-        const run = await s.run({ sources: inputs, tags: `${s.proxy.host}/tester/app:1` });
+        // The proxy counts as Docker Hub for the action too (test-only knob, src/registry/registries.ts).
+        const run = await s.run(
+          { sources: inputs, tags: `${s.proxy.host}/tester/app:1` },
+          { MERGE_ACTION_HUB_HOSTS: s.proxy.host },
+        );
 
         await expectIndex(s, run, 'tester/app:1', {
           schemaVersion: 2,
@@ -190,6 +195,9 @@ describe('Docker Hub', () => {
           .find((r) => r.seq > limited[0].seq && r.url === limited[0].url);
         expect(retry?.status).toBe(200);
         expect((retry?.at ?? 0) - limited[0].at).toBeGreaterThanOrEqual(950);
+        // The action counts the pulls as Hub does: the served GETs, not the one refused; each manifest once.
+        expect(run.stdout).toContain(`::debug::Docker Hub counted ${hub.pulls.total()} requests`);
+        expect(hub.pulls.byRepository()).toEqual({ 'tester/app-amd64': 1, 'tester/app-arm64': 2 });
         // What is only looked up in the target is HEADed: no pull is spent on it.
         expect(s.proxy.count({ method: 'GET', path: api.manifest('tester/app') })).toBe(0);
         expect(s.proxy.count({ method: 'HEAD', path: api.manifest('tester/app') })).toBeGreaterThanOrEqual(3);

@@ -104,9 +104,62 @@ export interface DockerHubOptions {
   readonly windowSeconds: number;
 }
 
+/**
+ * Docker Hub's count of pulls: every manifest GET it serves (answered 200) counts, per
+ * repository; HEADs, blobs, challenges (401) and refusals (404, 429) do not.
+ */
+export interface HubPulls {
+  /** Every counted GET, in order: the repository, the reference asked for, the digest served. */
+  readonly served: Array<{ readonly repository: string; readonly ref: string; readonly digest: string }>;
+  readonly total: () => number;
+  /** Counted GETs per repository. */
+  readonly byRepository: () => Record<string, number>;
+  /** Counted GETs per manifest served (`repository@digest`): a manifest read twice shows 2. */
+  readonly byManifest: () => Record<string, number>;
+}
+
+function hubPullLedger(): HubPulls & { record(req: ProxyRequest, answer: Answer): void } {
+  const served: HubPulls['served'] = [];
+  const tally = (key: (p: HubPulls['served'][number]) => string) => () => {
+    const counts: Record<string, number> = {};
+    for (const p of served) counts[key(p)] = (counts[key(p)] ?? 0) + 1;
+    return counts;
+  };
+  return {
+    served,
+    total: () => served.length,
+    byRepository: tally((p) => p.repository),
+    byManifest: tally((p) => `${p.repository}@${p.digest}`),
+    record(req, answer) {
+      if (answer.status !== 200) return;
+      const { repository, ref } = manifestTarget(req);
+      const digest = answer.headers['docker-content-digest'];
+      served.push({ repository, ref, digest: typeof digest === 'string' ? digest : sha256Digest(answer.body) });
+    },
+  };
+}
+
+/** Counts pulls as Docker Hub does (`HubPulls`), changing no answer; for a proxy without `dockerHub`'s rate limit. */
+export function dockerHubPulls(proxy: FaultProxy): HubPulls {
+  const ledger = hubPullLedger();
+  proxy.add({
+    method: 'GET',
+    path: api.manifest(),
+    name: 'docker hub: pulls counted',
+    fault: async (ctx) => {
+      const answer = await ctx.forward();
+      ledger.record(ctx.request, answer);
+      ctx.reply(answer);
+    },
+  });
+  return ledger;
+}
+
 export interface DockerHubQuirks {
   /** Manifest GETs count as pulls (HEADs do not): 429 + Retry-After past the budget. */
   readonly rateLimit: Quirk;
+  /** The pulls served, counted as Hub counts them. */
+  readonly pulls: HubPulls;
   /** Mounts, with the scopes the token they carried granted (Distribution refuses one without the source's pull, as Hub does). */
   readonly mounts: Quirk & { readonly seen: Array<{ from: string; sourcePull: boolean; targetPush: boolean; status: number }> };
 }
@@ -120,6 +173,7 @@ export function dockerHub(proxy: FaultProxy, options: DockerHubOptions): DockerH
   const windowMs = options.windowSeconds * 1000;
   let windowStart = 0;
   let used = 0;
+  const pulls = hubPullLedger();
   const rateLimit = install(proxy, quirk('docker hub: pull rate limit'), { method: 'GET', path: api.manifest() }, async (ctx) => {
     const now = Date.now();
     if (now - windowStart >= windowMs) {
@@ -140,6 +194,7 @@ export function dockerHub(proxy: FaultProxy, options: DockerHubOptions): DockerH
     const answer = await ctx.forward();
     // Only a pull that was served counts (an auth challenge does not).
     if (answer.status === 200) used++;
+    pulls.record(ctx.request, answer);
     answer.headers = {
       ...answer.headers,
       ...limitHeaders,
@@ -164,7 +219,7 @@ export function dockerHub(proxy: FaultProxy, options: DockerHubOptions): DockerH
     }
     return relay(ctx, answer);
   });
-  return { rateLimit, mounts };
+  return { rateLimit, pulls, mounts };
 }
 
 /**

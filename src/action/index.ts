@@ -1,5 +1,6 @@
 import { describeError } from '../errors';
-import { getInputs } from '../inputs/context';
+import { readBakeMetadata } from '../inputs/bakeFiles';
+import { batchRepositories, getBatch } from '../inputs/images';
 import { Preconnections } from '../registry/preconnect';
 import { enableCompileCache } from '../util/compileCache';
 import { getInput } from './input';
@@ -17,13 +18,13 @@ export async function run(): Promise<void> {
   process.exitCode = 1;
   let preconnected: Preconnections | undefined;
   try {
-    const inputs = getInputs(getInput);
-    preconnected = Preconnections.open(inputs, process.env);
+    const batch = await getBatch(getInput, readBakeMetadata);
+    preconnected = Preconnections.open(batchRepositories(batch), process.env);
     enableCompileCache();
     // One turn of the event loop first: a connection already up sends its TLS hello before the load.
     await new Promise<void>((resolve) => setImmediate(resolve));
     const { runAction } = await import('./main.js');
-    await runAction(inputs, preconnected);
+    await runAction(batch, preconnected);
     process.exitCode = 0;
   } catch (err) {
     // The workflow commands are loaded only now (or with the rest): the entry stays small.

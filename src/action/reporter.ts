@@ -1,6 +1,7 @@
 import * as core from './workflow';
 import type { Reporter } from '../flow/reporter';
-import { writeJobSummary } from './summary';
+import { totalsLine } from '../report/report';
+import { writeBatchSummary, writeJobSummary } from './summary';
 
 /**
  * The flow as a workflow step shows it: collapsible groups, `::notice`/`::warning`
@@ -15,8 +16,15 @@ export const actionReporter: Reporter = {
   secret: (value) => core.setSecret(value),
   // The step log is not a terminal: the per-repository counts go to the job summary instead.
   progress: () => undefined,
-  async result(result, outputs) {
+  async result(result, outputs, batch) {
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
-    await writeJobSummary(result);
+    if (batch) {
+      core.info(`Batch: ${totalsLine(batch.totals)}`);
+      await writeBatchSummary(batch);
+    } else {
+      if (result.hubCounted !== undefined)
+        core.info(`Docker Hub counted ${result.hubCounted} requests (manifest GETs; HEADs are free)`);
+      await writeJobSummary(result);
+    }
   },
 };

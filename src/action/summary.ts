@@ -1,8 +1,17 @@
 import * as core from './workflow';
 import { formatPlatform } from '../oci/platform';
 import { attestationsSection, referrersSection } from '../referrers/summary';
-import { appendSummary, formatBytes, resolvedName, type RunResult, TAG_OUTCOMES, transferCounts } from '../report/report';
-import { counted } from '../util/words';
+import {
+  appendSummary,
+  type BatchReport,
+  formatBytes,
+  resolvedName,
+  type RunResult,
+  requestsLine,
+  TAG_OUTCOMES,
+  totalsLine,
+  transferCounts,
+} from '../report/report';
 
 /** Summary cells are HTML: code spans must be tags, not backticks. */
 function code(text: string): string {
@@ -41,6 +50,39 @@ export async function writeJobSummary(result: RunResult): Promise<void> {
     .addList(result.transfers.map((t) => `${code(t.repository)}: ${transferCounts(t, result.dryRun)}`))
     .addRaw(attestationsSection(result.referrers, code), true)
     .addRaw(referrersSection(result.referrers, code), true)
-    .addRaw(`<p>${counted(result.requests, 'request')} in ${(result.elapsedMs / 1000).toFixed(1)} s.</p>`, true)
+    .addRaw(`<p>${requestsLine(result)}.</p>`, true)
+    .write();
+}
+
+/**
+ * A batch's job summary: one row per image (its tags and what happened to them, its digest and
+ * platforms, what its repositories needed), then the batch's totals (design rule 24).
+ */
+export async function writeBatchSummary(batch: BatchReport): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const dryRun = batch.totals.dryRun;
+  const rows = batch.images.map((r) => [
+    r.tags.map((t) => `${code(t.reference)}: ${TAG_OUTCOMES[t.outcome]}`).join('<br>'),
+    code(r.plan.index.digest),
+    r.plan.platforms.map(code).join(' '),
+    r.transfers.map((t) => `${code(t.repository)}: ${transferCounts(t, dryRun)}`).join('<br>'),
+  ]);
+  await core.summary
+    .addHeading(
+      dryRun
+        ? `Multi-arch merge of ${batch.images.length} images (dry run)`
+        : `Multi-arch merge of ${batch.images.length} images`,
+      3,
+    )
+    .addTable([
+      [
+        { data: 'Tags', header: true },
+        { data: 'Digest', header: true },
+        { data: 'Platforms', header: true },
+        { data: 'Content', header: true },
+      ],
+      ...rows,
+    ])
+    .addRaw(`<p>${totalsLine(batch.totals)}.</p>`, true)
     .write();
 }

@@ -19,13 +19,16 @@ interface InputFlag {
 
 // prettier-ignore
 export const INPUT_FLAGS: readonly InputFlag[] = [
-  { flag: 'source', input: 'sources', kind: 'list', placeholder: 'REF', help: 'an image to merge; * and ? in its tag match every such tag (repeatable; required)' },
-  { flag: 'tag', input: 'tags', kind: 'list', placeholder: 'REF', help: 'a target reference, registry/repository:tag; no tag means latest, as with docker (repeatable; required)' },
+  { flag: 'source', input: 'sources', kind: 'list', placeholder: 'REF', help: 'an image to merge; * and ? in its tag match every such tag (repeatable; required unless --images)' },
+  { flag: 'tag', input: 'tags', kind: 'list', placeholder: 'REF', help: 'a target reference, registry/repository:tag; no tag means latest, as with docker (repeatable; required unless --images)' },
   { flag: 'attestations', input: 'attestations', kind: 'value', placeholder: 'strip|keep|referrers', help: 'drop buildx attestations, keep them in the index, or attach them to their images as OCI referrers (default strip)' },
   { flag: 'referrers', input: 'referrers', kind: 'value', placeholder: 'copy|skip', help: 'carry signatures, SBOMs and attestations attached to the children, or not (default copy)' },
   { flag: 'platform', input: 'platforms', kind: 'list', placeholder: 'P', help: 'keep only these platforms (repeatable or comma-separated)' },
   { flag: 'annotation', input: 'annotations', kind: 'list', placeholder: 'KEY=VALUE', help: 'an index annotation (repeatable)' },
   { flag: 'media-type', input: 'media-type', kind: 'value', placeholder: 'oci|docker|auto', help: 'the index media type (default oci)' },
+  { flag: 'images', input: 'images', kind: 'value', placeholder: 'FILE', help: 'merge several images in one run, all or nothing: a YAML or JSON list of {sources, tags, platforms, annotations, append} (- reads stdin; see docs/batch.md)' },
+  { flag: 'bake-metadata', input: 'bake-metadata', kind: 'list', placeholder: 'FILE', help: 'merge every target of the metadata files docker buildx bake --metadata-file wrote (paths or globs, repeatable); --tag says which tags each target gets (see docs/bake.md)' },
+  { flag: 'floating-tag', input: 'floating-tags', kind: 'list', placeholder: 'TAG', help: 'a tag (or pattern) written only after every other tag of the run; "none" for none (repeatable; default latest)' },
   { flag: 'append', input: 'append', kind: 'switch', help: "start from the first --tag's current index; new platforms replace old ones" },
   { flag: 'dry-run', input: 'dry-run', kind: 'switch', help: 'resolve, plan and check everything; write nothing' },
   { flag: 'outage-timeout', input: 'outage-timeout', kind: 'value', placeholder: 'SECONDS', help: 'give up on a registry that has not answered for this long (default 60)' },

@@ -52,6 +52,10 @@ const EXAMPLES: ReadonlyArray<{ what: string; args: readonly string[] }> = [
     what: "The result as one JSON object (the action's outputs), e.g. the digest:",
     args: ['--json --source ... --tag ... | jq -r .digest'],
   },
+  {
+    what: 'Several images, all or nothing (a YAML or JSON list of {sources, tags}); latest is written last:',
+    args: ['--images release.yaml'],
+  },
 ];
 
 function exampleLines(command: string, what: string, args: readonly string[]): string[] {
@@ -75,6 +79,8 @@ export function usage(command: string): string {
   const examples = EXAMPLES.flatMap(({ what, args }) => exampleLines(command, what, args));
   return [
     `Usage: ${command} --source REF... --tag REF... [options]`,
+    `       ${command} --images FILE [options]`,
+    `       ${command} --bake-metadata FILE... --tag TAG... [options]`,
     '',
     ...wrap(
       'Merges per-architecture container images into one multi-arch image, over the ' +

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { batchRepositories } from '../inputs/images';
 import { Preconnections } from '../registry/preconnect';
 import { enableCompileCache } from '../util/compileCache';
 import { type CliIo, readCommandLine } from './usage';
@@ -17,7 +18,7 @@ async function readStdin(): Promise<string> {
 async function main(io: CliIo): Promise<number> {
   const run = await readCommandLine(process.argv.slice(2), io);
   if (typeof run === 'number') return run;
-  const preconnected = Preconnections.open(run.inputs, process.env);
+  const preconnected = Preconnections.open(batchRepositories(run.batch), process.env);
   try {
     enableCompileCache();
     // One turn of the event loop first: a connection already up sends its TLS hello before the load.

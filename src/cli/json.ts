@@ -14,6 +14,8 @@ export interface JsonResult {
   readonly 'media-type': string;
   readonly sources: readonly string[];
   readonly attestations: readonly unknown[];
+  /** Every image of the run (one for a single merge): its tags, digest and platforms. */
+  readonly images: readonly unknown[];
 }
 
 const items = (text: string, separator: string) => text.split(separator).filter((item) => item !== '');
@@ -27,5 +29,6 @@ export function jsonResult(outputs: Outputs): JsonResult {
     'media-type': outputs['media-type'],
     sources: items(outputs.sources, '\n'),
     attestations: JSON.parse(outputs.attestations) as unknown[],
+    images: JSON.parse(outputs.images) as unknown[],
   };
 }

@@ -1,7 +1,8 @@
 import { describeError } from '../errors';
-import { merge } from '../flow/merge';
+import { mergeBatch } from '../flow/batch';
 import type { Preconnections } from '../registry/preconnect';
 import { jsonResult } from './json';
+import type { ImageOutput } from '../report/report';
 import { spawnProgram } from './program';
 import { CliReporter } from './reporter';
 import { CLI_NAMES } from './names';
@@ -14,14 +15,16 @@ export async function runMerge(run: Usage, io: CliIo, preconnected?: Preconnecti
   const reporter = new CliReporter(io.stderr, run.verbose);
   if (run.login) reporter.secret(run.login.password);
   try {
-    const outputs = await merge(run.inputs, {
+    const outputs = await mergeBatch(run.batch, {
       reporter,
       runProgram: spawnProgram,
       login: run.login,
       preconnected,
       names: CLI_NAMES,
     });
-    io.stdout.write(run.json ? `${JSON.stringify(jsonResult(outputs))}\n` : `${outputs.image}\n`);
+    // One line per image: the first target repository at the index's digest.
+    const images = (JSON.parse(outputs.images) as ImageOutput[]).map((i) => i.image);
+    io.stdout.write(run.json ? `${JSON.stringify(jsonResult(outputs))}\n` : `${images.join('\n')}\n`);
     return EXIT.ok;
   } catch (err) {
     reporter.error(describeError(err, CLI_NAMES));

@@ -1,5 +1,14 @@
 import type { Reporter, TransferProgress } from '../flow/reporter';
-import { formatBytes, type Outputs, type RunResult, TAG_OUTCOMES, transferCounts } from '../report/report';
+import {
+  type BatchReport,
+  formatBytes,
+  type Outputs,
+  type RunResult,
+  requestsLine,
+  TAG_OUTCOMES,
+  totalsLine,
+  transferCounts,
+} from '../report/report';
 import { counted } from '../util/words';
 
 /** Where the tool writes its log: stderr, maybe a terminal. */
@@ -8,6 +17,9 @@ export interface LogStream {
   readonly isTTY?: boolean;
   readonly columns?: number;
 }
+
+/** Live progress lines at most (a batch fills many repositories at once). */
+const MAX_LIVE_LINES = 8;
 
 /** Live progress is redrawn at most this often; each update in between only changes the numbers. */
 const REDRAW_MS = 100;
@@ -19,7 +31,7 @@ const REDRAW_MS = 100;
  */
 export class CliReporter implements Reporter {
   private readonly secrets = new Set<string>();
-  private readonly repositories = new Map<string, { update: TransferProgress; since: number }>();
+  private readonly repositories = new Map<string, { update: TransferProgress; since: number; at: number }>();
   /** Progress lines currently at the bottom of the terminal. */
   private drawn = 0;
   private lastDraw = 0;
@@ -95,7 +107,7 @@ export class CliReporter implements Reporter {
 
   progress(update: TransferProgress): void {
     const known = this.repositories.get(update.repository);
-    this.repositories.set(update.repository, { update, since: known?.since ?? Date.now() });
+    this.repositories.set(update.repository, { update, since: known?.since ?? Date.now(), at: Date.now() });
     if (!this.live || this.pendingDraw !== undefined) return;
     const wait = REDRAW_MS - (Date.now() - this.lastDraw);
     if (wait <= 0) {
@@ -111,7 +123,11 @@ export class CliReporter implements Reporter {
     }
   }
 
-  async result(result: RunResult, outputs: Outputs): Promise<void> {
+  async result(result: RunResult, outputs: Outputs, batch?: BatchReport): Promise<void> {
+    if (batch) {
+      this.batchResult(batch);
+      return;
+    }
     for (const t of result.tags) this.line(`${t.reference}: ${TAG_OUTCOMES[t.outcome]}`);
     for (const t of result.transfers) this.line(`${t.repository}: ${transferCounts(t, result.dryRun)}`);
     // Without a job summary, what happened to the attachments (referrers) is said here.
@@ -124,10 +140,17 @@ export class CliReporter implements Reporter {
       for (const m of referrers.missed) this.line(`not carried: ${m.what}: ${m.why}`);
     }
     const what = result.dryRun ? 'would be' : 'is';
-    this.line(
-      `${outputs.image} ${what} ${outputs['media-type']} with ${outputs.platforms} ` +
-        `(${counted(result.requests, 'request')} in ${(result.elapsedMs / 1000).toFixed(1)} s)`,
-    );
+    this.line(`${outputs.image} ${what} ${outputs['media-type']} with ${outputs.platforms} ` + `(${requestsLine(result)})`);
+  }
+
+  /** A batch: one line per image (its tags, digest and platforms), then the totals. */
+  private batchResult(batch: BatchReport): void {
+    const what = batch.totals.dryRun ? 'would be' : 'is';
+    batch.images.forEach((r) => {
+      const tags = r.tags.map((t) => `${t.reference} (${TAG_OUTCOMES[t.outcome]})`).join(', ');
+      this.line(`${r.targets[0].name}@${r.plan.index.digest} ${what} ${r.plan.platforms.join(',')}: ${tags}`);
+    });
+    this.line(totalsLine(batch.totals));
   }
 
   /** Moves up over the progress lines and clears them. */
@@ -140,7 +163,12 @@ export class CliReporter implements Reporter {
     // One screen line each, or the cursor-up count would be wrong; a terminal of unknown size is taken as 80 wide.
     const columns = this.out.columns !== undefined && this.out.columns > 0 ? this.out.columns : 80;
     const width = Math.max(20, columns - 1);
-    const lines = [...this.repositories.values()].map(({ update, since }) => progressLine(update, Date.now() - since));
+    let shown = [...this.repositories.values()];
+    // A batch fills many repositories at once: the ones updated last, and how many more.
+    const more = shown.length > MAX_LIVE_LINES ? shown.length - (MAX_LIVE_LINES - 1) : 0;
+    if (more > 0) shown = [...shown].sort((a, b) => b.at - a.at).slice(0, MAX_LIVE_LINES - 1);
+    const lines = shown.map(({ update, since }) => progressLine(update, Date.now() - since));
+    if (more > 0) lines.push(`… and ${more} more repositories`);
     for (const l of lines) this.out.write(`${this.clean(l)[0].slice(0, width)}\n`);
     this.drawn = lines.length;
     this.lastDraw = Date.now();

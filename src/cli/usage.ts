@@ -1,6 +1,8 @@
 import { VERSION } from './version';
 import { describeError, InputError } from '../errors';
-import { getInputs, type Inputs } from '../inputs/context';
+import { readFile } from 'node:fs/promises';
+import { readBakeMetadata } from '../inputs/bakeFiles';
+import { type Batch, getBatch } from '../inputs/images';
 import type { Login } from '../registry/credentials';
 import { parseCommandLine, UsageError } from './flags';
 import { usage } from './help';
@@ -25,7 +27,7 @@ function passwordOf(text: string): string {
 
 /** A merge the command line asks for, every flag checked. */
 export interface Usage {
-  readonly inputs: Inputs;
+  readonly batch: Batch;
   readonly login: Login | undefined;
   readonly json: boolean;
   readonly verbose: boolean;
@@ -42,20 +44,35 @@ async function readUsage(argv: readonly string[], io: CliIo): Promise<Usage | 'd
     io.stdout.write(`${VERSION}\n`);
     return 'done';
   }
-  let inputs: Inputs;
+  // --images names a file (or - for stdin); the input is its text.
+  const imagesFile = cl.read('images');
+  let imagesText = '';
+  if (imagesFile === '-') {
+    if (cl.passwordStdin) throw new UsageError('--images - and --password-stdin both read stdin: give --images a file');
+    imagesText = await io.readStdin();
+  } else if (imagesFile !== '') {
+    try {
+      imagesText = await readFile(imagesFile, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--images ${imagesFile}: cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+    if (imagesText.trim() === '') throw new UsageError(`--images ${imagesFile}: the file is empty`);
+  }
+  let batch: Batch;
   try {
-    inputs = getInputs(cl.read);
+    batch = await getBatch((name) => (name === 'images' ? imagesText : cl.read(name)), readBakeMetadata);
   } catch (err) {
     if (err instanceof InputError) throw new UsageError(describeError(err, CLI_NAMES));
     throw err;
   }
+  const targets = batch.images.flatMap((i) => i.targets);
   let login: Login | undefined;
   if (cl.username !== undefined) {
     const password = passwordOf(await io.readStdin());
     if (password === '') throw new UsageError('--password-stdin: stdin holds no password');
-    login = { registries: new Set(inputs.targets.map((t) => t.registry)), username: cl.username, password };
+    login = { registries: new Set(targets.map((t) => t.registry)), username: cl.username, password };
   }
-  return { inputs, login, json: cl.json, verbose: cl.verbose };
+  return { batch, login, json: cl.json, verbose: cl.verbose };
 }
 
 /**

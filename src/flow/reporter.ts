@@ -1,4 +1,4 @@
-import type { Outputs, RunResult } from '../report/report';
+import type { BatchReport, Outputs, RunResult } from '../report/report';
 import type { TransferProgress } from '../transfer/transfer';
 import type { Log, MaskSecret } from '../util/log';
 
@@ -18,6 +18,12 @@ export interface Reporter extends Log {
   warning(message: string): void;
   secret: MaskSecret;
   progress(update: TransferProgress): void;
-  /** The run succeeded (or, in a dry run, would): its outputs and what it did. */
-  result(result: RunResult, outputs: Outputs): Promise<void>;
+  /**
+   * The run succeeded (or, in a dry run, would): its outputs and what it did. `result` is the
+   * first image's; `batch`, given when the run merged several images, holds every image's.
+   */
+  result(result: RunResult, outputs: Outputs, batch?: BatchReport): Promise<void>;
 }
+
+/** What one image's phases report through: the run's reporter, or that image's part of it in a batch. */
+export type ImageReporter = Omit<Reporter, 'result'>;

@@ -19,6 +19,16 @@ interface Token {
 }
 
 /**
+ * Scopes asked for in one token request at most. A batch of many images needs a scope per
+ * repository (design rule 22); all of them in one request would make a URL longer than some
+ * token services take (8 KiB is a common limit), so beyond this many the run's scopes are asked
+ * for in groups, the group holding the request's own repository.
+ */
+export const MAX_TOKEN_SCOPES = 40;
+
+const resourceOf = (scope: string) => scope.slice(0, scope.lastIndexOf(':'));
+
+/**
  * Authenticates one registry (design rule 10): answers Basic or Bearer challenges, asks for one
  * token carrying every scope the run needs on this registry, and re-challenges on 401.
  */
@@ -85,7 +95,7 @@ export class Authenticator {
       // Sent before a token another request fetched had arrived: that one covers it, no new ask.
       const held = this.covering(own);
       // One token for everything the run does here: a mount needs source pull and target push in the same token.
-      const wanted = this.perRequestTokens ? own : mergeScopes([...own, ...this.runScopes]);
+      const wanted = this.perRequestTokens ? own : mergeScopes([...own, ...this.runScopesWith(own)]);
       const token =
         held && authorized.headers?.authorization !== `Bearer ${held.value}`
           ? held
@@ -111,6 +121,18 @@ export class Authenticator {
       return this.send(this.authorize(req, scopes));
     }
     return first;
+  }
+
+  /** The run's scopes asked for with `own`: all of them, or the group of `MAX_TOKEN_SCOPES` holding `own`'s repository. */
+  private runScopesWith(own: readonly string[]): readonly string[] {
+    if (this.runScopes.length <= MAX_TOKEN_SCOPES) return this.runScopes;
+    const resources = new Set(own.map(resourceOf));
+    const at = Math.max(
+      0,
+      this.runScopes.findIndex((s) => resources.has(resourceOf(s))),
+    );
+    const start = Math.floor(at / MAX_TOKEN_SCOPES) * MAX_TOKEN_SCOPES;
+    return this.runScopes.slice(start, start + MAX_TOKEN_SCOPES);
   }
 
   /**

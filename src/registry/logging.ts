@@ -7,6 +7,8 @@ export { redactUrl } from './redact';
 /** Counts what went over the wire; the job summary and the benchmarks report it. */
 export interface WireStats {
   requests: number;
+  /** Manifest GETs Docker Hub served: what its pull limit counts (`hubCount.ts`). */
+  hubCountedRequests: number;
 }
 
 /**

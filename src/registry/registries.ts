@@ -6,6 +6,7 @@ import { repositoryScope } from './challenge';
 import { RegistryClient } from './client';
 import type { CredentialSource } from './credentials';
 import { baseSend, createDispatcher, DEFAULT_TIMEOUTS, type Send, type TransportTimeouts } from './http';
+import { DOCKER_HUB_HOSTS, withHubCount } from './hubCount';
 import { RegistryLimits } from './limits';
 import { withLogging, type WireStats } from './logging';
 import type { OriginRouter } from './origins';
@@ -33,6 +34,8 @@ export interface RegistriesOptions {
   readonly dispatcher?: RunDispatcher;
   /** Connections the front end opened while the tool loaded (`Preconnections`), adopted by the transport. */
   readonly preconnected?: Preconnections;
+  /** Hosts whose manifest GETs count as Docker Hub pulls: Hub's own, and `MERGE_ACTION_HUB_HOSTS` unless given. */
+  readonly hubHosts?: ReadonlySet<string>;
 }
 
 /** The base dispatcher, and what an `OriginRouter` adds to it. */
@@ -56,6 +59,8 @@ export const TRANSPORT_ENV = {
   maxDelayMs: 'MERGE_ACTION_RETRY_MAX_MS',
   maxRetryAfterMs: 'MERGE_ACTION_RETRY_AFTER_MAX_MS',
   timeoutMs: 'MERGE_ACTION_TIMEOUT_MS',
+  /** Hosts (`127.0.0.1:5000`, comma-separated) counted as Docker Hub's, so a test's registry stands in for it. */
+  hubHosts: 'MERGE_ACTION_HUB_HOSTS',
 } as const;
 
 export function transportSettingsFromEnv(env: Readonly<Record<string, string | undefined>>): TransportSettings {
@@ -77,13 +82,19 @@ export function transportSettingsFromEnv(env: Readonly<Record<string, string | u
   };
 }
 
+/** Docker Hub's hosts, and the hosts the test-only knob adds. */
+export function hubHostsFromEnv(env: Readonly<Record<string, string | undefined>>): ReadonlySet<string> {
+  const extra = (env[TRANSPORT_ENV.hubHosts] ?? '').split(',').map((h) => h.trim().toLowerCase());
+  return new Set([...DOCKER_HUB_HOSTS, ...extra.filter((h) => h !== '')]);
+}
+
 /**
  * One RegistryClient per registry host, all on one pooled dispatcher. The transport stack is
  * auth → redirects → retry (with the outages of each host) → scheme → logging → base
  * (design rules 10–12, 14).
  */
 export class Registries {
-  readonly stats: WireStats = { requests: 0 };
+  readonly stats: WireStats = { requests: 0, hubCountedRequests: 0 };
   /** Requests in flight per registry, by the transport each speaks (design rule 13). */
   readonly limits = new RegistryLimits((registry) => this.protocol(registry));
   private readonly clients = new Map<string, Promise<RegistryClient>>();
@@ -95,6 +106,7 @@ export class Registries {
   private readonly retryLog: (message: string) => void;
   /** Per host: its requests wait for it together while it does not answer (design rule 12). */
   private readonly outages: Outages;
+  private readonly hubHosts: ReadonlySet<string>;
 
   constructor(private readonly options: RegistriesOptions) {
     this.ownsDispatcher = options.dispatcher === undefined;
@@ -122,7 +134,9 @@ export class Registries {
       handshakeFailure: dispatcher.handshakeFailure?.bind(dispatcher),
     });
     const base = baseSend(scheme.observe(this.dispatcher), timeouts.headersMs);
-    const once = scheme.layer(withLogging(base, options.log, this.stats));
+    // Read here when not given, so the test-only knob reaches a run from either front end.
+    this.hubHosts = options.hubHosts ?? hubHostsFromEnv(process.env);
+    const once = scheme.layer(withLogging(withHubCount(base, this.hubHosts, this.stats), options.log, this.stats));
     // A probe is no longer than a request's own wait for headers (tests shorten that one).
     const outage: OutagePolicy = {
       ...DEFAULT_OUTAGE,
@@ -167,12 +181,26 @@ export class Registries {
     return client;
   }
 
+  /** Whether Docker Hub's pull limit counts the manifest GETs this registry serves. */
+  isHub(registry: string): boolean {
+    return this.hubHosts.has(apiHost(registry));
+  }
+
+  /** The requests Docker Hub counted so far, when a registry of the run is Hub's; else undefined. */
+  get hubCounted(): number | undefined {
+    const registries = [...this.options.sources, ...this.options.targets].map((r) => r.registry);
+    return registries.some((r) => this.isHub(r)) ? this.stats.hubCountedRequests : undefined;
+  }
+
   /**
    * Ends the run's connections. The outcome is decided by now: whatever is still in flight (the
    * siblings of a request that failed) is aborted, not waited for, so closing cannot hang.
    */
   async close(): Promise<void> {
     this.outages.close();
+    if (this.hubCounted !== undefined) {
+      this.options.log.debug(`Docker Hub counted ${this.stats.hubCountedRequests} requests (manifest GETs; HEADs are free)`);
+    }
     if (this.ownsDispatcher) await this.dispatcher.destroy();
   }
 }

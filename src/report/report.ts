@@ -18,6 +18,8 @@ export interface RunResult {
   readonly dryRun: boolean;
   readonly elapsedMs: number;
   readonly requests: number;
+  /** Requests Docker Hub counted against its pull limit, when a registry of the run is Hub's. */
+  readonly hubCounted?: number;
   /** Referrers: what was attached to the children, and what of it was carried. */
   readonly referrers?: ReferrersReport;
 }
@@ -31,6 +33,38 @@ export interface Outputs {
   readonly sources: string;
   /** JSON: the attestations written as referrers of their images (`attestations: referrers`), else `[]`. */
   readonly attestations: string;
+  /** JSON: every image of the run, in input order: `[{tags, digest, platforms}]` (one entry for a single merge). */
+  readonly images: string;
+}
+
+/** One image of the `images` output. */
+export interface ImageOutput {
+  /** The first target repository at the digest, as the `image` output. */
+  readonly image: string;
+  readonly tags: readonly string[];
+  readonly digest: string;
+  readonly platforms: readonly string[];
+}
+
+/** A batch of several images: every image's result, how each is named, and the totals (design rule 24). */
+export interface BatchReport {
+  readonly images: readonly RunResult[];
+  /** `entry 2 (registry/repo:tag)`, in input order. */
+  readonly labels: readonly string[];
+  readonly totals: BatchTotals;
+}
+
+export interface BatchTotals {
+  readonly images: number;
+  readonly tagsWritten: number;
+  readonly blobsMounted: number;
+  readonly blobsCopied: number;
+  readonly bytesCopied: number;
+  readonly requests: number;
+  /** Requests Docker Hub counts against its pull limit (manifest GETs), when a Hub registry was used. */
+  readonly hubCounted?: number;
+  readonly elapsedMs: number;
+  readonly dryRun: boolean;
 }
 
 /** `registry/repo:tag@sha256:…`, or `registry/repo@sha256:…` for a source named by digest only. */
@@ -39,7 +73,17 @@ export function resolvedName(source: ResolvedSource): string {
   return `${r.name}${r.tag !== undefined ? `:${r.tag}` : ''}@${source.digest}`;
 }
 
-export function outputsOf(result: RunResult): Outputs {
+export function imageOutput(result: RunResult): ImageOutput {
+  return {
+    image: `${result.targets[0].name}@${result.plan.index.digest}`,
+    tags: result.targets.map((t) => t.toString()),
+    digest: result.plan.index.digest,
+    platforms: result.plan.platforms,
+  };
+}
+
+/** The outputs: `digest`, `image` and the rest describe the first image; `images` lists them all. */
+export function outputsOf(result: RunResult, all: readonly RunResult[] = [result]): Outputs {
   const { index, platforms } = result.plan;
   return {
     digest: index.digest,
@@ -56,7 +100,49 @@ export function outputsOf(result: RunResult): Outputs {
         subject,
       })),
     ),
+    images: JSON.stringify(all.map(imageOutput)),
   };
+}
+
+/** What a batch did in all: the numbers the log and the job summary end with. */
+export function batchTotals(
+  images: readonly RunResult[],
+  run: { readonly requests: number; readonly hubCounted?: number; readonly elapsedMs: number },
+): BatchTotals {
+  let blobsMounted = 0;
+  let blobsCopied = 0;
+  let bytesCopied = 0;
+  for (const t of images.flatMap((i) => i.transfers)) {
+    blobsMounted += t.blobs.mounted + t.blobs['would-mount'];
+    blobsCopied += t.blobs.copied + t.blobs['would-copy'];
+    bytesCopied += t.bytesCopied;
+  }
+  return {
+    images: images.length,
+    tagsWritten: images.flatMap((i) => i.tags).filter((t) => t.outcome !== 'unchanged').length,
+    blobsMounted,
+    blobsCopied,
+    bytesCopied,
+    requests: run.requests,
+    ...(run.hubCounted !== undefined ? { hubCounted: run.hubCounted } : {}),
+    elapsedMs: run.elapsedMs,
+    dryRun: images.some((i) => i.dryRun),
+  };
+}
+
+/** `412 requests (6 counted by Docker Hub) in 1.9 s` */
+export function requestsLine(result: Pick<RunResult, 'requests' | 'hubCounted' | 'elapsedMs'>): string {
+  const hub = result.hubCounted !== undefined ? ` (${result.hubCounted} counted by Docker Hub)` : '';
+  return `${counted(result.requests, 'request')}${hub} in ${(result.elapsedMs / 1000).toFixed(1)} s`;
+}
+
+/** The totals in one line: `12 images, 36 tags written, 40 blobs mounted, 8 copied (1.2 MiB), 410 requests in 2.1 s`. */
+export function totalsLine(t: BatchTotals): string {
+  const verb = t.dryRun ? 'to write' : 'written';
+  const blobs = t.dryRun
+    ? `${t.blobsMounted} blobs to mount, ${t.blobsCopied} to copy`
+    : `${t.blobsMounted} blobs mounted, ${t.blobsCopied} copied (${formatBytes(t.bytesCopied)})`;
+  return `${counted(t.images, 'image')}, ${counted(t.tagsWritten, 'tag')} ${verb}, ${blobs}, ${requestsLine(t)}`;
 }
 
 export function formatBytes(n: number): string {

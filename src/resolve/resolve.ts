@@ -8,6 +8,7 @@ import type { Reference } from '../oci/reference';
 import { type FetchedManifest, type RegistryClient, RegistryError } from '../registry/client';
 import { referrerFields } from '../referrers/attachment';
 import { sleep } from '../util/concurrency';
+import { Once } from '../util/concurrency';
 import { platformFromConfig } from './config';
 import {
   isUnknownPlatform,
@@ -282,14 +283,34 @@ export async function resolveSource(
   };
 }
 
+/**
+ * The sources a run has resolved, by reference and attestation mode: images of a batch that
+ * name the same source read it once (design rule 22). Only the first to ask runs the hooks; the
+ * others find its children in the plan, where the transfer and the referrers look for them anyway.
+ */
+export class SourceCache {
+  private readonly resolved = new Once<ResolvedSource>();
+
+  get(source: Reference, attestations: AttestationMode, resolve: () => Promise<ResolvedSource>): Promise<ResolvedSource> {
+    return this.resolved.run(`${source.toString()} ${attestations}`, resolve);
+  }
+}
+
 /** Resolves every source at once; the first failure fails the step before anything is written. */
 export function resolveSources(
   clientFor: ClientFor,
   sources: readonly Reference[],
   attestations: AttestationMode,
   hooks: ResolveHooks = {},
+  cache?: SourceCache,
 ): Promise<ResolvedSource[]> {
-  return Promise.all(sources.map((s) => resolveSource(clientFor, s, attestations, hooks)));
+  return Promise.all(
+    sources.map((s) =>
+      cache
+        ? cache.get(s, attestations, () => resolveSource(clientFor, s, attestations, hooks))
+        : resolveSource(clientFor, s, attestations, hooks),
+    ),
+  );
 }
 
 export function describeChild(child: Child): string {

@@ -118,8 +118,8 @@ export class Transfer {
   private readonly counted = new Set<string>();
   /** Per target repository, the blobs streaming into it now and their bytes so far (for progress). */
   private readonly streaming = new Map<string, Map<string, number>>();
-  /** The reports `run` is filling, by target repository. */
-  private readonly reports = new Map<string, RepositoryState>();
+  /** The reports `run` is filling, by target repository (images of a batch may fill one repository at once). */
+  private readonly reports = new Map<string, Set<RepositoryState>>();
 
   constructor(
     private readonly clientFor: ClientFor,
@@ -163,12 +163,15 @@ export class Transfer {
           neededByMissing: new Set(),
           settled: new Map(),
         };
-        this.reports.set(target.name, report);
+        const filling = this.reports.get(target.name) ?? new Set();
+        filling.add(report);
+        this.reports.set(target.name, filling);
         this.progress(target.name);
         try {
           await Promise.all(children.map((child) => this.child(child, target, report)));
         } finally {
-          this.reports.delete(target.name);
+          filling.delete(report);
+          if (filling.size === 0) this.reports.delete(target.name);
         }
         countBlobs(report);
         for (const digest of [...report.presentWithChild.keys(), ...report.neededByMissing]) {
@@ -190,19 +193,21 @@ export class Transfer {
 
   /** Tells the reporter where a repository `run` is filling stands, blobs still streaming included. */
   private progress(repository: string): void {
-    const report = this.reports.get(repository);
-    if (!report) return;
-    countBlobs(report);
+    const reports = this.reports.get(repository);
+    if (!reports) return;
     let streaming = 0;
     for (const n of this.streaming.get(repository)?.values() ?? []) streaming += n;
-    const update: TransferProgress = {
-      repository,
-      children: report.children,
-      manifests: { ...report.manifests },
-      blobs: { ...report.blobs },
-      bytesCopied: report.bytesCopied + streaming,
-    };
-    this.options.reporter.progress(update);
+    for (const report of reports) {
+      countBlobs(report);
+      const update: TransferProgress = {
+        repository,
+        children: report.children,
+        manifests: { ...report.manifests },
+        blobs: { ...report.blobs },
+        bytesCopied: report.bytesCopied + streaming,
+      };
+      this.options.reporter.progress(update);
+    }
   }
 
   private async child(child: Child, target: Reference, report: RepositoryState): Promise<void> {

@@ -33,3 +33,15 @@ export class Once<T> {
 
 /** Waits `ms`. */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Runs `task` for every item, at most `limit` at once, and waits for all of them, failures
+ * included: a batch says every failure, not the first (design rule 20). In item order.
+ */
+export async function settleAll<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<Array<PromiseSettledResult<R>>> {
+  const limited = createLimiter(limit);
+  return Promise.allSettled(items.map((item, i) => limited(() => task(item, i))));
+}

@@ -1,0 +1,109 @@
+/**
+ * Docker Hub's pull count: the flow in-process against a REAL token-auth registry behind a proxy
+ * that counts pulls as Hub does (`dockerHubPulls`: manifest GETs served, per repository; HEADs
+ * free), with the proxy counted as Hub by the tool (the test-only `MERGE_ACTION_HUB_HOSTS`).
+ * The tool's own count (its closing debug line) must equal the emulation's, and a merge must
+ * read no manifest from Hub twice and GET nothing it only needs the digest of.
+ */
+import { mergeBatch } from '../src/flow/batch';
+import { getBatch } from '../src/inputs/images';
+import { TRANSPORT_ENV } from '../src/registry/registries';
+import { api, type FaultProxy, startFaultProxy } from './helpers/faultProxy';
+import { getManifest, pushBuildxImage } from './helpers/fixtures';
+import { dockerHubPulls, type HubPulls } from './helpers/quirks';
+import { type RunningRegistry, startRegistry } from './helpers/registry';
+import { recordingReporter } from './helpers/reporter';
+
+let reg: RunningRegistry;
+let proxy: FaultProxy;
+let pulls: HubPulls;
+const savedHubHosts = process.env[TRANSPORT_ENV.hubHosts];
+
+beforeAll(async () => {
+  reg = await startRegistry({ auth: 'token' });
+});
+beforeEach(async () => {
+  proxy = await startFaultProxy(reg.host);
+  pulls = dockerHubPulls(proxy);
+  process.env[TRANSPORT_ENV.hubHosts] = proxy.host;
+});
+afterEach(async () => {
+  if (savedHubHosts === undefined) delete process.env[TRANSPORT_ENV.hubHosts];
+  else process.env[TRANSPORT_ENV.hubHosts] = savedHubHosts;
+  await proxy?.close();
+});
+afterAll(async () => {
+  await reg?.stop();
+});
+
+const noPrograms = async () => {
+  throw new Error('no credential helper expected');
+};
+
+/** Runs the flow through the proxy; returns the number of Hub-counted requests the tool reports. */
+async function run(inputs: Record<string, string>): Promise<{ counted: number; digest: string }> {
+  const reporter = recordingReporter();
+  const login = { registries: new Set([proxy.host]), username: reg.username!, password: reg.password! };
+  const outputs = await mergeBatch(await getBatch((name) => inputs[name] ?? ''), { reporter, runProgram: noPrograms, login });
+  const lines = reporter.lines.map((l) => /^debug: Docker Hub counted (\d+) requests/.exec(l)).filter((m) => m !== null);
+  expect(lines).toHaveLength(1);
+  return { counted: Number(lines[0][1]), digest: outputs.digest };
+}
+
+/** Two buildx sources (index + image + attestation each), in repositories of their own. */
+async function sources(prefix: string): Promise<string> {
+  await pushBuildxImage(reg, `${prefix}/app-amd64`, { platform: 'linux/amd64', tag: 'b' });
+  await pushBuildxImage(reg, `${prefix}/app-arm64`, { platform: 'linux/arm64', tag: 'b' });
+  return `${proxy.host}/${prefix}/app-amd64:b\n${proxy.host}/${prefix}/app-arm64:b`;
+}
+
+describe("Docker Hub's pull count", () => {
+  it('equals the emulation for a merge on Hub, reads each manifest once, and only HEADs the target', async () => {
+    const inputs = { sources: await sources('hub1'), tags: `${proxy.host}/hub1/app:1\n${proxy.host}/hub1/app:latest` };
+    const first = await run(inputs);
+
+    expect(first.counted).toBe(pulls.total());
+    // Each source's index and the image it holds: four manifests, each read once.
+    expect(pulls.byRepository()).toEqual({ 'hub1/app-amd64': 2, 'hub1/app-arm64': 2 });
+    expect(Object.values(pulls.byManifest()).every((n) => n === 1)).toBe(true);
+    // The target is only asked whether something is there.
+    expect(proxy.count({ method: 'GET', path: api.manifest('hub1/app') })).toBe(0);
+    expect(proxy.count({ method: 'HEAD', path: api.manifest('hub1/app') })).toBeGreaterThan(0);
+    expect((await getManifest(reg, 'hub1/app', 'latest')).digest).toBe(first.digest);
+
+    // A re-run finds both tags at the index: it reads the sources again, nothing else, and counts the same way.
+    const before = pulls.total();
+    const again = await run(inputs);
+    expect(again.digest).toBe(first.digest);
+    expect(again.counted).toBe(pulls.total() - before);
+    expect(again.counted).toBeLessThanOrEqual(first.counted);
+  });
+
+  it('equals the emulation for an append, whose base index is read once', async () => {
+    const src = await sources('hub2');
+    const [amd, arm] = src.split('\n');
+    await run({ sources: amd, tags: `${proxy.host}/hub2/app:1` });
+    const before = pulls.total();
+    const appended = await run({ sources: arm, tags: `${proxy.host}/hub2/app:1`, append: 'true' });
+
+    expect(appended.counted).toBe(pulls.total() - before);
+    const appendPulls = pulls.served.slice(before);
+    const perManifest = new Map<string, number>();
+    for (const p of appendPulls)
+      perManifest.set(`${p.repository}@${p.digest}`, (perManifest.get(`${p.repository}@${p.digest}`) ?? 0) + 1);
+    expect([...perManifest.values()].every((n) => n === 1)).toBe(true);
+    // The base (the tag's index) is read whole: the append needs its entries.
+    expect(appendPulls.filter((p) => p.repository === 'hub2/app' && p.ref === '1')).toHaveLength(1);
+  });
+
+  it('says nothing of Hub when no registry of the run is Hub', async () => {
+    delete process.env[TRANSPORT_ENV.hubHosts];
+    const reporter = recordingReporter();
+    const login = { registries: new Set([proxy.host]), username: reg.username!, password: reg.password! };
+    const [amd] = (await sources('hub3')).split('\n');
+    const inputs: Record<string, string> = { sources: amd, tags: `${proxy.host}/hub3/app:1` };
+    await mergeBatch(await getBatch((name) => inputs[name] ?? ''), { reporter, runProgram: noPrograms, login });
+    expect(pulls.total()).toBeGreaterThan(0);
+    expect(reporter.lines.filter((l) => l.includes('Docker Hub'))).toEqual([]);
+  });
+});

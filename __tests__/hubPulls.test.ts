@@ -2,8 +2,8 @@
  * Docker Hub's pull count: the flow in-process against a REAL token-auth registry behind a proxy
  * that counts pulls as Hub does (`dockerHubPulls`: manifest GETs served, per repository; HEADs
  * free), with the proxy counted as Hub by the tool (the test-only `MERGE_ACTION_HUB_HOSTS`).
- * The tool's own count (its closing debug line) must equal the emulation's, and a merge must
- * read no manifest from Hub twice and GET nothing it only needs the digest of.
+ * The tool's own count (its closing debug line) must equal the emulation's, and a run must read
+ * no manifest from Hub twice and GET nothing it only needs the digest of.
  */
 import { merge } from '../src/flow/merge';
 import { getInputs } from '../src/inputs/context';
@@ -40,10 +40,10 @@ const noPrograms = async () => {
   throw new Error('no credential helper expected');
 };
 
-/** Runs the flow through the proxy; returns the number of Hub-counted requests the tool reports. */
-async function run(inputs: Record<string, string>): Promise<{ counted: number; digest: string }> {
+/** Runs the flow through a proxy; returns the number of Hub-counted requests the tool reports. */
+async function run(inputs: Record<string, string>, via: FaultProxy = proxy): Promise<{ counted: number; digest: string }> {
   const reporter = recordingReporter();
-  const login = { registries: new Set([proxy.host]), username: reg.username!, password: reg.password! };
+  const login = { registries: new Set([via.host]), username: reg.username!, password: reg.password! };
   const outputs = await merge(
     getInputs((name) => inputs[name] ?? ''),
     { reporter, runProgram: noPrograms, login },
@@ -51,6 +51,40 @@ async function run(inputs: Record<string, string>): Promise<{ counted: number; d
   const lines = reporter.lines.map((l) => /^debug: Docker Hub counted (\d+) requests/.exec(l)).filter((m) => m !== null);
   expect(lines).toHaveLength(1);
   return { counted: Number(lines[0][1]), digest: outputs.digest };
+}
+
+/** How often each manifest (`repository@digest`) among `served` was pulled. */
+function timesEach(served: HubPulls['served']): number[] {
+  const counts = new Map<string, number>();
+  for (const p of served) counts.set(`${p.repository}@${p.digest}`, (counts.get(`${p.repository}@${p.digest}`) ?? 0) + 1);
+  return [...counts.values()];
+}
+
+/** Holds every index PUT to `repo:tag` on any of `proxies` until `runs` of them wait, then lets all go. */
+function holdTogether(proxies: readonly FaultProxy[], repo: string, tag: string, runs: number) {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  let isOpen = false;
+  const gate = {
+    held: 0,
+    release: () => {
+      isOpen = true;
+      open();
+    },
+  };
+  for (const p of proxies) {
+    p.add({
+      name: 'hold tag writes together',
+      method: 'PUT',
+      path: api.manifest(repo, tag),
+      fault: async (ctx) => {
+        if (!isOpen && ++gate.held >= runs) gate.release();
+        await opened;
+        ctx.reply(await ctx.forward());
+      },
+    });
+  }
+  return gate;
 }
 
 /** Two buildx sources (index + image + attestation each), in repositories of their own. */
@@ -83,20 +117,55 @@ describe("Docker Hub's pull count", () => {
   });
 
   it('equals the emulation for an append, whose base index is read once', async () => {
-    const src = await sources('hub2');
-    const [amd, arm] = src.split('\n');
+    const [amd, arm] = (await sources('hub2')).split('\n');
     await run({ sources: amd, tags: `${proxy.host}/hub2/app:1` });
     const before = pulls.total();
     const appended = await run({ sources: arm, tags: `${proxy.host}/hub2/app:1`, append: 'true' });
 
     expect(appended.counted).toBe(pulls.total() - before);
     const appendPulls = pulls.served.slice(before);
-    const perManifest = new Map<string, number>();
-    for (const p of appendPulls)
-      perManifest.set(`${p.repository}@${p.digest}`, (perManifest.get(`${p.repository}@${p.digest}`) ?? 0) + 1);
-    expect([...perManifest.values()].every((n) => n === 1)).toBe(true);
+    expect(timesEach(appendPulls).every((n) => n === 1)).toBe(true);
     // The base (the tag's index) is read whole: the append needs its entries.
     expect(appendPulls.filter((p) => p.repository === 'hub2/app' && p.ref === '1')).toHaveLength(1);
+  });
+
+  it('reads no manifest twice in a run whose append lost to a concurrent one and merged again', async () => {
+    // One proxy per run, both before the same registry: each counts its own run's pulls.
+    const other = await startFaultProxy(reg.host);
+    try {
+      const otherPulls = dockerHubPulls(other);
+      process.env[TRANSPORT_ENV.hubHosts] = `${proxy.host},${other.host}`;
+      for (const platform of ['amd64', 'arm64', 's390x']) {
+        await pushBuildxImage(reg, `hub4/${platform}`, { platform: `linux/${platform}`, tag: 'b' });
+      }
+      await run({ sources: `${proxy.host}/hub4/amd64:b`, tags: `${proxy.host}/hub4/app:1` });
+      const before = pulls.total();
+      // Both index PUTs wait until both runs are about to write: one write erases the other.
+      const gate = holdTogether([proxy, other], 'hub4/app', '1', 2);
+      const [mine, theirs] = await Promise.all([
+        run({ sources: `${proxy.host}/hub4/arm64:b`, tags: `${proxy.host}/hub4/app:1`, append: 'true' }).finally(gate.release),
+        run({ sources: `${other.host}/hub4/s390x:b`, tags: `${other.host}/hub4/app:1`, append: 'true' }, other).finally(
+          gate.release,
+        ),
+      ]);
+      expect(gate.held).toBe(2);
+
+      const index = JSON.parse((await getManifest(reg, 'hub4/app', '1')).bytes!.toString()) as {
+        manifests: Array<{ platform: { architecture: string } }>;
+      };
+      const platforms = index.manifests.map((m) => m.platform.architecture).filter((a) => a !== 'unknown');
+      expect(platforms.sort()).toEqual(['amd64', 'arm64', 's390x']);
+      // The tool counted what Hub would, run by run.
+      const served = [pulls.served.slice(before), otherPulls.served];
+      expect([mine.counted, theirs.counted]).toEqual(served.map((s) => s.length));
+      // The run that lost read the tag again (it had changed) and merged again: every manifest
+      // it had read before stayed in hand, so none was pulled twice.
+      const tagReads = served.map((s) => s.filter((p) => p.repository === 'hub4/app' && p.ref === '1').length);
+      expect(tagReads.sort()).toEqual([1, 2]);
+      for (const s of served) expect(timesEach(s).every((n) => n === 1)).toBe(true);
+    } finally {
+      await other.close();
+    }
   });
 
   it('says nothing of Hub when no registry of the run is Hub', async () => {

@@ -8,7 +8,7 @@
 import { merge } from '../src/flow/merge';
 import { getInputs } from '../src/inputs/context';
 import { TRANSPORT_ENV } from '../src/registry/registries';
-import { api, type FaultProxy, startFaultProxy } from './helpers/faultProxy';
+import { api, type FaultProxy, holdTagWrites, startFaultProxy } from './helpers/faultProxy';
 import { getManifest, pushBuildxImage } from './helpers/fixtures';
 import { dockerHubPulls, type HubPulls } from './helpers/quirks';
 import { type RunningRegistry, startRegistry } from './helpers/registry';
@@ -58,33 +58,6 @@ function timesEach(served: HubPulls['served']): number[] {
   const counts = new Map<string, number>();
   for (const p of served) counts.set(`${p.repository}@${p.digest}`, (counts.get(`${p.repository}@${p.digest}`) ?? 0) + 1);
   return [...counts.values()];
-}
-
-/** Holds every index PUT to `repo:tag` on any of `proxies` until `runs` of them wait, then lets all go. */
-function holdTogether(proxies: readonly FaultProxy[], repo: string, tag: string, runs: number) {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  let isOpen = false;
-  const gate = {
-    held: 0,
-    release: () => {
-      isOpen = true;
-      open();
-    },
-  };
-  for (const p of proxies) {
-    p.add({
-      name: 'hold tag writes together',
-      method: 'PUT',
-      path: api.manifest(repo, tag),
-      fault: async (ctx) => {
-        if (!isOpen && ++gate.held >= runs) gate.release();
-        await opened;
-        ctx.reply(await ctx.forward());
-      },
-    });
-  }
-  return gate;
 }
 
 /** Two buildx sources (index + image + attestation each), in repositories of their own. */
@@ -141,7 +114,7 @@ describe("Docker Hub's pull count", () => {
       await run({ sources: `${proxy.host}/hub4/amd64:b`, tags: `${proxy.host}/hub4/app:1` });
       const before = pulls.total();
       // Both index PUTs wait until both runs are about to write: one write erases the other.
-      const gate = holdTogether([proxy, other], 'hub4/app', '1', 2);
+      const gate = holdTagWrites([proxy, other], 'hub4/app', '1', 2);
       const [mine, theirs] = await Promise.all([
         run({ sources: `${proxy.host}/hub4/arm64:b`, tags: `${proxy.host}/hub4/app:1`, append: 'true' }).finally(gate.release),
         run({ sources: `${other.host}/hub4/s390x:b`, tags: `${other.host}/hub4/app:1`, append: 'true' }, other).finally(

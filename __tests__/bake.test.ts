@@ -180,6 +180,17 @@ describe('imagesFromBakeMetadata: bad files fail naming the file, the target and
     ]);
   });
 
+  it('takes the same names in another order as the same repositories', () => {
+    const images = imagesFromBakeMetadata(
+      [
+        file('a.json', { app: target(hex('a'), 'ghcr.io/acme/app,acme/app') }),
+        file('b.json', { app: target(hex('b'), 'acme/app,ghcr.io/acme/app') }),
+      ],
+      { tags: ['1'] },
+    );
+    expect(images[0].sources).toEqual([`ghcr.io/acme/app@${hex('a')}`, `ghcr.io/acme/app@${hex('b')}`]);
+  });
+
   it('refuses a target pushed to other repositories in another file', () => {
     const err = failure(() =>
       imagesFromBakeMetadata(

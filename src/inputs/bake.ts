@@ -78,7 +78,7 @@ export function imagesFromBakeMetadata(files: readonly BakeMetadataFile[], optio
       const seen = targets.get(build.target);
       if (seen === undefined) {
         targets.set(build.target, { repositories: build.repositories, path: file.path, digests: [build.digest] });
-      } else if (seen.repositories.join() !== build.repositories.join()) {
+      } else if ([...seen.repositories].sort().join() !== [...build.repositories].sort().join()) {
         problems.push([
           `target "${build.target}" was pushed to ${build.repositories.join(', ')} in ${file.path} but to ` +
             `${seen.repositories.join(', ')} in ${seen.path}: every file must name a target's repositories alike`,

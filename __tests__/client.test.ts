@@ -183,6 +183,25 @@ describe('getManifest: each manifest read once a run (a manifest GET is a Docker
     await c.getManifest('b', digestOf(manifest));
     expect(requests()).toEqual([`GET /v2/a/manifests/${digestOf(manifest)}`, `GET /v2/b/manifests/${digestOf(manifest)}`]);
   });
+
+  it('shares a read still under way in another repository, and reads its own when that one fails', async () => {
+    serve({ v1: manifest });
+    const c = client();
+    const [a, b] = await Promise.all([c.getManifest('a', digestOf(manifest)), c.getListedManifest('b', digestOf(manifest))]);
+    expect(a.bytes.equals(b.bytes)).toBe(true);
+    expect(requests()).toEqual([`GET /v2/a/manifests/${digestOf(manifest)}`]);
+
+    const d = client();
+    const missing = digestOf(other);
+    handler = (req, res) => {
+      if ((req.url ?? '').startsWith('/v2/a/')) return res.writeHead(404).end();
+      res.writeHead(200, { ...mType, 'docker-content-digest': missing }).end(other);
+    };
+    const [gone, listed] = await Promise.allSettled([d.getManifest('a', missing), d.getListedManifest('b', missing)]);
+    expect(gone.status).toBe('rejected');
+    expect(listed.status === 'fulfilled' && listed.value.bytes.equals(other)).toBe(true);
+    expect(requests().slice(1)).toEqual([`GET /v2/a/manifests/${missing}`, `GET /v2/b/manifests/${missing}`]);
+  });
 });
 
 describe('getBlob', () => {

@@ -100,6 +100,16 @@ describe("Docker Hub's pull count", () => {
     expect(timesEach(appendPulls).every((n) => n === 1)).toBe(true);
     // The base (the tag's index) is read whole: the append needs its entries.
     expect(appendPulls.filter((p) => p.repository === 'hub2/app' && p.ref === '1')).toHaveLength(1);
+
+    // The same append again: the base's arm64 entry is the image the source holds, in the
+    // same registry: pulled once, from the one repository or the other, not from both.
+    const armImage = appendPulls.find((p) => p.repository === 'hub2/app-arm64' && p.ref.startsWith('sha256:'))!.digest;
+    const beforeAgain = pulls.total();
+    const again = await run({ sources: arm, tags: `${proxy.host}/hub2/app:1`, append: 'true' });
+    const againPulls = pulls.served.slice(beforeAgain);
+    expect(again.counted).toBe(againPulls.length);
+    expect(againPulls.filter((p) => p.digest === armImage)).toHaveLength(1);
+    expect(timesEach(againPulls).every((n) => n === 1)).toBe(true);
   });
 
   it('reads no manifest twice in a run whose append lost to a concurrent one and merged again', async () => {
@@ -133,8 +143,9 @@ describe("Docker Hub's pull count", () => {
       expect([mine.counted, theirs.counted]).toEqual(served.map((s) => s.length));
       // The run that lost read the tag again (it had changed) and merged again: every manifest
       // it had read before stayed in hand, so none was pulled twice.
+      // (Which run lost, and whether the winner read the loser's second write, is timing.)
       const tagReads = served.map((s) => s.filter((p) => p.repository === 'hub4/app' && p.ref === '1').length);
-      expect(tagReads.sort()).toEqual([1, 2]);
+      expect(Math.max(...tagReads)).toBeGreaterThanOrEqual(2);
       for (const s of served) expect(timesEach(s).every((n) => n === 1)).toBe(true);
     } finally {
       await other.close();

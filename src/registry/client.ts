@@ -134,8 +134,8 @@ export class RegistryClient {
    * share one request.
    */
   private readonly manifests = new Map<string, Promise<FetchedManifest>>();
-  /** The same manifests by digest alone, whichever repository they were read from. */
-  private readonly byDigest = new Map<Digest, FetchedManifest>();
+  /** The same reads by digest alone, whichever repository they were read from (or are being read from). */
+  private readonly byDigest = new Map<Digest, Promise<FetchedManifest>>();
   /** The tags read this run, as `repository:tag`. */
   private readonly tagsRead = new Set<string>();
 
@@ -155,7 +155,7 @@ export class RegistryClient {
     const fetched = await this.fetchManifest(repository, ref);
     this.tagsRead.add(key);
     this.manifests.set(`${repository}@${fetched.digest}`, Promise.resolve(fetched));
-    this.byDigest.set(fetched.digest, fetched);
+    if (!this.byDigest.has(fetched.digest)) this.byDigest.set(fetched.digest, Promise.resolve(fetched));
     return fetched;
   }
 
@@ -166,20 +166,23 @@ export class RegistryClient {
    */
   getListedManifest(repository: string, digest: Digest): Promise<FetchedManifest> {
     const elsewhere = this.manifests.has(`${repository}@${digest}`) ? undefined : this.byDigest.get(digest);
-    return elsewhere !== undefined ? Promise.resolve(elsewhere) : this.manifestByDigest(repository, digest);
+    // A read elsewhere that fails (not there after all) leaves this repository's own read to answer.
+    return elsewhere?.catch(() => this.manifestByDigest(repository, digest)) ?? this.manifestByDigest(repository, digest);
   }
 
   private manifestByDigest(repository: string, digest: Digest): Promise<FetchedManifest> {
     const key = `${repository}@${digest}`;
     let reading = this.manifests.get(key);
     if (reading === undefined) {
-      reading = this.fetchManifest(repository, digest);
-      this.manifests.set(key, reading);
-      reading.then(
-        (fetched) => this.byDigest.set(digest, fetched),
-        // A failed read is not remembered: asked again, it is sent again.
-        () => this.manifests.delete(key),
-      );
+      const read = this.fetchManifest(repository, digest);
+      reading = read;
+      this.manifests.set(key, read);
+      if (!this.byDigest.has(digest)) this.byDigest.set(digest, read);
+      // A failed read is not remembered: asked again, it is sent again.
+      read.catch(() => {
+        this.manifests.delete(key);
+        if (this.byDigest.get(digest) === read) this.byDigest.delete(digest);
+      });
     }
     return reading;
   }

@@ -9,6 +9,7 @@ import { merge } from '../src/flow/merge';
 import { getInputs } from '../src/inputs/context';
 import { TRANSPORT_ENV } from '../src/registry/registries';
 import { api, type FaultProxy, holdTagWrites, startFaultProxy } from './helpers/faultProxy';
+import { pushCosignSignature, pushReferrer, signingKey } from './helpers/attachments';
 import { getManifest, pushBuildxImage } from './helpers/fixtures';
 import { dockerHubPulls, type HubPulls } from './helpers/quirks';
 import { type RunningRegistry, startRegistry } from './helpers/registry';
@@ -87,6 +88,23 @@ describe("Docker Hub's pull count", () => {
     expect(again.digest).toBe(first.digest);
     expect(again.counted).toBe(pulls.total() - before);
     expect(again.counted).toBeLessThanOrEqual(first.counted);
+  });
+
+  it('equals the emulation for a merge that carries signatures and referrers, each read once', async () => {
+    const amd = await pushBuildxImage(reg, 'hub5/amd64', { platform: 'linux/amd64', tag: 'b' });
+    await pushCosignSignature(reg, 'hub5/amd64', amd.image.digest, signingKey().privateKey);
+    await pushReferrer(reg, 'hub5/amd64', amd.image, { artifactType: 'application/spdx+json', content: Buffer.from('{}') });
+    const merged = await run({
+      sources: `${proxy.host}/hub5/amd64:b`,
+      tags: `${proxy.host}/hub5/app:1`,
+      attestations: 'referrers',
+    });
+
+    expect(merged.counted).toBe(pulls.total());
+    // The index, the image, its attestation (written as a referrer), the signature, the
+    // fallback tag's index and the SBOM it lists: each once; the target is only HEADed.
+    expect(pulls.byRepository()).toEqual({ 'hub5/amd64': 6 });
+    expect(Object.values(pulls.byManifest()).every((n) => n === 1)).toBe(true);
   });
 
   it('equals the emulation for an append, whose base index is read once', async () => {

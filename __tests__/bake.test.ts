@@ -51,7 +51,8 @@ describe('imagesFromBakeMetadata: with a merge job (one file per platform job)',
         target: 'app',
         // Read from GHCR, not Hub: both hold it, and Hub counts manifest GETs.
         sources: [`ghcr.io/acme/app@${digestOf(AMD64, 'app')}`, `ghcr.io/acme/app@${digestOf(ARM64, 'app')}`],
-        tags: ['docker.io/acme/app:1.2.3', 'ghcr.io/acme/app:1.2.3', 'docker.io/acme/app:latest', 'ghcr.io/acme/app:latest'],
+        // Tags outside Hub first: an append reads its base from the first.
+        tags: ['ghcr.io/acme/app:1.2.3', 'ghcr.io/acme/app:latest', 'docker.io/acme/app:1.2.3', 'docker.io/acme/app:latest'],
       },
       {
         target: 'migrations',
@@ -62,10 +63,10 @@ describe('imagesFromBakeMetadata: with a merge job (one file per platform job)',
         target: 'worker',
         sources: [`ghcr.io/acme/worker@${digestOf(AMD64, 'worker')}`, `ghcr.io/acme/worker@${digestOf(ARM64, 'worker')}`],
         tags: [
-          'docker.io/acme/worker:1.2.3',
           'ghcr.io/acme/worker:1.2.3',
-          'docker.io/acme/worker:latest',
           'ghcr.io/acme/worker:latest',
+          'docker.io/acme/worker:1.2.3',
+          'docker.io/acme/worker:latest',
         ],
       },
     ]);
@@ -88,7 +89,7 @@ describe('imagesFromBakeMetadata: with a merge job (one file per platform job)',
       tags: ['acme/app:1.2.3', 'ghcr.io/acme/app:1.2.3', 'docker.io/acme/worker:1.2.3', 'ghcr.io/acme/migrations:1.2.3'],
     });
     expect(images.map((i) => [i.target, i.tags])).toEqual([
-      ['app', ['docker.io/acme/app:1.2.3', 'ghcr.io/acme/app:1.2.3']],
+      ['app', ['ghcr.io/acme/app:1.2.3', 'docker.io/acme/app:1.2.3']],
       ['migrations', ['ghcr.io/acme/migrations:1.2.3']],
       ['worker', ['docker.io/acme/worker:1.2.3']],
     ]);
@@ -103,10 +104,10 @@ describe('imagesFromBakeMetadata: with a merge job (one file per platform job)',
       'ghcr.io/acme/tools:migrations-1.2.3',
     ]);
     expect(images.find((i) => i.target === 'worker')?.tags).toEqual([
-      'docker.io/acme/worker:1.2.3',
       'ghcr.io/acme/worker:1.2.3',
-      'docker.io/acme/worker:edge',
       'ghcr.io/acme/worker:edge',
+      'docker.io/acme/worker:1.2.3',
+      'docker.io/acme/worker:edge',
     ]);
     expect(images.find((i) => i.target === 'app')?.tags).not.toContain('docker.io/acme/app:edge');
   });
@@ -177,6 +178,17 @@ describe('imagesFromBakeMetadata: bad files fail naming the file, the target and
       `h.json, target "app": containerimage.descriptor names "${hex('b')}" but containerimage.digest ${hex('a')}`,
       'i.json, target "app": expected an object of build results, found "sha256:x"',
     ]);
+  });
+
+  it('takes the same names in another order as the same repositories', () => {
+    const images = imagesFromBakeMetadata(
+      [
+        file('a.json', { app: target(hex('a'), 'ghcr.io/acme/app,acme/app') }),
+        file('b.json', { app: target(hex('b'), 'acme/app,ghcr.io/acme/app') }),
+      ],
+      { tags: ['1'] },
+    );
+    expect(images[0].sources).toEqual([`ghcr.io/acme/app@${hex('a')}`, `ghcr.io/acme/app@${hex('b')}`]);
   });
 
   it('refuses a target pushed to other repositories in another file', () => {

@@ -125,6 +125,85 @@ describe('getManifest', () => {
   });
 });
 
+describe('getManifest: each manifest read once a run (a manifest GET is a Docker Hub pull)', () => {
+  const other = Buffer.from(
+    JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: {} }),
+  );
+  /** Serves `tags` (tag → bytes) and every digest of them, to GET and HEAD, in any repository. */
+  const serve = (tags: Record<string, Buffer>) => {
+    handler = (req, res) => {
+      const ref = decodeURIComponent((req.url ?? '').split('/manifests/')[1] ?? '');
+      const bytes = tags[ref] ?? Object.values(tags).find((b) => digestOf(b) === ref);
+      if (!bytes) return res.writeHead(404).end();
+      res.writeHead(200, { ...mType, 'docker-content-digest': digestOf(bytes), 'content-length': String(bytes.length) });
+      res.end(req.method === 'HEAD' ? undefined : bytes);
+    };
+  };
+  const requests = () => seen.map((r) => `${r.method} ${r.url}`);
+
+  it('reads a digest once, however often and however many at once ask for it', async () => {
+    serve({ v1: manifest });
+    const c = client();
+    const [a, b] = await Promise.all([c.getManifest('app', digestOf(manifest)), c.getManifest('app', digestOf(manifest))]);
+    const again = await c.getManifest('app', digestOf(manifest));
+    expect([a, b, again].every((m) => m.bytes.equals(manifest))).toBe(true);
+    expect(requests()).toEqual([`GET /v2/app/manifests/${digestOf(manifest)}`]);
+  });
+
+  it('sends a failed read again when asked again', async () => {
+    serve({});
+    const c = client();
+    await expect(c.getManifest('app', digestOf(manifest))).rejects.toThrow(/HTTP 404/);
+    serve({ v1: manifest });
+    expect((await c.getManifest('app', digestOf(manifest))).bytes.equals(manifest)).toBe(true);
+    expect(requests()).toHaveLength(2);
+  });
+
+  it('reads a tag again with a HEAD first: the manifest in hand when the tag still names it, else a GET', async () => {
+    serve({ v1: manifest });
+    const c = client();
+    await c.getManifest('app', 'v1');
+    expect((await c.getManifest('app', 'v1')).bytes.equals(manifest)).toBe(true);
+    // A tag read by digest after it was read by tag: in hand too.
+    await c.getManifest('app', digestOf(manifest));
+    expect(requests()).toEqual(['GET /v2/app/manifests/v1', 'HEAD /v2/app/manifests/v1']);
+
+    serve({ v1: other });
+    expect((await c.getManifest('app', 'v1')).bytes.equals(other)).toBe(true);
+    expect(requests().slice(2)).toEqual(['HEAD /v2/app/manifests/v1', 'GET /v2/app/manifests/v1']);
+  });
+
+  it('takes a manifest an index lists from another repository of the registry, but not one asked for by itself', async () => {
+    serve({ v1: manifest });
+    const c = client();
+    await c.getManifest('a', digestOf(manifest));
+    expect((await c.getListedManifest('b', digestOf(manifest))).bytes.equals(manifest)).toBe(true);
+    expect(requests()).toEqual([`GET /v2/a/manifests/${digestOf(manifest)}`]);
+    // Asked for by itself, a manifest must be in the repository named: the registry says.
+    await c.getManifest('b', digestOf(manifest));
+    expect(requests()).toEqual([`GET /v2/a/manifests/${digestOf(manifest)}`, `GET /v2/b/manifests/${digestOf(manifest)}`]);
+  });
+
+  it('shares a read still under way in another repository, and reads its own when that one fails', async () => {
+    serve({ v1: manifest });
+    const c = client();
+    const [a, b] = await Promise.all([c.getManifest('a', digestOf(manifest)), c.getListedManifest('b', digestOf(manifest))]);
+    expect(a.bytes.equals(b.bytes)).toBe(true);
+    expect(requests()).toEqual([`GET /v2/a/manifests/${digestOf(manifest)}`]);
+
+    const d = client();
+    const missing = digestOf(other);
+    handler = (req, res) => {
+      if ((req.url ?? '').startsWith('/v2/a/')) return res.writeHead(404).end();
+      res.writeHead(200, { ...mType, 'docker-content-digest': missing }).end(other);
+    };
+    const [gone, listed] = await Promise.allSettled([d.getManifest('a', missing), d.getListedManifest('b', missing)]);
+    expect(gone.status).toBe('rejected');
+    expect(listed.status === 'fulfilled' && listed.value.bytes.equals(other)).toBe(true);
+    expect(requests().slice(1)).toEqual([`GET /v2/a/manifests/${missing}`, `GET /v2/b/manifests/${missing}`]);
+  });
+});
+
 describe('getBlob', () => {
   const blob = Buffer.from('0123456789'.repeat(1000));
   const digest = digestOf(blob);

@@ -45,13 +45,12 @@ describe('resolveSources: the referrers hook', () => {
       [digestOf(image), image],
       [digestOf(attestation), attestation],
     ]);
-    const client = {
-      getManifest: async (_repo: string, ref: string) => {
-        events.push(`GET ${ref}`);
-        const bytes = byRef.get(ref)!;
-        return { bytes, digest: digestOf(bytes), contentType: undefined };
-      },
-    } as unknown as RegistryClient;
+    const getManifest = async (_repo: string, ref: string) => {
+      events.push(`GET ${ref}`);
+      const bytes = byRef.get(ref)!;
+      return { bytes, digest: digestOf(bytes), contentType: undefined };
+    };
+    const client = { getManifest, getListedManifest: getManifest } as unknown as RegistryClient;
     await resolveSources(async () => client, [Reference.parse('reg.test/ci/app:b')], mode, {
       known: (source, digest) => void events.push(`known ${source.name} ${digest}`),
     });

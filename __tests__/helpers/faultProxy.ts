@@ -617,7 +617,13 @@ export interface TagWriteGate {
  * just before writing, before any of them wrote: every write is made on the same base and erases
  * the others'. The gate opens once; later PUTs pass. Add it before other rules for the same path.
  */
-export function holdTagWrites(proxy: FaultProxy, repo: string, tag: string, runs: number): TagWriteGate {
+export function holdTagWrites(
+  /** One proxy, or several before the same registry (one per run, each counting its own run). */
+  proxies: FaultProxy | readonly FaultProxy[],
+  repo: string,
+  tag: string,
+  runs: number,
+): TagWriteGate {
   let open!: () => void;
   const opened = new Promise<void>((resolve) => (open = resolve));
   let isOpen = false;
@@ -628,18 +634,20 @@ export function holdTagWrites(proxy: FaultProxy, repo: string, tag: string, runs
       open();
     },
   };
-  proxy.add({
-    name: 'hold tag writes',
-    method: 'PUT',
-    path: api.manifest(repo, tag),
-    fault: async (ctx) => {
-      if (!isOpen) {
-        state.held++;
-        if (state.held >= runs) state.release();
-        await opened;
-      }
-      ctx.reply(await ctx.forward());
-    },
-  });
+  for (const proxy of 'host' in proxies ? [proxies] : proxies) {
+    proxy.add({
+      name: 'hold tag writes',
+      method: 'PUT',
+      path: api.manifest(repo, tag),
+      fault: async (ctx) => {
+        if (!isOpen) {
+          state.held++;
+          if (state.held >= runs) state.release();
+          await opened;
+        }
+        ctx.reply(await ctx.forward());
+      },
+    });
+  }
   return state;
 }

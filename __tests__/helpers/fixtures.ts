@@ -356,6 +356,11 @@ export interface BuildxImageOptions {
   attestation?: 'classic' | 'oci-artifact';
   /** One in-toto statement (layer) per predicate type; default provenance only. */
   predicates?: readonly string[];
+  /**
+   * The image name the statements give (default `repo`): the same name and seed in several
+   * repositories give the same bytes, as BuildKit's push by digest under several names does.
+   */
+  named?: string;
 }
 
 /**
@@ -380,7 +385,7 @@ export async function pushBuildxImage(
       predicateType,
       subject: [
         {
-          name: `pkg:docker/${repo}@${opts.tag ?? 'latest'}?platform=${encodeURIComponent(opts.platform)}`,
+          name: `pkg:docker/${opts.named ?? repo}@${opts.tag ?? 'latest'}?platform=${encodeURIComponent(opts.platform)}`,
           digest: { sha256: image.digest.slice('sha256:'.length) },
         },
       ],

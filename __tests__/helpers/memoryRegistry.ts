@@ -75,6 +75,8 @@ export function memoryRegistry(options: {
       if (!bytes) throw new Error(`GET ${repository}/${ref}: 404`);
       return { bytes, digest: digestOf(bytes), contentType: mediaTypeOf(bytes) };
     },
+    // Read as any other manifest here: what the real client reuses is its own concern (client.test.ts).
+    getListedManifest: (repository: string, digest: string) => client.getManifest(repository, digest),
     getReferrers: async (repository: string, digest: Digest): Promise<Descriptor[] | undefined> => {
       calls.push(`REFERRERS ${repository}/${digest}`);
       if (options.referrersFail) throw new Error(`GET referrers ${repository}@${digest}: HTTP 500`);

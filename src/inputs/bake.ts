@@ -78,7 +78,7 @@ export function imagesFromBakeMetadata(files: readonly BakeMetadataFile[], optio
       const seen = targets.get(build.target);
       if (seen === undefined) {
         targets.set(build.target, { repositories: build.repositories, path: file.path, digests: [build.digest] });
-      } else if (seen.repositories.join() !== build.repositories.join()) {
+      } else if ([...seen.repositories].sort().join() !== [...build.repositories].sort().join()) {
         problems.push([
           `target "${build.target}" was pushed to ${build.repositories.join(', ')} in ${file.path} but to ` +
             `${seen.repositories.join(', ')} in ${seen.path}: every file must name a target's repositories alike`,
@@ -96,8 +96,12 @@ export function imagesFromBakeMetadata(files: readonly BakeMetadataFile[], optio
   const rules = bakeTagRules(options.tags);
   const images = [...targets.keys()].sort().map((target): BakeImage => {
     const build = targets.get(target) as TargetBuild;
-    const from = sourceRepository(build.repositories);
-    return { target, sources: build.digests.map((d) => `${from}@${d}`), tags: tagsFor(target, build.repositories, rules) };
+    const from = hubLast(build.repositories)[0];
+    return {
+      target,
+      sources: build.digests.map((d) => `${from}@${d}`),
+      tags: hubLast(tagsFor(target, build.repositories, rules)),
+    };
   });
   checkTags(images, targets, rules);
   return images;
@@ -178,12 +182,14 @@ function readTarget(value: Record<string, unknown>): TargetRead {
 }
 
 /**
- * Where a target's sources are read from: the first repository of `image.name` not on Docker
- * Hub (Hub counts every manifest GET against its pull limit, and an image pushed under several
- * names is in each of them), else the first.
+ * Names outside Docker Hub first, in their order, then Hub's: Hub counts every manifest GET
+ * against its pull limit, and an image pushed under several names is in each. So a target's
+ * sources are read from its first repository not on Hub, and its first tag, where an append
+ * reads its base, is not on Hub when another is given.
  */
-function sourceRepository(repositories: readonly string[]): string {
-  return repositories.find((r) => !r.startsWith(`${DOCKER_HUB}/`)) ?? repositories[0];
+function hubLast(names: readonly string[]): string[] {
+  const onHub = (name: string) => name.startsWith(`${DOCKER_HUB}/`);
+  return [...names.filter((n) => !onHub(n)), ...names.filter(onHub)];
 }
 
 /** One item of the `tags` input, as it applies to bake targets. */

@@ -128,8 +128,66 @@ export class RegistryClient {
     return `${this.registry}/${repository}${what}`;
   }
 
-  /** GET a manifest by tag or digest and verify its bytes (design rule 4). */
+  /**
+   * The manifests read this run, by `repository@digest`: what a digest names cannot change, so
+   * none is read twice (on Docker Hub each manifest GET counts as a pull), and two reads at once
+   * share one request.
+   */
+  private readonly manifests = new Map<string, Promise<FetchedManifest>>();
+  /** The same reads by digest alone, whichever repository they were read from (or are being read from). */
+  private readonly byDigest = new Map<Digest, Promise<FetchedManifest>>();
+  /** The tags read this run, as `repository:tag`. */
+  private readonly tagsRead = new Set<string>();
+
+  /**
+   * GET a manifest by tag or digest and verify its bytes (design rule 4); once per digest and
+   * repository. A tag read before in this run is asked with a HEAD first (no Docker Hub pull):
+   * when it still names a manifest in hand, that one is the answer.
+   */
   async getManifest(repository: string, ref: string): Promise<FetchedManifest> {
+    if (isDigest(ref)) return this.manifestByDigest(repository, ref);
+    const key = `${repository}:${ref}`;
+    if (this.tagsRead.has(key)) {
+      const head = await this.headManifest(repository, ref);
+      const known = head?.digest !== undefined ? this.manifests.get(`${repository}@${head.digest}`) : undefined;
+      if (known !== undefined) return known;
+    }
+    const fetched = await this.fetchManifest(repository, ref);
+    this.tagsRead.add(key);
+    this.manifests.set(`${repository}@${fetched.digest}`, Promise.resolve(fetched));
+    if (!this.byDigest.has(fetched.digest)) this.byDigest.set(fetched.digest, Promise.resolve(fetched));
+    return fetched;
+  }
+
+  /**
+   * A manifest that an index read from `repository` lists. A registry keeps an index's children
+   * in the index's repository (Distribution refuses the index otherwise), so the verified bytes
+   * of the same digest read from another repository of this registry are the answer.
+   */
+  getListedManifest(repository: string, digest: Digest): Promise<FetchedManifest> {
+    const elsewhere = this.manifests.has(`${repository}@${digest}`) ? undefined : this.byDigest.get(digest);
+    // A read elsewhere that fails (not there after all) leaves this repository's own read to answer.
+    return elsewhere?.catch(() => this.manifestByDigest(repository, digest)) ?? this.manifestByDigest(repository, digest);
+  }
+
+  private manifestByDigest(repository: string, digest: Digest): Promise<FetchedManifest> {
+    const key = `${repository}@${digest}`;
+    let reading = this.manifests.get(key);
+    if (reading === undefined) {
+      const read = this.fetchManifest(repository, digest);
+      reading = read;
+      this.manifests.set(key, read);
+      if (!this.byDigest.has(digest)) this.byDigest.set(digest, read);
+      // A failed read is not remembered: asked again, it is sent again.
+      read.catch(() => {
+        this.manifests.delete(key);
+        if (this.byDigest.get(digest) === read) this.byDigest.delete(digest);
+      });
+    }
+    return reading;
+  }
+
+  private async fetchManifest(repository: string, ref: string): Promise<FetchedManifest> {
     const where = this.where(repository, isDigest(ref) ? `@${ref}` : `:${ref}`);
     const operation = `GET manifest ${where}`;
     for (let attempt = 0; ; attempt++) {

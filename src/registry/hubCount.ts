@@ -1,8 +1,9 @@
 import type { HttpRequest, Send } from './http';
 
 /**
- * Docker Hub counts pulls against a rate limit: every manifest GET its registry serves counts,
- * a HEAD does not, nor a blob. These are the hosts its registry answers on.
+ * Docker Hub counts pulls against a rate limit: a manifest GET its registry serves is a pull, a
+ * HEAD is not, nor a blob (Hub may charge an index and the manifest it leads to as one pull, so
+ * counting every GET gives what a run can cost at most). These are the hosts its registry answers on.
  */
 export const DOCKER_HUB_HOSTS: readonly string[] = ['registry-1.docker.io', 'docker.io', 'index.docker.io'];
 

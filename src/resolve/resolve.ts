@@ -110,7 +110,7 @@ async function fetchImage(
   source: Reference,
   d: Descriptor,
 ): Promise<{ manifest: ImageManifest; bytes: Buffer }> {
-  const fetched = await client.getManifest(source.repository, d.digest);
+  const fetched = await client.getListedManifest(source.repository, d.digest);
   const manifest = parseManifest(fetched.bytes, fetched.contentType, `${source.name}@${d.digest}`);
   if (manifest.kind !== 'image') {
     throw new ContentError(`source "${source}": ${d.digest} is an index inside an index; nested indexes are not supported`);

@@ -7,9 +7,9 @@
  * own platform, all at once.
  */
 import { randomUUID } from 'node:crypto';
-import { merge } from '../src/flow/merge';
+import { mergeBatch } from '../src/flow/batch';
 import { type BakeImage, type BakeMetadataFile, imagesFromBakeMetadata } from '../src/inputs/bake';
-import { getInputs } from '../src/inputs/context';
+import { getBatch } from '../src/inputs/images';
 import { getManifest, MediaTypes, pushBuildxImage } from './helpers/fixtures';
 import { type RunningRegistry, startRegistry } from './helpers/registry';
 import { recordingReporter } from './helpers/reporter';
@@ -57,10 +57,7 @@ async function bakeJob(prefix: string, platform: string, targets: Record<string,
 
 async function mergeImage(image: BakeImage, extra: Record<string, string> = {}): Promise<void> {
   const inputs: Record<string, string> = { sources: image.sources.join('\n'), tags: image.tags.join('\n'), ...extra };
-  await merge(
-    getInputs((name) => inputs[name] ?? ''),
-    { reporter: recordingReporter(), runProgram: noPrograms },
-  );
+  await mergeBatch(await getBatch((name) => inputs[name] ?? ''), { reporter: recordingReporter(), runProgram: noPrograms });
 }
 
 /** The platforms of the images an index under `repository:tag` lists. */

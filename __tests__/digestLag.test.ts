@@ -33,14 +33,14 @@ const index = Buffer.from(
 function lagging(visibleAt: number) {
   const asked: Array<{ ref: string; at: number }> = [];
   const start = Date.now();
-  const client = {
-    getManifest: async (_repo: string, ref: string) => {
-      asked.push({ ref, at: Date.now() - start });
-      const bytes = ref === digestOf(image) ? image : Date.now() - start >= visibleAt ? index : undefined;
-      if (!bytes) throw new RegistryError(`GET manifest r.io/app@${ref}`, 404, 'MANIFEST_UNKNOWN', 'manifest unknown');
-      return { bytes, digest: digestOf(bytes), contentType: undefined };
-    },
-  } as unknown as RegistryClient;
+  const getManifest = async (_repo: string, ref: string) => {
+    asked.push({ ref, at: Date.now() - start });
+    const bytes = ref === digestOf(image) ? image : Date.now() - start >= visibleAt ? index : undefined;
+    if (!bytes) throw new RegistryError(`GET manifest r.io/app@${ref}`, 404, 'MANIFEST_UNKNOWN', 'manifest unknown');
+    return { bytes, digest: digestOf(bytes), contentType: undefined };
+  };
+  // A child an index lists is read through getListedManifest; here, the same GET.
+  const client = { getManifest, getListedManifest: getManifest } as unknown as RegistryClient;
   return { client, asked };
 }
 

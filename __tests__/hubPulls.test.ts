@@ -170,7 +170,7 @@ describe("Docker Hub's pull count", () => {
   it('says nothing of Hub when no registry of the run is Hub', async () => {
     delete process.env[TRANSPORT_ENV.hubHosts];
     const reporter = recordingReporter();
-    const login = { registries: new Set([via.host]), username: reg.username!, password: reg.password! };
+    const login = { registries: new Set([proxy.host]), username: reg.username!, password: reg.password! };
     const [amd] = (await sources('hub3')).split('\n');
     const inputs: Record<string, string> = { sources: amd, tags: `${proxy.host}/hub3/app:1` };
     await mergeBatch(await getBatch((name) => inputs[name] ?? ''), { reporter, runProgram: noPrograms, login });

@@ -66,8 +66,12 @@ export async function mergeIntoTag(
         return true;
       },
       holds: async (round) => {
-        const now = await read();
-        if (now && (now.digest === digestOf((next as TagWrite).bytes) || how.holds(now))) {
+        // Still at what this run wrote: a HEAD tells (Docker Hub counts a GET as a pull).
+        const head = await client.headManifest(target.repository, tag);
+        const written = digestOf((next as TagWrite).bytes);
+        const now =
+          head?.digest === written ? undefined : head && (await client.getManifest(target.repository, head.digest ?? tag));
+        if (head?.digest === written || (now && (now.digest === written || how.holds(now)))) {
           if (round > 1) options.log(`${how.what} holds this run's entries after ${round} writes`);
           return true;
         }

@@ -195,8 +195,9 @@ describe.each<AuthMode>(['none', 'token'])('a batch of images in one step (auth:
       const fromFile = await runCli(['--images', file, '--platform', 'linux/arm64', '--json'], { env });
       expect(fromFile.stderr).not.toContain('error:');
       expect(fromFile.exitCode).toBe(0);
-      const outputs = JSON.parse(fromFile.stdout) as { images: string; digest: string };
-      const out = JSON.parse(outputs.images) as ImageOut[];
+      // --json holds the images as an array, not as a string to parse again.
+      const outputs = JSON.parse(fromFile.stdout) as { images: ImageOut[]; digest: string };
+      const out = outputs.images;
       expect(out.map((o) => o.platforms)).toEqual([['linux/arm64'], ['linux/arm64']]);
       expect(outputs.digest).toBe(out[0].digest);
       expect((await getManifest(regB, 'cli/app1', '1')).digest).toBe(out[1].digest);
@@ -376,8 +377,8 @@ describe('bake metadata as a batch (auth: token)', () => {
     });
     expect(again.stderr).not.toContain('error:');
     expect(again.exitCode).toBe(0);
-    const outputs = JSON.parse(again.stdout) as { images: string };
-    expect((JSON.parse(outputs.images) as ImageOut[]).map((o) => o.digest)).toEqual(out.map((o) => o.digest));
+    const outputs = JSON.parse(again.stdout) as { images: ImageOut[] };
+    expect(outputs.images.map((o) => o.digest)).toEqual(out.map((o) => o.digest));
     expect(again.stderr).toMatch(/3 images, 0 tags written/);
   });
 

@@ -12,8 +12,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { Agent, type Dispatcher } from 'undici';
-import { type BulkOption, OriginRouter } from '../src/registry/origins';
-import { Preconnections } from '../src/registry/preconnect';
+import { type BulkOption, OriginRouter } from '../src/transport/origins';
+import { Preconnections } from '../src/transport/preconnect';
 import { selfSignedCert } from './helpers/tokenServer';
 
 let dir: string;

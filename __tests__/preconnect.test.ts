@@ -1,4 +1,4 @@
-import { plainHttpAllowed } from '../src/registry/preconnect';
+import { plainHttpAllowed } from '../src/transport/preconnect';
 
 describe('plainHttpAllowed (design rule 14)', () => {
   it('allows plain HTTP for loopback and listed registries only', () => {

@@ -1,11 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Reference } from '../src/oci/reference';
-import { DEFAULT_TIMEOUTS } from '../src/registry/http';
+import { DEFAULT_TIMEOUTS } from '../src/transport/http';
 import { Agent } from 'undici';
-import { warmConnections } from '../src/registry/preconnect';
+import { warmConnections } from '../src/transport/preconnect';
 import { Registries, TRANSPORT_ENV, transportSettingsFromEnv } from '../src/registry/registries';
-import { DEFAULT_RETRY } from '../src/registry/retry';
+import { DEFAULT_RETRY } from '../src/transport/retry';
 
 describe('transportSettingsFromEnv (test-only knobs)', () => {
   it('is the defaults when nothing is set', () => {

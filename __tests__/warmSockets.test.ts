@@ -2,8 +2,8 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Pool } from 'undici';
-import { buildConnector } from '../src/registry/undici';
-import { WarmSockets } from '../src/registry/warmSockets';
+import { buildConnector } from '../src/transport/undici';
+import { WarmSockets } from '../src/transport/warmSockets';
 
 interface Server {
   readonly port: number;

@@ -1,6 +1,6 @@
 import { describeError } from '../errors';
 import { getInputs } from '../inputs/context';
-import { Preconnections } from '../registry/preconnect';
+import { Preconnections } from '../transport/preconnect';
 import { enableCompileCache } from '../util/compileCache';
 import { getInput } from './input';
 import { ACTION_NAMES } from './names';

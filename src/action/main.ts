@@ -1,6 +1,6 @@
 import { merge } from '../flow/merge';
 import type { Inputs } from '../inputs/context';
-import type { Preconnections } from '../registry/preconnect';
+import type { Preconnections } from '../transport/preconnect';
 import { ACTION_NAMES } from './names';
 import { execProgram } from './program';
 import { actionReporter } from './reporter';

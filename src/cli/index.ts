@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Preconnections } from '../registry/preconnect';
+import { Preconnections } from '../transport/preconnect';
 import { enableCompileCache } from '../util/compileCache';
 import { type CliIo, readCommandLine } from './usage';
 

@@ -1,6 +1,6 @@
 import { describeError } from '../errors';
 import { merge } from '../flow/merge';
-import type { Preconnections } from '../registry/preconnect';
+import type { Preconnections } from '../transport/preconnect';
 import { spawnProgram } from './program';
 import { CliReporter } from './reporter';
 import { CLI_NAMES } from './names';

@@ -14,7 +14,7 @@ import {
   withoutImages,
 } from '../plan/standing';
 import { publishIndex, readTags, type TagResult } from '../publish/publish';
-import { sleep } from '../registry/retry';
+import { sleep } from '../transport/retry';
 import { resolveBase } from '../resolve/base';
 import type { Child, ClientFor, ResolvedSource } from '../resolve/resolve';
 import type { RepositoryTransfer, Transfer } from '../transfer/transfer';

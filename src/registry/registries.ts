@@ -5,16 +5,16 @@ import { Authenticator } from './auth';
 import { repositoryScope } from './challenge';
 import { RegistryClient } from './client';
 import type { CredentialSource } from './credentials';
-import { baseSend, createDispatcher, DEFAULT_TIMEOUTS, type Send, type TransportTimeouts } from './http';
-import { RegistryLimits } from './limits';
-import { withLogging, type WireStats } from './logging';
-import type { OriginRouter } from './origins';
-import type { Protocol } from './protocol';
-import { plainHttpAllowed, type Preconnections, type RepositoryName, warmConnections } from './preconnect';
-import { withRedirects } from './redirect';
-import { DEFAULT_OUTAGE, type OutagePolicy, Outages } from './outage';
-import { SchemeProbe } from './scheme';
-import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry';
+import { baseSend, createDispatcher, DEFAULT_TIMEOUTS, type Send, type TransportTimeouts } from '../transport/http';
+import { RegistryLimits } from '../transport/limits';
+import { withLogging, type WireStats } from '../transport/logging';
+import type { OriginRouter } from '../transport/origins';
+import type { Protocol } from '../transport/protocol';
+import { plainHttpAllowed, type Preconnections, type RepositoryName, warmConnections } from '../transport/preconnect';
+import { withRedirects } from '../transport/redirect';
+import { DEFAULT_OUTAGE, type OutagePolicy, Outages } from '../transport/outage';
+import { SchemeProbe } from '../transport/scheme';
+import { DEFAULT_RETRY, type RetryPolicy, withRetry } from '../transport/retry';
 
 export interface RegistriesOptions {
   readonly sources: readonly RepositoryName[];

@@ -63,6 +63,20 @@ describe('WarmSockets', () => {
     }
   });
 
+  it('keeps the first sockets and closes the rest when trimmed, saying how many it closed', async () => {
+    const server = await start();
+    const warm = WarmSockets.open('127.0.0.1', server.port, 3);
+    try {
+      await until(() => server.sockets.length === 3);
+      expect(warm.trim(1)).toBe(2);
+      expect(warm.size).toBe(1);
+      expect(warm.discard()).toBe(1);
+      await until(() => server.sockets.every((s) => s.destroyed));
+    } finally {
+      await server.close();
+    }
+  });
+
   it('closes the sockets not handed out when discarded', async () => {
     const server = await start();
     const warm = WarmSockets.open('127.0.0.1', server.port, 3);

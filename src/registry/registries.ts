@@ -10,7 +10,7 @@ import { RegistryLimits } from '../transport/limits';
 import { withLogging, type WireStats } from '../transport/logging';
 import type { OriginRouter } from '../transport/origins';
 import type { Protocol } from '../transport/protocol';
-import { plainHttpAllowed, type Preconnections, type RepositoryName, warmConnections } from '../transport/preconnect';
+import { earlyPlan, plainHttpAllowed, type Preconnections, type RepositoryName } from '../transport/preconnect';
 import { withRedirects } from '../transport/redirect';
 import { DEFAULT_OUTAGE, type OutagePolicy, Outages } from '../transport/outage';
 import { SchemeProbe } from '../transport/scheme';
@@ -37,7 +37,7 @@ export interface RegistriesOptions {
 
 /** The base dispatcher, and what an `OriginRouter` adds to it. */
 export type RunDispatcher = Dispatcher &
-  Partial<Pick<OriginRouter, 'preconnect' | 'preconnectPlain' | 'protocol' | 'handshakeFailure'>>;
+  Partial<Pick<OriginRouter, 'preconnect' | 'preconnectPlain' | 'protocol' | 'handshakeFailure' | 'connectionsUsed'>>;
 
 /** What the transport may be tuned with; the action uses the defaults. */
 export interface TransportSettings {
@@ -102,15 +102,16 @@ export class Registries {
     const dispatcher: RunDispatcher =
       options.dispatcher ?? createDispatcher({ timeouts: options.timeouts, loopbackHosts, preconnected: options.preconnected });
     this.dispatcher = dispatcher;
-    // Every host is known from the inputs: open the HTTPS connections while the run gets ready
-    // (the router adopts those the front end opened before loading the rest: `preconnected`).
+    // Every host is known from the inputs: open the connections of the first burst while the
+    // run gets ready (the router adopts those the front end opened before loading the rest:
+    // `preconnected`), the TLS handshake and the TCP connections beside it (`earlyPlan`).
     // For a loopback or listed registry that handshake is also the probe for plain HTTP, and
-    // its plain connections open beside it (closed unused if it speaks TLS).
+    // its plain connections are those beside it (closed unused if it speaks HTTP/2).
     for (const registry of new Set([...options.targets, ...options.sources].map((r) => r.registry))) {
-      dispatcher.preconnect?.(`https://${apiHost(registry)}`);
-      if (plainHttpAllowed(registry, options.insecureRegistries)) {
-        dispatcher.preconnectPlain?.(`http://${apiHost(registry)}`, warmConnections(registry, options));
-      }
+      const plainAllowed = plainHttpAllowed(registry, options.insecureRegistries);
+      const plan = earlyPlan(registry, options, plainAllowed);
+      dispatcher.preconnect?.(`https://${apiHost(registry)}`, plan.spare, plan.spareForTls);
+      if (plainAllowed) dispatcher.preconnectPlain?.(`http://${apiHost(registry)}`, plan.plain);
     }
     this.retry = options.retry ?? DEFAULT_RETRY;
     const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
@@ -173,6 +174,13 @@ export class Registries {
    */
   async close(): Promise<void> {
     this.outages.close();
+    for (const used of this.dispatcher.connectionsUsed?.() ?? []) {
+      if (used.connections + used.unused === 0) continue;
+      const unused = used.unused > 0 ? `; ${used.unused} opened early and closed unused` : '';
+      this.options.log.debug(
+        `connections to ${used.origin}: ${used.connections} (${used.transport}), at most ${used.mostInFlight} requests in flight at once${unused}`,
+      );
+    }
     if (this.ownsDispatcher) await this.dispatcher.destroy();
   }
 }

@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import { Authenticator, MAX_TOKEN_SCOPES } from '../src/registry/auth';
 import { mergeScopes, scopesCover } from '../src/registry/challenge';
-import type { HttpRequest, HttpResponse, Send } from '../src/registry/http';
+import type { HttpRequest, HttpResponse, Send } from '../src/transport/http';
 
 const REALM = 'http://auth.test/token';
 

@@ -11,9 +11,9 @@ import { Agent } from 'undici';
 import type { Digest } from '../src/oci/digest';
 import { Authenticator } from '../src/registry/auth';
 import { DigestMismatchError, RegistryClient, RegistryError } from '../src/registry/client';
-import { baseSend, TransportError } from '../src/registry/http';
-import { withRedirects } from '../src/registry/redirect';
-import { withRetry } from '../src/registry/retry';
+import { baseSend, TransportError } from '../src/transport/http';
+import { withRedirects } from '../src/transport/redirect';
+import { withRetry } from '../src/transport/retry';
 
 const policy = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 1000 };
 const digestOf = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}` as Digest;

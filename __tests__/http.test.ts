@@ -2,7 +2,7 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { Agent } from 'undici';
-import { baseSend, createDispatcher, describeTransportError, noProxyList, readBody, TransportError } from '../src/registry/http';
+import { baseSend, createDispatcher, describeTransportError, noProxyList, readBody, TransportError } from '../src/transport/http';
 
 const url = new URL('https://registry.test/v2/app/manifests/1');
 const failure = (code: string, message = code, cause?: unknown) => Object.assign(new Error(message, { cause }), { code });

@@ -1,5 +1,5 @@
-import type { HttpRequest, HttpResponse } from '../src/registry/http';
-import { DOCKER_HUB_HOSTS, isHubCounted, withHubCount } from '../src/registry/hubCount';
+import type { HttpRequest, HttpResponse } from '../src/transport/http';
+import { DOCKER_HUB_HOSTS, isHubCounted, withHubCount } from '../src/transport/hubCount';
 import { hubHostsFromEnv, TRANSPORT_ENV } from '../src/registry/registries';
 
 const hub = new Set(DOCKER_HUB_HOSTS);

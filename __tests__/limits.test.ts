@@ -1,4 +1,4 @@
-import { limitFor, RegistryLimits } from '../src/registry/limits';
+import { limitFor, RegistryLimits } from '../src/transport/limits';
 
 /** Starts `count` tasks on `registry` that stay open until released; reports how many ran at once. */
 async function peak(limits: RegistryLimits, registry: string, count: number): Promise<number> {

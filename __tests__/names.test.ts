@@ -10,7 +10,7 @@ import type { Digest } from '../src/oci/digest';
 import { MediaType } from '../src/oci/mediaTypes';
 import { Reference } from '../src/oci/reference';
 import { chooseMediaType } from '../src/plan/plan';
-import { describeTransportError } from '../src/registry/http';
+import { describeTransportError } from '../src/transport/http';
 import type { Child } from '../src/resolve/resolve';
 
 const digest = `sha256:${'a'.repeat(64)}` as Digest;

@@ -12,8 +12,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { Agent, type Dispatcher } from 'undici';
-import { type BulkOption, OriginRouter } from '../src/registry/origins';
-import { Preconnections } from '../src/registry/preconnect';
+import { type BulkOption, OriginRouter } from '../src/transport/origins';
+import { Preconnections } from '../src/transport/preconnect';
 import { selfSignedCert } from './helpers/tokenServer';
 
 let dir: string;
@@ -156,6 +156,39 @@ describe('OriginRouter', () => {
     }
   });
 
+  it('on HTTP/1.1 starts TLS at once on the connections opened beside the handshake, one per request in flight, kept for chains of requests', async () => {
+    const server = await start(false);
+    const router = new OriginRouter(options(cert.certPem), new Agent());
+    try {
+      router.preconnect(server.origin, 2);
+      // The handshake and the two beside it, opened before any request.
+      for (let i = 0; i < 100 && (server.tcp.length < 3 || server.connections.length < 1); i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(server.tcp).toHaveLength(3);
+      expect(server.connections).toHaveLength(1);
+      // Three chains of four requests, each sent as the one before it is answered: three in
+      // flight at most, so three connections, the ones opened early (undici takes a connection
+      // back only a turn of the event loop after its answer: the next request waits for it).
+      await Promise.all(
+        [0, 1, 2].map(async (chain) => {
+          for (let i = 0; i < 4; i++) {
+            const res = await router.request({ origin: server.origin, path: `/${chain}/${i}`, method: 'GET' });
+            expect(await res.body.text()).toBe(`GET /${chain}/${i} 1.1`);
+          }
+        }),
+      );
+      expect(server.tcp).toHaveLength(3);
+      expect(server.connections).toEqual(['http/1.1', 'http/1.1', 'http/1.1']);
+      expect(router.connectionsUsed()).toEqual([
+        { origin: server.origin, transport: 'HTTP/1.1', connections: 3, unused: 0, mostInFlight: 3 },
+      ]);
+    } finally {
+      await router.destroy();
+      await server.close();
+    }
+  });
+
   it('leaves an origin whose handshake fails to the fallback, whose own attempt reports the failure', async () => {
     const server = await start(true);
     // Not trusted: no CA given, and the fallback verifies as usual.
@@ -256,19 +289,28 @@ describe('OriginRouter with connections opened before it (Preconnections)', () =
     const host = new URL(server.origin).host;
     const inputs = { sources: [at(server.origin, 'a'), at(server.origin, 'b')], targets: [at(server.origin, 'out')] };
     const preconnected = Preconnections.open({ ...inputs, insecureRegistries: new Set() }, {}, { ca: cert.certPem });
-    // Opened at once, before any router exists: one TLS connection and, the host being loopback, its plain ones.
-    for (let i = 0; i < 100 && server.tcp.length < 13; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(server.tcp).toHaveLength(1 + 12);
+    // Opened at once, before any router exists: one TLS connection and, beside it, one for each
+    // other request of the first burst (two sources, one target), and the host being loopback
+    // one more for plain HTTP.
+    for (let i = 0; i < 100 && server.tcp.length < 4; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(server.tcp).toHaveLength(1 + 3);
     const router = new OriginRouter({ ...options(cert.certPem), preconnected }, new Agent());
     try {
-      router.preconnect(server.origin);
-      router.preconnectPlain(`http://${host}`, 12);
+      router.preconnect(server.origin, 3, 2);
+      router.preconnectPlain(`http://${host}`, 0);
       expect(await burst(router, server.origin, 5)).toHaveLength(5);
-      // Everything went over the adopted handshake: no connection was opened again.
+      // Everything went over the adopted handshake: no connection was opened again, and HTTP/2
+      // closed those beside it unused.
       expect(server.connections).toEqual(['h2']);
-      expect(server.tcp).toHaveLength(13);
+      expect(server.tcp).toHaveLength(4);
       expect(preconnected.takeHandshake(server.origin)).toBeUndefined();
-      expect(preconnected.takePlain(`http://${host}`)).toBeUndefined();
+      expect(preconnected.takeSpare(server.origin)).toBeUndefined();
+      expect(router.connectionsUsed()).toEqual([
+        { origin: server.origin, transport: 'HTTP/2', connections: 1, unused: 3, mostInFlight: 5 },
+      ]);
+      for (let i = 0; i < 100 && server.tcp.filter((t) => !t.destroyed).length > 1; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(server.tcp.filter((t) => !t.destroyed)).toHaveLength(1);
     } finally {
       preconnected.discard();
       await router.destroy();

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
-import { type HttpRequest, type HttpResponse, type Send, TransportError } from '../src/registry/http';
-import { failureKind, OutageError, type OutagePolicy, Outages } from '../src/registry/outage';
-import { withRetry } from '../src/registry/retry';
+import { type HttpRequest, type HttpResponse, type Send, TransportError } from '../src/transport/http';
+import { failureKind, OutageError, type OutagePolicy, Outages } from '../src/transport/outage';
+import { withRetry } from '../src/transport/retry';
 
 const policy: OutagePolicy = { giveUpMs: 60_000, probeBaseMs: 250, probeMaxMs: 2_000, probeTimeoutMs: 5_000 };
 const retry = { attempts: 5, baseDelayMs: 250, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };

@@ -1,4 +1,4 @@
-import { plainHttpAllowed } from '../src/registry/preconnect';
+import { EARLY_CONNECTIONS_PER_HOST, earlyPlan, plainHttpAllowed, warmConnections } from '../src/transport/preconnect';
 
 describe('plainHttpAllowed (design rule 14)', () => {
   it('allows plain HTTP for loopback and listed registries only', () => {
@@ -10,5 +10,28 @@ describe('plainHttpAllowed (design rule 14)', () => {
     expect(plainHttpAllowed('other.internal:5000', listed)).toBe(true);
     expect(plainHttpAllowed('other.internal:5001', listed)).toBe(false);
     expect(plainHttpAllowed('ghcr.io', listed)).toBe(false);
+  });
+});
+
+describe('the early connections of a registry (design rule 13)', () => {
+  const at = (registry: string, repository: string) => ({ registry, repository });
+  const run = {
+    sources: [at('reg.example', 'app'), at('reg.example', 'app'), at('127.0.0.1:5000', 'x')],
+    targets: [at('reg.example', 'app')],
+  };
+
+  it("are the first burst's reads, one per source and target on the registry, at most six", () => {
+    expect(warmConnections('reg.example', run)).toBe(3);
+    expect(warmConnections('127.0.0.1:5000', run)).toBe(1);
+    const many = { sources: Array.from({ length: 9 }, (_, i) => at('reg.example', `s${i}`)), targets: [] };
+    expect(warmConnections('reg.example', many)).toBe(EARLY_CONNECTIONS_PER_HOST);
+    expect(EARLY_CONNECTIONS_PER_HOST).toBe(6);
+  });
+
+  it('open beside the handshake the rest of the burst, and one more where plain HTTP may share the port', () => {
+    expect(earlyPlan('reg.example', run, false)).toEqual({ spare: 2, spareForTls: 2, plain: 0 });
+    // A listed host without a port: plain HTTP on 80, TLS on 443, each with connections of its own.
+    expect(earlyPlan('reg.example', run, true)).toEqual({ spare: 2, spareForTls: 2, plain: 3 });
+    expect(earlyPlan('127.0.0.1:5000', run, true)).toEqual({ spare: 1, spareForTls: 0, plain: 0 });
   });
 });

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
-import type { HttpRequest, HttpResponse, Send } from '../src/registry/http';
-import { RedirectError, withRedirects } from '../src/registry/redirect';
+import type { HttpRequest, HttpResponse, Send } from '../src/transport/http';
+import { RedirectError, withRedirects } from '../src/transport/redirect';
 
 function response(url: URL, status: number, headers: Record<string, string> = {}): HttpResponse {
   const body = Readable.from([]) as unknown as HttpResponse['body'];

@@ -1,11 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Reference } from '../src/oci/reference';
-import { DEFAULT_TIMEOUTS } from '../src/registry/http';
+import { DEFAULT_TIMEOUTS } from '../src/transport/http';
 import { Agent } from 'undici';
-import { warmConnections } from '../src/registry/preconnect';
 import { Registries, TRANSPORT_ENV, transportSettingsFromEnv } from '../src/registry/registries';
-import { DEFAULT_RETRY } from '../src/registry/retry';
+import { DEFAULT_RETRY } from '../src/transport/retry';
 
 describe('transportSettingsFromEnv (test-only knobs)', () => {
   it('is the defaults when nothing is set', () => {
@@ -65,10 +64,10 @@ describe('Registries', () => {
     return registries.close();
   });
 
-  it('opens plain connections early, four per repository up to the HTTP/1.1 limit, for plain-HTTP hosts only', async () => {
-    const opened: Array<[string, number]> = [];
+  it("opens early the first burst's connections of every registry: beside the TLS handshake, and for plain-HTTP hosts only, plain ones", async () => {
+    const opened: Array<[string, ...number[]]> = [];
     const dispatcher = Object.assign(new Agent(), {
-      preconnect: () => undefined,
+      preconnect: (origin: string, spare = 0, forTls = spare) => opened.push([origin, spare, forTls]),
       preconnectPlain: (origin: string, count: number) => opened.push([origin, count]),
     });
     const many = Array.from({ length: 12 }, (_, i) => `localhost:5000/many/s${i}:1`);
@@ -82,11 +81,19 @@ describe('Registries', () => {
       dispatcher,
     });
     expect(opened).toEqual([
-      ['http://127.0.0.1:5000', 8],
-      ['http://lan.test', 4],
-      ['http://localhost:5000', 32],
+      // Three reads at once: the handshake carries one, TLS starts on two; on loopback a third
+      // serves plain HTTP on the same port if the server does not speak TLS.
+      ['https://127.0.0.1:5000', 3, 2],
+      ['http://127.0.0.1:5000', 0],
+      // Two reads, no plain HTTP: one beside the handshake.
+      ['https://r.io', 1, 1],
+      // Listed, without a port: plain HTTP (port 80) gets connections of its own.
+      ['https://lan.test', 0, 0],
+      ['http://lan.test', 1],
+      // Thirteen reads, six connections at most.
+      ['https://localhost:5000', 6, 5],
+      ['http://localhost:5000', 0],
     ]);
-    expect(warmConnections('r.io', { sources: refs('r.io/a:1', 'r.io/a:2'), targets: refs('r.io/b:1') })).toBe(8);
     await registries.close();
     await dispatcher.close();
   });

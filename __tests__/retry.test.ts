@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
-import { type HttpRequest, type HttpResponse, type Send, TransportError } from '../src/registry/http';
-import { backoffDelay, backOffOrThrow, isRetriableError, parseRetryAfter, withRetry } from '../src/registry/retry';
+import { type HttpRequest, type HttpResponse, type Send, TransportError } from '../src/transport/http';
+import { backoffDelay, backOffOrThrow, isRetriableError, parseRetryAfter, withRetry } from '../src/transport/retry';
 
 const policy = { attempts: 4, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 2000 };
 const req: HttpRequest = { method: 'GET', url: new URL('http://127.0.0.1:1/v2/') };

@@ -10,9 +10,9 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Agent } from 'undici';
-import { baseSend, type HttpRequest, type HttpResponse, type Send, TransportError } from '../src/registry/http';
-import { OriginRouter } from '../src/registry/origins';
-import { SchemeProbe, tlsVerdict } from '../src/registry/scheme';
+import { baseSend, type HttpRequest, type HttpResponse, type Send, TransportError } from '../src/transport/http';
+import { OriginRouter } from '../src/transport/origins';
+import { SchemeProbe, tlsVerdict } from '../src/transport/scheme';
 import { selfSignedCert } from './helpers/tokenServer';
 
 const LOOPBACK = '127.0.0.1:5000';

@@ -2,8 +2,8 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { Pool } from 'undici';
-import { buildConnector } from '../src/registry/undici';
-import { WarmSockets } from '../src/registry/warmSockets';
+import { buildConnector } from '../src/transport/undici';
+import { WarmSockets } from '../src/transport/warmSockets';
 
 interface Server {
   readonly port: number;
@@ -59,6 +59,20 @@ describe('WarmSockets', () => {
       expect(server.sockets).toHaveLength(6);
     } finally {
       await pool.destroy();
+      await server.close();
+    }
+  });
+
+  it('keeps the first sockets and closes the rest when trimmed, saying how many it closed', async () => {
+    const server = await start();
+    const warm = WarmSockets.open('127.0.0.1', server.port, 3);
+    try {
+      await until(() => server.sockets.length === 3);
+      expect(warm.trim(1)).toBe(2);
+      expect(warm.size).toBe(1);
+      expect(warm.discard()).toBe(1);
+      await until(() => server.sockets.every((s) => s.destroyed));
+    } finally {
       await server.close();
     }
   });

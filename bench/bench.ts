@@ -1,5 +1,5 @@
 /**
- * Runs the benchmark: for each transport (TLS, then plain HTTP), starts the registries behind
+ * Runs the benchmark: for each transport (TLS, TLS with HTTP/2 disabled, then plain HTTP), starts the registries behind
  * latency proxies, prepares each scenario, then alternates the action, `docker manifest` and
  * `buildah manifest` runs, counting what crosses the proxies.
  */
@@ -16,7 +16,17 @@ import { type LowerBound, lowerBoundMs } from './lowerBound';
 import { killRunningChildren, peakRssMethod } from './measure';
 import { type BenchRegistry, startPlainRegistry, startTokenRegistry } from './registry';
 import { measureStartupWithInputs, startStartupRig, type StartupSamples } from './startupProbe';
-import { type PreparedScenario, prepare, type Registries, type ScenarioId, type Sizes, type Transport } from './scenarios';
+import {
+  overTls,
+  type PreparedScenario,
+  prepare,
+  type Registries,
+  type ScenarioId,
+  type Sizes,
+  type Transport,
+} from './scenarios';
+
+const TRANSPORT_LABEL: Record<Transport, string> = { tls: 'TLS', tls1: 'TLS, HTTP/1.1 only', plain: 'plain HTTP' };
 import {
   buildahVersion,
   dockerVersion,
@@ -98,6 +108,29 @@ export interface ScenarioResult {
   readonly debugRequests?: number;
   /** The same, by method (`GET`, `PUT` …). */
   readonly debugByMethod?: Record<string, number>;
+  /** What the debug run's log says of each origin's connections at the end of the run. */
+  readonly connectionsUsed?: readonly ConnectionsUsed[];
+}
+
+export interface ConnectionsUsed {
+  readonly origin: string;
+  readonly transport: string;
+  readonly connections: number;
+  readonly mostInFlight: number;
+  readonly unused: number;
+}
+
+/** The action's `connections to <origin>: N (<transport>), at most M requests in flight at once[; U opened early and closed unused]` lines. */
+export function connectionsInLog(lines: ToolRun['lines']): ConnectionsUsed[] {
+  return lines.flatMap(({ text }) => {
+    const m =
+      /^::debug::connections to (\S+): (\d+) \(([^)]+)\), at most (\d+) requests in flight at once(?:; (\d+) opened early and closed unused)?/.exec(
+        text,
+      );
+    return m
+      ? [{ origin: m[1], connections: Number(m[2]), transport: m[3], mostInFlight: Number(m[4]), unused: Number(m[5] ?? 0) }]
+      : [];
+  });
 }
 
 export interface MachineInfo {
@@ -215,7 +248,8 @@ async function measured(
  * is appended to one PEM bundle (`caFile`), what NODE_EXTRA_CA_CERTS names for the action.
  */
 function lazyRegistries(transport: Transport, latency: Latency, started: BenchRegistry[], caFile: string): Registries {
-  const tls = transport === 'tls';
+  const tls = overTls(transport);
+  const http2 = transport !== 'tls1';
   const once = (start: () => Promise<BenchRegistry>): (() => Promise<BenchRegistry>) => {
     let pending: Promise<BenchRegistry> | undefined;
     return () =>
@@ -229,9 +263,9 @@ function lazyRegistries(transport: Transport, latency: Latency, started: BenchRe
   return {
     transport,
     caFile: tls ? caFile : undefined,
-    plain: once(() => startPlainRegistry(name('registry-a'), latency, tls)),
-    second: once(() => startPlainRegistry(name('registry-b'), latency, tls)),
-    token: once(() => startTokenRegistry(name('registry-token'), latency, tls)),
+    plain: once(() => startPlainRegistry(name('registry-a'), latency, tls, http2)),
+    second: once(() => startPlainRegistry(name('registry-b'), latency, tls, http2)),
+    token: once(() => startTokenRegistry(name('registry-token'), latency, tls, http2)),
   };
 }
 
@@ -344,6 +378,7 @@ async function runScenario(s: PreparedScenario, options: BenchOptions): Promise<
     debugRun: debug.m,
     debugRequests: logged.count,
     debugByMethod: logged.byMethod,
+    connectionsUsed: connectionsInLog(debug.run.lines),
   };
 }
 
@@ -413,7 +448,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     for (const transport of options.transports) {
       const regs = lazyRegistries(transport, options.latency, registries, path.join(caDir, `${transport}-ca.pem`));
       for (const id of options.scenarios) {
-        options.log(`scenario ${id} over ${transport === 'tls' ? 'TLS' : 'plain HTTP'}: pushing fixtures`);
+        options.log(`scenario ${id} over ${TRANSPORT_LABEL[transport]}: pushing fixtures`);
         const prepared = await prepare(id, regs, options.sizes);
         options.log(prepared.title);
         scenarios.push(await runScenario(prepared, opts));

@@ -4,7 +4,8 @@
  *   --runs N          measured runs per tool and scenario (default 5)
  *   --quick           tiny sizes, 1 run, no warm-up, 2 ms / 10 ms latency unless given (the CI smoke test)
  *   --scenario a,c    only these scenarios (repeatable; default a,b,c,d,e,f,g)
- *   --tls, --plain    only over TLS, or only over plain HTTP (default: both, TLS first)
+ *   --tls, --http1, --plain  only these transports: HTTPS (HTTP/2 offered), HTTPS with HTTP/2 disabled
+ *                     (HTTP/1.1 only), plain HTTP (default: all three, in that order; repeatable)
  *   --out FILE        write the Markdown report into FILE (between its bench marks, if present)
  *   --json FILE       write the raw results as JSON
  *   --debug-logs DIR  keep each scenario's RUNNER_DEBUG=1 run output (timestamped) in DIR
@@ -37,7 +38,7 @@ interface Cli {
 
 function usage(message: string): never {
   process.stderr.write(
-    `${message}\nusage: npm run bench -- [--runs N] [--quick] [--scenario a,b,c,d,e,f,g] [--tls | --plain] [--out FILE] [--json FILE] [--debug-logs DIR] [--delay MS] [--setup MS] [--entry FILE] [--node FILE|N] [--no-docker] [--no-buildah] [--no-floor]\n`,
+    `${message}\nusage: npm run bench -- [--runs N] [--quick] [--scenario a,b,c,d,e,f,g] [--tls] [--http1] [--plain] [--out FILE] [--json FILE] [--debug-logs DIR] [--delay MS] [--setup MS] [--entry FILE] [--node FILE|N] [--no-docker] [--no-buildah] [--no-floor]\n`,
   );
   process.exit(2);
 }
@@ -110,8 +111,9 @@ function parseArgs(argv: readonly string[]): Cli {
         floor = false;
         break;
       case '--tls':
+      case '--http1':
       case '--plain': {
-        const t = argv[i] === '--tls' ? 'tls' : 'plain';
+        const t = argv[i] === '--tls' ? 'tls' : argv[i] === '--http1' ? 'tls1' : 'plain';
         if (!transports.includes(t)) transports.push(t);
         break;
       }
@@ -131,7 +133,7 @@ function parseArgs(argv: readonly string[]): Cli {
       runs: runs ?? (quick ? 1 : 5),
       warmup: !quick,
       scenarios: ordered,
-      transports: (['tls', 'plain'] as const).filter((t) => transports.length === 0 || transports.includes(t)),
+      transports: (['tls', 'tls1', 'plain'] as const).filter((t) => transports.length === 0 || transports.includes(t)),
       // The smoke test checks the machinery, not the speed: a short latency keeps it fast.
       latency: { oneWayMs: delay ?? (quick ? 2 : 25), setupMs: setup ?? (quick ? 10 : 100) },
       sizes: quick ? QUICK_SIZES : FULL_SIZES,

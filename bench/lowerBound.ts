@@ -4,7 +4,7 @@
  * the derivation next to the number.
  */
 import type { Latency } from './latencyProxy';
-import type { Transport } from './scenarios';
+import { overTls, type Transport } from './scenarios';
 
 export interface LowerBound {
   /** Sequential round trips, each with why it cannot be skipped or overlapped. */
@@ -29,7 +29,7 @@ export interface LowerBound {
 
 /** Round trips of the bound: the sequential steps, plus the TLS handshakes over TLS. */
 export function roundTrips(lb: LowerBound, transport: Transport): number {
-  return lb.steps.length + (transport === 'tls' ? lb.tlsSetups : 0);
+  return lb.steps.length + (overTls(transport) ? lb.tlsSetups : 0);
 }
 
 export function lowerBoundMs(lb: LowerBound, latency: Latency, transport: Transport): number {

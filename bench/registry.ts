@@ -3,7 +3,8 @@
  * from the test helper; the token-auth one is started here because its Bearer realm must point
  * at the token server's proxy (clients reach the token service over the same slow network).
  *
- * Over TLS (`http.tls`, Go's net/http then offers HTTP/2 through ALPN) the measured tools reach
+ * Over TLS (`http.tls`, Go's net/http then offers HTTP/2 through ALPN, unless `http.http2.disabled`
+ * leaves it HTTP/1.1 only) the measured tools reach
  * a TLS registry, and the fixtures a plain sibling on the same storage (they speak plain HTTP
  * only). Each TLS registry has its own self-signed certificate, the CA the tools are told of.
  * The token service stays on plain HTTP in both modes.
@@ -73,13 +74,15 @@ async function waitReady(child: ChildProcess, host: string, logPath: string): Pr
  * Distribution with a no-auth config (the test helper's), behind a latency proxy; over TLS, a
  * TLS sibling on its storage behind the proxy.
  */
-export async function startPlainRegistry(name: string, latency: Latency, tls: boolean): Promise<BenchRegistry> {
+export async function startPlainRegistry(name: string, latency: Latency, tls: boolean, http2 = true): Promise<BenchRegistry> {
   const registry = await startRegistry({ auth: 'none' });
   const served = tls
-    ? await startTlsRegistry({ storage: path.join(registry.dataDir, 'storage'), altName: '127.0.0.1' }).catch(async (e) => {
-        await registry.stop();
-        throw e;
-      })
+    ? await startTlsRegistry({ storage: path.join(registry.dataDir, 'storage'), altName: '127.0.0.1', http2 }).catch(
+        async (e) => {
+          await registry.stop();
+          throw e;
+        },
+      )
     : undefined;
   const proxy = await startLatencyProxy(name, served?.host ?? registry.host, latency);
   return {
@@ -102,8 +105,8 @@ export async function startPlainRegistry(name: string, latency: Latency, tls: bo
  * latency proxy, and the registry's realm pointing at that proxy. Over TLS, the token-auth
  * registry serves TLS and the fixtures go to a no-auth plain sibling on its storage.
  */
-export async function startTokenRegistry(name: string, latency: Latency, tls: boolean): Promise<BenchRegistry> {
-  if (tls) return startTlsTokenRegistry(name, latency);
+export async function startTokenRegistry(name: string, latency: Latency, tls: boolean, http2 = true): Promise<BenchRegistry> {
+  if (tls) return startTlsTokenRegistry(name, latency, http2);
   const username = 'bench';
   const password = randomBytes(12).toString('hex');
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'merge-bench-registry-'));
@@ -143,7 +146,7 @@ export async function startTokenRegistry(name: string, latency: Latency, tls: bo
   };
 }
 
-async function startTlsTokenRegistry(name: string, latency: Latency): Promise<BenchRegistry> {
+async function startTlsTokenRegistry(name: string, latency: Latency, http2: boolean): Promise<BenchRegistry> {
   const username = 'bench';
   const password = randomBytes(12).toString('hex');
   const sibling = await startRegistry({ auth: 'none' });
@@ -158,6 +161,7 @@ async function startTlsTokenRegistry(name: string, latency: Latency): Promise<Be
       storage: path.join(sibling.dataDir, 'storage'),
       altName: '127.0.0.1',
       sections: token.auth,
+      http2,
     });
     stops.push(() => served.stop());
     const proxy = await startLatencyProxy(name, served.host, latency);

@@ -81,8 +81,16 @@ export const SIXTEEN_PLATFORMS = [
   'freebsd/amd64',
 ];
 
-/** HTTPS (Distribution with `http.tls`) or plain HTTP. */
-export type Transport = 'tls' | 'plain';
+/**
+ * HTTPS (Distribution with `http.tls`: HTTP/2 offered through ALPN), HTTPS with HTTP/2 disabled
+ * (`http.http2.disabled`, as registries behind an HTTP/1.1-only front end serve), or plain HTTP.
+ */
+export type Transport = 'tls' | 'tls1' | 'plain';
+
+/** Whether the registries of a transport serve TLS. */
+export function overTls(transport: Transport): boolean {
+  return transport !== 'plain';
+}
 
 /** A scenario ready to run: what each tool is given, over the latency proxies. */
 export interface PreparedScenario {
@@ -245,7 +253,7 @@ async function fixturesOf(
           spec: (label, parallel, direct) => ({
             from: direct ? from.servedHost : from.host,
             to: direct ? to.servedHost : to.host,
-            tls: regs.transport === 'tls',
+            tls: overTls(regs.transport),
             targetRepository: `bench/e-copy-${label}`,
             blobs,
             parallel,

@@ -1,7 +1,8 @@
 /**
  * Smoke test of the benchmark (`npm run bench -- --quick`): tiny fixtures, one run, a short
- * latency, over TLS and over plain HTTP. It checks the machinery, never the speed: every
- * scenario gets a row with measured, non-zero figures in both modes, for the action and (when
+ * latency, over TLS (HTTP/2 offered), over TLS with HTTP/2 disabled, and over plain HTTP. It
+ * checks the machinery, never the speed: every scenario gets a row with measured, non-zero
+ * figures in every mode, for the action and (when
  * they are installed) for `docker manifest` and `buildah manifest`.
  */
 import { execFile } from 'node:child_process';
@@ -14,7 +15,7 @@ import type { BenchResult } from '../../bench/bench';
 const exec = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
 const SCENARIOS = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
-const TRANSPORTS = ['tls', 'plain'] as const;
+const TRANSPORTS = ['tls', 'tls1', 'plain'] as const;
 
 describe('npm run bench -- --quick', () => {
   let dir: string;
@@ -27,18 +28,18 @@ describe('npm run bench -- --quick', () => {
     const json = path.join(dir, 'bench.json');
     await exec('npm', ['run', '--silent', 'bench', '--', '--quick', '--out', out, '--json', json], {
       cwd: ROOT,
-      timeout: 290_000,
+      timeout: 470_000,
       maxBuffer: 16 * 1024 * 1024,
     });
     markdown = await fs.readFile(out, 'utf8');
     result = JSON.parse(await fs.readFile(json, 'utf8')) as BenchResult;
-  }, 300_000);
+  }, 480_000);
 
   afterAll(async () => {
     if (dir) await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('measures the action on every scenario, over TLS and over plain HTTP, with non-zero figures', () => {
+  it('measures the action on every scenario, over each transport, with non-zero figures', () => {
     expect(result.scenarios.map((s) => `${s.transport} ${s.id}`)).toEqual(
       TRANSPORTS.flatMap((t) => SCENARIOS.map((id) => `${t} ${id}`)),
     );
@@ -59,7 +60,9 @@ describe('npm run bench -- --quick', () => {
       expect(s.debugRequests).toBeGreaterThan(0);
       if (s.transport === 'plain') expect(run.requests).toBeGreaterThan(0);
       // Over TLS the proxies see TLS connections only (the token service of (d) excepted).
-      if (s.transport === 'tls') expect(run.tlsConnections).toBeGreaterThan(0);
+      if (s.transport !== 'plain') expect(run.tlsConnections).toBeGreaterThan(0);
+      // The debug log says how many connections each host had.
+      expect(s.connectionsUsed?.some((u) => u.connections > 0)).toBe(true);
     }
   });
 
@@ -79,13 +82,15 @@ describe('npm run bench -- --quick', () => {
   it('writes a results table per transport, a row per scenario, docker and buildah included when installed', () => {
     const docker = !result.machine.docker.startsWith('not');
     const buildah = !result.machine.buildah.startsWith('not');
-    const [tls, plain] = markdown.split('### Over plain HTTP');
+    const [overTls, plain] = markdown.split('### Over plain HTTP');
+    const [tls, tls1] = overTls.split('### Over HTTPS, HTTP/1.1 only');
     expect(tls).toContain('### Over HTTPS');
+    expect(tls1).toBeDefined();
     // Cells may be padded: the report is run through the repository's Prettier.
     const row = (id: string, tool: string, wall: string): RegExp => new RegExp(`^\\| ${id} +\\| ${tool} +\\| ${wall}`, 'm');
     const dockerTool = '`docker manifest` create \\+ push';
     const buildahTool = '`buildah manifest` create \\+ add \\+ push';
-    for (const section of [tls, plain]) {
+    for (const section of [tls, tls1, plain]) {
       for (const id of SCENARIOS) {
         expect(section).toMatch(row(id, 'action', '\\d+ ms'));
         // The peers cannot tell a re-run from a first run: (g) has none.
@@ -97,6 +102,8 @@ describe('npm run bench -- --quick', () => {
     if (docker) expect(plain).toMatch(row('b', dockerTool, 'fails: .*is a manifest list'));
     // Over TLS the requests come from the action's debug log; the connections say whether h2 was offered.
     expect(tls).toMatch(/^\| a +\| action +\| \d+ ms[^|]*\| \d+ \(debug log\) +\| \d+[^|]*h2 offered on \d+/m);
+    // With HTTP/2 disabled only the handshake that tells the protocol offers it.
+    expect(tls1).toMatch(/^\| a +\| action +\| \d+ ms[^|]*\| \d+ \(debug log\) +\| \d+[^|]*h2 offered on 1\b/m);
   });
 
   it('measures the throughput baseline in both modes, the start-up and the targets', () => {
@@ -121,5 +128,11 @@ describe('npm run bench -- --quick', () => {
     expect(markdown).toContain('### Lower bounds');
     expect(markdown).toMatch(/\| \(a\) over HTTPS: one connection per host, over HTTP\/2 +\| .* \| (met|\*\*not met\*\*) +\|/);
     expect(markdown).toMatch(/\| \(e\) over plain HTTP: throughput ≥ 90% of a plain copy +\|/);
+    expect(markdown).toMatch(
+      /\| \(a\) over HTTPS, HTTP\/1\.1 only: no host gets more connections carrying requests than requests in flight at once \(debug run\) +\| .* \| (met|\*\*not met\*\*) +\|/,
+    );
+    expect(markdown).toMatch(
+      /\| \(a\) over HTTPS, HTTP\/1\.1 only: wall time ≤ 0\.9 × the best peer figure \(buildx imagetools 480 ms, quoted\) +\|/,
+    );
   });
 });

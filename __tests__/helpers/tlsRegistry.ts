@@ -29,6 +29,8 @@ export interface TlsRegistryOptions {
   readonly altName: string;
   /** More top-level config sections (`auth:` …). */
   readonly sections?: readonly string[];
+  /** false: HTTP/2 disabled (`http.http2.disabled`), as registries behind an HTTP/1.1-only front end. */
+  readonly http2?: boolean;
 }
 
 const READY_TIMEOUT_MS = 15_000;
@@ -47,7 +49,7 @@ export async function startTlsRegistry(o: TlsRegistryOptions): Promise<TlsRegist
   const config = registryConfig({
     storage: o.storage,
     host: `127.0.0.1:${port}`,
-    http: tlsConfigLines(certPath, keyPath),
+    http: [...tlsConfigLines(certPath, keyPath), ...(o.http2 === false ? ['  http2:', '    disabled: true'] : [])],
     sections: o.sections,
   });
   await fs.writeFile(path.join(dir, 'config.yml'), config);

@@ -1,7 +1,7 @@
 import { describeError } from '../errors';
 import { readBakeMetadata } from '../inputs/bakeFiles';
 import { batchRepositories, getBatch } from '../inputs/images';
-import { Preconnections } from '../registry/preconnect';
+import { Preconnections } from '../transport/preconnect';
 import { enableCompileCache } from '../util/compileCache';
 import { getInput } from './input';
 import { ACTION_NAMES } from './names';

@@ -1,6 +1,6 @@
 import { mergeBatch } from '../flow/batch';
 import type { Batch } from '../inputs/images';
-import type { Preconnections } from '../registry/preconnect';
+import type { Preconnections } from '../transport/preconnect';
 import { ACTION_NAMES } from './names';
 import { execProgram } from './program';
 import { actionReporter } from './reporter';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { batchRepositories } from '../inputs/images';
-import { Preconnections } from '../registry/preconnect';
+import { Preconnections } from '../transport/preconnect';
 import { enableCompileCache } from '../util/compileCache';
 import { type CliIo, readCommandLine } from './usage';
 

@@ -1,6 +1,6 @@
 import { describeError } from '../errors';
 import { mergeBatch } from '../flow/batch';
-import type { Preconnections } from '../registry/preconnect';
+import type { Preconnections } from '../transport/preconnect';
 import { jsonResult } from './json';
 import type { ImageOutput } from '../report/report';
 import { spawnProgram } from './program';

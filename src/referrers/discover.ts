@@ -3,7 +3,7 @@ import { type Descriptor, parseManifest } from '../oci/manifest';
 import type { Reference } from '../oci/reference';
 import type { RegistryClient } from '../registry/client';
 import type { ClientFor } from '../resolve/resolve';
-import { RegistryLimits } from '../registry/limits';
+import { RegistryLimits } from '../transport/limits';
 import { Once } from '../util/concurrency';
 import {
   type Attachment,

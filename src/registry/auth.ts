@@ -1,7 +1,7 @@
 import { type Challenge, grantedScopes, mergeScopes, parseChallenges, scopesCover } from './challenge';
 import type { MaskSecret } from '../util/log';
 import type { Credential } from './credentials';
-import { allHeaders, discard, type HttpRequest, type HttpResponse, readBody, type Send } from './http';
+import { allHeaders, discard, type HttpRequest, type HttpResponse, readBody, type Send } from '../transport/http';
 
 export class AuthError extends Error {
   override name = 'AuthError';

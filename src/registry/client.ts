@@ -17,10 +17,10 @@ import {
   release,
   type RequestBody,
   TransportError,
-} from './http';
+} from '../transport/http';
 import { nextLink } from './link';
-import type { Outages } from './outage';
-import { backOffOrThrow, DEFAULT_RETRY, isRetriableError, type RetryPolicy, sleep } from './retry';
+import type { Outages } from '../transport/outage';
+import { backOffOrThrow, DEFAULT_RETRY, isRetriableError, type RetryPolicy, sleep } from '../transport/retry';
 
 /** An HTTP answer the operation did not expect, with the registry's own error code when it gave one. */
 export class RegistryError extends Error {

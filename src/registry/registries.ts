@@ -5,17 +5,17 @@ import { Authenticator } from './auth';
 import { repositoryScope } from './challenge';
 import { RegistryClient } from './client';
 import type { CredentialSource } from './credentials';
-import { baseSend, createDispatcher, DEFAULT_TIMEOUTS, type Send, type TransportTimeouts } from './http';
-import { DOCKER_HUB_HOSTS, withHubCount } from './hubCount';
-import { RegistryLimits } from './limits';
-import { withLogging, type WireStats } from './logging';
-import type { OriginRouter } from './origins';
-import type { Protocol } from './protocol';
-import { plainHttpAllowed, type Preconnections, type RepositoryName, warmConnections } from './preconnect';
-import { withRedirects } from './redirect';
-import { DEFAULT_OUTAGE, type OutagePolicy, Outages } from './outage';
-import { SchemeProbe } from './scheme';
-import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry';
+import { baseSend, createDispatcher, DEFAULT_TIMEOUTS, type Send, type TransportTimeouts } from '../transport/http';
+import { DOCKER_HUB_HOSTS, withHubCount } from '../transport/hubCount';
+import { RegistryLimits } from '../transport/limits';
+import { withLogging, type WireStats } from '../transport/logging';
+import type { OriginRouter } from '../transport/origins';
+import type { Protocol } from '../transport/protocol';
+import { earlyPlan, plainHttpAllowed, type Preconnections, type RepositoryName } from '../transport/preconnect';
+import { withRedirects } from '../transport/redirect';
+import { DEFAULT_OUTAGE, type OutagePolicy, Outages } from '../transport/outage';
+import { SchemeProbe } from '../transport/scheme';
+import { DEFAULT_RETRY, type RetryPolicy, withRetry } from '../transport/retry';
 
 export interface RegistriesOptions {
   readonly sources: readonly RepositoryName[];
@@ -40,7 +40,7 @@ export interface RegistriesOptions {
 
 /** The base dispatcher, and what an `OriginRouter` adds to it. */
 export type RunDispatcher = Dispatcher &
-  Partial<Pick<OriginRouter, 'preconnect' | 'preconnectPlain' | 'protocol' | 'handshakeFailure'>>;
+  Partial<Pick<OriginRouter, 'preconnect' | 'preconnectPlain' | 'protocol' | 'handshakeFailure' | 'connectionsUsed'>>;
 
 /** What the transport may be tuned with; the action uses the defaults. */
 export interface TransportSettings {
@@ -114,15 +114,16 @@ export class Registries {
     const dispatcher: RunDispatcher =
       options.dispatcher ?? createDispatcher({ timeouts: options.timeouts, loopbackHosts, preconnected: options.preconnected });
     this.dispatcher = dispatcher;
-    // Every host is known from the inputs: open the HTTPS connections while the run gets ready
-    // (the router adopts those the front end opened before loading the rest: `preconnected`).
+    // Every host is known from the inputs: open the connections of the first burst while the
+    // run gets ready (the router adopts those the front end opened before loading the rest:
+    // `preconnected`), the TLS handshake and the TCP connections beside it (`earlyPlan`).
     // For a loopback or listed registry that handshake is also the probe for plain HTTP, and
-    // its plain connections open beside it (closed unused if it speaks TLS).
+    // its plain connections are those beside it (closed unused if it speaks HTTP/2).
     for (const registry of new Set([...options.targets, ...options.sources].map((r) => r.registry))) {
-      dispatcher.preconnect?.(`https://${apiHost(registry)}`);
-      if (plainHttpAllowed(registry, options.insecureRegistries)) {
-        dispatcher.preconnectPlain?.(`http://${apiHost(registry)}`, warmConnections(registry, options));
-      }
+      const plainAllowed = plainHttpAllowed(registry, options.insecureRegistries);
+      const plan = earlyPlan(registry, options, plainAllowed);
+      dispatcher.preconnect?.(`https://${apiHost(registry)}`, plan.spare, plan.spareForTls);
+      if (plainAllowed) dispatcher.preconnectPlain?.(`http://${apiHost(registry)}`, plan.plain);
     }
     this.retry = options.retry ?? DEFAULT_RETRY;
     const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
@@ -200,6 +201,13 @@ export class Registries {
     this.outages.close();
     if (this.hubCounted !== undefined) {
       this.options.log.debug(`Docker Hub counted ${this.stats.hubCountedRequests} requests (manifest GETs; HEADs are free)`);
+    }
+    for (const used of this.dispatcher.connectionsUsed?.() ?? []) {
+      if (used.connections + used.unused === 0) continue;
+      const unused = used.unused > 0 ? `; ${used.unused} opened early and closed unused` : '';
+      this.options.log.debug(
+        `connections to ${used.origin}: ${used.connections} (${used.transport}), at most ${used.mostInFlight} requests in flight at once${unused}`,
+      );
     }
     if (this.ownsDispatcher) await this.dispatcher.destroy();
   }

@@ -4,7 +4,7 @@ import type { Descriptor, ImageManifest } from '../oci/manifest';
 import { requiredBlobs } from '../oci/manifest';
 import type { Reference } from '../oci/reference';
 import { type RegistryClient, RegistryError } from '../registry/client';
-import { RegistryLimits } from '../registry/limits';
+import { RegistryLimits } from '../transport/limits';
 import type { Child, ClientFor } from '../resolve/resolve';
 import { Once } from '../util/concurrency';
 import type { Log } from '../util/log';

@@ -11,7 +11,6 @@
 import * as net from 'node:net';
 import type * as tls from 'node:tls';
 import { apiHost, isLoopbackRegistry } from '../oci/reference';
-import { limitFor } from './limits';
 import { WarmSockets } from './warmSockets';
 
 /** A TLS handshake started: the socket, and its outcome (the socket once secured, or why not). */
@@ -82,18 +81,52 @@ export function plainHttpAllowed(registry: string, insecure: ReadonlySet<string>
 }
 
 /**
- * HTTP/1.1 connections worth opening at start-up to a plain-HTTP registry: a repository's first
- * round trips have about four requests in flight (a source's manifest, its config or children,
- * the target's tag, the first mounts), up to the run's limit per registry.
+ * Connections per host a run opens at once before any request (design rule 13): as browsers
+ * bound theirs per host. Past them, an HTTP/1.1 pool opens one when a request finds none free.
+ */
+export const EARLY_CONNECTIONS_PER_HOST = 6;
+
+/**
+ * Connections a registry's first burst needs on HTTP/1.1, one request each: every source on it
+ * is read (a manifest or a tag list) and every target tag on it is read, all at once, within
+ * the per-host bound. Opening more would leave some unused: never more than requests in flight.
  */
 export function warmConnections(
   registry: string,
   options: { readonly sources: readonly RepositoryName[]; readonly targets: readonly RepositoryName[] },
 ): number {
-  const repositories = new Set(
-    [...options.sources, ...options.targets].filter((r) => r.registry === registry).map((r) => r.repository),
-  );
-  return Math.min(limitFor('http/1.1'), 4 * repositories.size);
+  const reads = [...options.sources, ...options.targets].filter((r) => r.registry === registry).length;
+  return Math.min(EARLY_CONNECTIONS_PER_HOST, Math.max(1, reads));
+}
+
+/**
+ * The early connections of one registry: its TLS handshake, which tells the protocol (or that
+ * the server does not speak TLS), and beside it TCP connections for the rest of the first
+ * burst: on HTTP/1.1 TLS starts on them, on HTTP/2 they close unused, and on a host that may be
+ * plain (design rule 14) they are its plain-HTTP connections when the server does not speak
+ * TLS. A registry named without a port listens for plain HTTP on another port (80) than for
+ * TLS (443): then each scheme gets connections of its own.
+ */
+export interface EarlyPlan {
+  /** TCP connections to the TLS port beside the handshake. */
+  readonly spare: number;
+  /** Of those, how many TLS takes once the handshake said HTTP/1.1 (the rest were for plain HTTP). */
+  readonly spareForTls: number;
+  /** TCP connections to the plain-HTTP port, when it is another port than TLS's (else 0: the spares serve). */
+  readonly plain: number;
+}
+
+export function earlyPlan(
+  registry: string,
+  options: { readonly sources: readonly RepositoryName[]; readonly targets: readonly RepositoryName[] },
+  plainAllowed: boolean,
+): EarlyPlan {
+  const burst = warmConnections(registry, options);
+  const sharedPort = new URL(`https://${apiHost(registry)}`).port !== '';
+  if (!plainAllowed) return { spare: burst - 1, spareForTls: burst - 1, plain: 0 };
+  return sharedPort
+    ? { spare: burst, spareForTls: burst - 1, plain: 0 }
+    : { spare: burst - 1, spareForTls: burst - 1, plain: burst };
 }
 
 export interface PreconnectOptions {
@@ -103,12 +136,13 @@ export interface PreconnectOptions {
 }
 
 /**
- * The connections of a run opened ahead of its transport: per registry the TLS handshake, and
- * where plain HTTP is allowed its HTTP/1.1 connections beside it (`OriginRouter.preconnectPlain`
- * says why). Each is handed out once; what is never taken is closed by `discard`.
+ * The connections of a run opened ahead of its transport (`earlyPlan`): per registry the TLS
+ * handshake and the TCP connections beside it. Each is handed out once; what is never taken is
+ * closed by `discard`.
  */
 export class Preconnections {
   private readonly handshakes = new Map<string, Handshake>();
+  private readonly spares = new Map<string, WarmSockets>();
   private readonly plain = new Map<string, WarmSockets>();
 
   /**
@@ -125,13 +159,15 @@ export class Preconnections {
     if (proxiesHttps(env)) return opened;
     for (const registry of new Set([...options.targets, ...options.sources].map((r) => r.registry))) {
       const host = apiHost(registry);
-      opened.handshakes.set(new URL(`https://${host}`).origin, startHandshake(`https://${host}`, tlsOptions));
-      if (plainHttpAllowed(registry, options.insecureRegistries)) {
+      const https = new URL(`https://${host}`);
+      opened.handshakes.set(https.origin, startHandshake(https.origin, tlsOptions));
+      const plan = earlyPlan(registry, options, plainHttpAllowed(registry, options.insecureRegistries));
+      if (plan.spare > 0) {
+        opened.spares.set(https.origin, WarmSockets.open(bareHostname(https), Number(https.port || 443), plan.spare));
+      }
+      if (plan.plain > 0) {
         const url = new URL(`http://${host}`);
-        opened.plain.set(
-          url.origin,
-          WarmSockets.open(bareHostname(url), Number(url.port || 80), warmConnections(registry, options)),
-        );
+        opened.plain.set(url.origin, WarmSockets.open(bareHostname(url), Number(url.port || 80), plan.plain));
       }
     }
     return opened;
@@ -139,25 +175,32 @@ export class Preconnections {
 
   /** The handshake started with an HTTPS origin, if any; handed out once. */
   takeHandshake(origin: string): Handshake | undefined {
-    const key = new URL(origin).origin;
-    const handshake = this.handshakes.get(key);
-    this.handshakes.delete(key);
-    return handshake;
+    return take(this.handshakes, origin);
   }
 
-  /** The plain-HTTP connections opened to an origin, if any; handed out once. */
+  /** The TCP connections opened beside an HTTPS origin's handshake, if any; handed out once. */
+  takeSpare(origin: string): WarmSockets | undefined {
+    return take(this.spares, origin);
+  }
+
+  /** The plain-HTTP connections opened to an origin on a port of its own, if any; handed out once. */
   takePlain(origin: string): WarmSockets | undefined {
-    const key = new URL(origin).origin;
-    const warm = this.plain.get(key);
-    this.plain.delete(key);
-    return warm;
+    return take(this.plain, origin);
   }
 
   /** Closes whatever no transport took (the run ended before it was built). */
   discard(): void {
     for (const { socket } of this.handshakes.values()) socket.destroy();
-    for (const warm of this.plain.values()) warm.discard();
+    for (const warm of [...this.spares.values(), ...this.plain.values()]) warm.discard();
     this.handshakes.clear();
+    this.spares.clear();
     this.plain.clear();
   }
+}
+
+function take<T>(map: Map<string, T>, origin: string): T | undefined {
+  const key = new URL(origin).origin;
+  const value = map.get(key);
+  map.delete(key);
+  return value;
 }

@@ -10,7 +10,8 @@ export type Connect = (options: buildConnector.Options, callback: buildConnector
  * connection to a remote host costs a round trip or more: opened ahead, it costs nothing on
  * the requests' path. The sockets are a TLS handshake's (the one that chose the origin's
  * protocol) or plain TCP connections opened together (`open`: on HTTP/1.1 each request in
- * flight needs one of its own).
+ * flight needs one of its own), used as they are over plain HTTP or with TLS started on them
+ * (`upgrader`) once the origin's handshake said HTTP/1.1.
  */
 export class WarmSockets {
   private readonly idle: net.Socket[] = [];
@@ -36,6 +37,31 @@ export class WarmSockets {
   /** Sockets opened and not handed out yet. */
   get size(): number {
     return this.idle.length;
+  }
+
+  /**
+   * A connect hook for an HTTPS origin: TLS over a warm TCP connection while one is left (its
+   * round trips to connect were paid before any request needed it), else `base`'s new
+   * connection. A TLS handshake that fails on a warm socket is tried once more on a new one,
+   * which then reports the failure.
+   */
+  upgrader(base: Connect): Connect {
+    return (options, callback) => {
+      const socket = this.take();
+      if (!socket) return base(options, callback);
+      base({ ...options, httpSocket: socket }, (...outcome) => {
+        if (outcome[0] === null) return callback(...outcome);
+        socket.destroy();
+        base(options, callback);
+      });
+    };
+  }
+
+  /** Closes the sockets not handed out past the first `keep` (no request will need them); returns how many. */
+  trim(keep: number): number {
+    const closed = this.idle.splice(Math.max(0, keep));
+    for (const socket of closed) socket.destroy();
+    return closed.length;
   }
 
   /** A connect hook: a warm socket while one is left (and still usable), else `base`'s new connection. */
@@ -66,9 +92,9 @@ export class WarmSockets {
     };
   }
 
-  /** Closes the sockets not handed out (the host spoke TLS, or the run ends). */
-  discard(): void {
-    for (const socket of this.idle.splice(0)) socket.destroy();
+  /** Closes the sockets not handed out (the host spoke TLS, or the run ends); returns how many. */
+  discard(): number {
+    return this.trim(0);
   }
 
   private take(): net.Socket | undefined {

@@ -24,6 +24,10 @@ export type Pool = Undici.Pool;
 export const EnvHttpProxyAgent = require('undici/lib/dispatcher/env-http-proxy-agent') as typeof Undici.EnvHttpProxyAgent;
 export type EnvHttpProxyAgent = Undici.EnvHttpProxyAgent;
 export const buildConnector = require('undici/lib/core/connect') as typeof Undici.buildConnector;
+/** A dispatch handler of either of undici's handler APIs, seen through the current one (`onRequestStart` …). */
+export const WrapHandler = require('undici/lib/handler/wrap-handler') as {
+  wrap(handler: Undici.Dispatcher.DispatchHandler): Undici.Dispatcher.DispatchHandler;
+};
 // eslint-disable-next-line @typescript-eslint/no-namespace -- the namespace of buildConnector's option types
 export declare namespace buildConnector {
   type Options = Undici.buildConnector.Options;

@@ -2,8 +2,9 @@ import * as tls from 'node:tls';
 import type { Dispatcher } from 'undici';
 import type * as Undici from 'undici';
 import { bareHostname, type Preconnections, startHandshake } from './preconnect';
-import { buildConnector, Client, Dispatcher as DispatcherBase, Pool } from './undici';
+import { buildConnector, Client, Dispatcher as DispatcherBase, Pool, WrapHandler } from './undici';
 import type { Protocol } from './protocol';
+import { forwarding } from './handlers';
 import { type Connect, WarmSockets } from './warmSockets';
 
 export interface OriginOptions {
@@ -57,6 +58,30 @@ function isBulk(options: Dispatcher.DispatchOptions & BulkOption): boolean {
   return isStream(options.body) || options.bulk === true;
 }
 
+/** What a run did with one origin's connections (design rule 13), for the debug log. */
+export interface OriginConnections {
+  /** `https://host:port` or `http://host:port`. */
+  readonly origin: string;
+  /** `HTTP/2`, `HTTP/1.1` (over TLS), `plain HTTP/1.1`, or `not TLS` (a handshake that failed). */
+  readonly transport: string;
+  /** Connections that carried requests (or were handed to a dispatcher for them). */
+  readonly connections: number;
+  /** Connections opened early and closed without a request (the origin spoke HTTP/2, or not TLS). */
+  readonly unused: number;
+  /** The most requests in flight at once. */
+  readonly mostInFlight: number;
+}
+
+interface Usage {
+  transport: string;
+  connections: number;
+  unused: number;
+  inFlight: number;
+  mostInFlight: number;
+  /** Answers that ended in this turn of the event loop: their connections are free in the next. */
+  ending: number;
+}
+
 /**
  * HTTPS origins, each on the transport its server offers (design rule 13): one HTTP/2
  * connection with many streams where ALPN says h2, a keep-alive pool where it says http/1.1.
@@ -67,6 +92,9 @@ function isBulk(options: Dispatcher.DispatchOptions & BulkOption): boolean {
  * soon as the inputs name the host), its ALPN answer picks the dispatcher, and that socket
  * becomes the dispatcher's first connection: the probe costs no extra connection. Requests
  * that come before the handshake ends wait for it, as they would wait for any connection.
+ * Beside the handshake, the TCP connections the rest of the first burst needs are opened at
+ * once (`spare`): on HTTP/1.1 TLS starts on each as a request needs it, so the burst never
+ * waits for a connection opened after the handshake; on HTTP/2 they close unused.
  * A handshake that fails leaves the origin to `fallback`, whose own attempt then reports the
  * failure (an untrusted certificate, a refused connection) the way every request does.
  */
@@ -75,8 +103,11 @@ export class OriginRouter extends DispatcherBase {
   /** Dispatchers made so far, and handshakes still running: closed with the router. */
   private readonly made = new Set<Dispatcher>();
   private readonly handshakes = new Set<tls.TLSSocket>();
+  /** Per HTTPS origin, the TCP connections opened beside its handshake, and how many TLS takes. */
+  private readonly spares = new Map<string, { readonly warm: WarmSockets; readonly forTls: number }>();
   /** Plain-HTTP origins opened early (`preconnectPlain`): a pool each, fed by its warm sockets. */
   private readonly plain = new Map<string, { readonly pool: Dispatcher; readonly warm: WarmSockets }>();
+  private readonly usage = new Map<string, Usage>();
 
   constructor(
     private readonly options: OriginOptions,
@@ -86,8 +117,19 @@ export class OriginRouter extends DispatcherBase {
     super();
   }
 
-  /** Starts the handshake with an HTTPS origin (`https://host:port`) now, if not started yet. */
-  preconnect(origin: string): void {
+  /**
+   * Starts the handshake with an HTTPS origin (`https://host:port`) now, if not started yet,
+   * and opens `spare` TCP connections beside it, of which TLS takes `forTls` on HTTP/1.1 (the
+   * others wait for `preconnectPlain` on the same port).
+   */
+  preconnect(origin: string, spare = 0, forTls = spare): void {
+    const url = new URL(origin);
+    if (!this.spares.has(url.origin)) {
+      const warm =
+        this.options.preconnected?.takeSpare(url.origin) ??
+        (spare > 0 ? WarmSockets.open(bareHostname(url), Number(url.port || 443), spare) : undefined);
+      if (warm) this.spares.set(url.origin, { warm, forTls });
+    }
     void this.route(origin);
   }
 
@@ -95,18 +137,24 @@ export class OriginRouter extends DispatcherBase {
    * Opens `count` TCP connections to a plain-HTTP origin (`http://host:port`) now, beside the TLS
    * handshake with the same host, which decides whether they are used: when the server does not
    * speak TLS, the requests that follow find their HTTP/1.1 connections open, as an HTTP/2
-   * origin finds its one. When it does, they are closed unused. Only for hosts design rule 14
-   * lets fall back to plain HTTP (loopback, `insecure-registries`).
+   * origin finds its one. When it does, they are closed unused, or on the same port serve
+   * HTTP/1.1 over TLS. Only for hosts design rule 14 lets fall back to plain HTTP (loopback,
+   * `insecure-registries`).
    */
   preconnectPlain(origin: string, count: number): void {
     const url = new URL(origin);
     if (url.protocol !== 'http:' || this.plain.has(url.origin)) return;
+    // On the TLS port too (a registry named with its port): the TCP connections opened beside the handshake.
+    const shared = url.port === '' ? undefined : this.spares.get(`https://${url.host}`)?.warm;
     const warm =
-      this.options.preconnected?.takePlain(url.origin) ?? WarmSockets.open(bareHostname(url), Number(url.port || 80), count);
+      shared ??
+      this.options.preconnected?.takePlain(url.origin) ??
+      WarmSockets.open(bareHostname(url), Number(url.port || 80), count);
     const pool = this.pool(url.origin, warm.connector(buildConnector({ timeout: this.options.connectTimeoutMs })));
     this.plain.set(url.origin, { pool, warm });
+    if (shared) return; // the route decides what becomes of them
     void this.route(`https://${url.host}`).then((route) => {
-      if (route.failure === undefined) warm.discard();
+      if (route.failure === undefined) this.unused(url.origin, warm.discard());
     });
   }
 
@@ -123,16 +171,51 @@ export class OriginRouter extends DispatcherBase {
     return (await this.route(origin)).failure;
   }
 
+  /** Each origin's connections and most requests in flight so far (the debug log reports them at the end). */
+  connectionsUsed(): OriginConnections[] {
+    return [...this.usage].map(([origin, u]) => ({
+      origin,
+      transport: u.transport,
+      connections: u.connections,
+      unused: u.unused,
+      mostInFlight: u.mostInFlight,
+    }));
+  }
+
   override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    const origin = String(options.origin);
-    if (!origin.startsWith('https:')) {
-      const plain = this.plain.size > 0 ? this.plain.get(new URL(origin).origin) : undefined;
-      return (plain?.pool ?? this.fallback).dispatch(options, handler);
+    const url = new URL(String(options.origin));
+    const tracked = this.tracked(url.origin, handler);
+    if (url.protocol !== 'https:') {
+      const plain = this.plain.size > 0 ? this.plain.get(url.origin) : undefined;
+      if (!plain) return this.fallback.dispatch(options, tracked);
+      this.use(url.origin).transport = 'plain HTTP/1.1';
+      this.toPool(url.origin, plain.pool, options, tracked);
+      return true;
     }
-    void this.route(origin).then(({ dispatcher, bulk }) =>
-      (bulk && isBulk(options) ? bulk() : dispatcher).dispatch(options, handler),
+    void this.route(url.origin).then(({ dispatcher, bulk }) =>
+      bulk && isBulk(options) ? bulk().dispatch(options, tracked) : this.toPool(url.origin, dispatcher, options, tracked),
     );
     return true;
+  }
+
+  /**
+   * Hands a request to an origin's dispatcher. undici's HTTP/1.1 client takes a connection whose
+   * answer just ended back only in the next turn of the event loop (a server may close it after
+   * all): a request sent meanwhile, as the next request of a chain is, would find every
+   * connection busy and open one more, one connection setup (or two round trips) on its path,
+   * and one connection more than requests in flight. Such a request waits for that turn instead.
+   */
+  private toPool(
+    origin: string,
+    dispatcher: Dispatcher,
+    options: Dispatcher.DispatchOptions,
+    handler: Dispatcher.DispatchHandler,
+  ): void {
+    if (dispatcher instanceof Pool && this.use(origin).ending > 0 && dispatcher.stats.free === 0) {
+      setImmediate(() => dispatcher.dispatch(options, handler));
+      return;
+    }
+    dispatcher.dispatch(options, handler);
   }
 
   private route(origin: string): Promise<Route> {
@@ -140,15 +223,76 @@ export class OriginRouter extends DispatcherBase {
     let routed = this.origins.get(key);
     if (!routed) {
       routed = this.handshake(key).then(
-        (socket) =>
-          socket.alpnProtocol === 'h2'
+        (socket) => {
+          const h2 = socket.alpnProtocol === 'h2';
+          this.use(key).transport = h2 ? 'HTTP/2' : 'HTTP/1.1';
+          const spare = this.spares.get(key);
+          // HTTP/2 needs no connection but the handshake's; HTTP/1.1 the burst's, no more.
+          if (spare) this.unused(key, h2 ? spare.warm.discard() : spare.warm.trim(spare.forTls));
+          return h2
             ? { dispatcher: this.dispatcherFor(key, socket), protocol: 'h2' as const, bulk: this.bulkPool(key) }
-            : { dispatcher: this.dispatcherFor(key, socket), protocol: 'http/1.1' as const },
-        (failure: unknown) => ({ dispatcher: this.fallback, protocol: 'http/1.1' as const, failure }),
+            : { dispatcher: this.dispatcherFor(key, socket, spare?.warm), protocol: 'http/1.1' as const };
+        },
+        (failure: unknown) => {
+          this.use(key).transport = 'not TLS';
+          this.unused(key, 1); // the handshake's own connection
+          const spare = this.spares.get(key);
+          // Kept for plain HTTP on the same port, where design rule 14 allows it (`preconnectPlain`).
+          if (spare && !this.plain.has(`http://${new URL(key).host}`)) this.unused(key, spare.warm.discard());
+          return { dispatcher: this.fallback, protocol: 'http/1.1' as const, failure };
+        },
       );
       this.origins.set(key, routed);
     }
     return routed;
+  }
+
+  private use(origin: string): Usage {
+    let u = this.usage.get(origin);
+    if (!u) {
+      u = { transport: 'HTTP/1.1', connections: 0, unused: 0, inFlight: 0, mostInFlight: 0, ending: 0 };
+      this.usage.set(origin, u);
+    }
+    return u;
+  }
+
+  private unused(origin: string, closed: number): void {
+    this.use(origin).unused += closed;
+  }
+
+  /** Counts the connections a dispatcher of `origin` gets. */
+  private counted(origin: string, connect: Connect): Connect {
+    return (options, callback) =>
+      connect(options, (...outcome) => {
+        if (outcome[0] === null) this.use(origin).connections++;
+        callback(...outcome);
+      });
+  }
+
+  /** Counts a request in flight to `origin` until its answer ends or fails. */
+  private tracked(origin: string, given: Dispatcher.DispatchHandler): Dispatcher.DispatchHandler {
+    const handler = WrapHandler.wrap(given);
+    const u = this.use(origin);
+    u.inFlight++;
+    u.mostInFlight = Math.max(u.mostInFlight, u.inFlight);
+    let ended = false;
+    const end = (): void => {
+      if (!ended) u.inFlight--;
+      ended = true;
+    };
+    return {
+      ...forwarding(handler),
+      onResponseEnd: (controller, trailers) => {
+        end();
+        u.ending++;
+        setImmediate(() => u.ending--);
+        handler.onResponseEnd?.(controller, trailers);
+      },
+      onResponseError: (controller, error) => {
+        end();
+        handler.onResponseError?.(controller, error);
+      },
+    };
   }
 
   /** The handshake opened early for this origin, else a new one; bounded by the connect timeout either way. */
@@ -165,16 +309,16 @@ export class OriginRouter extends DispatcherBase {
     });
   }
 
-  private dispatcherFor(origin: string, socket: tls.TLSSocket): Dispatcher {
+  private dispatcherFor(origin: string, socket: tls.TLSSocket, spare?: WarmSockets): Dispatcher {
     const h2 = socket.alpnProtocol === 'h2';
-    // The handshake's socket is the first connection; later ones (after an idle close) are new.
-    const connect = new WarmSockets([socket]).connector(
-      buildConnector({ allowH2: h2, timeout: this.options.connectTimeoutMs, ...this.options.tls }),
-    );
+    // The handshake's socket is the first connection, then TLS on the TCP connections opened
+    // beside it; later ones (past the burst, after an idle close) are new.
+    const base = buildConnector({ allowH2: h2, timeout: this.options.connectTimeoutMs, ...this.options.tls });
+    const connect = new WarmSockets([socket]).connector(spare ? spare.upgrader(base) : base);
     if (!h2) return this.pool(origin, connect);
     const dispatcher = new Client(origin, {
       ...this.timeouts(),
-      connect,
+      connect: this.counted(origin, connect),
       allowH2: true,
       pipelining: H2_STREAMS,
       maxConcurrentStreams: H2_STREAMS,
@@ -189,7 +333,7 @@ export class OriginRouter extends DispatcherBase {
 
   /** An HTTP/1.1 keep-alive pool, closed with the router. */
   private pool(origin: string, connect: Connect): Dispatcher {
-    const pool = new Pool(origin, { ...this.timeouts(), connect });
+    const pool = new Pool(origin, { ...this.timeouts(), connect: this.counted(origin, connect) });
     this.made.add(pool);
     return pool;
   }
@@ -223,7 +367,7 @@ export class OriginRouter extends DispatcherBase {
   /** Ends the handshakes and unused sockets, then every dispatcher (`close` waits, `destroy` aborts). */
   private async shutdown(end: (d: Dispatcher) => Promise<void>): Promise<void> {
     for (const socket of this.handshakes) socket.destroy();
-    for (const { warm } of this.plain.values()) warm.discard();
+    for (const { warm } of [...this.plain.values(), ...this.spares.values()]) warm.discard();
     await Promise.all([...this.made, this.fallback].map(end));
   }
 }

@@ -7,6 +7,7 @@ import {
   type Send,
   TransportError,
 } from './http';
+import { forwarding } from './handlers';
 
 /**
  * HTTPS first, plain HTTP only when the server does not speak TLS, for the
@@ -167,16 +168,4 @@ function plain(req: HttpRequest): HttpRequest {
   const url = new URL(req.url);
   url.protocol = 'http:';
   return { ...req, url };
-}
-
-/** Every callback of a dispatch handler, passed through (undici's own decorator is deprecated). */
-function forwarding(handler: Dispatcher.DispatchHandler): Dispatcher.DispatchHandler {
-  return {
-    onRequestStart: (controller, context) => handler.onRequestStart?.(controller, context),
-    onRequestUpgrade: (controller, status, headers, socket) => handler.onRequestUpgrade?.(controller, status, headers, socket),
-    onResponseStart: (controller, status, headers, message) => handler.onResponseStart?.(controller, status, headers, message),
-    onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
-    onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
-    onResponseError: (controller, error) => handler.onResponseError?.(controller, error),
-  };
 }

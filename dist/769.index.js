@@ -10,13 +10,13 @@ var __webpack_unused_export__;
 
 __webpack_unused_export__ = ({ value: true });
 exports.runAction = runAction;
-const merge_1 = __webpack_require__(9608);
+const batch_1 = __webpack_require__(828);
 const names_1 = __webpack_require__(2814);
 const program_1 = __webpack_require__(9066);
 const reporter_1 = __webpack_require__(5121);
 /** The merge as the action runs it: loaded by the entry once its connections are opening. */
-async function runAction(inputs, preconnected) {
-    await (0, merge_1.merge)(inputs, {
+async function runAction(batch, preconnected) {
+    await (0, batch_1.mergeBatch)(batch, {
         reporter: reporter_1.actionReporter,
         runProgram: program_1.execProgram,
         githubActor: process.env.GITHUB_ACTOR,
@@ -91,6 +91,7 @@ var __importStar = (this && this.__importStar) || (function () {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.actionReporter = void 0;
 const core = __importStar(__webpack_require__(5809));
+const report_1 = __webpack_require__(8850);
 const summary_1 = __webpack_require__(8770);
 /**
  * The flow as a workflow step shows it: collapsible groups, `::notice`/`::warning`
@@ -105,10 +106,18 @@ exports.actionReporter = {
     secret: (value) => core.setSecret(value),
     // The step log is not a terminal: the per-repository counts go to the job summary instead.
     progress: () => undefined,
-    async result(result, outputs) {
+    async result(result, outputs, batch) {
         for (const [name, value] of Object.entries(outputs))
             core.setOutput(name, value);
-        await (0, summary_1.writeJobSummary)(result);
+        if (batch) {
+            core.info(`Batch: ${(0, report_1.totalsLine)(batch.totals)}`);
+            await (0, summary_1.writeBatchSummary)(batch);
+        }
+        else {
+            if (result.hubCounted !== undefined)
+                core.info(`Docker Hub counted ${result.hubCounted} requests (manifest GETs; HEADs are free)`);
+            await (0, summary_1.writeJobSummary)(result);
+        }
     },
 };
 
@@ -154,6 +163,7 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.writeJobSummary = writeJobSummary;
+exports.writeBatchSummary = writeBatchSummary;
 const core = __importStar(__webpack_require__(5809));
 const platform_1 = __webpack_require__(1890);
 const summary_1 = __webpack_require__(212);
@@ -195,7 +205,37 @@ async function writeJobSummary(result) {
         .addList(result.transfers.map((t) => `${code(t.repository)}: ${(0, report_1.transferCounts)(t, result.dryRun)}`))
         .addRaw((0, summary_1.attestationsSection)(result.referrers, code), true)
         .addRaw((0, summary_1.referrersSection)(result.referrers, code), true)
-        .addRaw(`<p>${result.requests} requests in ${(result.elapsedMs / 1000).toFixed(1)} s.</p>`, true)
+        .addRaw(`<p>${(0, report_1.requestsLine)(result)}.</p>`, true)
+        .write();
+}
+/**
+ * A batch's job summary: one row per image (its tags and what happened to them, its digest and
+ * platforms, what its repositories needed), then the batch's totals (design rule 24).
+ */
+async function writeBatchSummary(batch) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    const dryRun = batch.totals.dryRun;
+    const rows = batch.images.map((r) => [
+        r.tags.map((t) => `${code(t.reference)}: ${report_1.TAG_OUTCOMES[t.outcome]}`).join('<br>'),
+        code(r.plan.index.digest),
+        r.plan.platforms.map(code).join(' '),
+        r.transfers.map((t) => `${code(t.repository)}: ${(0, report_1.transferCounts)(t, dryRun)}`).join('<br>'),
+    ]);
+    await core.summary
+        .addHeading(dryRun
+        ? `Multi-arch merge of ${batch.images.length} images (dry run)`
+        : `Multi-arch merge of ${batch.images.length} images`, 3)
+        .addTable([
+        [
+            { data: 'Tags', header: true },
+            { data: 'Digest', header: true },
+            { data: 'Platforms', header: true },
+            { data: 'Content', header: true },
+        ],
+        ...rows,
+    ])
+        .addRaw(`<p>${(0, report_1.totalsLine)(batch.totals)}.</p>`, true)
         .write();
 }
 
@@ -282,10 +322,10 @@ const errors_1 = __webpack_require__(3916);
 const manifest_1 = __webpack_require__(2060);
 const platform_1 = __webpack_require__(1890);
 const standing_1 = __webpack_require__(2931);
-const publish_1 = __webpack_require__(3456);
-const retry_1 = __webpack_require__(1521);
+const publish_1 = __webpack_require__(1075);
 const base_1 = __webpack_require__(3459);
-exports.APPEND_TIMING = { rounds: 10, settleMs: 1000, maxBackoffMs: 2000 };
+const settle_1 = __webpack_require__(5434);
+exports.APPEND_TIMING = settle_1.SETTLE_TIMING;
 /**
  * Append when other runs may append to the same tag at the same time. The registry has no
  * conditional write, so each round reads the tag, writes the base plus this run's entries,
@@ -300,14 +340,14 @@ exports.APPEND_TIMING = { rounds: 10, settleMs: 1000, maxBackoffMs: 2000 };
  */
 async function appendUntilSettled(first, o) {
     const timing = o.timing ?? exports.APPEND_TIMING;
-    const random = timing.random ?? Math.random;
     const target = o.targets[0];
     const earlier = new standing_1.EarlierEntries();
     earlier.record((0, standing_1.entriesOfBase)(first.base));
     let { plan, base } = first;
     let own = o.own;
-    let wrote = false;
     let tags = [];
+    /** The target tags as read just before the write. */
+    let current = [];
     const superseded = [];
     const transfers = [];
     /** Leaves to another run the platforms it has written since this run started. */
@@ -319,18 +359,9 @@ async function appendUntilSettled(first, o) {
         superseded.push(...found);
         own = (0, standing_1.withoutImages)(own, found.map((s) => s.own));
     };
-    let rounds = 0;
-    let reads = 1;
-    /** Why the base is read again before the next write; undefined: the base in hand is current. */
-    let again;
-    for (;;) {
-        if (again) {
-            if (reads >= timing.rounds * 3)
-                break;
-            // Jitter spreads the runs that collided, so they do not collide again; it grows with each lost write.
-            const spread = again === 'moved' ? 250 : Math.min(timing.maxBackoffMs, 250 * 2 ** (rounds - 1));
-            await (0, retry_1.sleep)(Math.round(random() * spread));
-            reads++;
+    // The settling loop (util/settle.ts), with the tag's steps: the same loop keeps referrers indexes.
+    const settled = await (0, settle_1.writeUntilSettled)({
+        remerge: async (wrote) => {
             base = await (0, base_1.resolveBase)(o.clientFor, target);
             const entries = (0, standing_1.entriesOfBase)(base);
             if (!wrote)
@@ -338,49 +369,43 @@ async function appendUntilSettled(first, o) {
             yieldTo((0, standing_1.standing)(own, entries, earlier).superseded);
             if (own.images.length === 0) {
                 o.reporter.info(`append: every platform of this run is newer in ${target}; nothing left to write`);
-                return { plan, base, tags, rounds, superseded, transfers };
+                return false;
             }
             plan = (0, standing_1.planRound)(o.resolved, o.planOptions, own, base);
             transfers.push(...(await o.transfer.run(plan.children, o.repositories)));
-        }
-        // Read just before the write: a base that moved since it was read is read again (no write).
-        const current = await (0, publish_1.readTags)(o.clientFor, o.targets);
-        if (current[0] !== base?.digest) {
+            return true;
+        },
+        unmoved: async () => {
+            current = await (0, publish_1.readTags)(o.clientFor, o.targets);
+            if (current[0] === base?.digest)
+                return true;
             o.reporter.info(`append: ${target} moved to ${current[0] ?? '(deleted)'} since this run read it at ${base?.digest ?? '(absent)'}; reading it again`);
-            again = 'moved';
-            continue;
-        }
-        if (rounds >= timing.rounds)
-            break;
-        rounds++;
-        const putStarted = Date.now();
-        tags = await (0, publish_1.publishIndex)(o.clientFor, plan.index, o.targets, {
-            dryRun: false,
-            log: o.reporter,
-            tags: Promise.resolve(current),
-        });
-        const putMs = Date.now() - putStarted;
-        if (!tags.some((t) => t.outcome === 'written') && !wrote) {
-            // Every tag held this very index before this run wrote anything: its entries were there.
-            return { plan, base, tags, rounds, superseded, transfers };
-        }
-        wrote = true;
-        // A writer that read the tag before this write lands within about one of its own writes;
-        // wait for that (and a second, for registries whose reads lag their writes), then look.
-        await (0, retry_1.sleep)(Math.round((timing.settleMs + 2 * putMs) * (0.75 + random() / 2)));
-        const check = await checkTags(o, plan, own, earlier);
-        yieldTo(check.superseded);
-        if (check.missing.length === 0) {
-            if (rounds > 1)
-                o.reporter.info(`append: ${target} holds this run's entries after ${rounds} writes`);
-            return { plan, base, tags, rounds, superseded, transfers };
-        }
-        o.reporter.info(`append: a concurrent write to ${check.where} left out ${check.missing.map(describe).join(', ')} ` +
-            `(write ${rounds} of at most ${timing.rounds}); merging again onto what is there`);
-        again = 'lost';
-        if (rounds >= timing.rounds)
-            break;
-    }
+            return false;
+        },
+        write: async () => {
+            tags = await (0, publish_1.publishIndex)(o.clientFor, plan.index, o.targets, {
+                dryRun: false,
+                log: o.reporter,
+                tags: Promise.resolve(current),
+            });
+            return tags.some((t) => t.outcome === 'written');
+        },
+        holds: async (round) => {
+            const check = await checkTags(o, plan, own, earlier);
+            yieldTo(check.superseded);
+            if (check.missing.length === 0) {
+                if (round > 1)
+                    o.reporter.info(`append: ${target} holds this run's entries after ${round} writes`);
+                return true;
+            }
+            o.reporter.info(`append: a concurrent write to ${check.where} left out ${check.missing.map(describe).join(', ')} ` +
+                `(write ${round} of at most ${timing.rounds}); merging again onto what is there`);
+            return false;
+        },
+    }, timing);
+    const { rounds, reads } = settled;
+    if (settled.outcome !== 'gave-up')
+        return { plan, base, tags, rounds, superseded, transfers };
     throw new errors_1.ContentError(`append: ${target} did not settle after ${rounds} writes and ${reads} reads: concurrent appends kept replacing ` +
         `this run's entries (${own.images.map(describe).join(', ')}); the tag may lack them: run this job again`);
 }
@@ -436,34 +461,256 @@ function withLaterRounds(first, later) {
 
 /***/ }),
 
+/***/ 828:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.IMAGES_IN_FLIGHT = void 0;
+exports.tagRounds = tagRounds;
+exports.imageLabel = imageLabel;
+exports.mergeBatch = mergeBatch;
+const errors_1 = __webpack_require__(3916);
+const credentials_1 = __webpack_require__(3653);
+const registries_1 = __webpack_require__(6764);
+const report_1 = __webpack_require__(8850);
+const resolve_1 = __webpack_require__(7416);
+const transfer_1 = __webpack_require__(3456);
+const targets_1 = __webpack_require__(2737);
+const concurrency_1 = __webpack_require__(3731);
+const errors_2 = __webpack_require__(3916);
+const imageLog_1 = __webpack_require__(5475);
+const merge_1 = __webpack_require__(9608);
+/**
+ * Images worked on at once in each phase. Requests are bounded per registry anyway (design rule
+ * 13); this bounds what is held in flight besides them (design rule 22).
+ */
+exports.IMAGES_IN_FLIGHT = 32;
+/**
+ * Floating tags (`latest`, what `floating-tags` names) are written once every other tag of the
+ * batch has landed, so they never point ahead of the versioned tags. An append image writes all
+ * its tags in one write-check-merge loop (its tags must hold the same entries): last when one of
+ * them floats, else first.
+ */
+function tagRounds(images, floating) {
+    return images.map((image) => {
+        const floats = image.targets.filter((t) => floating.floats(t.tag));
+        if (image.append)
+            return floats.length > 0 ? { first: [], last: image.targets } : { first: image.targets, last: [] };
+        return { first: image.targets.filter((t) => !floats.includes(t)), last: floats };
+    });
+}
+/** How an image of a batch is named in the log and in errors: its entry number and first tag. */
+function imageLabel(image, index) {
+    return `entry ${index + 1} (${image.targets[0]})`;
+}
+/**
+ * Merges every image of the run, all or nothing (design rule 20): every image is resolved and
+ * planned before anything is written, every image's children, blobs and referrers are in place
+ * before any tag is written, and floating tags come last (rule 21). The images share the
+ * registries' connections, tokens and limits, and each blob, child and source is handled once
+ * (rule 22). A single merge is a batch of one, told as it always was.
+ */
+async function mergeBatch(batch, options) {
+    const { reporter } = options;
+    const started = Date.now();
+    const { images } = batch;
+    // dry-run, github-token, insecure-registries, outage-timeout are top-level inputs: the same in every image.
+    const run = images[0];
+    // Not awaited: the registries' connections open while the Docker config is read.
+    const dockerConfig = (0, credentials_1.dockerCredentials)({
+        githubToken: run.githubToken,
+        githubActor: options.githubActor,
+        runHelper: (0, credentials_1.credentialHelpers)(options.runProgram),
+        mask: reporter.secret,
+    });
+    const { login } = options;
+    const credentials = login ? dockerConfig.then((config) => (0, credentials_1.withLogin)(login, config, reporter.secret)) : dockerConfig;
+    credentials.catch(() => undefined); // a broken config surfaces where a client awaits it
+    // Test-only knobs (MERGE_ACTION_RETRY_*, MERGE_ACTION_TIMEOUT_MS), read here once; see registries.ts.
+    const transport = (0, registries_1.transportSettingsFromEnv)(process.env);
+    // One set of connections, tokens and limits for every image (design rule 22).
+    const registries = new registries_1.Registries({
+        sources: images.flatMap((i) => i.sources),
+        targets: images.flatMap((i) => i.targets),
+        push: !run.dryRun,
+        credentials,
+        log: reporter,
+        insecureRegistries: run.insecureRegistries,
+        retry: options.retry ?? transport.retry,
+        outageTimeoutMs: run.outageTimeoutMs,
+        timeouts: transport.timeouts,
+        preconnected: options.preconnected,
+    });
+    const clientFor = (registry) => registries.client(registry);
+    const { limits } = registries;
+    const many = images.length > 1;
+    const shared = {
+        clientFor,
+        limits,
+        // One budget of requests in flight per registry, for the copy and the referrers alike (design rule 13).
+        transfer: new transfer_1.Transfer(clientFor, { dryRun: run.dryRun, reporter, limits }),
+        sources: new resolve_1.SourceCache(),
+        names: options.names ?? errors_2.KEY_NAMES,
+        isHub: (registry) => registries.isHub(registry),
+        mirrors: (0, targets_1.uniqueRepositories)(images.flatMap((i) => i.targets)).filter((t) => !registries.isHub(t.registry)),
+        writeEarly: !many,
+    };
+    const labels = images.map(imageLabel);
+    const logs = images.map((_, i) => (many ? new imageLog_1.ImageLog(reporter, labels[i]) : undefined));
+    const logOf = (i) => logs[i] ?? reporter;
+    const flush = async () => {
+        for (const l of logs)
+            await l?.flush();
+    };
+    /** One phase for every image; any failure ends the run, naming every image that failed. */
+    async function phase(items, work, after) {
+        const settled = await (0, concurrency_1.settleAll)(items, exports.IMAGES_IN_FLIGHT, work);
+        const failed = settled.flatMap((s, i) => (s.status === 'rejected' ? [{ i, reason: s.reason }] : []));
+        if (failed.length === 0)
+            return settled.map((s) => s.value);
+        if (!many)
+            throw failed[0].reason;
+        const parts = [`${failed.length} of ${images.length} images failed; ${after}:`];
+        for (const f of failed)
+            parts.push(`\n- ${labels[f.i]}: `, ...(0, errors_1.wordingOf)(f.reason));
+        throw new errors_1.ContentError(parts);
+    }
+    for (const n of batch.notices)
+        reporter.notice(n);
+    try {
+        // Every image resolved and planned before anything is written.
+        const prepared = await phase(images, (inputs, i) => (0, merge_1.prepare)(inputs, shared, logOf(i)), 'nothing was written');
+        // The images' own lines come in their groups at the end; meanwhile the log says where the batch is.
+        if (many)
+            reporter.info(`${images.length} images resolved and planned`);
+        // Every image's children, blobs and referrers in place before any tag.
+        const transferred = await phase(prepared, (p) => (0, merge_1.transferImage)(p, shared), 'no tag was written');
+        if (many) {
+            reporter.info(run.dryRun
+                ? "every image's content checked (dry run); tags next"
+                : "every image's content is in place; tags next, floating tags last");
+        }
+        const rounds = tagRounds(images, batch.floating);
+        const publish = (which, after) => phase(transferred, (t, i) => rounds[i][which].length > 0 ? (0, merge_1.publishImage)(t, rounds[i][which], shared) : Promise.resolve(undefined), after);
+        const first = await publish('first', 'the other images are tagged; no floating tag was written');
+        const last = await publish('last', 'every tag but the floating ones of these images was written');
+        const results = transferred.map((t, i) => (0, merge_1.imageResult)(t, [first[i], last[i]].filter((p) => p !== undefined), { requests: registries.stats.requests, hubCounted: registries.hubCounted }));
+        const outputs = (0, report_1.outputsOf)(results[0], results);
+        await flush();
+        const report = many
+            ? {
+                images: results,
+                labels,
+                totals: (0, report_1.batchTotals)(results, {
+                    requests: registries.stats.requests,
+                    hubCounted: registries.hubCounted,
+                    elapsedMs: Date.now() - started,
+                }),
+            }
+            : undefined;
+        await reporter.result(results[0], outputs, report);
+        return outputs;
+    }
+    catch (err) {
+        await flush();
+        throw err;
+    }
+    finally {
+        await registries.close();
+    }
+}
+
+
+/***/ }),
+
+/***/ 5475:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ImageLog = void 0;
+/**
+ * One image's part of a batch's log. The images' phases run at once, and a workflow log's groups
+ * cannot interleave: each image's lines are kept and told as one group of their own
+ * (`flush`), in input order. Secrets, debug lines and progress go through at once: a secret
+ * must be masked before anything prints it.
+ */
+class ImageLog {
+    run;
+    title;
+    lines = [];
+    constructor(run, title) {
+        this.run = run;
+        this.title = title;
+    }
+    /** A step of the image's flow: a line in its group (groups do not nest). */
+    async group(title, work) {
+        this.lines.push({ kind: 'info', message: `-- ${title}` });
+        return work();
+    }
+    info(message) {
+        this.lines.push({ kind: 'info', message });
+    }
+    notice(message) {
+        this.lines.push({ kind: 'notice', message });
+    }
+    warning(message) {
+        this.lines.push({ kind: 'warning', message });
+    }
+    debug(message) {
+        this.run.debug(message);
+    }
+    secret = (value) => this.run.secret(value);
+    progress = (update) => this.run.progress(update);
+    /** Tells the lines kept so far, as one group; the next flush tells only what came after. */
+    async flush() {
+        const lines = this.lines.splice(0);
+        if (lines.length === 0)
+            return;
+        await this.run.group(this.title, async () => {
+            for (const l of lines)
+                this.run[l.kind](l.message);
+        });
+    }
+}
+exports.ImageLog = ImageLog;
+
+
+/***/ }),
+
 /***/ 9608:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.merge = merge;
+exports.prepare = prepare;
+exports.transferImage = transferImage;
+exports.publishImage = publishImage;
+exports.imageResult = imageResult;
 const errors_1 = __webpack_require__(3916);
 const platform_1 = __webpack_require__(1890);
 const plan_1 = __webpack_require__(8720);
 const standing_1 = __webpack_require__(2931);
-const publish_1 = __webpack_require__(3456);
-const credentials_1 = __webpack_require__(3653);
-const registries_1 = __webpack_require__(6764);
+const publish_1 = __webpack_require__(1075);
 const referrers_1 = __webpack_require__(3528);
-const report_1 = __webpack_require__(8850);
 const base_1 = __webpack_require__(3459);
+const mirror_1 = __webpack_require__(7317);
 const patterns_1 = __webpack_require__(5485);
 const resolve_1 = __webpack_require__(7416);
-const transfer_1 = __webpack_require__(1075);
+const transfer_1 = __webpack_require__(3456);
 const targets_1 = __webpack_require__(2737);
 const appendLoop_1 = __webpack_require__(2968);
 /**
- * The whole flow, in one direction: inputs → resolve → plan → transfer → publish → report.
- * Nothing is written until every source is resolved and the plan is made.
+ * One image's flow, in one direction: inputs → resolve → plan, then transfer, then publish.
+ * `src/flow/batch.ts` runs these phases for every image of the run: every image is prepared
+ * before any is transferred, and every image transferred before any tag is written.
+ *
+ * Prepare: resolve every source and the append base, and plan the index. Reads only (and, in a
+ * run of one image, early blob writes, which no manifest references yet).
  */
-async function merge(inputs, options) {
-    const { reporter } = options;
-    const words = (wording) => (0, errors_1.render)(wording, options.names ?? errors_1.KEY_NAMES);
+async function prepare(inputs, shared, reporter) {
+    const words = (wording) => (0, errors_1.render)(wording, shared.names ?? errors_1.KEY_NAMES);
     const started = Date.now();
     if (inputs.skippedAnnotations.length > 0) {
         const hint = Object.keys(inputs.annotations).length === 0 ? (0, errors_1.say) ` ${{ hint: 'index-annotations' }}` : [];
@@ -477,135 +724,162 @@ async function merge(inputs, options) {
     for (const t of inputs.untaggedTargets) {
         reporter.notice(words((0, errors_1.say) `${(0, errors_1.setting)('tags')}: "${t.given}" names no tag; ${t.target.toString()} is meant (latest, as docker assumes)`));
     }
-    // Not awaited: the registries' connections open while the Docker config is read.
-    const dockerConfig = (0, credentials_1.dockerCredentials)({
-        githubToken: inputs.githubToken,
-        githubActor: options.githubActor,
-        runHelper: (0, credentials_1.credentialHelpers)(options.runProgram),
-        mask: reporter.secret,
-    });
-    const { login } = options;
-    const credentials = login ? dockerConfig.then((config) => (0, credentials_1.withLogin)(login, config, reporter.secret)) : dockerConfig;
-    credentials.catch(() => undefined); // a broken config surfaces where a client awaits it
-    // Test-only knobs (MERGE_ACTION_RETRY_*, MERGE_ACTION_TIMEOUT_MS), read here once; see registries.ts.
-    const transport = (0, registries_1.transportSettingsFromEnv)(process.env);
-    const registries = new registries_1.Registries({
-        sources: inputs.sources,
-        targets: inputs.targets,
-        push: !inputs.dryRun,
-        credentials,
-        log: reporter,
-        insecureRegistries: inputs.insecureRegistries,
-        retry: options.retry ?? transport.retry,
-        outageTimeoutMs: inputs.outageTimeoutMs,
-        timeouts: transport.timeouts,
-        preconnected: options.preconnected,
-    });
-    const clientFor = (registry) => registries.client(registry);
+    const { clientFor, transfer } = shared;
     const repositories = (0, targets_1.uniqueRepositories)(inputs.targets);
-    // One budget of requests in flight per registry, for the copy and the referrers alike (design rule 13).
-    const { limits } = registries;
-    const transfer = new transfer_1.Transfer(clientFor, { dryRun: inputs.dryRun, reporter, limits });
     // Referrers (signatures, SBOMs, attestations attached to the children): looked for as soon as resolve learns each manifest digest.
     const referrers = new referrers_1.Referrers(clientFor, repositories, {
         mode: inputs.referrers,
         dryRun: inputs.dryRun,
         log: reporter,
-        limits,
+        limits: shared.limits,
     });
-    try {
-        // The target tags are read while the sources resolve: reads only, off the critical path.
-        const tagDigests = (0, publish_1.readTags)(clientFor, inputs.targets);
-        tagDigests.catch(() => undefined); // a failure surfaces where it is awaited
-        // The append base is read alongside the sources, like them before anything is written.
-        const baseRead = inputs.append ? (0, base_1.resolveBase)(clientFor, inputs.targets[0]) : Promise.resolve(undefined);
-        baseRead.catch(() => undefined);
-        // Blob writes start while resolving (design: once the verified manifest naming them is known
-        // and its platform is certainly wanted), unless every tag exists at one digest: then this may
-        // be a re-run that writes nothing, and writing early would break that.
-        const writeEarly = tagDigests.then((d) => d.some((x) => x === undefined) || new Set(d).size > 1, () => false);
-        const onImage = (found) => {
-            const { platform } = found;
-            const wanted = inputs.platforms === undefined || (platform !== undefined && inputs.platforms.some((w) => (0, platform_1.platformMatches)(w, platform)));
-            if (wanted)
-                void writeEarly.then((early) => early && transfer.prefetch(found, repositories));
-        };
-        const { resolved, base } = await reporter.group('Resolve sources', async () => {
-            const expanded = await (0, patterns_1.expandSources)(clientFor, inputs.sources, inputs.targets);
-            for (const e of expanded.expansions) {
-                reporter.info(`${e.pattern} matches ${e.matches.length} tag(s): ${e.matches.map((m) => m.tag).join(', ')}`);
-            }
-            const r = await (0, resolve_1.resolveSources)(clientFor, expanded.references, inputs.attestations, {
-                onImage,
-                known: referrers.known,
-            });
-            for (const s of r) {
-                const attestations = inputs.attestations === 'strip'
-                    ? ''
-                    : `, ${s.attestations.length} attestation(s) ${inputs.attestations === 'keep' ? 'kept' : 'to attach'}`;
-                reporter.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
-            }
-            const b = await baseRead;
-            if (b)
-                reporter.info(`append to ${b.reference} → ${b.digest}: ${b.images.length} image(s), ${b.attestations.length} attestation(s)`);
-            else if (inputs.append)
-                reporter.notice(`append: ${inputs.targets[0]} does not exist yet; merging the sources alone`);
-            return { resolved: r, base: b };
+    // The target tags are read while the sources resolve: reads only, off the critical path.
+    const tagDigests = (0, publish_1.readTags)(clientFor, inputs.targets);
+    tagDigests.catch(() => undefined); // a failure surfaces where it is awaited
+    // The append base is read alongside the sources, like them before anything is written.
+    const baseRead = inputs.append ? (0, base_1.resolveBase)(clientFor, inputs.targets[0]) : Promise.resolve(undefined);
+    baseRead.catch(() => undefined);
+    // Blob writes start while resolving (design: once the verified manifest naming them is known
+    // and its platform is certainly wanted), unless every tag exists at one digest: then this may
+    // be a re-run that writes nothing, and writing early would break that.
+    const writeEarly = shared.writeEarly
+        ? tagDigests.then((d) => d.some((x) => x === undefined) || new Set(d).size > 1, () => false)
+        : Promise.resolve(false);
+    const onImage = (found) => {
+        const { platform } = found;
+        const wanted = inputs.platforms === undefined || (platform !== undefined && inputs.platforms.some((w) => (0, platform_1.platformMatches)(w, platform)));
+        if (wanted)
+            void writeEarly.then((early) => early && transfer.prefetch(found, repositories));
+    };
+    const { resolved, base } = await reporter.group('Resolve sources', async () => {
+        const expanded = await (0, patterns_1.expandSources)(clientFor, inputs.sources, inputs.targets);
+        for (const e of expanded.expansions) {
+            reporter.info(`${e.pattern} matches ${e.matches.length} tag(s): ${e.matches.map((m) => m.tag).join(', ')}`);
+        }
+        // A source on Docker Hub that a mirror of the run holds is read there (Hub counts every manifest GET).
+        const references = await Promise.all(expanded.references.map(async (source) => {
+            if (!shared.isHub(source.registry) || shared.mirrors.length === 0)
+                return source;
+            const read = await (0, mirror_1.readFromMirror)(clientFor, source, shared.mirrors);
+            if (read.mirror)
+                reporter.info(`${source} is read from ${read.reference}: the same digest, and Docker Hub counts every read`);
+            return read.reference;
+        }));
+        const r = await (0, resolve_1.resolveSources)(clientFor, references, inputs.attestations, { onImage, known: referrers.known, info: (message) => reporter.info(message) }, shared.sources);
+        for (const s of r) {
+            const attestations = inputs.attestations === 'strip'
+                ? ''
+                : `, ${s.attestations.length} attestation(s) ${inputs.attestations === 'keep' ? 'kept' : 'to attach'}`;
+            reporter.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
+        }
+        const b = await baseRead;
+        if (b)
+            reporter.info(`append to ${b.reference} → ${b.digest}: ${b.images.length} image(s), ${b.attestations.length} attestation(s)`);
+        else if (inputs.append)
+            reporter.notice(`append: ${inputs.targets[0]} does not exist yet; merging the sources alone`);
+        return { resolved: r, base: b };
+    });
+    const plan = (0, plan_1.buildPlan)(resolved, inputs, base);
+    for (const old of plan.replaced)
+        reporter.info(`append: ${(0, platform_1.formatPlatform)(old.descriptor.platform)} ${old.descriptor.digest} replaced`);
+    reporter.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
+    // The attachments of the planned children are read now (reads only), alongside the transfer.
+    const attached = referrers.start(plan, resolved);
+    return { inputs, reporter, started, repositories, resolved, base, plan, tagDigests: await tagDigests, attached };
+}
+/**
+ * Transfer: every child and blob present in each target repository, then what is attached to
+ * the children (the tag is the last write, design rule 7).
+ */
+async function transferImage(p, shared) {
+    const { inputs, reporter, plan } = p;
+    // Every tag already at the digest: the index, hence every child and blob, is in place.
+    const unchanged = (0, publish_1.allTagsAt)(p.tagDigests, plan.index);
+    const transfers = unchanged
+        ? p.repositories.map((r) => (0, transfer_1.alreadyPresent)(r, plan.children))
+        : await reporter.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () => shared.transfer.run(plan.children, p.repositories));
+    // Attachments are written after the children and before the tags (the tag is the last write).
+    const carried = await reporter.group(inputs.dryRun ? 'Referrers (dry run)' : 'Carry referrers', () => p.attached.carry());
+    return { ...p, transfers, carried };
+}
+/**
+ * Publish: the index under `targets` (all of the image's tags, or the part of them the batch
+ * writes now, design rule 21). With append, the write-check-merge loop writes every tag of the
+ * image (docs/concurrent-append.md), so the batch hands it all of them at once.
+ */
+async function publishImage(t, targets, shared) {
+    const { inputs, reporter, plan, base } = t;
+    const title = inputs.dryRun ? 'Tags (dry run)' : 'Push the index';
+    return reporter.group(title, async () => inputs.append && !inputs.dryRun
+        ? (0, appendLoop_1.appendUntilSettled)({ plan, base }, {
+            clientFor: shared.clientFor,
+            targets,
+            repositories: (0, targets_1.uniqueRepositories)(targets),
+            resolved: t.resolved,
+            planOptions: inputs,
+            transfer: shared.transfer,
+            reporter,
+            own: (0, standing_1.ownEntries)(t.resolved, inputs),
+        })
+        : {
+            plan,
+            base,
+            transfers: [],
+            tags: await (0, publish_1.publishIndex)(shared.clientFor, plan.index, targets, {
+                dryRun: inputs.dryRun,
+                log: reporter,
+                tags: Promise.resolve(targets.map((r) => t.tagDigests[inputs.targets.indexOf(r)])),
+            }),
         });
-        const plan = (0, plan_1.buildPlan)(resolved, inputs, base);
-        for (const old of plan.replaced)
-            reporter.info(`append: ${(0, platform_1.formatPlatform)(old.descriptor.platform)} ${old.descriptor.digest} replaced`);
-        reporter.info(`index ${plan.index.digest} (${plan.index.mediaType}): ${plan.platforms.join(', ')}`);
-        // The attachments of the planned children are read now (reads only), alongside the transfer.
-        const attached = referrers.start(plan, resolved);
-        // Every tag already at the digest: the index, hence every child and blob, is in place.
-        const unchanged = (0, publish_1.allTagsAt)(await tagDigests, plan.index);
-        const transfers = unchanged
-            ? repositories.map((r) => (0, transfer_1.alreadyPresent)(r, plan.children))
-            : await reporter.group(inputs.dryRun ? 'Check target repositories (dry run)' : 'Copy manifests and blobs', () => transfer.run(plan.children, repositories));
-        // Attachments are written after the children and before the tags (the tag is the last write).
-        const carried = await reporter.group(inputs.dryRun ? 'Referrers (dry run)' : 'Carry referrers', () => attached.carry());
-        // Parallel appends to one tag: write, check, merge again onto what is there (docs/concurrent-append.md).
-        const published = await reporter.group(inputs.dryRun ? 'Tags (dry run)' : 'Push the index', async () => inputs.append && !inputs.dryRun
-            ? (0, appendLoop_1.appendUntilSettled)({ plan, base }, {
-                clientFor,
-                targets: inputs.targets,
-                repositories,
-                resolved,
-                planOptions: inputs,
-                transfer,
-                reporter,
-                own: (0, standing_1.ownEntries)(resolved, inputs),
-            })
-            : {
-                plan,
-                base,
-                transfers: [],
-                tags: await (0, publish_1.publishIndex)(clientFor, plan.index, inputs.targets, {
-                    dryRun: inputs.dryRun,
-                    log: reporter,
-                    tags: tagDigests,
-                }),
-            });
-        const result = {
-            plan: published.plan,
-            sources: published.base ? [published.base, ...resolved] : resolved,
-            base: published.base,
-            targets: inputs.targets,
-            transfers: (0, appendLoop_1.withLaterRounds)(transfers, published.transfers),
-            tags: published.tags,
-            dryRun: inputs.dryRun,
-            elapsedMs: Date.now() - started,
-            requests: registries.stats.requests,
-            referrers: carried,
-        };
-        const outputs = (0, report_1.outputsOf)(result);
-        await reporter.result(result, outputs);
-        return outputs;
-    }
-    finally {
-        await registries.close();
-    }
+}
+/** What one image's run did, for the report: its tags in the order of its targets. */
+function imageResult(t, published, wire) {
+    const last = published.at(-1);
+    const plan = last?.plan ?? t.plan;
+    const base = last ? last.base : t.base;
+    const tags = published.flatMap((p) => p.tags);
+    const order = (r) => t.inputs.targets.findIndex((x) => x.toString() === r.reference);
+    return {
+        plan,
+        sources: base ? [base, ...t.resolved] : t.resolved,
+        base,
+        targets: t.inputs.targets,
+        transfers: (0, appendLoop_1.withLaterRounds)(t.transfers, published.flatMap((p) => p.transfers)),
+        tags: [...tags].sort((a, b) => order(a) - order(b)),
+        dryRun: t.inputs.dryRun,
+        elapsedMs: Date.now() - t.started,
+        requests: wire.requests,
+        ...(wire.hubCounted !== undefined ? { hubCounted: wire.hubCounted } : {}),
+        referrers: t.carried,
+    };
+}
+
+
+/***/ }),
+
+/***/ 7001:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.attachmentTag = attachmentTag;
+exports.describeAttachmentTag = describeAttachmentTag;
+const ATTACHMENT_TAG = /^sha256-([0-9a-f]{64})(?:\.(sig|att|sbom))?$/;
+/** What a tag names when it follows one of the attachment schemas; undefined for any other tag. */
+function attachmentTag(tag) {
+    const m = ATTACHMENT_TAG.exec(tag);
+    if (!m)
+        return undefined;
+    const subject = `sha256:${m[1]}`;
+    const suffix = m[2];
+    return suffix === undefined ? { kind: 'referrers-index', subject } : { kind: 'cosign', suffix, subject };
+}
+/** In words, for an error: `a cosign signature of sha256:…`. */
+function describeAttachmentTag(t) {
+    if (t.kind === 'referrers-index')
+        return `a referrers index (the fallback tag listing what is attached to ${t.subject})`;
+    const what = { sig: 'a cosign signature', att: 'a cosign attestation', sbom: 'a cosign SBOM' }[t.suffix];
+    return `${what} of ${t.subject}`;
 }
 
 
@@ -734,7 +1008,7 @@ function requiredBlobs(m) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.PREDICATE_TYPE_ANNOTATION = exports.ATTESTATION_ARTIFACT_TYPE = exports.MAX_MANIFEST_BYTES = exports.ATTESTATION_SUBJECT_ANNOTATION = exports.ATTESTATION_TYPE_VALUE = exports.ATTESTATION_TYPE_ANNOTATION = exports.MANIFEST_ACCEPT = exports.MediaType = void 0;
+exports.COSIGN_SIGNATURE_LAYER_TYPE = exports.ATTESTATION_LAYER_TYPES = exports.IN_TOTO_LAYER_TYPE = exports.ATTESTATION_CONFIG_TYPE = exports.IMAGE_CONFIG_TYPES = exports.PREDICATE_TYPE_ANNOTATION = exports.ATTESTATION_ARTIFACT_TYPE = exports.MAX_MANIFEST_BYTES = exports.ATTESTATION_SUBJECT_ANNOTATION = exports.ATTESTATION_TYPE_VALUE = exports.ATTESTATION_TYPE_ANNOTATION = exports.MANIFEST_ACCEPT = exports.MediaType = void 0;
 exports.isIndexMediaType = isIndexMediaType;
 exports.isImageMediaType = isImageMediaType;
 /** The four manifest media types a registry may answer with (design rule 4). */
@@ -762,6 +1036,22 @@ exports.MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 exports.ATTESTATION_ARTIFACT_TYPE = 'application/vnd.docker.attestation.manifest.v1+json';
 /** The layer annotation naming an in-toto statement's predicate type (provenance, SBOM …). */
 exports.PREDICATE_TYPE_ANNOTATION = 'in-toto.io/predicate-type';
+/** The config media types of an image (OCI, Docker); any other config makes a manifest an artifact (design rule 16). */
+exports.IMAGE_CONFIG_TYPES = new Set([
+    'application/vnd.oci.image.config.v1+json',
+    'application/vnd.docker.container.image.v1+json',
+]);
+/** BuildKit's config of an OCI-artifact attestation. */
+exports.ATTESTATION_CONFIG_TYPE = 'application/vnd.docker.attestation.config.v1+json';
+/** An in-toto statement, as buildx stores one per attestation layer. */
+exports.IN_TOTO_LAYER_TYPE = 'application/vnd.in-toto+json';
+/** Layers of attestations: in-toto statements (buildx) and DSSE envelopes (cosign `.att`). */
+exports.ATTESTATION_LAYER_TYPES = new Set([
+    exports.IN_TOTO_LAYER_TYPE,
+    'application/vnd.dsse.envelope.v1+json',
+]);
+/** The layer of a cosign signature (simple signing payload). */
+exports.COSIGN_SIGNATURE_LAYER_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
 
 
 /***/ }),
@@ -1112,7 +1402,7 @@ function planRound(resolved, options, own, base) {
 
 /***/ }),
 
-/***/ 3456:
+/***/ 1075:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -1143,13 +1433,13 @@ function allTagsAt(current, index) {
 }
 async function publishIndex(clientFor, index, targets, { dryRun, log, tags = readTags(clientFor, targets) }) {
     const currentDigests = await tags;
-    return Promise.all(targets.map(async (target, i) => {
+    // The tags are written all at once; their lines are logged in the order the tags were given.
+    const settled = await Promise.allSettled(targets.map(async (target, i) => {
         const client = await clientFor(target.registry);
         const tag = target.tag;
         const current = currentDigests[i] === undefined ? undefined : { digest: currentDigests[i] };
         if (current?.digest === index.digest) {
-            log.info(`${target} already points at ${index.digest}`);
-            return { reference: target.toString(), outcome: 'unchanged' };
+            return { reference: target.toString(), outcome: 'unchanged', line: `${target} already points at ${index.digest}` };
         }
         if (dryRun)
             return { reference: target.toString(), outcome: 'would-write' };
@@ -1159,9 +1449,20 @@ async function publishIndex(clientFor, index, targets, { dryRun, log, tags = rea
         catch (err) {
             throw explainRefusedTag(err, target, current?.digest);
         }
-        log.info(`tagged ${target} → ${index.digest}`);
-        return { reference: target.toString(), outcome: 'written' };
+        return { reference: target.toString(), outcome: 'written', line: `tagged ${target} → ${index.digest}` };
     }));
+    const results = [];
+    for (const s of settled) {
+        if (s.status === 'fulfilled') {
+            if (s.value.line !== undefined)
+                log.info(s.value.line);
+            results.push({ reference: s.value.reference, outcome: s.value.outcome });
+        }
+    }
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed)
+        throw failed.reason;
+    return results;
 }
 /**
  * A tag that exists and is refused a new digest is most likely immutable (ECR answers
@@ -1253,9 +1554,15 @@ function shortDigest(digest) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Carrier = void 0;
+const digest_1 = __webpack_require__(8825);
 const mediaTypes_1 = __webpack_require__(8004);
 const attachment_1 = __webpack_require__(6807);
+const cosignMerge_1 = __webpack_require__(2433);
 const fallbackIndex_1 = __webpack_require__(1398);
+const sharedTag_1 = __webpack_require__(6747);
+const words_1 = __webpack_require__(333);
+/** cosign tags that hold a list cosign appends to; an `.sbom` is one document, never merged. */
+const MERGED_SUFFIXES = ['.sig', '.att'];
 /**
  * Writes attachments into target repositories: blobs through the Transfer (as for children),
  * then the manifest, by digest for a referrer (a referrers API registers it) or under its cosign
@@ -1280,7 +1587,8 @@ class Carrier {
         const walk = async (a) => {
             // A manifest already in the target has its blobs there: nothing to mount (a re-run writes nothing).
             const client = await this.clientFor(target.registry);
-            const there = (await client.headManifest(target.repository, a.descriptor.digest)) !== undefined;
+            const there = (await client.headManifest(target.repository, a.descriptor.digest)) !== undefined ||
+                (await this.inCosignTag(client, a, target));
             if (!there)
                 await this.transfer.ensureBlobs(a.manifest, a.from ?? source, target, report);
             const w = a.link.kind === 'tag' ? await this.putTag(a, a.link.tag, target, missed) : await this.putReferrer(a, target, there);
@@ -1296,6 +1604,17 @@ class Carrier {
         if (!this.options.dryRun)
             await this.updateFallbackIndexes(written, target);
         return new Map(written.map((w) => [w.attachment, w.outcome]));
+    }
+    /** Whether the target's cosign tag lists every signature of `a` already (added there by an earlier run, design rule 19). */
+    async inCosignTag(client, a, target) {
+        if (a.link.kind !== 'tag' || !MERGED_SUFFIXES.some((suffix) => a.link.kind === 'tag' && a.link.tag.endsWith(suffix))) {
+            return false;
+        }
+        const head = await client.headManifest(target.repository, a.link.tag);
+        if (head === undefined)
+            return false;
+        const current = await client.getManifest(target.repository, head.digest ?? a.link.tag);
+        return (0, cosignMerge_1.missingLayers)(current.bytes, a.bytes, `${target.name}:${a.link.tag}`).length === 0;
     }
     async putReferrer(a, target, there) {
         const client = await this.clientFor(target.registry);
@@ -1317,6 +1636,11 @@ class Carrier {
         const current = head && (head.digest ?? (await client.getManifest(target.repository, tag)).digest);
         if (current === digest)
             return { attachment: a, outcome: 'present' };
+        if (current !== undefined && MERGED_SUFFIXES.some((suffix) => tag.endsWith(suffix))) {
+            if (this.options.dryRun)
+                return { attachment: a, outcome: 'would-push' };
+            return this.addToCosignTag(client, a, tag, target);
+        }
         if (current !== undefined) {
             missed.push({
                 what: `${digest} (${tag})`,
@@ -1357,19 +1681,175 @@ class Carrier {
         }
         return api;
     }
+    /**
+     * The fallback index is read, changed and written back by every tool that attaches something
+     * (cosign, actions/attest-build-provenance): this run's entries are merged onto what is there
+     * and kept there against a concurrent writer (design rule 19).
+     */
     async addToFallback(target, subject, referrers) {
         const client = await this.clientFor(target.registry);
         const tag = (0, attachment_1.digestTag)(subject);
-        const head = await client.headManifest(target.repository, tag);
-        const current = head ? (await client.getManifest(target.repository, head.digest ?? tag)).bytes : undefined;
-        const update = (0, fallbackIndex_1.addToFallbackIndex)(current, referrers, `${target.name}:${tag}`);
-        if (!update.changed)
-            return;
-        await client.putManifest(target.repository, tag, update.bytes, mediaTypes_1.MediaType.OciIndex);
-        this.options.log(`updated the referrers index ${target.name}:${tag} (${referrers.length} referrer(s) of ${(0, attachment_1.shortDigest)(subject)})`);
+        const where = `${target.name}:${tag}`;
+        const own = referrers.map((r) => r.digest);
+        const wrote = await (0, sharedTag_1.mergeIntoTag)(client, target, tag, {
+            what: `the referrers index ${where}`,
+            merge: async (current) => {
+                const update = (0, fallbackIndex_1.addToFallbackIndex)(current?.bytes, referrers, where);
+                return update.changed ? { bytes: update.bytes, mediaType: mediaTypes_1.MediaType.OciIndex } : undefined;
+            },
+            holds: (current) => {
+                const listed = listedDigests(current.bytes);
+                return own.every((d) => listed.has(d));
+            },
+        }, { log: this.options.log, timing: this.options.settle });
+        if (wrote) {
+            this.options.log(`updated the referrers index ${where} (${(0, words_1.counted)(referrers.length, 'referrer')} of ${(0, attachment_1.shortDigest)(subject)})`);
+        }
+    }
+    /**
+     * A cosign `.sig` / `.att` the target holds already, with signatures of its own: the carried
+     * ones are added to it, as cosign adds one, never written over it (design rule 19).
+     */
+    async addToCosignTag(client, a, tag, target) {
+        const where = `${target.name}:${tag}`;
+        let added = 0;
+        const wrote = await (0, sharedTag_1.mergeIntoTag)(client, target, tag, {
+            what: where,
+            merge: async (current) => {
+                // Deleted meanwhile: the carried manifest as it is.
+                if (current === undefined)
+                    return { bytes: a.bytes, mediaType: a.descriptor.mediaType };
+                const missing = (0, cosignMerge_1.missingLayers)(current.bytes, a.bytes, where);
+                added = missing.length;
+                if (missing.length === 0)
+                    return undefined;
+                const config = await this.extendConfig(client, target, current.bytes, missing, where);
+                const bytes = (0, cosignMerge_1.withLayers)(current.bytes, missing, config, where);
+                return { bytes, mediaType: (0, cosignMerge_1.mediaTypeOf)(current.bytes) ?? a.descriptor.mediaType };
+            },
+            holds: (current) => (0, cosignMerge_1.missingLayers)(current.bytes, a.bytes, where).length === 0,
+        }, { log: this.options.log, timing: this.options.settle });
+        if (!wrote)
+            return { attachment: a, outcome: 'present' };
+        this.options.log(`added ${(0, words_1.counted)(added, 'signature')} of ${a.descriptor.digest} to ${where}, which keeps its own`);
+        return { attachment: a, outcome: 'pushed' };
+    }
+    /** The cosign manifest's config with the added layers recorded, uploaded; undefined to keep it as it is. */
+    async extendConfig(client, target, current, added, where) {
+        const config = (0, cosignMerge_1.configOf)(current, where);
+        if (!config || !(0, digest_1.isDigest)(config.digest) || config.size > 1024 * 1024)
+            return undefined;
+        const chunks = [];
+        for await (const chunk of await client.getBlob(target.repository, config.digest, config.size))
+            chunks.push(chunk);
+        const bytes = (0, cosignMerge_1.extendedConfig)(Buffer.concat(chunks), added);
+        if (!bytes)
+            return undefined;
+        const digest = (0, digest_1.digestOf)(bytes);
+        const session = await client.startUpload(target.repository);
+        await client.finishUpload(target.repository, session, digest, bytes.length, bytes);
+        return { mediaType: config.mediaType, digest, size: bytes.length };
     }
 }
 exports.Carrier = Carrier;
+/** The digests a referrers index lists (none when it is not one). */
+function listedDigests(bytes) {
+    try {
+        const manifests = JSON.parse(bytes.toString('utf8')).manifests;
+        return new Set(Array.isArray(manifests) ? manifests.map((m) => String(m.digest)) : []);
+    }
+    catch {
+        return new Set();
+    }
+}
+
+
+/***/ }),
+
+/***/ 2433:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.missingLayers = missingLayers;
+exports.withLayers = withLayers;
+exports.extendedConfig = extendedConfig;
+exports.configOf = configOf;
+exports.mediaTypeOf = mediaTypeOf;
+const errors_1 = __webpack_require__(3916);
+function parse(bytes, where) {
+    let json;
+    try {
+        json = JSON.parse(bytes.toString('utf8'));
+    }
+    catch {
+        throw new errors_1.ContentError(`${where}: not a JSON manifest`);
+    }
+    const layers = json.layers;
+    if (typeof json !== 'object' || json === null || !Array.isArray(layers) || layers.some((l) => typeof l?.digest !== 'string')) {
+        throw new errors_1.ContentError(`${where}: not a cosign manifest (no "layers")`);
+    }
+    return json;
+}
+/** One signature: its payload and what it says about it (two keys may sign the same payload). */
+function keyOf(layer) {
+    const annotations = (layer.annotations ?? {});
+    const sorted = Object.keys(annotations)
+        .sort()
+        .map((k) => [k, annotations[k]]);
+    return `${layer.digest} ${JSON.stringify(sorted)}`;
+}
+/** The layers of `carried` that `current` lacks, in `carried`'s order. */
+function missingLayers(current, carried, where) {
+    const there = new Set(parse(current, where).layers.map(keyOf));
+    return parse(carried, where).layers.filter((l) => !there.has(keyOf(l)));
+}
+/** The manifest `current` with `added` after its own layers, and `config` (rewritten for them) as its config. */
+function withLayers(current, added, config, where) {
+    const json = parse(current, where);
+    return Buffer.from(JSON.stringify({ ...json, ...(config ? { config } : {}), layers: [...json.layers, ...added] }));
+}
+/**
+ * The image config a cosign manifest carries, with `added` recorded as cosign's `AppendLayers`
+ * does (one diff ID, which is the digest of an uncompressed layer, and one history entry each);
+ * undefined when it is not a config that lists them.
+ */
+function extendedConfig(config, added) {
+    let json;
+    try {
+        json = JSON.parse(config.toString('utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const rootfs = json.rootfs;
+    if (!rootfs || !Array.isArray(rootfs.diff_ids))
+        return undefined;
+    const history = Array.isArray(json.history)
+        ? [...json.history, ...added.map(() => ({ created: '0001-01-01T00:00:00Z' }))]
+        : undefined;
+    return Buffer.from(JSON.stringify({
+        ...json,
+        rootfs: { ...rootfs, diff_ids: [...rootfs.diff_ids, ...added.map((l) => l.digest)] },
+        ...(history ? { history } : {}),
+    }));
+}
+/** The config descriptor of a cosign manifest (to read and rewrite its config). */
+function configOf(current, where) {
+    const c = parse(current, where).config;
+    return c && typeof c.digest === 'string' && typeof c.size === 'number' && typeof c.mediaType === 'string'
+        ? { mediaType: c.mediaType, digest: c.digest, size: c.size }
+        : undefined;
+}
+function mediaTypeOf(bytes) {
+    try {
+        const m = JSON.parse(bytes.toString('utf8')).mediaType;
+        return typeof m === 'string' ? m : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
 
 
 /***/ }),
@@ -1382,7 +1862,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Discoverer = exports.MAX_DEPTH = void 0;
 exports.describeListed = describeListed;
 const manifest_1 = __webpack_require__(2060);
-const limits_1 = __webpack_require__(3199);
+const limits_1 = __webpack_require__(5017);
 const concurrency_1 = __webpack_require__(3731);
 const attachment_1 = __webpack_require__(6807);
 /** Levels of attachments carried: a signature (1), a signature of an attestation (2), and one more. */
@@ -1566,10 +2046,11 @@ exports.Referrers = void 0;
 const errors_1 = __webpack_require__(3916);
 const mediaTypes_1 = __webpack_require__(8004);
 const platform_1 = __webpack_require__(1890);
-const transfer_1 = __webpack_require__(1075);
+const transfer_1 = __webpack_require__(3456);
 const attachment_1 = __webpack_require__(6807);
 const carry_1 = __webpack_require__(8311);
 const discover_1 = __webpack_require__(3489);
+const words_1 = __webpack_require__(333);
 const NOTHING = { attachments: [], missed: [] };
 function labelOf(child, plan) {
     if (child.kind === 'image')
@@ -1709,7 +2190,7 @@ function startReferrers(clientFor, discoverer, plan, resolved, targets, options)
         for (const c of children) {
             if (c.found > 0) {
                 const verb = options.dryRun ? 'would be carried' : 'carried';
-                options.log.info(`${c.label} ${(0, attachment_1.shortDigest)(c.digest)}: ${c.found} referrer(s) found, ${c.carried} ${verb}`);
+                options.log.info(`${c.label} ${(0, attachment_1.shortDigest)(c.digest)}: ${(0, words_1.counted)(c.found, 'referrer')} found, ${c.carried} ${verb}`);
             }
         }
         for (const m of missed)
@@ -1757,13 +2238,88 @@ const SKIP_HINT = (0, errors_1.say) `this happened while carrying what is attach
 
 /***/ }),
 
+/***/ 6747:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.mergeIntoTag = mergeIntoTag;
+const errors_1 = __webpack_require__(3916);
+const digest_1 = __webpack_require__(8825);
+const settle_1 = __webpack_require__(5434);
+/**
+ * Design rule 19: a tag that other tools read, change and write back too (a `sha256-<hex>`
+ * referrers index, a cosign `.sig` or `.att`) is never written over: this run's entries are merged
+ * onto what is there, and the tag is written, checked and merged again until it holds them, in
+ * the settling loop parallel appends use (util/settle.ts, docs/concurrent-append.md). True when
+ * this run wrote the tag.
+ */
+async function mergeIntoTag(client, target, tag, how, options) {
+    const timing = options.timing ?? settle_1.SETTLE_TIMING;
+    const read = async () => {
+        const head = await client.headManifest(target.repository, tag);
+        return head && client.getManifest(target.repository, head.digest ?? tag);
+    };
+    const digestNow = async () => {
+        const head = await client.headManifest(target.repository, tag);
+        return head && (head.digest ?? (await client.getManifest(target.repository, tag)).digest);
+    };
+    let base = await read();
+    let next = await how.merge(base);
+    if (next === undefined)
+        return false;
+    let wrote = false;
+    const settled = await (0, settle_1.writeUntilSettled)({
+        remerge: async () => {
+            base = await read();
+            next = await how.merge(base);
+            return next !== undefined;
+        },
+        unmoved: async () => {
+            if ((await digestNow()) === base?.digest)
+                return true;
+            options.log(`${how.what} changed since this run read it; reading it again`);
+            return false;
+        },
+        write: async () => {
+            const w = next;
+            await client.putManifest(target.repository, tag, w.bytes, w.mediaType);
+            wrote = true;
+            return true;
+        },
+        holds: async (round) => {
+            // Still at what this run wrote: a HEAD tells (Docker Hub counts a GET as a pull).
+            const head = await client.headManifest(target.repository, tag);
+            const written = (0, digest_1.digestOf)(next.bytes);
+            const now = head?.digest === written ? undefined : head && (await client.getManifest(target.repository, head.digest ?? tag));
+            if (head?.digest === written || (now && (now.digest === written || how.holds(now)))) {
+                if (round > 1)
+                    options.log(`${how.what} holds this run's entries after ${round} writes`);
+                return true;
+            }
+            options.log(`a concurrent write to ${how.what} left out this run's entries (write ${round} of at most ${timing.rounds}); ` +
+                'merging again onto what is there');
+            return false;
+        },
+    }, timing);
+    if (settled.outcome === 'gave-up') {
+        throw new errors_1.ContentError(`${how.what} did not settle after ${settled.rounds} writes and ${settled.reads} reads: other writers kept ` +
+            "replacing this run's entries; it may lack them: run this job again");
+    }
+    return wrote;
+}
+
+
+/***/ }),
+
 /***/ 212:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.referrersSection = referrersSection;
 exports.attestationsSection = attestationsSection;
+const words_1 = __webpack_require__(333);
 /**
  * The job summary's referrers section: per child, how many attachments were found
  * and carried, then what could not come along and why. `code` renders a code span.
@@ -1784,8 +2340,8 @@ function referrersSection(report, code) {
         const m = t.manifests;
         const b = t.blobs;
         return report.dryRun
-            ? `<li>${code(t.repository)}: ${m['would-push']} to push, ${m.present} present; ${b['would-mount'] + b['would-copy']} blobs to mount or copy</li>`
-            : `<li>${code(t.repository)}: ${m.pushed} pushed, ${m.present} present; ${b.mounted + b.copied} blobs mounted or copied</li>`;
+            ? `<li>${code(t.repository)}: ${m['would-push']} to push, ${m.present} present; ${(0, words_1.counted)(b['would-mount'] + b['would-copy'], 'blob')} to mount or copy</li>`
+            : `<li>${code(t.repository)}: ${m.pushed} pushed, ${m.present} present; ${(0, words_1.counted)(b.mounted + b.copied, 'blob')} mounted or copied</li>`;
     });
     return [
         `<p><b>Referrers</b> (signatures, SBOMs, attestations attached to the children)</p>`,
@@ -1820,13 +2376,21 @@ function attestationsSection(report, code) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.Authenticator = exports.AuthError = void 0;
+exports.Authenticator = exports.MAX_TOKEN_SCOPES = exports.AuthError = void 0;
 const challenge_1 = __webpack_require__(4394);
-const http_1 = __webpack_require__(8851);
+const http_1 = __webpack_require__(4025);
 class AuthError extends Error {
     name = 'AuthError';
 }
 exports.AuthError = AuthError;
+/**
+ * Scopes asked for in one token request at most. A batch of many images needs a scope per
+ * repository (design rule 22); all of them in one request would make a URL longer than some
+ * token services take (8 KiB is a common limit), so beyond this many the run's scopes are asked
+ * for in groups, the group holding the request's own repository.
+ */
+exports.MAX_TOKEN_SCOPES = 40;
+const resourceOf = (scope) => scope.slice(0, scope.lastIndexOf(':'));
 /**
  * Authenticates one registry (design rule 10): answers Basic or Bearer challenges, asks for one
  * token carrying every scope the run needs on this registry, and re-challenges on 401.
@@ -1900,7 +2464,7 @@ class Authenticator {
             // Sent before a token another request fetched had arrived: that one covers it, no new ask.
             const held = this.covering(own);
             // One token for everything the run does here: a mount needs source pull and target push in the same token.
-            const wanted = this.perRequestTokens ? own : (0, challenge_1.mergeScopes)([...own, ...this.runScopes]);
+            const wanted = this.perRequestTokens ? own : (0, challenge_1.mergeScopes)([...own, ...this.runScopesWith(own)]);
             const token = held && authorized.headers?.authorization !== `Bearer ${held.value}`
                 ? held
                 : await this.fetchToken(wanted, wanted.join(' ') !== own.join(' '));
@@ -1926,6 +2490,15 @@ class Authenticator {
             return this.send(this.authorize(req, scopes));
         }
         return first;
+    }
+    /** The run's scopes asked for with `own`: all of them, or the group of `MAX_TOKEN_SCOPES` holding `own`'s repository. */
+    runScopesWith(own) {
+        if (this.runScopes.length <= exports.MAX_TOKEN_SCOPES)
+            return this.runScopes;
+        const resources = new Set(own.map(resourceOf));
+        const at = Math.max(0, this.runScopes.findIndex((s) => resources.has(resourceOf(s))));
+        const start = Math.floor(at / exports.MAX_TOKEN_SCOPES) * exports.MAX_TOKEN_SCOPES;
+        return this.runScopes.slice(start, start + exports.MAX_TOKEN_SCOPES);
     }
     /**
      * False when the token these scopes would be sent with says it does not grant them all (a
@@ -2021,7 +2594,7 @@ class Authenticator {
         if (res.status !== 200) {
             await (0, http_1.discard)(res);
             const who = credential ? 'with the configured credentials' : 'anonymously (no credentials found for it)';
-            throw new AuthError(`${this.registry}: the token service ${url.origin}${url.pathname} refused ${who}: HTTP ${res.status}` +
+            throw new AuthError(`${this.registry}: the token service ${res.url.origin}${res.url.pathname} refused ${who}: HTTP ${res.status}` +
                 (credential ? '' : '; log in first, e.g. with docker/login-action'));
         }
         const body = JSON.parse((await (0, http_1.readBody)(res, 1024 * 1024)).toString('utf8'));
@@ -2183,9 +2756,9 @@ const manifest_1 = __webpack_require__(2060);
 const mediaTypes_1 = __webpack_require__(8004);
 const reference_1 = __webpack_require__(2148);
 const challenge_1 = __webpack_require__(4394);
-const http_1 = __webpack_require__(8851);
+const http_1 = __webpack_require__(4025);
 const link_1 = __webpack_require__(1699);
-const retry_1 = __webpack_require__(1521);
+const retry_1 = __webpack_require__(2211);
 /** An HTTP answer the operation did not expect, with the registry's own error code when it gave one. */
 class RegistryError extends Error {
     operation;
@@ -2269,8 +2842,67 @@ class RegistryClient {
     where(repository, what) {
         return `${this.registry}/${repository}${what}`;
     }
-    /** GET a manifest by tag or digest and verify its bytes (design rule 4). */
+    /**
+     * The manifests read this run, by `repository@digest`: what a digest names cannot change, so
+     * none is read twice (on Docker Hub each manifest GET counts as a pull), and two reads at once
+     * share one request.
+     */
+    manifests = new Map();
+    /** The same reads by digest alone, whichever repository they were read from (or are being read from). */
+    byDigest = new Map();
+    /** The tags read this run, as `repository:tag`. */
+    tagsRead = new Set();
+    /**
+     * GET a manifest by tag or digest and verify its bytes (design rule 4); once per digest and
+     * repository. A tag read before in this run is asked with a HEAD first (no Docker Hub pull):
+     * when it still names a manifest in hand, that one is the answer.
+     */
     async getManifest(repository, ref) {
+        if ((0, digest_1.isDigest)(ref))
+            return this.manifestByDigest(repository, ref);
+        const key = `${repository}:${ref}`;
+        if (this.tagsRead.has(key)) {
+            const head = await this.headManifest(repository, ref);
+            const known = head?.digest !== undefined ? this.manifests.get(`${repository}@${head.digest}`) : undefined;
+            if (known !== undefined)
+                return known;
+        }
+        const fetched = await this.fetchManifest(repository, ref);
+        this.tagsRead.add(key);
+        this.manifests.set(`${repository}@${fetched.digest}`, Promise.resolve(fetched));
+        if (!this.byDigest.has(fetched.digest))
+            this.byDigest.set(fetched.digest, Promise.resolve(fetched));
+        return fetched;
+    }
+    /**
+     * A manifest that an index read from `repository` lists. A registry keeps an index's children
+     * in the index's repository (Distribution refuses the index otherwise), so the verified bytes
+     * of the same digest read from another repository of this registry are the answer.
+     */
+    getListedManifest(repository, digest) {
+        const elsewhere = this.manifests.has(`${repository}@${digest}`) ? undefined : this.byDigest.get(digest);
+        // A read elsewhere that fails (not there after all) leaves this repository's own read to answer.
+        return elsewhere?.catch(() => this.manifestByDigest(repository, digest)) ?? this.manifestByDigest(repository, digest);
+    }
+    manifestByDigest(repository, digest) {
+        const key = `${repository}@${digest}`;
+        let reading = this.manifests.get(key);
+        if (reading === undefined) {
+            const read = this.fetchManifest(repository, digest);
+            reading = read;
+            this.manifests.set(key, read);
+            if (!this.byDigest.has(digest))
+                this.byDigest.set(digest, read);
+            // A failed read is not remembered: asked again, it is sent again.
+            read.catch(() => {
+                this.manifests.delete(key);
+                if (this.byDigest.get(digest) === read)
+                    this.byDigest.delete(digest);
+            });
+        }
+        return reading;
+    }
+    async fetchManifest(repository, ref) {
         const where = this.where(repository, (0, digest_1.isDigest)(ref) ? `@${ref}` : `:${ref}`);
         const operation = `GET manifest ${where}`;
         for (let attempt = 0;; attempt++) {
@@ -2754,33 +3386,75 @@ function maskCredential(credential, mask) {
     }
     return credential;
 }
-/** Reads credentials the way docker and docker/login-action store them. */
-async function dockerCredentials(options) {
-    const dir = options.configDir ?? process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker');
-    let config = {};
+/** config.json in the Docker config directory; none there is an empty config. */
+async function readConfigFile(dir) {
     try {
-        config = JSON.parse(await node_fs_1.promises.readFile(path.join(dir, 'config.json'), 'utf8'));
+        return JSON.parse(await node_fs_1.promises.readFile(path.join(dir, 'config.json'), 'utf8'));
     }
     catch (err) {
-        if (err.code !== 'ENOENT') {
-            throw new Error(`cannot read the Docker config ${path.join(dir, 'config.json')}: ${err.message}`, {
-                cause: err,
-            });
+        if (err.code === 'ENOENT')
+            return {};
+        throw new Error(`cannot read the Docker config ${path.join(dir, 'config.json')}: ${err.message}`, {
+            cause: err,
+        });
+    }
+}
+/**
+ * `DOCKER_AUTH_CONFIG` as GitLab CI provides it: the JSON itself (a variable of type Variable) or
+ * the path of a file holding it (type File). Its text is a secret: no error quotes it (design rule 15).
+ */
+async function readAuthConfig(value) {
+    if (value === undefined || value.trim() === '')
+        return {};
+    let text = value;
+    if (!/^[[{]/.test(value.trim())) {
+        try {
+            text = await node_fs_1.promises.readFile(value.trim(), 'utf8');
+        }
+        catch (err) {
+            throw new Error(`DOCKER_AUTH_CONFIG holds neither a Docker config's JSON nor the path of a readable file (${err.code ?? 'unreadable'})`, { cause: err });
         }
     }
-    const { runHelper } = options;
-    const mask = (credential) => maskCredential(credential, options.mask);
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        throw new Error('DOCKER_AUTH_CONFIG is not valid JSON: it must hold a Docker config, e.g. {"auths": {"registry.example.com": {"auth": "<base64 of user:password>"}}}');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new Error('DOCKER_AUTH_CONFIG must hold a JSON object (a Docker config with "auths", "credHelpers" or "credsStore")');
+    }
+    return parsed;
+}
+/** A config's entries by registry host, whatever the key spelling. */
+function byHost(config, name) {
     const auths = new Map();
     for (const [key, value] of Object.entries(config.auths ?? {}))
         auths.set(hostOf(key), value);
     const helpers = new Map();
     for (const [key, value] of Object.entries(config.credHelpers ?? {}))
         helpers.set(hostOf(key), value);
+    return { name, auths, helpers, credsStore: config.credsStore };
+}
+/**
+ * Reads credentials the way docker and docker/login-action store them, and from
+ * `DOCKER_AUTH_CONFIG` the way GitLab CI provides them (first, as GitLab's runner reads it first).
+ */
+async function dockerCredentials(options) {
+    const dir = options.configDir ?? process.env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker');
+    const [fromEnv, fromFile] = await Promise.all([
+        readAuthConfig(options.authConfig ?? process.env.DOCKER_AUTH_CONFIG),
+        readConfigFile(dir),
+    ]);
+    const configs = [byHost(fromEnv, 'DOCKER_AUTH_CONFIG'), byHost(fromFile, 'the Docker config')];
     if (options.githubToken)
         options.mask(options.githubToken);
-    const cache = new Map();
-    const lookup = async (registry) => {
-        const host = hostOf(registry);
+    const { runHelper } = options;
+    const mask = (credential) => maskCredential(credential, options.mask);
+    /** One config's answer for a host: its credential helper first, then its auths entry. */
+    const lookupIn = async (config, host) => {
+        const { auths, helpers } = config;
         const serverUrl = host === reference_1.DOCKER_HUB ? DOCKER_HUB_SERVER : host;
         const helper = helpers.get(host) ?? config.credsStore;
         if (helper) {
@@ -2799,12 +3473,22 @@ async function dockerCredentials(options) {
             const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
             const colon = decoded.indexOf(':');
             if (colon < 0)
-                throw new Error(`the Docker config entry for ${host} has a malformed "auth" field`);
+                throw new Error(`${config.name} entry for ${host} has a malformed "auth" field`);
             return mask({ kind: 'basic', username: decoded.slice(0, colon), password: decoded.slice(colon + 1) });
         }
         if (entry?.username && entry.password) {
             return mask({ kind: 'basic', username: entry.username, password: entry.password });
         }
+        return undefined;
+    };
+    const cache = new Map();
+    const lookup = async (registry) => {
+        for (const config of configs) {
+            const found = await lookupIn(config, hostOf(registry));
+            if (found)
+                return found;
+        }
+        const host = hostOf(registry);
         if (host === 'ghcr.io' && options.githubToken) {
             return { kind: 'basic', username: options.githubActor || 'github-actions', password: options.githubToken };
         }
@@ -2828,280 +3512,6 @@ function withLogin(login, fallback, mask) {
     const hosts = new Set([...login.registries].map(hostOf));
     return { get: (registry) => (hosts.has(hostOf(registry)) ? Promise.resolve(credential) : fallback.get(registry)) };
 }
-
-
-/***/ }),
-
-/***/ 8851:
-/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.USER_AGENT = exports.DEFAULT_TIMEOUTS = exports.TransportError = void 0;
-exports.header = header;
-exports.allHeaders = allHeaders;
-exports.isRetriableCode = isRetriableCode;
-exports.isCertificateCode = isCertificateCode;
-exports.describeTransportError = describeTransportError;
-exports.readBody = readBody;
-exports.release = release;
-exports.discard = discard;
-exports.noProxyList = noProxyList;
-exports.createDispatcher = createDispatcher;
-exports.baseSend = baseSend;
-const errors_1 = __webpack_require__(3916);
-const undici_1 = __webpack_require__(199);
-const redact_1 = __webpack_require__(9518);
-const origins_1 = __webpack_require__(7791);
-const preconnect_1 = __webpack_require__(1670);
-function header(res, name) {
-    const v = res.headers[name.toLowerCase()];
-    return Array.isArray(v) ? v[0] : v;
-}
-function allHeaders(res, name) {
-    const v = res.headers[name.toLowerCase()];
-    return v === undefined ? [] : Array.isArray(v) ? v : [v];
-}
-/**
- * A request that failed below HTTP (connection, TLS, timeout), described for the user with the
- * host it concerns. `retriable` says whether trying again can help (a reset can, a certificate
- * nobody trusts cannot).
- */
-class TransportError extends Error {
-    host;
-    code;
-    retriable;
-    name = 'TransportError';
-    constructor(message, host, 
-    /** The underlying code (`ECONNRESET`, `UND_ERR_BODY_TIMEOUT`, `DEPTH_ZERO_SELF_SIGNED_CERT` …). */
-    code, retriable, options) {
-        super(message, options);
-        this.host = host;
-        this.code = code;
-        this.retriable = retriable;
-    }
-}
-exports.TransportError = TransportError;
-/** Connection-level failures worth another attempt. */
-const RETRIABLE_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'EPIPE',
-    'ETIMEDOUT',
-    'EAI_AGAIN',
-    'ENETUNREACH',
-    'ENETDOWN',
-    'EHOSTUNREACH',
-    'EHOSTDOWN',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-    'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-]);
-function isRetriableCode(code) {
-    return code !== undefined && RETRIABLE_CODES.has(code);
-}
-function codeOf(err) {
-    const code = err?.code;
-    return typeof code === 'string' ? code : undefined;
-}
-/** TLS verification failures as Node names them (OpenSSL's X509 codes and Node's own). */
-function isCertificateCode(code) {
-    return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME_MISMATCH|INVALID_CA/.test(code);
-}
-/**
- * Maps an undici/Node error to a message a user can act on. A proxy tunnel wraps some TLS
- * errors (`UND_ERR_PRX_TLS`), so the cause is looked at too.
- */
-function describeTransportError(err, url) {
-    if (err instanceof TransportError)
-        return err;
-    const inner = err.cause;
-    const source = codeOf(err) === 'UND_ERR_PRX_TLS' && codeOf(inner) ? inner : err;
-    const code = codeOf(source);
-    const detail = readable(source);
-    const host = url.host;
-    const where = `${url.protocol === 'https:' ? 'https' : 'http'}://${host}`;
-    const make = (message, retriable = isRetriableCode(code)) => new TransportError(message, host, code, retriable, { cause: err });
-    if (code && isCertificateCode(code)) {
-        return (0, errors_1.worded)(make('', false), (0, errors_1.say) `the TLS certificate of ${host} is not trusted (${detail}): if the registry uses a private or self-signed CA, set NODE_EXTRA_CA_CERTS to a PEM file holding that CA; if it serves plain HTTP, ${{ hint: 'plain-http', host }}`);
-    }
-    if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'EPROTO' || /wrong version number/i.test(detail)) {
-        return (0, errors_1.worded)(make('', false), (0, errors_1.say) `${host} did not answer TLS (${detail}): if it serves plain HTTP, ${{ hint: 'plain-http', host }}`);
-    }
-    switch (code) {
-        case 'ECONNREFUSED':
-            return make(`cannot connect to ${where}: connection refused`);
-        case 'ENOTFOUND':
-            return make(`cannot resolve the host name of ${where}`, false);
-        case 'EAI_AGAIN':
-            // The DNS server did not answer: a passing failure, unlike a name that does not exist.
-            return make(`cannot resolve the host name of ${where} (DNS lookup failed; temporary)`);
-        case 'UND_ERR_CONNECT_TIMEOUT':
-            return make(`cannot connect to ${where}: timed out`);
-        case 'UND_ERR_HEADERS_TIMEOUT':
-            return make(`${where} did not answer in time (no response headers)`);
-        case 'UND_ERR_BODY_TIMEOUT':
-            return make(`${where} stopped sending the response body (timed out)`);
-        case 'ECONNRESET':
-        case 'EPIPE':
-        case 'UND_ERR_SOCKET':
-            return make(`the connection to ${where} broke (${detail})`);
-        case 'ERR_HTTP2_STREAM_ERROR':
-            // A stream past the server's limit is refused before it is processed: safe to send again.
-            return make(`${where}: ${detail}`, /REFUSED_STREAM/.test(detail));
-        case 'UND_ERR_ABORTED':
-            // undici reports a proxy refusing CONNECT this way.
-            return make(`cannot reach ${where}: ${detail}`, false);
-        default:
-            return make(`${where}: ${detail}`);
-    }
-}
-/** An error's message without OpenSSL's `<id>:error:<code>:SSL routines:<function>:` prefix and source location. */
-function readable(err) {
-    const reason = err.reason;
-    if (typeof reason === 'string' && reason !== '')
-        return reason;
-    const message = err instanceof Error ? err.message : String(err);
-    const openssl = /^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+)/.exec(message);
-    return (openssl ? openssl[1] : message).trim();
-}
-/** Reads a (small) body whole; callers use it only for manifests, tokens and error bodies. */
-async function readBody(res, limit) {
-    const chunks = [];
-    let total = 0;
-    try {
-        for await (const chunk of res.body) {
-            total += chunk.length;
-            if (total > limit) {
-                res.body.destroy();
-                throw new Error(`${(0, redact_1.redactUrl)(res.url)}: response body exceeds ${limit} bytes`);
-            }
-            chunks.push(chunk);
-        }
-    }
-    catch (err) {
-        // A body that breaks off is a transport failure (retriable); the size limit is not.
-        throw codeOf(err) !== undefined ? describeTransportError(err, res.url) : err;
-    }
-    return Buffer.concat(chunks);
-}
-/**
- * Drops a response body at once, read or not. undici reports an unfinished body destroyed
- * without an error as an 'error' event: nobody wants that one.
- */
-function release(res) {
-    res.body.on('error', () => undefined);
-    res.body.destroy();
-}
-/** Frees the connection of a response whose body is not wanted. */
-async function discard(res) {
-    await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
-}
-exports.DEFAULT_TIMEOUTS = { headersMs: 30_000, bodyMs: 60_000, connectMs: 30_000 };
-/** Hosts that never go through a proxy: a proxy cannot reach the runner's own loopback. */
-const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
-/**
- * The NO_PROXY list handed to undici: the user's, plus loopback (as Go's net/http, hence docker,
- * treats it). `*` stays `*` (undici only honours a bare wildcard).
- */
-function noProxyList(env, loopbackHosts) {
-    const user = (env ?? '').trim();
-    if (user === '*')
-        return '*';
-    const names = loopbackHosts.map((h) => h.toLowerCase().replace(/:\d+$/, ''));
-    return [...new Set([...user.split(/[,\s]+/).filter(Boolean), ...LOOPBACK_NAMES, ...names])].join(',');
-}
-/**
- * The base layer: one pooled keep-alive dispatcher for the whole run. It honours
- * HTTP(S)_PROXY and NO_PROXY (loopback always direct), and verifies TLS (with
- * NODE_EXTRA_CA_CERTS when set). Without a proxy, HTTPS origins speak HTTP/2 where the server
- * offers it (`OriginRouter`); `preconnect` opens their connections early.
- */
-function createDispatcher(options = {}) {
-    const timeouts = options.timeouts ?? exports.DEFAULT_TIMEOUTS;
-    const agent = proxyAgent(options, timeouts);
-    if ((0, preconnect_1.proxiesHttps)(process.env))
-        return agent;
-    return new origins_1.OriginRouter({
-        connectTimeoutMs: timeouts.connectMs,
-        headersTimeoutMs: timeouts.headersMs,
-        bodyTimeoutMs: timeouts.bodyMs,
-        keepAliveTimeoutMs: KEEP_ALIVE_MS,
-        preconnected: options.preconnected,
-    }, agent);
-}
-const KEEP_ALIVE_MS = 30_000;
-function proxyAgent(options, timeouts) {
-    return new undici_1.EnvHttpProxyAgent({
-        keepAliveTimeout: KEEP_ALIVE_MS,
-        headersTimeout: timeouts.headersMs,
-        bodyTimeout: timeouts.bodyMs,
-        connect: { timeout: timeouts.connectMs },
-        // Plain-HTTP registries go through an HTTP proxy as absolute-form requests, as curl does;
-        // HTTPS ones through a CONNECT tunnel.
-        proxyTunnel: false,
-        noProxy: noProxyList(process.env.no_proxy ?? process.env.NO_PROXY, options.loopbackHosts ?? []),
-    });
-}
-/**
- * `deadlineMs` bounds the wait for response headers of requests without a streamed body, end to
- * end: undici's own timeouts do not cover a proxy that never answers a CONNECT. (An upload's
- * headers come only after its whole body, so streamed bodies are left to the body timeouts.)
- */
-function baseSend(dispatcher, deadlineMs) {
-    return async (req) => {
-        const body = typeof req.body === 'function' ? await req.body() : req.body;
-        const bounded = deadlineMs !== undefined && (body === undefined || Buffer.isBuffer(body));
-        let timer;
-        try {
-            const options = {
-                origin: req.url.origin,
-                path: `${req.url.pathname}${req.url.search}`,
-                method: req.method,
-                headers: { 'user-agent': exports.USER_AGENT, ...req.headers },
-                body,
-                // undici closes the connection after a HEAD unless told otherwise; keep it for the next request.
-                reset: false,
-                // On HTTP/2 undici holds a request it takes for non-idempotent (POST, PUT) until the
-                // connection is otherwise idle: mounts and manifest PUTs would go one per round trip.
-                // Registry writes are safe to run side by side, and retries are decided above, not by undici.
-                idempotent: true,
-                bulk: req.bulk,
-            };
-            const pending = dispatcher.request(options);
-            // undici ignores an abort while it waits for a proxy's CONNECT answer, so race it instead;
-            // a late answer is drained so its connection is freed.
-            const res = bounded
-                ? await Promise.race([
-                    pending,
-                    new Promise((_, reject) => {
-                        timer = setTimeout(() => {
-                            pending.then((late) => late.body.dump().catch(() => undefined), () => undefined);
-                            reject(Object.assign(new Error(`no response within ${deadlineMs} ms`), { code: 'UND_ERR_HEADERS_TIMEOUT' }));
-                        }, deadlineMs);
-                    }),
-                ])
-                : await pending;
-            return { status: res.statusCode, headers: res.headers, body: res.body, url: req.url };
-        }
-        catch (err) {
-            // A streamed body whose request failed is closed, so its source connection is freed.
-            if (body !== undefined && !Buffer.isBuffer(body) && !body.destroyed)
-                body.destroy();
-            // Our own errors from a body stream (a digest mismatch while streaming) pass unchanged.
-            if (codeOf(err) === undefined)
-                throw err;
-            throw describeTransportError(err, req.url);
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    };
-}
-exports.USER_AGENT = 'merge-multiarch-action/0.1';
 
 
 /***/ }),
@@ -3133,560 +3543,6 @@ function nextLink(headers, base) {
 
 /***/ }),
 
-/***/ 6141:
-/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.redactUrl = void 0;
-exports.withLogging = withLogging;
-const redact_1 = __webpack_require__(9518);
-var redact_2 = __webpack_require__(9518);
-Object.defineProperty(exports, "redactUrl", ({ enumerable: true, get: function () { return redact_2.redactUrl; } }));
-/**
- * Debug line per HTTP request (visible with RUNNER_DEBUG=1): method, URL, status, milliseconds.
- * URLs never carry credentials here, and headers are not printed.
- */
-function withLogging(next, log, stats) {
-    return async (req) => {
-        const started = Date.now();
-        if (stats)
-            stats.requests++;
-        try {
-            const res = await next(req);
-            log.debug(`${req.method} ${(0, redact_1.redactUrl)(req.url)} → ${res.status} (${Date.now() - started} ms)`);
-            return res;
-        }
-        catch (err) {
-            log.debug(`${req.method} ${(0, redact_1.redactUrl)(req.url)} → ${err.message} (${Date.now() - started} ms)`);
-            throw err;
-        }
-    };
-}
-
-
-/***/ }),
-
-/***/ 7791:
-/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.OriginRouter = void 0;
-const preconnect_1 = __webpack_require__(1670);
-const undici_1 = __webpack_require__(199);
-const warmSockets_1 = __webpack_require__(8902);
-/**
- * Streams one HTTP/2 connection carries at once. Go's servers allow 250, Node's, HAProxy's and
- * Google's front ends 100, nginx 128: undici does not follow the server's SETTINGS, and a stream
- * past the server's limit is refused, so 100.
- */
-const H2_STREAMS = 100;
-/** Receive windows on HTTP/2: room for blob downloads at loopback and WAN bandwidth-delay products. */
-const H2_STREAM_WINDOW = 2 << 20;
-const H2_CONNECTION_WINDOW = 16 << 20;
-function isStream(body) {
-    return typeof body === 'object' && body !== null && typeof body.pipe === 'function';
-}
-/**
- * Blob bodies go over HTTP/1.1 connections of their own, even to an HTTP/2 origin. An upload
- * (a streamed request body): on HTTP/2 the server's receive window (Distribution's is 1 MiB per
- * connection) caps it at one window per round trip, and undici sends one streamed upload at a
- * time on a connection. A large download (`bulk`): all of them on one TCP connection share its
- * one congestion window and flow-control windows, and measured 20% slower across registries
- * (BENCHMARKS.md, (e)); the many small requests stay on HTTP/2.
- */
-function isBulk(options) {
-    return isStream(options.body) || options.bulk === true;
-}
-/**
- * HTTPS origins, each on the transport its server offers (design rule 13): one HTTP/2
- * connection with many streams where ALPN says h2, a keep-alive pool where it says http/1.1.
- *
- * undici's Agent opens one connection per request that arrives before the first connection is
- * up, since it cannot know the server will speak h2: the first burst of a run would open dozens.
- * So each origin is first reached by one TLS handshake of its own (`preconnect`, started as
- * soon as the inputs name the host), its ALPN answer picks the dispatcher, and that socket
- * becomes the dispatcher's first connection: the probe costs no extra connection. Requests
- * that come before the handshake ends wait for it, as they would wait for any connection.
- * A handshake that fails leaves the origin to `fallback`, whose own attempt then reports the
- * failure (an untrusted certificate, a refused connection) the way every request does.
- */
-class OriginRouter extends undici_1.Dispatcher {
-    options;
-    fallback;
-    origins = new Map();
-    /** Dispatchers made so far, and handshakes still running: closed with the router. */
-    made = new Set();
-    handshakes = new Set();
-    /** Plain-HTTP origins opened early (`preconnectPlain`): a pool each, fed by its warm sockets. */
-    plain = new Map();
-    constructor(options, 
-    /** For plain-HTTP origins and for HTTPS origins whose handshake failed. */
-    fallback) {
-        super();
-        this.options = options;
-        this.fallback = fallback;
-    }
-    /** Starts the handshake with an HTTPS origin (`https://host:port`) now, if not started yet. */
-    preconnect(origin) {
-        void this.route(origin);
-    }
-    /**
-     * Opens `count` TCP connections to a plain-HTTP origin (`http://host:port`) now, beside the TLS
-     * handshake with the same host, which decides whether they are used: when the server does not
-     * speak TLS, the requests that follow find their HTTP/1.1 connections open, as an HTTP/2
-     * origin finds its one. When it does, they are closed unused. Only for hosts design rule 14
-     * lets fall back to plain HTTP (loopback, `insecure-registries`).
-     */
-    preconnectPlain(origin, count) {
-        const url = new URL(origin);
-        if (url.protocol !== 'http:' || this.plain.has(url.origin))
-            return;
-        const warm = this.options.preconnected?.takePlain(url.origin) ?? warmSockets_1.WarmSockets.open((0, preconnect_1.bareHostname)(url), Number(url.port || 80), count);
-        const pool = this.pool(url.origin, warm.connector((0, undici_1.buildConnector)({ timeout: this.options.connectTimeoutMs })));
-        this.plain.set(url.origin, { pool, warm });
-        void this.route(`https://${url.host}`).then((route) => {
-            if (route.failure === undefined)
-                warm.discard();
-        });
-    }
-    /** The protocol an origin speaks (after its handshake). */
-    async protocol(origin) {
-        return new URL(origin).protocol === 'https:' ? (await this.route(origin)).protocol : 'http/1.1';
-    }
-    /**
-     * Why an HTTPS origin's handshake failed (undefined when it succeeded): the scheme probe reads
-     * in it whether a loopback or listed server speaks TLS at all, before any request.
-     */
-    async handshakeFailure(origin) {
-        return (await this.route(origin)).failure;
-    }
-    dispatch(options, handler) {
-        const origin = String(options.origin);
-        if (!origin.startsWith('https:')) {
-            const plain = this.plain.size > 0 ? this.plain.get(new URL(origin).origin) : undefined;
-            return (plain?.pool ?? this.fallback).dispatch(options, handler);
-        }
-        void this.route(origin).then(({ dispatcher, bulk }) => (bulk && isBulk(options) ? bulk() : dispatcher).dispatch(options, handler));
-        return true;
-    }
-    route(origin) {
-        const key = new URL(origin).origin;
-        let routed = this.origins.get(key);
-        if (!routed) {
-            routed = this.handshake(key).then((socket) => socket.alpnProtocol === 'h2'
-                ? { dispatcher: this.dispatcherFor(key, socket), protocol: 'h2', bulk: this.bulkPool(key) }
-                : { dispatcher: this.dispatcherFor(key, socket), protocol: 'http/1.1' }, (failure) => ({ dispatcher: this.fallback, protocol: 'http/1.1', failure }));
-            this.origins.set(key, routed);
-        }
-        return routed;
-    }
-    /** The handshake opened early for this origin, else a new one; bounded by the connect timeout either way. */
-    handshake(origin) {
-        const { socket, secured } = this.options.preconnected?.takeHandshake(origin) ?? (0, preconnect_1.startHandshake)(origin, this.options.tls);
-        this.handshakes.add(socket);
-        const timer = setTimeout(() => socket.destroy(Object.assign(new Error('TLS handshake timed out'), { code: 'ETIMEDOUT' })), this.options.connectTimeoutMs);
-        return secured.finally(() => {
-            clearTimeout(timer);
-            this.handshakes.delete(socket);
-        });
-    }
-    dispatcherFor(origin, socket) {
-        const h2 = socket.alpnProtocol === 'h2';
-        // The handshake's socket is the first connection; later ones (after an idle close) are new.
-        const connect = new warmSockets_1.WarmSockets([socket]).connector((0, undici_1.buildConnector)({ allowH2: h2, timeout: this.options.connectTimeoutMs, ...this.options.tls }));
-        if (!h2)
-            return this.pool(origin, connect);
-        const dispatcher = new undici_1.Client(origin, {
-            ...this.timeouts(),
-            connect,
-            allowH2: true,
-            pipelining: H2_STREAMS,
-            maxConcurrentStreams: H2_STREAMS,
-            // Blob downloads: undici's default windows (256 KiB a stream, 512 KiB the connection)
-            // cap them at a window per round trip.
-            initialWindowSize: H2_STREAM_WINDOW,
-            connectionWindowSize: H2_CONNECTION_WINDOW,
-        });
-        this.made.add(dispatcher);
-        return dispatcher;
-    }
-    /** An HTTP/1.1 keep-alive pool, closed with the router. */
-    pool(origin, connect) {
-        const pool = new undici_1.Pool(origin, { ...this.timeouts(), connect });
-        this.made.add(pool);
-        return pool;
-    }
-    timeouts() {
-        return {
-            headersTimeout: this.options.headersTimeoutMs,
-            bodyTimeout: this.options.bodyTimeoutMs,
-            keepAliveTimeout: this.options.keepAliveTimeoutMs,
-        };
-    }
-    /** An HTTP/1.1 pool to an HTTP/2 origin, for blob bodies; made on first use. */
-    bulkPool(origin) {
-        let pool;
-        return () => (pool ??= this.pool(origin, (0, undici_1.buildConnector)({ allowH2: false, timeout: this.options.connectTimeoutMs, ...this.options.tls })));
-    }
-    close() {
-        return this.shutdown((d) => d.close());
-    }
-    destroy() {
-        return this.shutdown((d) => d.destroy());
-    }
-    /** Ends the handshakes and unused sockets, then every dispatcher (`close` waits, `destroy` aborts). */
-    async shutdown(end) {
-        for (const socket of this.handshakes)
-            socket.destroy();
-        for (const { warm } of this.plain.values())
-            warm.discard();
-        await Promise.all([...this.made, this.fallback].map(end));
-    }
-}
-exports.OriginRouter = OriginRouter;
-
-
-/***/ }),
-
-/***/ 144:
-/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.Outages = exports.OutageError = exports.DEFAULT_OUTAGE = void 0;
-exports.failureKind = failureKind;
-const errors_1 = __webpack_require__(3916);
-const http_1 = __webpack_require__(8851);
-/**
- * A minute: hosted registries restart and fail over in seconds to tens of seconds, and a job
- * stuck for longer is better failed. The probe cap bounds how late a comeback is noticed.
- */
-exports.DEFAULT_OUTAGE = { giveUpMs: 60_000, probeBaseMs: 250, probeMaxMs: 2_000, probeTimeoutMs: 5_000 };
-/** The run gave up on a host: it did not answer for the whole of the policy's limit. */
-class OutageError extends http_1.TransportError {
-    name = 'OutageError';
-}
-exports.OutageError = OutageError;
-/** Probe answers that still mean "down": a load balancer with no backend behind it. */
-const DOWN_STATUSES = new Set([502, 503, 504]);
-class Outages {
-    probe;
-    policy;
-    log;
-    open = new Map();
-    /** Per host, when its last outage (a probe failed) began: a request sent before then was cut by it. */
-    lastOutage = new Map();
-    /** Hosts the run gave up on, with the error every later request to them fails with. */
-    dead = new Map();
-    stop = new AbortController();
-    constructor(
-    /** Sends a probe: the transport below the retries (no auth, no redirects, no retry). */
-    probe, policy, log) {
-        this.probe = probe;
-        this.policy = policy;
-        this.log = log;
-    }
-    /**
-     * Undefined when `url`'s host may be sent to now; else a promise that settles when it may
-     * (its outage is over) or rejects when the run gave up on it.
-     */
-    ready(url) {
-        const dead = this.dead.get(url.host);
-        if (dead)
-            return Promise.reject(dead);
-        const outage = this.open.get(url.host);
-        if (outage === undefined)
-            return undefined;
-        outage.held++;
-        return outage.over;
-    }
-    /**
-     * A request to `url` (`what`, for the debug log), sent at `sentAt`, failed at the connection
-     * level (`err`, retriable). Opens the host's outage unless one is open, and waits until it is
-     * over; rejects with an `OutageError` when the run gives up on the host.
-     */
-    async failed(what, url, err, sentAt) {
-        const host = url.host;
-        const dead = this.dead.get(host);
-        if (dead)
-            throw dead;
-        let outage = this.open.get(host);
-        // A request sent before the host's last outage began, whose failure shows only now (a body
-        // nobody read while it lasted): that outage cut it, and it is over.
-        if (outage === undefined && sentAt !== undefined && this.cutBy(host, sentAt)) {
-            this.log.debug(`${what}: ${err.message}; cut by the outage of ${host}, which is over`);
-            return 'outage';
-        }
-        if (outage)
-            outage.held++;
-        else
-            outage = this.start(url, err);
-        this.log.debug(`${what}: ${err.message}; waiting for ${host} to answer`);
-        await outage.over;
-        return outage.confirmed ? 'outage' : 'isolated';
-    }
-    /** True when an outage of `host` began after `sentAt`: a request sent then was cut by it. */
-    cutBy(host, sentAt) {
-        const last = this.lastOutage.get(host);
-        return last !== undefined && last >= sentAt;
-    }
-    /** Ends every probe and releases whoever waits (the run is over). */
-    close() {
-        this.stop.abort();
-    }
-    start(url, err) {
-        let resolve = () => undefined;
-        let reject = (_) => undefined;
-        const over = new Promise((res, rej) => {
-            resolve = res;
-            reject = rej;
-        });
-        // Settled whether or not anyone still waits for it.
-        over.catch(() => undefined);
-        const outage = { since: Date.now(), over, confirmed: false, held: 1, probes: 0, failures: [], last: err };
-        this.open.set(url.host, outage);
-        noteFailure(outage, err);
-        void this.watch(url, outage).then(() => {
-            this.open.delete(url.host);
-            resolve();
-        }, (error) => {
-            this.open.delete(url.host);
-            if (error instanceof OutageError)
-                this.dead.set(url.host, error);
-            reject(error);
-        });
-        return outage;
-    }
-    /** Probes the host until it answers (resolves), or until the limit (rejects with the run's error). */
-    async watch(url, outage) {
-        const host = url.host;
-        const deadline = outage.since + this.policy.giveUpMs;
-        const giveUp = new AbortController();
-        const timer = setTimeout(() => giveUp.abort(), Math.max(0, deadline - Date.now()));
-        const signal = AbortSignal.any([giveUp.signal, this.stop.signal]);
-        try {
-            for (let n = 0;; n++) {
-                const failure = await this.probeOnce(url, Math.min(this.policy.probeTimeoutMs, deadline - Date.now()), signal);
-                if (signal.aborted)
-                    break;
-                if (failure === undefined) {
-                    if (outage.confirmed) {
-                        const seconds = ((Date.now() - outage.since) / 1000).toFixed(1);
-                        this.log.info(`${host} answers again after ${seconds} s; ${outage.held} held request(s) go on`);
-                    }
-                    return;
-                }
-                noteFailure(outage, failure);
-                if (!outage.confirmed) {
-                    outage.confirmed = true;
-                    this.lastOutage.set(host, outage.since);
-                    this.log.info(`${host} stopped answering (${outage.failures.join(', ')}): its requests wait for it, ` +
-                        `trying it again for up to ${seconds(this.policy.giveUpMs)} s`);
-                }
-                const delay = Math.min(this.policy.probeMaxMs, this.policy.probeBaseMs * 2 ** n);
-                await pause(delay, signal);
-                if (signal.aborted)
-                    break;
-            }
-        }
-        finally {
-            clearTimeout(timer);
-        }
-        if (this.stop.signal.aborted) {
-            throw new http_1.TransportError(`${host}: the run ended while waiting for it to answer`, host, outage.last.code, false);
-        }
-        const gaveUp = new OutageError('', host, outage.last.code, false, { cause: outage.last });
-        throw (0, errors_1.worded)(gaveUp, (0, errors_1.say) `${host} did not answer for ${seconds(Date.now() - outage.since)} s (${outage.failures.join(', ')}; ${String(outage.probes + 1)} attempt(s) since its first failure); gave up on it. A registry known to restart slowly can be given longer with ${(0, errors_1.setting)('outage-timeout')}`);
-    }
-    /** One probe: undefined when the host answered, else how it failed. */
-    async probeOnce(url, timeoutMs, signal) {
-        if (signal.aborted)
-            return undefined;
-        // The API root: every registry answers it (200 or 401), a token service or a blob host
-        // with some status; any answer but a gateway's "no backend" says the host is back.
-        const probeUrl = new URL('/v2/', url.origin);
-        const pending = this.probe({ method: 'GET', url: probeUrl });
-        let timer;
-        const timedOut = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), Math.max(0, timeoutMs))));
-        let onAbort = () => undefined;
-        const aborted = new Promise((resolve) => {
-            onAbort = () => resolve('aborted');
-            signal.addEventListener('abort', onAbort, { once: true });
-        });
-        try {
-            const result = await Promise.race([
-                pending.then((res) => ({ res }), (error) => ({ error })),
-                timedOut,
-                aborted,
-            ]);
-            if (result === 'aborted')
-                return undefined;
-            if (result === 'timeout') {
-                pending.then((late) => (0, http_1.discard)(late), () => undefined);
-                return new http_1.TransportError(`no answer to a probe within ${timeoutMs} ms`, url.host, 'UND_ERR_HEADERS_TIMEOUT', true);
-            }
-            if ('res' in result) {
-                await (0, http_1.discard)(result.res);
-                if (!DOWN_STATUSES.has(result.res.status))
-                    return undefined;
-                return new http_1.TransportError(`answered ${result.res.status}`, url.host, `HTTP_${result.res.status}`, true);
-            }
-            // A failure that another attempt cannot change (a certificate nobody trusts) is an
-            // answer: the held requests go on and meet it themselves.
-            const error = result.error;
-            return error instanceof http_1.TransportError && error.retriable ? error : undefined;
-        }
-        finally {
-            clearTimeout(timer);
-            signal.removeEventListener('abort', onAbort);
-            // Counted even when abandoned: it was sent.
-            this.countProbe(url.host);
-        }
-    }
-    countProbe(host) {
-        const outage = this.open.get(host);
-        if (outage)
-            outage.probes++;
-    }
-}
-exports.Outages = Outages;
-function noteFailure(outage, err) {
-    outage.last = err;
-    const kind = failureKind(err);
-    if (!outage.failures.includes(kind))
-        outage.failures.push(kind);
-}
-/** How a connection failed, in the words a user searches for. */
-function failureKind(err) {
-    const code = err.code ?? '';
-    if (code === 'ECONNREFUSED')
-        return 'connection refused';
-    if (/^(ECONNRESET|EPIPE|ECONNABORTED|UND_ERR_SOCKET|UND_ERR_RES_CONTENT_LENGTH_MISMATCH)$/.test(code))
-        return 'connection reset';
-    if (/TIMEOUT|^ETIMEDOUT$/.test(code))
-        return 'timed out';
-    if (code === 'EAI_AGAIN' || code === 'ENOTFOUND')
-        return 'DNS lookup failed';
-    if (/^(ENETUNREACH|ENETDOWN|EHOSTUNREACH|EHOSTDOWN)$/.test(code))
-        return 'network unreachable';
-    if (code.startsWith('HTTP_'))
-        return `answered ${code.slice(5)}`;
-    return code || err.message;
-}
-/** Waits `ms`, or less when `signal` aborts first. */
-function pause(ms, signal) {
-    return new Promise((resolve) => {
-        const done = () => {
-            clearTimeout(timer);
-            signal.removeEventListener('abort', done);
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal.addEventListener('abort', done, { once: true });
-    });
-}
-function seconds(ms) {
-    return String(Math.round(ms / 1000));
-}
-
-
-/***/ }),
-
-/***/ 9518:
-/***/ ((__unused_webpack_module, exports) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.redactUrl = redactUrl;
-/** Drops user info and signed-URL query strings (S3 redirects carry signatures). */
-function redactUrl(url) {
-    const copy = new URL(url.toString());
-    copy.username = '';
-    copy.password = '';
-    for (const key of [...copy.searchParams.keys()]) {
-        if (/signature|token|credential|x-amz-|sig$/i.test(key))
-            copy.searchParams.set(key, 'REDACTED');
-    }
-    return copy.toString();
-}
-
-
-/***/ }),
-
-/***/ 5231:
-/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.RedirectError = void 0;
-exports.withRedirects = withRedirects;
-const http_1 = __webpack_require__(8851);
-const logging_1 = __webpack_require__(6141);
-const MAX_REDIRECTS = 5;
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-/** Headers that carry credentials: they stay with the origin that asked for them. */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
-class RedirectError extends Error {
-    name = 'RedirectError';
-}
-exports.RedirectError = RedirectError;
-function withoutCredentials(headers) {
-    return Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase())));
-}
-/** A 401 from a host we were sent to is not the registry's challenge: the auth layer must not answer it. */
-function withoutChallenge(res) {
-    const headers = Object.fromEntries(Object.entries(res.headers).filter(([name]) => name.toLowerCase() !== 'www-authenticate'));
-    return { ...res, headers };
-}
-/**
- * Follows redirects by hand (design rule 11): blob GETs are often sent to S3 or a CDN, and
- * `Authorization` must never travel to another origin (scheme, host and port), nor may a
- * redirect downgrade https to plain HTTP. Each answer is judged by the URL that answered it:
- * a loopback or listed registry asked over https may have answered over plain HTTP.
- */
-function withRedirects(next) {
-    return async (req) => {
-        let current = req;
-        /** The origin that answered the request itself: the credentials belong to it. */
-        let home;
-        for (let hop = 0;; hop++) {
-            const res = await next(current);
-            home ??= res.url.origin;
-            const foreign = res.url.origin !== home;
-            const location = (0, http_1.header)(res, 'location');
-            if (!REDIRECTS.has(res.status) || location === undefined)
-                return foreign && res.status === 401 ? withoutChallenge(res) : res;
-            // Only reads are followed; a write answered with a redirect is the caller's to handle.
-            if (current.method !== 'GET' && current.method !== 'HEAD')
-                return res;
-            await (0, http_1.discard)(res);
-            if (hop >= MAX_REDIRECTS) {
-                throw new RedirectError(`${req.method} ${(0, logging_1.redactUrl)(req.url)}: more than ${MAX_REDIRECTS} redirects`);
-            }
-            let target;
-            try {
-                target = new URL(location, res.url);
-            }
-            catch {
-                throw new RedirectError(`${req.method} ${(0, logging_1.redactUrl)(res.url)}: the registry redirected to an invalid URL`);
-            }
-            if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-                throw new RedirectError(`${req.method} ${(0, logging_1.redactUrl)(res.url)}: refusing a redirect to a ${target.protocol} URL`);
-            }
-            if (res.url.protocol === 'https:' && target.protocol === 'http:') {
-                throw new RedirectError(`${req.method} ${(0, logging_1.redactUrl)(res.url)}: refusing a redirect from https to plain HTTP (${(0, logging_1.redactUrl)(target)})`);
-            }
-            const headers = target.origin === home ? { ...current.headers } : withoutCredentials(current.headers);
-            current = { ...current, url: target, headers };
-        }
-    };
-}
-
-
-/***/ }),
-
 /***/ 6764:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
@@ -3694,18 +3550,20 @@ function withRedirects(next) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Registries = exports.TRANSPORT_ENV = void 0;
 exports.transportSettingsFromEnv = transportSettingsFromEnv;
+exports.hubHostsFromEnv = hubHostsFromEnv;
 const reference_1 = __webpack_require__(2148);
 const auth_1 = __webpack_require__(7481);
 const challenge_1 = __webpack_require__(4394);
 const client_1 = __webpack_require__(2440);
-const http_1 = __webpack_require__(8851);
-const limits_1 = __webpack_require__(3199);
-const logging_1 = __webpack_require__(6141);
-const preconnect_1 = __webpack_require__(1670);
-const redirect_1 = __webpack_require__(5231);
-const outage_1 = __webpack_require__(144);
-const scheme_1 = __webpack_require__(6728);
-const retry_1 = __webpack_require__(1521);
+const http_1 = __webpack_require__(4025);
+const hubCount_1 = __webpack_require__(1559);
+const limits_1 = __webpack_require__(5017);
+const logging_1 = __webpack_require__(8664);
+const preconnect_1 = __webpack_require__(5292);
+const redirect_1 = __webpack_require__(3793);
+const outage_1 = __webpack_require__(646);
+const scheme_1 = __webpack_require__(4649);
+const retry_1 = __webpack_require__(2211);
 /**
  * TEST-ONLY knobs, read once at the edge (main.ts): the end-to-end tests run the built action
  * and cannot pass a policy, yet must not wait for production backoffs and timeouts. Users have
@@ -3717,6 +3575,8 @@ exports.TRANSPORT_ENV = {
     maxDelayMs: 'MERGE_ACTION_RETRY_MAX_MS',
     maxRetryAfterMs: 'MERGE_ACTION_RETRY_AFTER_MAX_MS',
     timeoutMs: 'MERGE_ACTION_TIMEOUT_MS',
+    /** Hosts (`127.0.0.1:5000`, comma-separated) counted as Docker Hub's, so a test's registry stands in for it. */
+    hubHosts: 'MERGE_ACTION_HUB_HOSTS',
 };
 function transportSettingsFromEnv(env) {
     const read = (name, fallback, min) => {
@@ -3738,6 +3598,11 @@ function transportSettingsFromEnv(env) {
         timeouts: timeout === 0 ? http_1.DEFAULT_TIMEOUTS : { headersMs: timeout, bodyMs: timeout, connectMs: timeout },
     };
 }
+/** Docker Hub's hosts, and the hosts the test-only knob adds. */
+function hubHostsFromEnv(env) {
+    const extra = (env[exports.TRANSPORT_ENV.hubHosts] ?? '').split(',').map((h) => h.trim().toLowerCase());
+    return new Set([...hubCount_1.DOCKER_HUB_HOSTS, ...extra.filter((h) => h !== '')]);
+}
 /**
  * One RegistryClient per registry host, all on one pooled dispatcher. The transport stack is
  * auth → redirects → retry (with the outages of each host) → scheme → logging → base
@@ -3745,7 +3610,7 @@ function transportSettingsFromEnv(env) {
  */
 class Registries {
     options;
-    stats = { requests: 0 };
+    stats = { requests: 0, hubCountedRequests: 0 };
     /** Requests in flight per registry, by the transport each speaks (design rule 13). */
     limits = new limits_1.RegistryLimits((registry) => this.protocol(registry));
     clients = new Map();
@@ -3757,21 +3622,24 @@ class Registries {
     retryLog;
     /** Per host: its requests wait for it together while it does not answer (design rule 12). */
     outages;
+    hubHosts;
     constructor(options) {
         this.options = options;
         this.ownsDispatcher = options.dispatcher === undefined;
         const loopbackHosts = [...options.sources, ...options.targets].map((r) => r.registry).filter(reference_1.isLoopbackRegistry);
         const dispatcher = options.dispatcher ?? (0, http_1.createDispatcher)({ timeouts: options.timeouts, loopbackHosts, preconnected: options.preconnected });
         this.dispatcher = dispatcher;
-        // Every host is known from the inputs: open the HTTPS connections while the run gets ready
-        // (the router adopts those the front end opened before loading the rest: `preconnected`).
+        // Every host is known from the inputs: open the connections of the first burst while the
+        // run gets ready (the router adopts those the front end opened before loading the rest:
+        // `preconnected`), the TLS handshake and the TCP connections beside it (`earlyPlan`).
         // For a loopback or listed registry that handshake is also the probe for plain HTTP, and
-        // its plain connections open beside it (closed unused if it speaks TLS).
+        // its plain connections are those beside it (closed unused if it speaks HTTP/2).
         for (const registry of new Set([...options.targets, ...options.sources].map((r) => r.registry))) {
-            dispatcher.preconnect?.(`https://${(0, reference_1.apiHost)(registry)}`);
-            if ((0, preconnect_1.plainHttpAllowed)(registry, options.insecureRegistries)) {
-                dispatcher.preconnectPlain?.(`http://${(0, reference_1.apiHost)(registry)}`, (0, preconnect_1.warmConnections)(registry, options));
-            }
+            const plainAllowed = (0, preconnect_1.plainHttpAllowed)(registry, options.insecureRegistries);
+            const plan = (0, preconnect_1.earlyPlan)(registry, options, plainAllowed);
+            dispatcher.preconnect?.(`https://${(0, reference_1.apiHost)(registry)}`, plan.spare, plan.spareForTls);
+            if (plainAllowed)
+                dispatcher.preconnectPlain?.(`http://${(0, reference_1.apiHost)(registry)}`, plan.plain);
         }
         this.retry = options.retry ?? retry_1.DEFAULT_RETRY;
         const timeouts = options.timeouts ?? http_1.DEFAULT_TIMEOUTS;
@@ -3783,7 +3651,9 @@ class Registries {
             handshakeFailure: dispatcher.handshakeFailure?.bind(dispatcher),
         });
         const base = (0, http_1.baseSend)(scheme.observe(this.dispatcher), timeouts.headersMs);
-        const once = scheme.layer((0, logging_1.withLogging)(base, options.log, this.stats));
+        // Read here when not given, so the test-only knob reaches a run from either front end.
+        this.hubHosts = options.hubHosts ?? hubHostsFromEnv(process.env);
+        const once = scheme.layer((0, logging_1.withLogging)((0, hubCount_1.withHubCount)(base, this.hubHosts, this.stats), options.log, this.stats));
         // A probe is no longer than a request's own wait for headers (tests shorten that one).
         const outage = {
             ...outage_1.DEFAULT_OUTAGE,
@@ -3826,344 +3696,35 @@ class Registries {
         }
         return client;
     }
+    /** Whether Docker Hub's pull limit counts the manifest GETs this registry serves. */
+    isHub(registry) {
+        return this.hubHosts.has((0, reference_1.apiHost)(registry));
+    }
+    /** The requests Docker Hub counted so far, when a registry of the run is Hub's; else undefined. */
+    get hubCounted() {
+        const registries = [...this.options.sources, ...this.options.targets].map((r) => r.registry);
+        return registries.some((r) => this.isHub(r)) ? this.stats.hubCountedRequests : undefined;
+    }
     /**
      * Ends the run's connections. The outcome is decided by now: whatever is still in flight (the
      * siblings of a request that failed) is aborted, not waited for, so closing cannot hang.
      */
     async close() {
         this.outages.close();
+        if (this.hubCounted !== undefined) {
+            this.options.log.debug(`Docker Hub counted ${this.stats.hubCountedRequests} requests (manifest GETs; HEADs are free)`);
+        }
+        for (const used of this.dispatcher.connectionsUsed?.() ?? []) {
+            if (used.connections + used.unused === 0)
+                continue;
+            const unused = used.unused > 0 ? `; ${used.unused} opened early and closed unused` : '';
+            this.options.log.debug(`connections to ${used.origin}: ${used.connections} (${used.transport}), at most ${used.mostInFlight} requests in flight at once${unused}`);
+        }
         if (this.ownsDispatcher)
             await this.dispatcher.destroy();
     }
 }
 exports.Registries = Registries;
-
-
-/***/ }),
-
-/***/ 1521:
-/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.sleep = exports.DEFAULT_RETRY = void 0;
-exports.isRetriableStatus = isRetriableStatus;
-exports.isRetriableError = isRetriableError;
-exports.parseRetryAfter = parseRetryAfter;
-exports.backoffDelay = backoffDelay;
-exports.withRetry = withRetry;
-exports.backOffOrThrow = backOffOrThrow;
-const http_1 = __webpack_require__(8851);
-const logging_1 = __webpack_require__(6141);
-exports.DEFAULT_RETRY = { attempts: 5, baseDelayMs: 250, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
-const RETRIABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-function isRetriableStatus(status) {
-    return RETRIABLE_STATUS.has(status) || (status >= 500 && status !== 501 && status !== 505);
-}
-/**
- * Only failures of the connection are retried (reset, refused, timed out). A certificate
- * nobody trusts, a digest mismatch, or a dispatcher closed because the run is over are not:
- * trying again cannot change them.
- */
-function isRetriableError(err) {
-    if (err instanceof http_1.TransportError)
-        return err.retriable;
-    const code = err?.code;
-    return typeof code === 'string' && (0, http_1.isRetriableCode)(code);
-}
-/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
-function parseRetryAfter(value, now = Date.now()) {
-    if (value === undefined)
-        return undefined;
-    if (/^\d+$/.test(value.trim()))
-        return Number(value.trim()) * 1000;
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-/** Capped exponential backoff with jitter (design rule 12): between half and all of the cap. */
-function backoffDelay(attempt, policy, random = Math.random) {
-    const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-    return Math.round(cap / 2 + (random() * cap) / 2);
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-exports.sleep = sleep;
-/**
- * Retries 408/429/5xx and connection failures. A request body factory is called again on each
- * attempt, so streamed uploads re-open their source.
- *
- * With `outages` (design rule 12), a request waits before it is sent while its host is in an
- * outage, and a connection failure asks the outages whether the host is down: if so, the
- * request waits for it with the others (its detail goes to the debug log, the outage says the
- * rest once); if the host answered at once, the failure was the request's own and it backs off
- * on its own. Either way the attempt counts, so a request that keeps failing still ends.
- */
-function withRetry(next, policy = exports.DEFAULT_RETRY, log, outages) {
-    return async (req) => {
-        for (let attempt = 0;; attempt++) {
-            let res;
-            let sentAt;
-            try {
-                await outages?.ready(req.url);
-                sentAt = Date.now();
-                res = await next(req);
-            }
-            catch (err) {
-                if (attempt + 1 >= policy.attempts || !isRetriableError(err))
-                    throw err;
-                const what = `${req.method} ${(0, logging_1.redactUrl)(req.url)}`;
-                if (outages && (await outages.failed(what, req.url, asTransportError(err, req.url), sentAt)) === 'outage')
-                    continue;
-                const delay = backoffDelay(attempt, policy);
-                log?.(`${what} failed (${err.message}); retrying in ${delay} ms`);
-                await (0, exports.sleep)(delay);
-                continue;
-            }
-            if (!isRetriableStatus(res.status) || attempt + 1 >= policy.attempts)
-                return res;
-            const retryAfter = parseRetryAfter((0, http_1.header)(res, 'retry-after'));
-            // Asked to wait longer than we may: give the answer back, the caller names it in its error.
-            if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs)
-                return res;
-            await (0, http_1.discard)(res);
-            const delay = Math.max(retryAfter ?? 0, backoffDelay(attempt, policy));
-            log?.(`${req.method} ${(0, logging_1.redactUrl)(req.url)} answered ${res.status}; retrying in ${delay} ms`);
-            await (0, exports.sleep)(delay);
-        }
-    };
-}
-function asTransportError(err, url) {
-    return err instanceof http_1.TransportError ? err : (0, http_1.describeTransportError)(err, url);
-}
-/**
- * For a response body that broke off after its headers arrived (which `withRetry` cannot see):
- * throws `err` when it is not worth another attempt or none is left, else waits: for the host
- * with the others when `outages` finds it down (`url`: where the body came from, `sentAt`: when
- * its request was sent), else the backoff.
- * The caller then sends its request again.
- */
-async function backOffOrThrow(err, attempt, policy, log, outage) {
-    if (attempt + 1 >= policy.attempts || !isRetriableError(err))
-        throw err;
-    const message = err.message;
-    if (outage &&
-        (await outage.outages.failed('the answer broke off', outage.url, asTransportError(err, outage.url), outage.sentAt)) ===
-            'outage')
-        return;
-    const delay = backoffDelay(attempt, policy);
-    log?.(`${message}; reading again in ${delay} ms`);
-    await (0, exports.sleep)(delay);
-}
-
-
-/***/ }),
-
-/***/ 6728:
-/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.SchemeProbe = void 0;
-exports.tlsVerdict = tlsVerdict;
-const http_1 = __webpack_require__(8851);
-/**
- * HTTPS first, plain HTTP only when the server does not speak TLS, for the
- * hosts design rule 14 allows plain HTTP on: loopback and `insecure-registries`. Docker does
- * the same. Other hosts are never touched here: they are HTTPS, full stop.
- *
- * Decided once per host per run, by the first TLS handshake with the host: the dispatcher's
- * early one (`handshakeFailure`, opened while the run gets ready) when there is one, else the
- * first request's, which the requests sent meanwhile wait for. Its outcome is known when the
- * handshake completes (the request reaches an open connection) or fails, not when an answer
- * arrives: TLS registries pay nothing for the probe, plain ones one failed connection attempt.
- */
-class SchemeProbe {
-    plainAllowed;
-    options;
-    decided = new Map();
-    probes = new Map();
-    /** Per host, the reading of the dispatcher's early handshake (a failure that says nothing leaves it to a request). */
-    early = new Map();
-    constructor(
-    /** Whether `host` (`127.0.0.1:5000`, `reg.internal` …) may be reached over plain HTTP at all. */
-    plainAllowed, options = {}) {
-        this.plainAllowed = plainAllowed;
-        this.options = options;
-    }
-    /** The scheme decided for a host; undefined while unknown (or for hosts that are HTTPS anyway). */
-    schemeOf(host) {
-        return this.decided.get(host);
-    }
-    /**
-     * The dispatcher, telling the probe when a request to a probed host starts on an open
-     * connection: for an https origin that means the TLS handshake succeeded.
-     */
-    observe(dispatcher) {
-        return dispatcher.compose((dispatch) => (opts, handler) => {
-            const origin = new URL(String(opts.origin));
-            if (origin.protocol !== 'https:' || !this.probes.has(origin.host))
-                return dispatch(opts, handler);
-            return dispatch(opts, {
-                ...forwarding(handler),
-                onRequestStart: (controller, context) => {
-                    this.decide(origin.host, 'https:');
-                    handler.onRequestStart?.(controller, context);
-                },
-            });
-        });
-    }
-    /** The transport layer: sends https requests of the hosts concerned by the scheme decided. */
-    layer(next) {
-        return async (req) => {
-            const host = req.url.host;
-            if (req.url.protocol !== 'https:' || !this.plainAllowed(host))
-                return next(req);
-            for (;;) {
-                const scheme = this.decided.get(host);
-                if (scheme === 'https:')
-                    return next(req);
-                if (scheme === 'http:')
-                    return next(plain(req));
-                if (this.options.handshakeFailure) {
-                    let early = this.early.get(host);
-                    if (early === undefined) {
-                        early = this.fromHandshake(req.url);
-                        this.early.set(host, early);
-                    }
-                    await early;
-                    if (this.decided.has(host))
-                        continue;
-                }
-                const probe = this.probes.get(host);
-                if (probe === undefined)
-                    return this.probe(host, req, next);
-                await probe.settled;
-            }
-        };
-    }
-    /**
-     * Decides from the dispatcher's early handshake, when it says something (it is shared: every
-     * request to the host awaits the same one). Otherwise the next request probes.
-     */
-    async fromHandshake(url) {
-        const failure = await this.options.handshakeFailure(url.origin);
-        if (failure === undefined)
-            return this.decide(url.host, 'https:');
-        const verdict = tlsVerdict((0, http_1.describeTransportError)(failure, url));
-        if (verdict === 'TLS')
-            this.decide(url.host, 'https:');
-        if (verdict === 'not TLS') {
-            this.decide(url.host, 'http:');
-            this.said(url.host, failure.code);
-        }
-    }
-    said(host, code) {
-        this.options.log?.(`${host} does not speak TLS (${code}): plain HTTP from now on`);
-    }
-    async probe(host, req, next) {
-        let release = () => undefined;
-        const settled = new Promise((resolve) => (release = resolve));
-        this.probes.set(host, { settled, release });
-        try {
-            const res = await next(req);
-            this.decide(host, 'https:');
-            return res;
-        }
-        catch (err) {
-            const verdict = this.decided.has(host) ? undefined : tlsVerdict(err);
-            if (verdict === 'not TLS') {
-                this.decide(host, 'http:');
-                this.said(host, err.code);
-                return await next(plain(req));
-            }
-            // A certificate problem is TLS spoken: no fallback, the error says what to do.
-            if (verdict === 'TLS')
-                this.decide(host, 'https:');
-            throw err;
-        }
-        finally {
-            // Undecided (refused, timed out): the next request probes again.
-            this.probes.delete(host);
-            release();
-        }
-    }
-    decide(host, scheme) {
-        if (this.decided.has(host))
-            return;
-        this.decided.set(host, scheme);
-        this.probes.get(host)?.release();
-    }
-}
-exports.SchemeProbe = SchemeProbe;
-/**
- * What a failed first request over HTTPS says about the server: a handshake answered with
- * something that is not TLS (a plain server's `400` to a ClientHello reads as "wrong version
- * number"), the connection dropped before the handshake completed, or a proxy refusing to
- * tunnel to it, means "not TLS"; a certificate error means TLS is spoken. Anything else says
- * nothing.
- */
-function tlsVerdict(err) {
-    if (!(err instanceof http_1.TransportError) || err.code === undefined)
-        return undefined;
-    if (NOT_TLS_CODES.has(err.code) || /wrong version number|packet length too long/i.test(err.message))
-        return 'not TLS';
-    // An HTTP proxy that will not tunnel to the host: there is no TLS route, only its plain one.
-    if (err.code === 'UND_ERR_ABORTED' && /when HTTP Tunneling/i.test(err.message))
-        return 'not TLS';
-    if ((0, http_1.isCertificateCode)(err.code))
-        return 'TLS';
-    return undefined;
-}
-/**
- * Handshake failures of a server that does not speak TLS. A reset counts only because the probe
- * never started on an open connection (else the host is already decided as TLS).
- */
-const NOT_TLS_CODES = new Set([
-    'ERR_SSL_WRONG_VERSION_NUMBER',
-    'ERR_SSL_PACKET_LENGTH_TOO_LONG',
-    'EPROTO',
-    'ECONNRESET',
-    'EPIPE',
-    'UND_ERR_SOCKET',
-]);
-function plain(req) {
-    const url = new URL(req.url);
-    url.protocol = 'http:';
-    return { ...req, url };
-}
-/** Every callback of a dispatch handler, passed through (undici's own decorator is deprecated). */
-function forwarding(handler) {
-    return {
-        onRequestStart: (controller, context) => handler.onRequestStart?.(controller, context),
-        onRequestUpgrade: (controller, status, headers, socket) => handler.onRequestUpgrade?.(controller, status, headers, socket),
-        onResponseStart: (controller, status, headers, message) => handler.onResponseStart?.(controller, status, headers, message),
-        onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
-        onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
-        onResponseError: (controller, error) => handler.onResponseError?.(controller, error),
-    };
-}
-
-
-/***/ }),
-
-/***/ 199:
-/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.buildConnector = exports.EnvHttpProxyAgent = exports.Pool = exports.Client = exports.Dispatcher = void 0;
-const DispatcherBase = __webpack_require__(883);
-// What undici's entry module does, for the two calls made: request() (every request) and connect()
-// (the proxy agent's CONNECT tunnel). stream(), pipeline() and upgrade() would only add to start-up.
-Object.assign(DispatcherBase.prototype, {
-    request: __webpack_require__(4043),
-    connect: __webpack_require__(4660),
-});
-/** The base class (a value): types come from `import type { Dispatcher } from 'undici'`, which loads nothing. */
-exports.Dispatcher = DispatcherBase;
-exports.Client = __webpack_require__(3701);
-exports.Pool = __webpack_require__(628);
-exports.EnvHttpProxyAgent = __webpack_require__(3137);
-exports.buildConnector = __webpack_require__(9136);
 
 
 /***/ }),
@@ -4175,17 +3736,31 @@ exports.buildConnector = __webpack_require__(9136);
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.TAG_OUTCOMES = void 0;
 exports.resolvedName = resolvedName;
+exports.imageOutput = imageOutput;
 exports.outputsOf = outputsOf;
+exports.batchTotals = batchTotals;
+exports.requestsLine = requestsLine;
+exports.totalsLine = totalsLine;
 exports.formatBytes = formatBytes;
 exports.transferCounts = transferCounts;
 exports.appendSummary = appendSummary;
 const platform_1 = __webpack_require__(1890);
+const words_1 = __webpack_require__(333);
 /** `registry/repo:tag@sha256:…`, or `registry/repo@sha256:…` for a source named by digest only. */
 function resolvedName(source) {
     const r = source.reference;
     return `${r.name}${r.tag !== undefined ? `:${r.tag}` : ''}@${source.digest}`;
 }
-function outputsOf(result) {
+function imageOutput(result) {
+    return {
+        image: `${result.targets[0].name}@${result.plan.index.digest}`,
+        tags: result.targets.map((t) => t.toString()),
+        digest: result.plan.index.digest,
+        platforms: result.plan.platforms,
+    };
+}
+/** The outputs: `digest`, `image` and the rest describe the first image; `images` lists them all. */
+function outputsOf(result, all = [result]) {
     const { index, platforms } = result.plan;
     return {
         digest: index.digest,
@@ -4200,7 +3775,43 @@ function outputsOf(result) {
             digest,
             subject,
         }))),
+        images: JSON.stringify(all.map(imageOutput)),
     };
+}
+/** What a batch did in all: the numbers the log and the job summary end with. */
+function batchTotals(images, run) {
+    let blobsMounted = 0;
+    let blobsCopied = 0;
+    let bytesCopied = 0;
+    for (const t of images.flatMap((i) => i.transfers)) {
+        blobsMounted += t.blobs.mounted + t.blobs['would-mount'];
+        blobsCopied += t.blobs.copied + t.blobs['would-copy'];
+        bytesCopied += t.bytesCopied;
+    }
+    return {
+        images: images.length,
+        tagsWritten: images.flatMap((i) => i.tags).filter((t) => t.outcome !== 'unchanged').length,
+        blobsMounted,
+        blobsCopied,
+        bytesCopied,
+        requests: run.requests,
+        ...(run.hubCounted !== undefined ? { hubCounted: run.hubCounted } : {}),
+        elapsedMs: run.elapsedMs,
+        dryRun: images.some((i) => i.dryRun),
+    };
+}
+/** `412 requests (6 counted by Docker Hub) in 1.9 s` */
+function requestsLine(result) {
+    const hub = result.hubCounted !== undefined ? ` (${result.hubCounted} counted by Docker Hub)` : '';
+    return `${(0, words_1.counted)(result.requests, 'request')}${hub} in ${(result.elapsedMs / 1000).toFixed(1)} s`;
+}
+/** The totals in one line: `12 images, 36 tags written, 40 blobs mounted, 8 copied (1.2 MiB), 410 requests in 2.1 s`. */
+function totalsLine(t) {
+    const verb = t.dryRun ? 'to write' : 'written';
+    const blobs = t.dryRun
+        ? `${t.blobsMounted} blobs to mount, ${t.blobsCopied} to copy`
+        : `${t.blobsMounted} blobs mounted, ${t.blobsCopied} copied (${formatBytes(t.bytesCopied)})`;
+    return `${(0, words_1.counted)(t.images, 'image')}, ${(0, words_1.counted)(t.tagsWritten, 'tag')} ${verb}, ${blobs}, ${requestsLine(t)}`;
 }
 function formatBytes(n) {
     if (n < 1024)
@@ -4219,11 +3830,11 @@ function transferCounts(t, dryRun) {
     const b = t.blobs;
     const m = t.manifests;
     const blobs = dryRun
-        ? `${b.present} blobs present, ${b['would-mount']} to mount, ${b['would-copy']} to copy`
-        : `${b.present} blobs present, ${b.mounted} mounted, ${b.copied} copied (${formatBytes(t.bytesCopied)})`;
+        ? `${(0, words_1.counted)(b.present, 'blob')} present, ${b['would-mount']} to mount, ${b['would-copy']} to copy`
+        : `${(0, words_1.counted)(b.present, 'blob')} present, ${b.mounted} mounted, ${b.copied} copied (${formatBytes(t.bytesCopied)})`;
     const manifests = dryRun
-        ? `${m.present} manifests present, ${m['would-push']} to push`
-        : `${m.present} manifests present, ${m.pushed} pushed`;
+        ? `${(0, words_1.counted)(m.present, 'manifest')} present, ${m['would-push']} to push`
+        : `${(0, words_1.counted)(m.present, 'manifest')} present, ${m.pushed} pushed`;
     return `${blobs}; ${manifests}`;
 }
 /** What happened to a target tag, in words. */
@@ -4291,6 +3902,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.platformFromConfig = platformFromConfig;
 exports.platformOfConfig = platformOfConfig;
 const errors_1 = __webpack_require__(3916);
+const imageCheck_1 = __webpack_require__(5989);
 /** Image configs are small; anything larger is not an image config. */
 const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 /** Reads os, architecture, variant, os.version and os.features from an image config blob. */
@@ -4312,8 +3924,10 @@ async function platformFromConfig(client, source, config) {
 }
 function platformOfConfig(json, where) {
     const { os, architecture, variant } = json;
-    if (typeof os !== 'string' || os === '' || typeof architecture !== 'string' || architecture === '') {
-        throw new errors_1.ContentError(`${where}: the image config has no os/architecture, so its platform is unknown`);
+    if (typeof os !== 'string' || typeof architecture !== 'string' || (0, imageCheck_1.isUnknownPlatform)({ os, architecture })) {
+        // Design rule 16: attestations and signatures carry image configs with no platform, or unknown/unknown.
+        const shown = (v) => (typeof v === 'string' && v !== '' ? v : '(none)');
+        throw new errors_1.ContentError(`${where} is not an image: its config names the platform ${shown(os)}/${shown(architecture)}`);
     }
     const p = { os, architecture };
     if (typeof variant === 'string' && variant !== '')
@@ -4329,6 +3943,153 @@ function platformOfConfig(json, where) {
 
 /***/ }),
 
+/***/ 5989:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.refuseAttachmentTag = refuseAttachmentTag;
+exports.nonImage = nonImage;
+exports.refuseNonImage = refuseNonImage;
+exports.mayBeClassicAttestation = mayBeClassicAttestation;
+exports.refuseArtifactIndex = refuseArtifactIndex;
+exports.isUnknownPlatform = isUnknownPlatform;
+const errors_1 = __webpack_require__(3916);
+const attachmentTags_1 = __webpack_require__(7001);
+const digest_1 = __webpack_require__(8825);
+const manifest_1 = __webpack_require__(2060);
+const mediaTypes_1 = __webpack_require__(8004);
+/**
+ * Design rule 16: only images are merged. A source (or an entry of a source index, or of the
+ * append base) that is an attestation, a signature, an OCI artifact or a referrers index is
+ * refused before anything is written, with an error that says what it is.
+ */
+/** A source named by a referrers or cosign tag: refused before it is read. */
+function refuseAttachmentTag(source) {
+    const tag = source.digest === undefined && source.tag !== undefined ? (0, attachmentTags_1.attachmentTag)(source.tag) : undefined;
+    if (tag)
+        throw new errors_1.ContentError(`source "${source}" is ${(0, attachmentTags_1.describeAttachmentTag)(tag)}, not an image`);
+}
+function artifactFields(bytes) {
+    try {
+        const json = JSON.parse(bytes.toString('utf8'));
+        const subject = json.subject?.digest;
+        return {
+            ...(typeof subject === 'string' && (0, digest_1.isDigest)(subject) ? { subject } : {}),
+            ...(typeof json.artifactType === 'string' && json.artifactType !== '' ? { artifactType: json.artifactType } : {}),
+        };
+    }
+    catch {
+        return {};
+    }
+}
+function isAttestationLayer(l) {
+    return mediaTypes_1.ATTESTATION_LAYER_TYPES.has(l.mediaType) || l.annotations?.[mediaTypes_1.PREDICATE_TYPE_ANNOTATION] !== undefined;
+}
+/**
+ * What an image-shaped manifest is when it is not an image, in words (`an attestation of
+ * sha256:…`); undefined for an image. `subjectOf` may name the image an attestation without a
+ * `subject` describes (buildx's classic attestations name it only in their statements).
+ */
+function nonImage(manifest, bytes, subjectHint) {
+    const { subject, artifactType } = artifactFields(bytes);
+    const about = subject ?? subjectHint;
+    const of = about ? ` of ${about}` : '';
+    const attestation = artifactType === mediaTypes_1.ATTESTATION_ARTIFACT_TYPE ||
+        manifest.config.mediaType === mediaTypes_1.ATTESTATION_CONFIG_TYPE ||
+        (manifest.layers.length > 0 && manifest.layers.every(isAttestationLayer));
+    if (attestation) {
+        const predicates = [
+            ...new Set(manifest.layers.map((l) => l.annotations?.[mediaTypes_1.PREDICATE_TYPE_ANNOTATION]).filter((p) => p !== undefined)),
+        ];
+        return `an attestation${of}${about || predicates.length === 0 ? '' : ` (${predicates.join(', ')})`}`;
+    }
+    if (manifest.layers.some((l) => l.mediaType === mediaTypes_1.COSIGN_SIGNATURE_LAYER_TYPE))
+        return `a cosign signature${of}`;
+    const type = artifactType ?? (mediaTypes_1.IMAGE_CONFIG_TYPES.has(manifest.config.mediaType) ? undefined : manifest.config.mediaType);
+    if (subject)
+        return `an artifact${type ? ` (${type})` : ''} attached to ${subject}`;
+    if (type)
+        return `an artifact (${type})`;
+    return undefined;
+}
+/** Refuses an image-shaped manifest that is not an image (`where`: `source "…"`, or an entry of it). */
+function refuseNonImage(where, manifest, bytes, subjectHint) {
+    const what = nonImage(manifest, bytes, subjectHint);
+    if (what)
+        throw new errors_1.ContentError(`${where} is ${what}, not an image`);
+}
+/**
+ * Whether an image-shaped manifest may be an attestation whose subject only its statements name
+ * (then the error reads one statement to say which image it describes).
+ */
+function mayBeClassicAttestation(manifest, bytes) {
+    return (artifactFields(bytes).subject === undefined &&
+        manifest.layers.length > 0 &&
+        manifest.layers.every(isAttestationLayer) &&
+        nonImage(manifest, bytes) !== undefined);
+}
+/**
+ * An index that lists only artifacts (every entry has an `artifactType`, none a platform, none
+ * is a buildx attestation entry): a referrers index, or an index of artifacts; not an image.
+ */
+function refuseArtifactIndex(source, index) {
+    const entries = index.manifests;
+    if (entries.length === 0)
+        return;
+    if (entries.every((d) => d.artifactType !== undefined && d.platform === undefined && !(0, manifest_1.isAttestation)(d))) {
+        const types = [...new Set(entries.map((d) => d.artifactType))].join(', ');
+        throw new errors_1.ContentError(`source "${source}" is a referrers index (it lists artifacts: ${types}), not an image`);
+    }
+}
+/** Design rule 16: a platform `unknown` or empty in os or architecture is no image's. */
+function isUnknownPlatform(p) {
+    return p.os === '' || p.os === 'unknown' || p.architecture === '' || p.architecture === 'unknown';
+}
+
+
+/***/ }),
+
+/***/ 7317:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.readFromMirror = readFromMirror;
+const digest_1 = __webpack_require__(8825);
+/**
+ * Docker Hub counts every manifest GET it serves against its pull limit; a HEAD is free. A
+ * source on Hub that a mirror of the run holds (a target repository of the same name in
+ * another registry: GHCR beside Hub) is read from the mirror, by digest: the digest comes from
+ * a HEAD on Hub when the source names a tag, the mirror's copy is found by a HEAD there, and
+ * the bytes read from it are verified against that digest like any source's (design rule 4).
+ * Anything that does not answer as hoped leaves the source as it is: this only saves pulls.
+ */
+async function readFromMirror(clientFor, source, mirrors) {
+    const candidates = mirrors.filter((m) => m.repository === source.repository && m.registry !== source.registry);
+    if (candidates.length === 0)
+        return { reference: source };
+    try {
+        let digest = source.digest;
+        if (digest === undefined) {
+            const head = await (await clientFor(source.registry)).headManifest(source.repository, source.manifestRef);
+            digest = head?.digest;
+        }
+        if (digest === undefined || !(0, digest_1.isDigest)(digest))
+            return { reference: source };
+        const known = digest;
+        const found = await Promise.all(candidates.map(async (m) => (await (await clientFor(m.registry)).headManifest(m.repository, known)) !== undefined));
+        const i = found.indexOf(true);
+        return i < 0 ? { reference: source } : { reference: candidates[i].withDigest(known), mirror: candidates[i] };
+    }
+    catch {
+        return { reference: source };
+    }
+}
+
+
+/***/ }),
+
 /***/ 5485:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
@@ -4337,6 +4098,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.expandPattern = expandPattern;
 exports.expandSources = expandSources;
 const errors_1 = __webpack_require__(3916);
+const attachmentTags_1 = __webpack_require__(7001);
 const tagPattern_1 = __webpack_require__(7907);
 const client_1 = __webpack_require__(2440);
 /** How many existing tags a "no match" error names. */
@@ -4345,7 +4107,9 @@ const byCodeUnits = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 /**
  * The tags of the pattern's repository that it matches, sorted (the index order must not depend
  * on the registry's listing order). A target tag never matches: a re-run whose target sits in
- * the same repository under a matching name must see the same sources as the first run.
+ * the same repository under a matching name must see the same sources as the first run. Nor do
+ * the tags of what is attached to images (design rule 16): `sha256-<hex>` referrers indexes,
+ * which this tool writes itself, and cosign's `.sig`, `.att` and `.sbom`.
  */
 async function expandPattern(clientFor, pattern, targets) {
     const client = await clientFor(pattern.registry);
@@ -4361,9 +4125,10 @@ async function expandPattern(clientFor, pattern, targets) {
         throw err;
     });
     const isTarget = (tag) => targets.some((t) => t.name === pattern.name && t.tag === tag);
-    const matches = [...new Set(tags)].filter((tag) => pattern.matches(tag) && !isTarget(tag)).sort(byCodeUnits);
+    const candidates = [...new Set(tags)].filter((tag) => !isTarget(tag) && (0, attachmentTags_1.attachmentTag)(tag) === undefined);
+    const matches = candidates.filter((tag) => pattern.matches(tag)).sort(byCodeUnits);
     if (matches.length === 0) {
-        const existing = [...new Set(tags)].filter((tag) => !isTarget(tag)).sort(byCodeUnits);
+        const existing = candidates.sort(byCodeUnits);
         const some = existing.length === 0
             ? 'the repository has no other tags'
             : `tags there include ${existing.slice(0, EXAMPLE_TAGS).join(', ')}` +
@@ -4398,6 +4163,7 @@ async function expandSources(clientFor, sources, targets) {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.SourceCache = exports.DIGEST_LAG_MS = void 0;
 exports.resolveSource = resolveSource;
 exports.resolveSources = resolveSources;
 exports.describeChild = describeChild;
@@ -4407,9 +4173,42 @@ const mediaTypes_1 = __webpack_require__(8004);
 const platform_1 = __webpack_require__(1890);
 const client_1 = __webpack_require__(2440);
 const attachment_1 = __webpack_require__(6807);
+const concurrency_1 = __webpack_require__(3731);
+const concurrency_2 = __webpack_require__(3731);
 const config_1 = __webpack_require__(9868);
+const imageCheck_1 = __webpack_require__(5989);
+/**
+ * Design rule 18: how long a source named by digest that answers 404 is asked again. Some
+ * registries (GHCR) answer 404 for a manifest for a moment after another job pushed it; a digest
+ * names content that was pushed, so it is worth waiting for. A tag is not: it may never exist.
+ */
+exports.DIGEST_LAG_MS = 10_000;
+/** The source's own manifest; by digest, a 404 is asked again until `lagMs` (design rule 18). */
+async function fetchSource(client, source, hooks) {
+    const lagMs = hooks.digestLagMs ?? exports.DIGEST_LAG_MS;
+    const started = Date.now();
+    for (let attempt = 0;; attempt++) {
+        try {
+            return await client.getManifest(source.repository, source.manifestRef);
+        }
+        catch (err) {
+            if (!(err instanceof client_1.RegistryError && err.status === 404))
+                throw err;
+            const waited = Date.now() - started;
+            if (source.digest === undefined || waited >= lagMs) {
+                const after = source.digest !== undefined ? `; asked for ${Math.round(waited / 1000)} s` : '';
+                throw new errors_1.ContentError(`source "${source}" was not found (${err.message}${after})`, { cause: err });
+            }
+            if (attempt === 0) {
+                hooks.info?.(`source "${source}" is not there yet (404); asking again for up to ${Math.round(lagMs / 1000)} s ` +
+                    '(a registry may show a push a moment late)');
+            }
+            await (0, concurrency_1.sleep)(Math.min(2_000, 250 * 2 ** attempt, Math.max(0, lagMs - waited)));
+        }
+    }
+}
 async function fetchImage(client, source, d) {
-    const fetched = await client.getManifest(source.repository, d.digest);
+    const fetched = await client.getListedManifest(source.repository, d.digest);
     const manifest = (0, manifest_1.parseManifest)(fetched.bytes, fetched.contentType, `${source.name}@${d.digest}`);
     if (manifest.kind !== 'image') {
         throw new errors_1.ContentError(`source "${source}": ${d.digest} is an index inside an index; nested indexes are not supported`);
@@ -4418,6 +4217,32 @@ async function fetchImage(client, source, d) {
         throw new errors_1.ContentError(`source "${source}": ${d.digest} is ${fetched.bytes.length} bytes, its descriptor says ${d.size}`);
     }
     return { manifest, bytes: fetched.bytes };
+}
+/**
+ * Design rule 16: an image-shaped manifest that is an attestation, a signature or an artifact is
+ * refused, named by `where`. A buildx attestation names its image only in its statements: one
+ * is read to say which (the run fails either way).
+ */
+async function refuseIfNotImage(client, where, source, manifest, bytes) {
+    const subject = (0, imageCheck_1.mayBeClassicAttestation)(manifest, bytes) ? await statementSubject(client, source, manifest) : undefined;
+    (0, imageCheck_1.refuseNonImage)(where, manifest, bytes, subject);
+}
+/** The image an in-toto statement (the first layer, when small) is about; undefined when it cannot tell. */
+async function statementSubject(client, source, manifest) {
+    const layer = manifest.layers[0];
+    if (layer.mediaType !== mediaTypes_1.IN_TOTO_LAYER_TYPE || layer.size > 1024 * 1024)
+        return undefined;
+    try {
+        const chunks = [];
+        for await (const chunk of await client.getBlob(source.repository, layer.digest, layer.size))
+            chunks.push(chunk);
+        const statement = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        const hex = statement.subject?.[0]?.digest?.sha256;
+        return typeof hex === 'string' && /^[0-9a-f]{64}$/.test(hex) ? `sha256:${hex}` : undefined;
+    }
+    catch {
+        return undefined;
+    }
 }
 function describe(d, manifest, platform) {
     // The child's own descriptor (design rule 2): digest and size as listed, media type as served.
@@ -4466,23 +4291,27 @@ function refuseNonManifests(source, index) {
  */
 async function resolveSource(clientFor, source, attestations, hooks = {}) {
     const { onImage, known = () => undefined } = hooks;
+    (0, imageCheck_1.refuseAttachmentTag)(source);
     const client = await clientFor(source.registry);
-    const fetched = await client.getManifest(source.repository, source.manifestRef).catch((err) => {
-        if (err instanceof client_1.RegistryError && err.status === 404) {
-            throw new errors_1.ContentError(`source "${source}" was not found (${err.message})`, { cause: err });
-        }
-        throw err;
-    });
+    const fetched = await fetchSource(client, source, hooks);
     const manifest = (0, manifest_1.parseManifest)(fetched.bytes, fetched.contentType, `source "${source}"`);
     known(source, fetched.digest);
     if (manifest.kind === 'image') {
+        await refuseIfNotImage(client, `source "${source}"`, source, manifest, fetched.bytes);
         const child = await resolveImage(client, source, fetched.digest, fetched.bytes, manifest, onImage);
         return { reference: source, digest: fetched.digest, mediaType: manifest.mediaType, images: [child], attestations: [] };
     }
     refuseNonManifests(source, manifest);
+    (0, imageCheck_1.refuseArtifactIndex)(source, manifest);
     const imageDescriptors = manifest.manifests.filter((m) => !(0, manifest_1.isAttestation)(m));
     if (imageDescriptors.length === 0) {
         throw new errors_1.ContentError(`source "${source}" is an index with no image manifests (only attestations or nothing)`);
+    }
+    // Design rule 16: an entry listed as unknown/unknown without the attestation annotation is no image.
+    const unknown = imageDescriptors.find((d) => d.platform !== undefined && (0, imageCheck_1.isUnknownPlatform)(d.platform));
+    if (unknown?.platform) {
+        throw new errors_1.ContentError(`source "${source}": entry ${unknown.digest} is listed with platform ${(0, platform_1.formatPlatform)(unknown.platform)} ` +
+            'and is not marked as an attestation: it is not an image');
     }
     // Stripped attestations are never read: on Docker Hub every manifest GET counts as a pull.
     const wanted = attestations === 'strip' ? [] : manifest.manifests.filter(manifest_1.isAttestation);
@@ -4491,6 +4320,7 @@ async function resolveSource(clientFor, source, attestations, hooks = {}) {
         known(source, d.digest);
     const images = await Promise.all(imageDescriptors.map(async (d) => {
         const { manifest: child, bytes } = await fetchImage(client, source, d);
+        await refuseIfNotImage(client, `source "${source}": entry ${d.digest}`, source, child, bytes);
         const platform = await platformOf(client, source, d.digest, child, d.platform, onImage);
         return { kind: 'image', descriptor: describe(d, child, platform), manifest: child, bytes, source };
     }));
@@ -4510,9 +4340,23 @@ async function resolveSource(clientFor, source, attestations, hooks = {}) {
         ...(manifest.annotations ? { annotations: manifest.annotations } : {}),
     };
 }
+/**
+ * The sources a run has resolved, by reference and attestation mode: images of a batch that
+ * name the same source read it once (design rule 22). Only the first to ask runs the hooks; the
+ * others find its children in the plan, where the transfer and the referrers look for them anyway.
+ */
+class SourceCache {
+    resolved = new concurrency_2.Once();
+    get(source, attestations, resolve) {
+        return this.resolved.run(`${source.toString()} ${attestations}`, resolve);
+    }
+}
+exports.SourceCache = SourceCache;
 /** Resolves every source at once; the first failure fails the step before anything is written. */
-function resolveSources(clientFor, sources, attestations, hooks = {}) {
-    return Promise.all(sources.map((s) => resolveSource(clientFor, s, attestations, hooks)));
+function resolveSources(clientFor, sources, attestations, hooks = {}, cache) {
+    return Promise.all(sources.map((s) => cache
+        ? cache.get(s, attestations, () => resolveSource(clientFor, s, attestations, hooks))
+        : resolveSource(clientFor, s, attestations, hooks)));
 }
 function describeChild(child) {
     return `${(0, platform_1.formatPlatform)(child.descriptor.platform)} ${child.descriptor.digest} from ${child.source}`;
@@ -4539,7 +4383,7 @@ function uniqueRepositories(targets) {
 
 /***/ }),
 
-/***/ 1075:
+/***/ 3456:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -4550,7 +4394,7 @@ exports.alreadyPresent = alreadyPresent;
 exports.explainRefusedManifest = explainRefusedManifest;
 const manifest_1 = __webpack_require__(2060);
 const client_1 = __webpack_require__(2440);
-const limits_1 = __webpack_require__(3199);
+const limits_1 = __webpack_require__(5017);
 const concurrency_1 = __webpack_require__(3731);
 function counts() {
     return { present: 0, mounted: 0, copied: 0, pushed: 0, 'would-mount': 0, 'would-copy': 0, 'would-push': 0 };
@@ -4606,7 +4450,7 @@ class Transfer {
     counted = new Set();
     /** Per target repository, the blobs streaming into it now and their bytes so far (for progress). */
     streaming = new Map();
-    /** The reports `run` is filling, by target repository. */
+    /** The reports `run` is filling, by target repository (images of a batch may fill one repository at once). */
     reports = new Map();
     constructor(clientFor, options) {
         this.clientFor = clientFor;
@@ -4647,13 +4491,17 @@ class Transfer {
                 neededByMissing: new Set(),
                 settled: new Map(),
             };
-            this.reports.set(target.name, report);
+            const filling = this.reports.get(target.name) ?? new Set();
+            filling.add(report);
+            this.reports.set(target.name, filling);
             this.progress(target.name);
             try {
                 await Promise.all(children.map((child) => this.child(child, target, report)));
             }
             finally {
-                this.reports.delete(target.name);
+                filling.delete(report);
+                if (filling.size === 0)
+                    this.reports.delete(target.name);
             }
             countBlobs(report);
             for (const digest of [...report.presentWithChild.keys(), ...report.neededByMissing]) {
@@ -4672,21 +4520,23 @@ class Transfer {
     }
     /** Tells the reporter where a repository `run` is filling stands, blobs still streaming included. */
     progress(repository) {
-        const report = this.reports.get(repository);
-        if (!report)
+        const reports = this.reports.get(repository);
+        if (!reports)
             return;
-        countBlobs(report);
         let streaming = 0;
         for (const n of this.streaming.get(repository)?.values() ?? [])
             streaming += n;
-        const update = {
-            repository,
-            children: report.children,
-            manifests: { ...report.manifests },
-            blobs: { ...report.blobs },
-            bytesCopied: report.bytesCopied + streaming,
-        };
-        this.options.reporter.progress(update);
+        for (const report of reports) {
+            countBlobs(report);
+            const update = {
+                repository,
+                children: report.children,
+                manifests: { ...report.manifests },
+                blobs: { ...report.blobs },
+                bytesCopied: report.bytesCopied + streaming,
+            };
+            this.options.reporter.progress(update);
+        }
     }
     async child(child, target, report) {
         const digest = child.descriptor.digest;
@@ -4890,6 +4740,1573 @@ function explainRefusedManifest(err, child) {
             `rebuild "${child.source}" with a builder that writes it (BuildKit/buildx, current Buildah and Podman do); ` +
             'the action copies manifests byte for byte, as any change would change their digest';
     return err;
+}
+
+
+/***/ }),
+
+/***/ 8892:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.forwarding = forwarding;
+/** Every callback of a dispatch handler, passed through (undici's own decorator is deprecated). */
+function forwarding(handler) {
+    return {
+        onRequestStart: (controller, context) => handler.onRequestStart?.(controller, context),
+        onRequestUpgrade: (controller, status, headers, socket) => handler.onRequestUpgrade?.(controller, status, headers, socket),
+        onResponseStart: (controller, status, headers, message) => handler.onResponseStart?.(controller, status, headers, message),
+        onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
+        onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
+        onResponseError: (controller, error) => handler.onResponseError?.(controller, error),
+    };
+}
+
+
+/***/ }),
+
+/***/ 4025:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.USER_AGENT = exports.DEFAULT_TIMEOUTS = exports.TransportError = void 0;
+exports.header = header;
+exports.allHeaders = allHeaders;
+exports.isRetriableCode = isRetriableCode;
+exports.isCertificateCode = isCertificateCode;
+exports.describeTransportError = describeTransportError;
+exports.readBody = readBody;
+exports.release = release;
+exports.discard = discard;
+exports.noProxyList = noProxyList;
+exports.createDispatcher = createDispatcher;
+exports.baseSend = baseSend;
+const errors_1 = __webpack_require__(3916);
+const undici_1 = __webpack_require__(509);
+const redact_1 = __webpack_require__(404);
+const origins_1 = __webpack_require__(6866);
+const preconnect_1 = __webpack_require__(5292);
+function header(res, name) {
+    const v = res.headers[name.toLowerCase()];
+    return Array.isArray(v) ? v[0] : v;
+}
+function allHeaders(res, name) {
+    const v = res.headers[name.toLowerCase()];
+    return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+/**
+ * A request that failed below HTTP (connection, TLS, timeout), described for the user with the
+ * host it concerns. `retriable` says whether trying again can help (a reset can, a certificate
+ * nobody trusts cannot).
+ */
+class TransportError extends Error {
+    host;
+    code;
+    retriable;
+    name = 'TransportError';
+    constructor(message, host, 
+    /** The underlying code (`ECONNRESET`, `UND_ERR_BODY_TIMEOUT`, `DEPTH_ZERO_SELF_SIGNED_CERT` …). */
+    code, retriable, options) {
+        super(message, options);
+        this.host = host;
+        this.code = code;
+        this.retriable = retriable;
+        this.url = options?.url;
+    }
+    /** The URL of the request that failed, as sent (plain HTTP after the fallback), when known. */
+    url;
+}
+exports.TransportError = TransportError;
+/** Connection-level failures worth another attempt. */
+const RETRIABLE_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'ENETDOWN',
+    'EHOSTUNREACH',
+    'EHOSTDOWN',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+]);
+function isRetriableCode(code) {
+    return code !== undefined && RETRIABLE_CODES.has(code);
+}
+function codeOf(err) {
+    const code = err?.code;
+    if (typeof code === 'string')
+        return code;
+    // undici's parser names no code when the answer is not HTTP at all (an SSH banner, say).
+    return err?.name === 'HTTPParserError' ? 'HPE_NOT_HTTP' : undefined;
+}
+/** TLS verification failures as Node names them (OpenSSL's X509 codes and Node's own). */
+function isCertificateCode(code) {
+    return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME_MISMATCH|INVALID_CA/.test(code);
+}
+/**
+ * Maps an undici/Node error to a message a user can act on. A proxy tunnel wraps some TLS
+ * errors (`UND_ERR_PRX_TLS`), so the cause is looked at too.
+ */
+function describeTransportError(err, url) {
+    if (err instanceof TransportError)
+        return err;
+    const inner = err.cause;
+    const source = codeOf(err) === 'UND_ERR_PRX_TLS' && codeOf(inner) ? inner : err;
+    const code = codeOf(source);
+    const detail = readable(source);
+    const host = url.host;
+    const where = `${url.protocol === 'https:' ? 'https' : 'http'}://${host}`;
+    const make = (message, retriable = isRetriableCode(code)) => new TransportError(message, host, code, retriable, { cause: err, url });
+    if (code && isCertificateCode(code)) {
+        return (0, errors_1.worded)(make('', false), (0, errors_1.say) `the TLS certificate of ${host} is not trusted (${detail}): if the registry uses a private or self-signed CA, set NODE_EXTRA_CA_CERTS to a PEM file holding that CA; if it serves plain HTTP, ${{ hint: 'plain-http', host }}`);
+    }
+    if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'EPROTO' || /wrong version number/i.test(detail)) {
+        return (0, errors_1.worded)(make('', false), (0, errors_1.say) `${host} did not answer TLS (${detail}): if it serves plain HTTP, ${{ hint: 'plain-http', host }}`);
+    }
+    if (code?.startsWith('HPE_'))
+        return make(`${where} does not speak HTTP (${detail})`, false);
+    switch (code) {
+        case 'ECONNREFUSED':
+            return make(`cannot connect to ${where}: connection refused`);
+        case 'ENOTFOUND':
+            return make(`cannot resolve the host name of ${where}`, false);
+        case 'EAI_AGAIN':
+            // The DNS server did not answer: a passing failure, unlike a name that does not exist.
+            return make(`cannot resolve the host name of ${where} (DNS lookup failed; temporary)`);
+        case 'UND_ERR_CONNECT_TIMEOUT':
+            return make(`cannot connect to ${where}: timed out`);
+        case 'UND_ERR_HEADERS_TIMEOUT':
+            return make(`${where} did not answer in time (no response headers)`);
+        case 'UND_ERR_BODY_TIMEOUT':
+            return make(`${where} stopped sending the response body (timed out)`);
+        case 'ECONNRESET':
+        case 'EPIPE':
+        case 'UND_ERR_SOCKET':
+            return make(`the connection to ${where} broke (${detail})`);
+        case 'ERR_HTTP2_STREAM_ERROR':
+            // A stream past the server's limit is refused before it is processed: safe to send again.
+            return make(`${where}: ${detail}`, /REFUSED_STREAM/.test(detail));
+        case 'UND_ERR_ABORTED':
+            // undici reports a proxy refusing CONNECT this way.
+            return make(`cannot reach ${where}: ${detail}`, false);
+        default:
+            return make(`${where}: ${detail}`);
+    }
+}
+/** An error's message without OpenSSL's `<id>:error:<code>:SSL routines:<function>:` prefix and source location. */
+function readable(err) {
+    const reason = err.reason;
+    if (typeof reason === 'string' && reason !== '')
+        return reason;
+    const message = err instanceof Error ? err.message : String(err);
+    const openssl = /^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+)/.exec(message);
+    return (openssl ? openssl[1] : message).trim();
+}
+/** Reads a (small) body whole; callers use it only for manifests, tokens and error bodies. */
+async function readBody(res, limit) {
+    const chunks = [];
+    let total = 0;
+    try {
+        for await (const chunk of res.body) {
+            total += chunk.length;
+            if (total > limit) {
+                res.body.destroy();
+                throw new Error(`${(0, redact_1.redactUrl)(res.url)}: response body exceeds ${limit} bytes`);
+            }
+            chunks.push(chunk);
+        }
+    }
+    catch (err) {
+        // A body that breaks off is a transport failure (retriable); the size limit is not.
+        throw codeOf(err) !== undefined ? describeTransportError(err, res.url) : err;
+    }
+    return Buffer.concat(chunks);
+}
+/**
+ * Drops a response body at once, read or not. undici reports an unfinished body destroyed
+ * without an error as an 'error' event: nobody wants that one.
+ */
+function release(res) {
+    res.body.on('error', () => undefined);
+    res.body.destroy();
+}
+/** Frees the connection of a response whose body is not wanted. */
+async function discard(res) {
+    await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+}
+exports.DEFAULT_TIMEOUTS = { headersMs: 30_000, bodyMs: 60_000, connectMs: 30_000 };
+/** Hosts that never go through a proxy: a proxy cannot reach the runner's own loopback. */
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
+/**
+ * The NO_PROXY list handed to undici: the user's, plus loopback (as Go's net/http, hence docker,
+ * treats it). `*` stays `*` (undici only honours a bare wildcard).
+ */
+function noProxyList(env, loopbackHosts) {
+    const user = (env ?? '').trim();
+    if (user === '*')
+        return '*';
+    const names = loopbackHosts.map((h) => h.toLowerCase().replace(/:\d+$/, ''));
+    return [...new Set([...user.split(/[,\s]+/).filter(Boolean), ...LOOPBACK_NAMES, ...names])].join(',');
+}
+/**
+ * The base layer: one pooled keep-alive dispatcher for the whole run. It honours
+ * HTTP(S)_PROXY and NO_PROXY (loopback always direct), and verifies TLS (with
+ * NODE_EXTRA_CA_CERTS when set). Without a proxy, HTTPS origins speak HTTP/2 where the server
+ * offers it (`OriginRouter`); `preconnect` opens their connections early.
+ */
+function createDispatcher(options = {}) {
+    const timeouts = options.timeouts ?? exports.DEFAULT_TIMEOUTS;
+    const agent = proxyAgent(options, timeouts);
+    if ((0, preconnect_1.proxiesHttps)(process.env))
+        return agent;
+    return new origins_1.OriginRouter({
+        connectTimeoutMs: timeouts.connectMs,
+        headersTimeoutMs: timeouts.headersMs,
+        bodyTimeoutMs: timeouts.bodyMs,
+        keepAliveTimeoutMs: KEEP_ALIVE_MS,
+        preconnected: options.preconnected,
+    }, agent);
+}
+const KEEP_ALIVE_MS = 30_000;
+function proxyAgent(options, timeouts) {
+    return new undici_1.EnvHttpProxyAgent({
+        keepAliveTimeout: KEEP_ALIVE_MS,
+        headersTimeout: timeouts.headersMs,
+        bodyTimeout: timeouts.bodyMs,
+        connect: { timeout: timeouts.connectMs },
+        // Plain-HTTP registries go through an HTTP proxy as absolute-form requests, as curl does;
+        // HTTPS ones through a CONNECT tunnel.
+        proxyTunnel: false,
+        noProxy: noProxyList(process.env.no_proxy ?? process.env.NO_PROXY, options.loopbackHosts ?? []),
+    });
+}
+/**
+ * `deadlineMs` bounds the wait for response headers of requests without a streamed body, end to
+ * end: undici's own timeouts do not cover a proxy that never answers a CONNECT. (An upload's
+ * headers come only after its whole body, so streamed bodies are left to the body timeouts.)
+ */
+function baseSend(dispatcher, deadlineMs) {
+    return async (req) => {
+        const body = typeof req.body === 'function' ? await req.body() : req.body;
+        const bounded = deadlineMs !== undefined && (body === undefined || Buffer.isBuffer(body));
+        let timer;
+        try {
+            const options = {
+                origin: req.url.origin,
+                path: `${req.url.pathname}${req.url.search}`,
+                method: req.method,
+                headers: { 'user-agent': exports.USER_AGENT, ...req.headers },
+                body,
+                // undici closes the connection after a HEAD unless told otherwise; keep it for the next request.
+                reset: false,
+                // On HTTP/2 undici holds a request it takes for non-idempotent (POST, PUT) until the
+                // connection is otherwise idle: mounts and manifest PUTs would go one per round trip.
+                // Registry writes are safe to run side by side, and retries are decided above, not by undici.
+                idempotent: true,
+                bulk: req.bulk,
+            };
+            const pending = dispatcher.request(options);
+            // undici ignores an abort while it waits for a proxy's CONNECT answer, so race it instead;
+            // a late answer is drained so its connection is freed.
+            const res = bounded
+                ? await Promise.race([
+                    pending,
+                    new Promise((_, reject) => {
+                        timer = setTimeout(() => {
+                            pending.then((late) => late.body.dump().catch(() => undefined), () => undefined);
+                            reject(Object.assign(new Error(`no response within ${deadlineMs} ms`), { code: 'UND_ERR_HEADERS_TIMEOUT' }));
+                        }, deadlineMs);
+                    }),
+                ])
+                : await pending;
+            return { status: res.statusCode, headers: res.headers, body: res.body, url: req.url };
+        }
+        catch (err) {
+            // A streamed body whose request failed is closed, so its source connection is freed.
+            if (body !== undefined && !Buffer.isBuffer(body) && !body.destroyed)
+                body.destroy();
+            // Our own errors from a body stream (a digest mismatch while streaming) pass unchanged.
+            if (codeOf(err) === undefined)
+                throw err;
+            throw describeTransportError(err, req.url);
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    };
+}
+exports.USER_AGENT = 'merge-multiarch-action/0.1';
+
+
+/***/ }),
+
+/***/ 1559:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DOCKER_HUB_HOSTS = void 0;
+exports.isHubCounted = isHubCounted;
+exports.withHubCount = withHubCount;
+/**
+ * Docker Hub counts pulls against a rate limit: a manifest GET its registry serves is a pull, a
+ * HEAD is not, nor a blob (Hub may charge an index and the manifest it leads to as one pull, so
+ * counting every GET gives what a run can cost at most). These are the hosts its registry answers on.
+ */
+exports.DOCKER_HUB_HOSTS = ['registry-1.docker.io', 'docker.io', 'index.docker.io'];
+const MANIFEST_PATH = /^\/v2\/.+\/manifests\/[^/]+$/;
+/** What Hub's pull limit counts: a manifest GET it served (a challenge, a 404 or a 429 serves nothing). */
+function isHubCounted(req, status, hubHosts) {
+    return req.method === 'GET' && status === 200 && hubHosts.has(req.url.host) && MANIFEST_PATH.test(req.url.pathname);
+}
+/**
+ * Counts the requests Hub counts, as each attempt reaches the wire (a retried GET that was
+ * served twice counts twice, as Hub counts it).
+ */
+function withHubCount(next, hubHosts, stats) {
+    return async (req) => {
+        const res = await next(req);
+        if (isHubCounted(req, res.status, hubHosts))
+            stats.hubCountedRequests++;
+        return res;
+    };
+}
+
+
+/***/ }),
+
+/***/ 5017:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.RegistryLimits = void 0;
+exports.limitFor = limitFor;
+const concurrency_1 = __webpack_require__(3731);
+/**
+ * Requests in flight per registry for the run's bulk work, mounts, copies and referrer lookups
+ * (design rule 13). On HTTP/2, most of the streams one connection carries (`H2_STREAMS`, 100):
+ * the rest stay free for the reads that decide the plan (source manifests, configs, tags), which
+ * would otherwise queue behind a wave of mounts. On HTTP/1.1 one connection each.
+ */
+function limitFor(protocol) {
+    return protocol === 'h2' ? 80 : 32;
+}
+/**
+ * One limiter per registry, sized by its transport once that is known.
+ * The run shares one (`Registries.limits`) between the copy and the referrers lookups.
+ */
+class RegistryLimits {
+    protocolOf;
+    limiters = new Map();
+    constructor(protocolOf = async () => 'http/1.1') {
+        this.protocolOf = protocolOf;
+    }
+    async run(registry, task) {
+        let limit = this.limiters.get(registry);
+        if (!limit) {
+            limit = this.protocolOf(registry).then((p) => (0, concurrency_1.createLimiter)(limitFor(p)));
+            this.limiters.set(registry, limit);
+        }
+        return (await limit)(task);
+    }
+}
+exports.RegistryLimits = RegistryLimits;
+
+
+/***/ }),
+
+/***/ 8664:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.redactUrl = void 0;
+exports.withLogging = withLogging;
+const redact_1 = __webpack_require__(404);
+var redact_2 = __webpack_require__(404);
+Object.defineProperty(exports, "redactUrl", ({ enumerable: true, get: function () { return redact_2.redactUrl; } }));
+/**
+ * Debug line per HTTP request (visible with RUNNER_DEBUG=1): method, URL, status, milliseconds.
+ * URLs never carry credentials here, and headers are not printed.
+ */
+function withLogging(next, log, stats) {
+    return async (req) => {
+        const started = Date.now();
+        if (stats)
+            stats.requests++;
+        try {
+            const res = await next(req);
+            log.debug(`${req.method} ${(0, redact_1.redactUrl)(req.url)} → ${res.status} (${Date.now() - started} ms)`);
+            return res;
+        }
+        catch (err) {
+            log.debug(`${req.method} ${(0, redact_1.redactUrl)(req.url)} → ${err.message} (${Date.now() - started} ms)`);
+            throw err;
+        }
+    };
+}
+
+
+/***/ }),
+
+/***/ 6866:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.OriginRouter = void 0;
+const preconnect_1 = __webpack_require__(5292);
+const undici_1 = __webpack_require__(509);
+const handlers_1 = __webpack_require__(8892);
+const warmSockets_1 = __webpack_require__(2972);
+/**
+ * Streams one HTTP/2 connection carries at once. Go's servers allow 250, Node's, HAProxy's and
+ * Google's front ends 100, nginx 128: undici does not follow the server's SETTINGS, and a stream
+ * past the server's limit is refused, so 100.
+ */
+const H2_STREAMS = 100;
+/** Receive windows on HTTP/2: room for blob downloads at loopback and WAN bandwidth-delay products. */
+const H2_STREAM_WINDOW = 2 << 20;
+const H2_CONNECTION_WINDOW = 16 << 20;
+function isStream(body) {
+    return typeof body === 'object' && body !== null && typeof body.pipe === 'function';
+}
+/**
+ * Blob bodies go over HTTP/1.1 connections of their own, even to an HTTP/2 origin. An upload
+ * (a streamed request body): on HTTP/2 the server's receive window (Distribution's is 1 MiB per
+ * connection) caps it at one window per round trip, and undici sends one streamed upload at a
+ * time on a connection. A large download (`bulk`): all of them on one TCP connection share its
+ * one congestion window and flow-control windows, and measured 20% slower across registries
+ * (BENCHMARKS.md, (e)); the many small requests stay on HTTP/2.
+ */
+function isBulk(options) {
+    return isStream(options.body) || options.bulk === true;
+}
+/**
+ * HTTPS origins, each on the transport its server offers (design rule 13): one HTTP/2
+ * connection with many streams where ALPN says h2, a keep-alive pool where it says http/1.1.
+ *
+ * undici's Agent opens one connection per request that arrives before the first connection is
+ * up, since it cannot know the server will speak h2: the first burst of a run would open dozens.
+ * So each origin is first reached by one TLS handshake of its own (`preconnect`, started as
+ * soon as the inputs name the host), its ALPN answer picks the dispatcher, and that socket
+ * becomes the dispatcher's first connection: the probe costs no extra connection. Requests
+ * that come before the handshake ends wait for it, as they would wait for any connection.
+ * Beside the handshake, the TCP connections the rest of the first burst needs are opened at
+ * once (`spare`): on HTTP/1.1 TLS starts on each as a request needs it, so the burst never
+ * waits for a connection opened after the handshake; on HTTP/2 they close unused.
+ * A handshake that fails leaves the origin to `fallback`, whose own attempt then reports the
+ * failure (an untrusted certificate, a refused connection) the way every request does.
+ */
+class OriginRouter extends undici_1.Dispatcher {
+    options;
+    fallback;
+    origins = new Map();
+    /** Dispatchers made so far, and handshakes still running: closed with the router. */
+    made = new Set();
+    handshakes = new Set();
+    /** Per HTTPS origin, the TCP connections opened beside its handshake, and how many TLS takes. */
+    spares = new Map();
+    /** Plain-HTTP origins opened early (`preconnectPlain`): a pool each, fed by its warm sockets. */
+    plain = new Map();
+    usage = new Map();
+    constructor(options, 
+    /** For plain-HTTP origins and for HTTPS origins whose handshake failed. */
+    fallback) {
+        super();
+        this.options = options;
+        this.fallback = fallback;
+    }
+    /**
+     * Starts the handshake with an HTTPS origin (`https://host:port`) now, if not started yet,
+     * and opens `spare` TCP connections beside it, of which TLS takes `forTls` on HTTP/1.1 (the
+     * others wait for `preconnectPlain` on the same port).
+     */
+    preconnect(origin, spare = 0, forTls = spare) {
+        const url = new URL(origin);
+        if (!this.spares.has(url.origin)) {
+            const warm = this.options.preconnected?.takeSpare(url.origin) ??
+                (spare > 0 ? warmSockets_1.WarmSockets.open((0, preconnect_1.bareHostname)(url), Number(url.port || 443), spare) : undefined);
+            if (warm)
+                this.spares.set(url.origin, { warm, forTls });
+        }
+        void this.route(origin);
+    }
+    /**
+     * Opens `count` TCP connections to a plain-HTTP origin (`http://host:port`) now, beside the TLS
+     * handshake with the same host, which decides whether they are used: when the server does not
+     * speak TLS, the requests that follow find their HTTP/1.1 connections open, as an HTTP/2
+     * origin finds its one. When it does, they are closed unused, or on the same port serve
+     * HTTP/1.1 over TLS. Only for hosts design rule 14 lets fall back to plain HTTP (loopback,
+     * `insecure-registries`).
+     */
+    preconnectPlain(origin, count) {
+        const url = new URL(origin);
+        if (url.protocol !== 'http:' || this.plain.has(url.origin))
+            return;
+        // On the TLS port too (a registry named with its port): the TCP connections opened beside the handshake.
+        const shared = url.port === '' ? undefined : this.spares.get(`https://${url.host}`)?.warm;
+        const warm = shared ??
+            this.options.preconnected?.takePlain(url.origin) ??
+            warmSockets_1.WarmSockets.open((0, preconnect_1.bareHostname)(url), Number(url.port || 80), count);
+        const pool = this.pool(url.origin, warm.connector((0, undici_1.buildConnector)({ timeout: this.options.connectTimeoutMs })));
+        this.plain.set(url.origin, { pool, warm });
+        if (shared)
+            return; // the route decides what becomes of them
+        void this.route(`https://${url.host}`).then((route) => {
+            if (route.failure === undefined)
+                this.unused(url.origin, warm.discard());
+        });
+    }
+    /** The protocol an origin speaks (after its handshake). */
+    async protocol(origin) {
+        return new URL(origin).protocol === 'https:' ? (await this.route(origin)).protocol : 'http/1.1';
+    }
+    /**
+     * Why an HTTPS origin's handshake failed (undefined when it succeeded): the scheme probe reads
+     * in it whether a loopback or listed server speaks TLS at all, before any request.
+     */
+    async handshakeFailure(origin) {
+        return (await this.route(origin)).failure;
+    }
+    /** Each origin's connections and most requests in flight so far (the debug log reports them at the end). */
+    connectionsUsed() {
+        return [...this.usage].map(([origin, u]) => ({
+            origin,
+            transport: u.transport,
+            connections: u.connections,
+            unused: u.unused,
+            mostInFlight: u.mostInFlight,
+        }));
+    }
+    dispatch(options, handler) {
+        const url = new URL(String(options.origin));
+        const tracked = this.tracked(url.origin, handler);
+        if (url.protocol !== 'https:') {
+            const plain = this.plain.size > 0 ? this.plain.get(url.origin) : undefined;
+            if (!plain)
+                return this.fallback.dispatch(options, tracked);
+            this.use(url.origin).transport = 'plain HTTP/1.1';
+            this.toPool(url.origin, plain.pool, options, tracked);
+            return true;
+        }
+        void this.route(url.origin).then(({ dispatcher, bulk }) => bulk && isBulk(options) ? bulk().dispatch(options, tracked) : this.toPool(url.origin, dispatcher, options, tracked));
+        return true;
+    }
+    /**
+     * Hands a request to an origin's dispatcher. undici's HTTP/1.1 client takes a connection whose
+     * answer just ended back only in the next turn of the event loop (a server may close it after
+     * all): a request sent meanwhile, as the next request of a chain is, would find every
+     * connection busy and open one more, one connection setup (or two round trips) on its path,
+     * and one connection more than requests in flight. Such a request waits for that turn instead.
+     */
+    toPool(origin, dispatcher, options, handler) {
+        if (dispatcher instanceof undici_1.Pool && this.use(origin).ending > 0 && dispatcher.stats.free === 0) {
+            setImmediate(() => dispatcher.dispatch(options, handler));
+            return;
+        }
+        dispatcher.dispatch(options, handler);
+    }
+    route(origin) {
+        const key = new URL(origin).origin;
+        let routed = this.origins.get(key);
+        if (!routed) {
+            routed = this.handshake(key).then((socket) => {
+                const h2 = socket.alpnProtocol === 'h2';
+                this.use(key).transport = h2 ? 'HTTP/2' : 'HTTP/1.1';
+                const spare = this.spares.get(key);
+                // HTTP/2 needs no connection but the handshake's; HTTP/1.1 the burst's, no more.
+                if (spare)
+                    this.unused(key, h2 ? spare.warm.discard() : spare.warm.trim(spare.forTls));
+                return h2
+                    ? { dispatcher: this.dispatcherFor(key, socket), protocol: 'h2', bulk: this.bulkPool(key) }
+                    : { dispatcher: this.dispatcherFor(key, socket, spare?.warm), protocol: 'http/1.1' };
+            }, (failure) => {
+                this.use(key).transport = 'not TLS';
+                this.unused(key, 1); // the handshake's own connection
+                const spare = this.spares.get(key);
+                // Kept for plain HTTP on the same port, where design rule 14 allows it (`preconnectPlain`).
+                if (spare && !this.plain.has(`http://${new URL(key).host}`))
+                    this.unused(key, spare.warm.discard());
+                return { dispatcher: this.fallback, protocol: 'http/1.1', failure };
+            });
+            this.origins.set(key, routed);
+        }
+        return routed;
+    }
+    use(origin) {
+        let u = this.usage.get(origin);
+        if (!u) {
+            u = { transport: 'HTTP/1.1', connections: 0, unused: 0, inFlight: 0, mostInFlight: 0, ending: 0 };
+            this.usage.set(origin, u);
+        }
+        return u;
+    }
+    unused(origin, closed) {
+        this.use(origin).unused += closed;
+    }
+    /** Counts the connections a dispatcher of `origin` gets. */
+    counted(origin, connect) {
+        return (options, callback) => connect(options, (...outcome) => {
+            if (outcome[0] === null)
+                this.use(origin).connections++;
+            callback(...outcome);
+        });
+    }
+    /** Counts a request in flight to `origin` until its answer ends or fails. */
+    tracked(origin, given) {
+        const handler = undici_1.WrapHandler.wrap(given);
+        const u = this.use(origin);
+        u.inFlight++;
+        u.mostInFlight = Math.max(u.mostInFlight, u.inFlight);
+        let ended = false;
+        const end = () => {
+            if (!ended)
+                u.inFlight--;
+            ended = true;
+        };
+        return {
+            ...(0, handlers_1.forwarding)(handler),
+            onResponseEnd: (controller, trailers) => {
+                end();
+                u.ending++;
+                setImmediate(() => u.ending--);
+                handler.onResponseEnd?.(controller, trailers);
+            },
+            onResponseError: (controller, error) => {
+                end();
+                handler.onResponseError?.(controller, error);
+            },
+        };
+    }
+    /** The handshake opened early for this origin, else a new one; bounded by the connect timeout either way. */
+    handshake(origin) {
+        const { socket, secured } = this.options.preconnected?.takeHandshake(origin) ?? (0, preconnect_1.startHandshake)(origin, this.options.tls);
+        this.handshakes.add(socket);
+        const timer = setTimeout(() => socket.destroy(Object.assign(new Error('TLS handshake timed out'), { code: 'ETIMEDOUT' })), this.options.connectTimeoutMs);
+        return secured.finally(() => {
+            clearTimeout(timer);
+            this.handshakes.delete(socket);
+        });
+    }
+    dispatcherFor(origin, socket, spare) {
+        const h2 = socket.alpnProtocol === 'h2';
+        // The handshake's socket is the first connection, then TLS on the TCP connections opened
+        // beside it; later ones (past the burst, after an idle close) are new.
+        const base = (0, undici_1.buildConnector)({ allowH2: h2, timeout: this.options.connectTimeoutMs, ...this.options.tls });
+        const connect = new warmSockets_1.WarmSockets([socket]).connector(spare ? spare.upgrader(base) : base);
+        if (!h2)
+            return this.pool(origin, connect);
+        const dispatcher = new undici_1.Client(origin, {
+            ...this.timeouts(),
+            connect: this.counted(origin, connect),
+            allowH2: true,
+            pipelining: H2_STREAMS,
+            maxConcurrentStreams: H2_STREAMS,
+            // Blob downloads: undici's default windows (256 KiB a stream, 512 KiB the connection)
+            // cap them at a window per round trip.
+            initialWindowSize: H2_STREAM_WINDOW,
+            connectionWindowSize: H2_CONNECTION_WINDOW,
+        });
+        this.made.add(dispatcher);
+        return dispatcher;
+    }
+    /** An HTTP/1.1 keep-alive pool, closed with the router. */
+    pool(origin, connect) {
+        const pool = new undici_1.Pool(origin, { ...this.timeouts(), connect: this.counted(origin, connect) });
+        this.made.add(pool);
+        return pool;
+    }
+    timeouts() {
+        return {
+            headersTimeout: this.options.headersTimeoutMs,
+            bodyTimeout: this.options.bodyTimeoutMs,
+            keepAliveTimeout: this.options.keepAliveTimeoutMs,
+        };
+    }
+    /** An HTTP/1.1 pool to an HTTP/2 origin, for blob bodies; made on first use. */
+    bulkPool(origin) {
+        let pool;
+        return () => (pool ??= this.pool(origin, (0, undici_1.buildConnector)({ allowH2: false, timeout: this.options.connectTimeoutMs, ...this.options.tls })));
+    }
+    close() {
+        return this.shutdown((d) => d.close());
+    }
+    destroy() {
+        return this.shutdown((d) => d.destroy());
+    }
+    /** Ends the handshakes and unused sockets, then every dispatcher (`close` waits, `destroy` aborts). */
+    async shutdown(end) {
+        for (const socket of this.handshakes)
+            socket.destroy();
+        for (const { warm } of [...this.plain.values(), ...this.spares.values()])
+            warm.discard();
+        await Promise.all([...this.made, this.fallback].map(end));
+    }
+}
+exports.OriginRouter = OriginRouter;
+
+
+/***/ }),
+
+/***/ 646:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Outages = exports.OutageError = exports.DEFAULT_OUTAGE = void 0;
+exports.failureKind = failureKind;
+const errors_1 = __webpack_require__(3916);
+const http_1 = __webpack_require__(4025);
+/**
+ * A minute: hosted registries restart and fail over in seconds to tens of seconds, and a job
+ * stuck for longer is better failed. The probe cap bounds how late a comeback is noticed.
+ */
+exports.DEFAULT_OUTAGE = {
+    giveUpMs: 60_000,
+    probeBaseMs: 250,
+    probeMaxMs: 2_000,
+    probeTimeoutMs: 5_000,
+    firstContactMs: 5_000,
+};
+/** The run gave up on a host: it did not answer for the whole of the policy's limit. */
+class OutageError extends http_1.TransportError {
+    name = 'OutageError';
+}
+exports.OutageError = OutageError;
+/** Probe answers that still mean "down": a load balancer with no backend behind it. */
+const DOWN_STATUSES = new Set([502, 503, 504]);
+class Outages {
+    probe;
+    policy;
+    log;
+    open = new Map();
+    /** Per host, when its last outage (a probe failed) began: a request sent before then was cut by it. */
+    lastOutage = new Map();
+    /** Hosts the run gave up on, with the error every later request to them fails with. */
+    dead = new Map();
+    /** Hosts that answered once in this run (any HTTP answer): their failures are outages (rule 17). */
+    heard = new Set();
+    stop = new AbortController();
+    constructor(
+    /** Sends a probe: the transport below the retries (no auth, no redirects, no retry). */
+    probe, policy, log) {
+        this.probe = probe;
+        this.policy = policy;
+        this.log = log;
+    }
+    /**
+     * Undefined when `url`'s host may be sent to now; else a promise that settles when it may
+     * (its outage is over) or rejects when the run gave up on it.
+     */
+    ready(url) {
+        const dead = this.dead.get(url.host);
+        if (dead)
+            return Promise.reject(dead);
+        const outage = this.open.get(url.host);
+        if (outage === undefined)
+            return undefined;
+        outage.held++;
+        return outage.over;
+    }
+    /** `url`'s host answered a request (any status): from now on a failure of it is an outage (rule 17). */
+    answered(url) {
+        this.heard.add(url.host);
+    }
+    /**
+     * Design rule 17: a failure no attempt will change (a host name that does not resolve, a server
+     * that does not speak HTTP, or a refusal when no attempt is left), of a host that has not
+     * answered once in the run, in the words that fit a wrong address; undefined otherwise.
+     */
+    unanswered(url, err) {
+        if (this.heard.has(url.host) || !(err instanceof http_1.TransportError) || err instanceof OutageError)
+            return undefined;
+        const kind = firstContactKind(err);
+        return kind === undefined ? undefined : nothingAnswers(url.host, kind, err);
+    }
+    /**
+     * A request to `url` (`what`, for the debug log), sent at `sentAt`, failed at the connection
+     * level (`err`, retriable). Opens the host's outage unless one is open, and waits until it is
+     * over; rejects with an `OutageError` when the run gives up on the host.
+     */
+    async failed(what, url, err, sentAt) {
+        const host = url.host;
+        const dead = this.dead.get(host);
+        if (dead)
+            throw dead;
+        let outage = this.open.get(host);
+        // A request sent before the host's last outage began, whose failure shows only now (a body
+        // nobody read while it lasted): that outage cut it, and it is over.
+        if (outage === undefined && sentAt !== undefined && this.cutBy(host, sentAt)) {
+            this.log.debug(`${what}: ${err.message}; cut by the outage of ${host}, which is over`);
+            return 'outage';
+        }
+        if (outage)
+            outage.held++;
+        else
+            outage = this.start(url, err);
+        this.log.debug(`${what}: ${err.message}; waiting for ${host} to answer`);
+        await outage.over;
+        return outage.confirmed ? 'outage' : 'isolated';
+    }
+    /** True when an outage of `host` began after `sentAt`: a request sent then was cut by it. */
+    cutBy(host, sentAt) {
+        const last = this.lastOutage.get(host);
+        return last !== undefined && last >= sentAt;
+    }
+    /** Ends every probe and releases whoever waits (the run is over). */
+    close() {
+        this.stop.abort();
+    }
+    start(url, err) {
+        let resolve = () => undefined;
+        let reject = (_) => undefined;
+        const over = new Promise((res, rej) => {
+            resolve = res;
+            reject = rej;
+        });
+        // Settled whether or not anyone still waits for it.
+        over.catch(() => undefined);
+        const firstContact = this.policy.firstContactMs !== undefined && !this.heard.has(url.host) && firstContactKind(err) !== undefined;
+        const outage = {
+            since: Date.now(),
+            over,
+            confirmed: false,
+            held: 1,
+            probes: 0,
+            failures: [],
+            last: err,
+            first: err,
+            firstContact,
+        };
+        this.open.set(url.host, outage);
+        noteFailure(outage, err);
+        void this.watch(url, outage).then(() => {
+            this.open.delete(url.host);
+            resolve();
+        }, (error) => {
+            this.open.delete(url.host);
+            if (error instanceof OutageError)
+                this.dead.set(url.host, error);
+            reject(error);
+        });
+        return outage;
+    }
+    /** Probes the host until it answers (resolves), or until the limit (rejects with the run's error). */
+    async watch(url, outage) {
+        const host = url.host;
+        const limit = outage.firstContact
+            ? Math.min(this.policy.giveUpMs, this.policy.firstContactMs ?? Infinity)
+            : this.policy.giveUpMs;
+        const deadline = outage.since + limit;
+        const giveUp = new AbortController();
+        const timer = setTimeout(() => giveUp.abort(), Math.max(0, deadline - Date.now()));
+        const signal = AbortSignal.any([giveUp.signal, this.stop.signal]);
+        try {
+            for (let n = 0;; n++) {
+                const failure = await this.probeOnce(url, Math.min(this.policy.probeTimeoutMs, deadline - Date.now()), signal);
+                if (signal.aborted)
+                    break;
+                if (failure === undefined) {
+                    this.heard.add(host);
+                    if (outage.confirmed) {
+                        const seconds = ((Date.now() - outage.since) / 1000).toFixed(1);
+                        this.log.info(`${host} answers again after ${seconds} s; ${outage.held} held request(s) go on`);
+                    }
+                    return;
+                }
+                noteFailure(outage, failure);
+                if (!outage.confirmed) {
+                    outage.confirmed = true;
+                    this.lastOutage.set(host, outage.since);
+                    this.log.info(outage.firstContact
+                        ? `${host} does not answer (${outage.failures.join(', ')}): it has not answered in this run, so its ` +
+                            `requests wait for it ${seconds(limit)} s at most (a wrong address fails fast)`
+                        : `${host} stopped answering (${outage.failures.join(', ')}): its requests wait for it, ` +
+                            `trying it again for up to ${seconds(this.policy.giveUpMs)} s`);
+                }
+                const delay = Math.min(this.policy.probeMaxMs, this.policy.probeBaseMs * 2 ** n);
+                await pause(delay, signal);
+                if (signal.aborted)
+                    break;
+            }
+        }
+        finally {
+            clearTimeout(timer);
+        }
+        if (this.stop.signal.aborted) {
+            throw new http_1.TransportError(`${host}: the run ended while waiting for it to answer`, host, outage.last.code, false);
+        }
+        if (outage.firstContact)
+            throw nothingAnswers(host, firstContactKind(outage.first) ?? failureKind(outage.first), outage.last);
+        const gaveUp = new OutageError('', host, outage.last.code, false, { cause: outage.last });
+        throw (0, errors_1.worded)(gaveUp, (0, errors_1.say) `${host} did not answer for ${seconds(Date.now() - outage.since)} s (${outage.failures.join(', ')}; ${String(outage.probes + 1)} attempt(s) since its first failure); gave up on it. A registry known to restart slowly can be given longer with ${(0, errors_1.setting)('outage-timeout')}`);
+    }
+    /** One probe: undefined when the host answered, else how it failed. */
+    async probeOnce(url, timeoutMs, signal) {
+        if (signal.aborted)
+            return undefined;
+        // The API root: every registry answers it (200 or 401), a token service or a blob host
+        // with some status; any answer but a gateway's "no backend" says the host is back.
+        const probeUrl = new URL('/v2/', url.origin);
+        const pending = this.probe({ method: 'GET', url: probeUrl });
+        let timer;
+        const timedOut = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), Math.max(0, timeoutMs))));
+        let onAbort = () => undefined;
+        const aborted = new Promise((resolve) => {
+            onAbort = () => resolve('aborted');
+            signal.addEventListener('abort', onAbort, { once: true });
+        });
+        try {
+            const result = await Promise.race([
+                pending.then((res) => ({ res }), (error) => ({ error })),
+                timedOut,
+                aborted,
+            ]);
+            if (result === 'aborted')
+                return undefined;
+            if (result === 'timeout') {
+                pending.then((late) => (0, http_1.discard)(late), () => undefined);
+                return new http_1.TransportError(`no answer to a probe within ${timeoutMs} ms`, url.host, 'UND_ERR_HEADERS_TIMEOUT', true);
+            }
+            if ('res' in result) {
+                await (0, http_1.discard)(result.res);
+                if (!DOWN_STATUSES.has(result.res.status))
+                    return undefined;
+                return new http_1.TransportError(`answered ${result.res.status}`, url.host, `HTTP_${result.res.status}`, true);
+            }
+            // A failure that another attempt cannot change (a certificate nobody trusts) is an
+            // answer: the held requests go on and meet it themselves.
+            const error = result.error;
+            return error instanceof http_1.TransportError && error.retriable ? error : undefined;
+        }
+        finally {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', onAbort);
+            // Counted even when abandoned: it was sent.
+            this.countProbe(url.host);
+        }
+    }
+    countProbe(host) {
+        const outage = this.open.get(host);
+        if (outage)
+            outage.probes++;
+    }
+}
+exports.Outages = Outages;
+function noteFailure(outage, err) {
+    outage.last = err;
+    const kind = failureKind(err);
+    if (!outage.failures.includes(kind))
+        outage.failures.push(kind);
+}
+/** How a connection failed, in the words a user searches for. */
+function failureKind(err) {
+    const code = err.code ?? '';
+    if (code === 'ECONNREFUSED')
+        return 'connection refused';
+    if (/^(ECONNRESET|EPIPE|ECONNABORTED|UND_ERR_SOCKET|UND_ERR_RES_CONTENT_LENGTH_MISMATCH)$/.test(code))
+        return 'connection reset';
+    if (/TIMEOUT|^ETIMEDOUT$/.test(code))
+        return 'timed out';
+    if (code === 'EAI_AGAIN' || code === 'ENOTFOUND')
+        return 'DNS lookup failed';
+    if (/^(ENETUNREACH|ENETDOWN|EHOSTUNREACH|EHOSTDOWN)$/.test(code))
+        return 'network unreachable';
+    if (code.startsWith('HTTP_'))
+        return `answered ${code.slice(5)}`;
+    return code || err.message;
+}
+/**
+ * Design rule 17: how a host failed when the failure says nothing answers at that address at
+ * all (nothing listens, no such name, no HTTP spoken there); undefined for failures of a host
+ * that is there (a reset, a timeout, a temporary DNS failure).
+ */
+function firstContactKind(err) {
+    const code = err.code ?? '';
+    if (code === 'ECONNREFUSED')
+        return 'connection refused';
+    if (code === 'ENOTFOUND')
+        return 'no such host name';
+    if (code.startsWith('HPE_'))
+        return 'not HTTP';
+    return undefined;
+}
+/** The error of a wrong address: it says so, and what to check. */
+function nothingAnswers(host, kind, cause) {
+    return new OutageError(`nothing answers at ${host} (${kind}): check the address`, host, cause.code, false, { cause });
+}
+/** Waits `ms`, or less when `signal` aborts first. */
+function pause(ms, signal) {
+    return new Promise((resolve) => {
+        const done = () => {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal.addEventListener('abort', done, { once: true });
+    });
+}
+function seconds(ms) {
+    return String(Math.round(ms / 1000));
+}
+
+
+/***/ }),
+
+/***/ 404:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.redactUrl = redactUrl;
+/** Drops user info and signed-URL query strings (S3 redirects carry signatures). */
+function redactUrl(url) {
+    const copy = new URL(url.toString());
+    copy.username = '';
+    copy.password = '';
+    for (const key of [...copy.searchParams.keys()]) {
+        if (/signature|token|credential|x-amz-|sig$/i.test(key))
+            copy.searchParams.set(key, 'REDACTED');
+    }
+    return copy.toString();
+}
+
+
+/***/ }),
+
+/***/ 3793:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.RedirectError = void 0;
+exports.withRedirects = withRedirects;
+const http_1 = __webpack_require__(4025);
+const logging_1 = __webpack_require__(8664);
+const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Headers that carry credentials: they stay with the origin that asked for them. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+class RedirectError extends Error {
+    name = 'RedirectError';
+}
+exports.RedirectError = RedirectError;
+function withoutCredentials(headers) {
+    return Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase())));
+}
+/** A 401 from a host we were sent to is not the registry's challenge: the auth layer must not answer it. */
+function withoutChallenge(res) {
+    const headers = Object.fromEntries(Object.entries(res.headers).filter(([name]) => name.toLowerCase() !== 'www-authenticate'));
+    return { ...res, headers };
+}
+/**
+ * Follows redirects by hand (design rule 11): blob GETs are often sent to S3 or a CDN, and
+ * `Authorization` must never travel to another origin (scheme, host and port), nor may a
+ * redirect downgrade https to plain HTTP. Each answer is judged by the URL that answered it:
+ * a loopback or listed registry asked over https may have answered over plain HTTP.
+ */
+function withRedirects(next) {
+    return async (req) => {
+        let current = req;
+        /** The origin that answered the request itself: the credentials belong to it. */
+        let home;
+        /** The request's URL as sent: plain HTTP after the fallback (design rule 14), named in errors. */
+        let sent = req.url;
+        for (let hop = 0;; hop++) {
+            const res = await next(current);
+            if (home === undefined) {
+                home = res.url.origin;
+                sent = res.url;
+            }
+            const foreign = res.url.origin !== home;
+            const location = (0, http_1.header)(res, 'location');
+            if (!REDIRECTS.has(res.status) || location === undefined)
+                return foreign && res.status === 401 ? withoutChallenge(res) : res;
+            // Only reads are followed; a write answered with a redirect is the caller's to handle.
+            if (current.method !== 'GET' && current.method !== 'HEAD')
+                return res;
+            await (0, http_1.discard)(res);
+            if (hop >= MAX_REDIRECTS) {
+                throw new RedirectError(`${req.method} ${(0, logging_1.redactUrl)(sent)}: more than ${MAX_REDIRECTS} redirects`);
+            }
+            let target;
+            try {
+                target = new URL(location, res.url);
+            }
+            catch {
+                throw new RedirectError(`${req.method} ${(0, logging_1.redactUrl)(res.url)}: the registry redirected to an invalid URL`);
+            }
+            if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+                throw new RedirectError(`${req.method} ${(0, logging_1.redactUrl)(res.url)}: refusing a redirect to a ${target.protocol} URL`);
+            }
+            if (res.url.protocol === 'https:' && target.protocol === 'http:') {
+                throw new RedirectError(`${req.method} ${(0, logging_1.redactUrl)(res.url)}: refusing a redirect from https to plain HTTP (${(0, logging_1.redactUrl)(target)})`);
+            }
+            const headers = target.origin === home ? { ...current.headers } : withoutCredentials(current.headers);
+            current = { ...current, url: target, headers };
+        }
+    };
+}
+
+
+/***/ }),
+
+/***/ 2211:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.sleep = exports.DEFAULT_RETRY = void 0;
+exports.isRetriableStatus = isRetriableStatus;
+exports.isRetriableError = isRetriableError;
+exports.parseRetryAfter = parseRetryAfter;
+exports.backoffDelay = backoffDelay;
+exports.withRetry = withRetry;
+exports.backOffOrThrow = backOffOrThrow;
+const http_1 = __webpack_require__(4025);
+const logging_1 = __webpack_require__(8664);
+exports.DEFAULT_RETRY = { attempts: 5, baseDelayMs: 250, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
+const RETRIABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+function isRetriableStatus(status) {
+    return RETRIABLE_STATUS.has(status) || (status >= 500 && status !== 501 && status !== 505);
+}
+/**
+ * Only failures of the connection are retried (reset, refused, timed out). A certificate
+ * nobody trusts, a digest mismatch, or a dispatcher closed because the run is over are not:
+ * trying again cannot change them.
+ */
+function isRetriableError(err) {
+    if (err instanceof http_1.TransportError)
+        return err.retriable;
+    const code = err?.code;
+    return typeof code === 'string' && (0, http_1.isRetriableCode)(code);
+}
+/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+function parseRetryAfter(value, now = Date.now()) {
+    if (value === undefined)
+        return undefined;
+    if (/^\d+$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+/** Capped exponential backoff with jitter (design rule 12): between half and all of the cap. */
+function backoffDelay(attempt, policy, random = Math.random) {
+    const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+    return Math.round(cap / 2 + (random() * cap) / 2);
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+exports.sleep = sleep;
+/**
+ * Retries 408/429/5xx and connection failures. A request body factory is called again on each
+ * attempt, so streamed uploads re-open their source.
+ *
+ * With `outages` (design rule 12), a request waits before it is sent while its host is in an
+ * outage, and a connection failure asks the outages whether the host is down: if so, the
+ * request waits for it with the others (its detail goes to the debug log, the outage says the
+ * rest once); if the host answered at once, the failure was the request's own and it backs off
+ * on its own. Either way the attempt counts, so a request that keeps failing still ends.
+ */
+function withRetry(next, policy = exports.DEFAULT_RETRY, log, outages) {
+    return async (req) => {
+        for (let attempt = 0;; attempt++) {
+            let res;
+            let sentAt;
+            try {
+                await outages?.ready(req.url);
+                sentAt = Date.now();
+                res = await next(req);
+                outages?.answered(req.url);
+            }
+            catch (err) {
+                // A host that never answered: a wrong address is said so (design rule 17).
+                if (attempt + 1 >= policy.attempts || !isRetriableError(err))
+                    throw outages?.unanswered(req.url, err) ?? err;
+                // Named by the URL used: plain HTTP after the fallback (design rule 14), not the https one asked for.
+                const what = `${req.method} ${(0, logging_1.redactUrl)(err instanceof http_1.TransportError && err.url ? err.url : req.url)}`;
+                if (outages && (await outages.failed(what, req.url, asTransportError(err, req.url), sentAt)) === 'outage')
+                    continue;
+                const delay = backoffDelay(attempt, policy);
+                log?.(`${what} failed (${err.message}); retrying in ${delay} ms`);
+                await (0, exports.sleep)(delay);
+                continue;
+            }
+            if (!isRetriableStatus(res.status) || attempt + 1 >= policy.attempts)
+                return res;
+            const retryAfter = parseRetryAfter((0, http_1.header)(res, 'retry-after'));
+            // Asked to wait longer than we may: give the answer back, the caller names it in its error.
+            if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs)
+                return res;
+            await (0, http_1.discard)(res);
+            const delay = Math.max(retryAfter ?? 0, backoffDelay(attempt, policy));
+            log?.(`${req.method} ${(0, logging_1.redactUrl)(res.url)} answered ${res.status}; retrying in ${delay} ms`);
+            await (0, exports.sleep)(delay);
+        }
+    };
+}
+function asTransportError(err, url) {
+    return err instanceof http_1.TransportError ? err : (0, http_1.describeTransportError)(err, url);
+}
+/**
+ * For a response body that broke off after its headers arrived (which `withRetry` cannot see):
+ * throws `err` when it is not worth another attempt or none is left, else waits: for the host
+ * with the others when `outages` finds it down (`url`: where the body came from, `sentAt`: when
+ * its request was sent), else the backoff.
+ * The caller then sends its request again.
+ */
+async function backOffOrThrow(err, attempt, policy, log, outage) {
+    if (attempt + 1 >= policy.attempts || !isRetriableError(err))
+        throw err;
+    const message = err.message;
+    if (outage &&
+        (await outage.outages.failed('the answer broke off', outage.url, asTransportError(err, outage.url), outage.sentAt)) ===
+            'outage')
+        return;
+    const delay = backoffDelay(attempt, policy);
+    log?.(`${message}; reading again in ${delay} ms`);
+    await (0, exports.sleep)(delay);
+}
+
+
+/***/ }),
+
+/***/ 4649:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.SchemeProbe = void 0;
+exports.tlsVerdict = tlsVerdict;
+const http_1 = __webpack_require__(4025);
+const handlers_1 = __webpack_require__(8892);
+/**
+ * HTTPS first, plain HTTP only when the server does not speak TLS, for the
+ * hosts design rule 14 allows plain HTTP on: loopback and `insecure-registries`. Docker does
+ * the same. Other hosts are never touched here: they are HTTPS, full stop.
+ *
+ * Decided once per host per run, by the first TLS handshake with the host: the dispatcher's
+ * early one (`handshakeFailure`, opened while the run gets ready) when there is one, else the
+ * first request's, which the requests sent meanwhile wait for. Its outcome is known when the
+ * handshake completes (the request reaches an open connection) or fails, not when an answer
+ * arrives: TLS registries pay nothing for the probe, plain ones one failed connection attempt.
+ */
+class SchemeProbe {
+    plainAllowed;
+    options;
+    decided = new Map();
+    probes = new Map();
+    /** Per host, the reading of the dispatcher's early handshake (a failure that says nothing leaves it to a request). */
+    early = new Map();
+    constructor(
+    /** Whether `host` (`127.0.0.1:5000`, `reg.internal` …) may be reached over plain HTTP at all. */
+    plainAllowed, options = {}) {
+        this.plainAllowed = plainAllowed;
+        this.options = options;
+    }
+    /** The scheme decided for a host; undefined while unknown (or for hosts that are HTTPS anyway). */
+    schemeOf(host) {
+        return this.decided.get(host);
+    }
+    /**
+     * The dispatcher, telling the probe when a request to a probed host starts on an open
+     * connection: for an https origin that means the TLS handshake succeeded.
+     */
+    observe(dispatcher) {
+        return dispatcher.compose((dispatch) => (opts, handler) => {
+            const origin = new URL(String(opts.origin));
+            if (origin.protocol !== 'https:' || !this.probes.has(origin.host))
+                return dispatch(opts, handler);
+            return dispatch(opts, {
+                ...(0, handlers_1.forwarding)(handler),
+                onRequestStart: (controller, context) => {
+                    this.decide(origin.host, 'https:');
+                    handler.onRequestStart?.(controller, context);
+                },
+            });
+        });
+    }
+    /** The transport layer: sends https requests of the hosts concerned by the scheme decided. */
+    layer(next) {
+        return async (req) => {
+            const host = req.url.host;
+            if (req.url.protocol !== 'https:' || !this.plainAllowed(host))
+                return next(req);
+            for (;;) {
+                const scheme = this.decided.get(host);
+                if (scheme === 'https:')
+                    return next(req);
+                if (scheme === 'http:')
+                    return next(plain(req));
+                if (this.options.handshakeFailure) {
+                    let early = this.early.get(host);
+                    if (early === undefined) {
+                        early = this.fromHandshake(req.url);
+                        this.early.set(host, early);
+                    }
+                    await early;
+                    if (this.decided.has(host))
+                        continue;
+                }
+                const probe = this.probes.get(host);
+                if (probe === undefined)
+                    return this.probe(host, req, next);
+                await probe.settled;
+            }
+        };
+    }
+    /**
+     * Decides from the dispatcher's early handshake, when it says something (it is shared: every
+     * request to the host awaits the same one). Otherwise the next request probes.
+     */
+    async fromHandshake(url) {
+        const failure = await this.options.handshakeFailure(url.origin);
+        if (failure === undefined)
+            return this.decide(url.host, 'https:');
+        const verdict = tlsVerdict((0, http_1.describeTransportError)(failure, url));
+        if (verdict === 'TLS')
+            this.decide(url.host, 'https:');
+        if (verdict === 'not TLS') {
+            this.decide(url.host, 'http:');
+            this.said(url.host, failure.code);
+        }
+    }
+    said(host, code) {
+        this.options.log?.(`${host} does not speak TLS (${code}): plain HTTP from now on`);
+    }
+    async probe(host, req, next) {
+        let release = () => undefined;
+        const settled = new Promise((resolve) => (release = resolve));
+        this.probes.set(host, { settled, release });
+        try {
+            const res = await next(req);
+            this.decide(host, 'https:');
+            return res;
+        }
+        catch (err) {
+            const verdict = this.decided.has(host) ? undefined : tlsVerdict(err);
+            if (verdict === 'not TLS') {
+                this.decide(host, 'http:');
+                this.said(host, err.code);
+                return await next(plain(req));
+            }
+            // A certificate problem is TLS spoken: no fallback, the error says what to do.
+            if (verdict === 'TLS')
+                this.decide(host, 'https:');
+            throw err;
+        }
+        finally {
+            // Undecided (refused, timed out): the next request probes again.
+            this.probes.delete(host);
+            release();
+        }
+    }
+    decide(host, scheme) {
+        if (this.decided.has(host))
+            return;
+        this.decided.set(host, scheme);
+        this.probes.get(host)?.release();
+    }
+}
+exports.SchemeProbe = SchemeProbe;
+/**
+ * What a failed first request over HTTPS says about the server: a handshake answered with
+ * something that is not TLS (a plain server's `400` to a ClientHello reads as "wrong version
+ * number"), the connection dropped before the handshake completed, or a proxy refusing to
+ * tunnel to it, means "not TLS"; a certificate error means TLS is spoken. Anything else says
+ * nothing.
+ */
+function tlsVerdict(err) {
+    if (!(err instanceof http_1.TransportError) || err.code === undefined)
+        return undefined;
+    if (NOT_TLS_CODES.has(err.code) || /wrong version number|packet length too long/i.test(err.message))
+        return 'not TLS';
+    // An HTTP proxy that will not tunnel to the host: there is no TLS route, only its plain one.
+    if (err.code === 'UND_ERR_ABORTED' && /when HTTP Tunneling/i.test(err.message))
+        return 'not TLS';
+    if ((0, http_1.isCertificateCode)(err.code))
+        return 'TLS';
+    return undefined;
+}
+/**
+ * Handshake failures of a server that does not speak TLS. A reset counts only because the probe
+ * never started on an open connection (else the host is already decided as TLS).
+ */
+const NOT_TLS_CODES = new Set([
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+    'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+    'EPROTO',
+    'ECONNRESET',
+    'EPIPE',
+    'UND_ERR_SOCKET',
+]);
+function plain(req) {
+    const url = new URL(req.url);
+    url.protocol = 'http:';
+    return { ...req, url };
+}
+
+
+/***/ }),
+
+/***/ 509:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.WrapHandler = exports.buildConnector = exports.EnvHttpProxyAgent = exports.Pool = exports.Client = exports.Dispatcher = void 0;
+const DispatcherBase = __webpack_require__(883);
+// What undici's entry module does, for the two calls made: request() (every request) and connect()
+// (the proxy agent's CONNECT tunnel). stream(), pipeline() and upgrade() would only add to start-up.
+Object.assign(DispatcherBase.prototype, {
+    request: __webpack_require__(4043),
+    connect: __webpack_require__(4660),
+});
+/** The base class (a value): types come from `import type { Dispatcher } from 'undici'`, which loads nothing. */
+exports.Dispatcher = DispatcherBase;
+exports.Client = __webpack_require__(3701);
+exports.Pool = __webpack_require__(628);
+exports.EnvHttpProxyAgent = __webpack_require__(3137);
+exports.buildConnector = __webpack_require__(9136);
+/** A dispatch handler of either of undici's handler APIs, seen through the current one (`onRequestStart` …). */
+exports.WrapHandler = __webpack_require__(9510);
+
+
+/***/ }),
+
+/***/ 3731:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.sleep = exports.Once = void 0;
+exports.createLimiter = createLimiter;
+exports.settleAll = settleAll;
+/** Runs at most `limit` tasks at once (design rule 13: bounded concurrency per registry). */
+function createLimiter(limit) {
+    let active = 0;
+    const waiting = [];
+    return async (task) => {
+        if (active >= limit)
+            await new Promise((resolve) => waiting.push(resolve));
+        active++;
+        try {
+            return await task();
+        }
+        finally {
+            active--;
+            waiting.shift()?.();
+        }
+    };
+}
+/**
+ * Shares one in-flight promise per key, so the same digest is never fetched or pushed twice at
+ * once (design rule 13). Settled results are kept: a run never needs the same work twice.
+ */
+class Once {
+    results = new Map();
+    run(key, task) {
+        let result = this.results.get(key);
+        if (!result) {
+            result = task();
+            this.results.set(key, result);
+        }
+        return result;
+    }
+}
+exports.Once = Once;
+/** Waits `ms`. */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+exports.sleep = sleep;
+/**
+ * Runs `task` for every item, at most `limit` at once, and waits for all of them, failures
+ * included: a batch says every failure, not the first (design rule 20). In item order.
+ */
+async function settleAll(items, limit, task) {
+    const limited = createLimiter(limit);
+    return Promise.allSettled(items.map((item, i) => limited(() => task(item, i))));
+}
+
+
+/***/ }),
+
+/***/ 5434:
+/***/ ((__unused_webpack_module, exports, __webpack_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.SETTLE_TIMING = void 0;
+exports.writeUntilSettled = writeUntilSettled;
+const concurrency_1 = __webpack_require__(3731);
+/** What ships (docs/concurrent-append.md); unit tests pass shorter ones. */
+exports.SETTLE_TIMING = { rounds: 10, settleMs: 1000, maxBackoffMs: 2000 };
+async function writeUntilSettled(steps, timing = exports.SETTLE_TIMING) {
+    const random = timing.random ?? Math.random;
+    let rounds = 0;
+    let reads = 1;
+    let wrote = false;
+    /** Why what is there is read again before the next write; undefined: the merge in hand is current. */
+    let again;
+    for (;;) {
+        if (again) {
+            if (reads >= timing.rounds * 3)
+                break;
+            // Jitter spreads the writers that collided, so they do not collide again; it grows with each lost write.
+            const spread = again === 'moved' ? 250 : Math.min(timing.maxBackoffMs, 250 * 2 ** (rounds - 1));
+            await (0, concurrency_1.sleep)(Math.round(random() * spread));
+            reads++;
+            if (!(await steps.remerge(wrote)))
+                return { outcome: 'nothing-left', rounds, reads };
+        }
+        // Read just before the write: what moved since it was read is read again (no write).
+        if (!(await steps.unmoved())) {
+            again = 'moved';
+            continue;
+        }
+        if (rounds >= timing.rounds)
+            break;
+        rounds++;
+        const putStarted = Date.now();
+        const written = await steps.write();
+        const putMs = Date.now() - putStarted;
+        // What is there held this very merge before this run wrote anything: its entries were there.
+        if (!written && !wrote)
+            return { outcome: 'unchanged', rounds, reads };
+        wrote = true;
+        // A writer that read before this write lands within about one of its own writes; wait for
+        // that (and a second, for registries whose reads lag their writes), then look.
+        await (0, concurrency_1.sleep)(Math.round((timing.settleMs + 2 * putMs) * (0.75 + random() / 2)));
+        if (await steps.holds(rounds))
+            return { outcome: 'settled', rounds, reads };
+        again = 'lost';
+        if (rounds >= timing.rounds)
+            break;
+    }
+    return { outcome: 'gave-up', rounds, reads };
+}
+
+
+/***/ }),
+
+/***/ 333:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.counted = counted;
+/** `1 manifest`, `2 manifests`, `0 blobs`: a count with its noun in agreement. */
+function counted(n, singular, plural = `${singular}s`) {
+    return `${n} ${n === 1 ? singular : plural}`;
 }
 
 

@@ -10,17 +10,20 @@
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.UsageError = exports.TOOL_FLAGS = exports.INPUT_FLAGS = void 0;
 exports.parseCommandLine = parseCommandLine;
-exports.usage = usage;
+exports.nearestFlag = nearestFlag;
 const node_util_1 = __nccwpck_require__(7975);
 // prettier-ignore
 exports.INPUT_FLAGS = [
-    { flag: 'source', input: 'sources', kind: 'list', placeholder: 'REF', help: 'an image to merge; * and ? in its tag match every such tag (repeatable; required)' },
-    { flag: 'tag', input: 'tags', kind: 'list', placeholder: 'REF', help: 'a target reference, registry/repository:tag; no tag means latest, as with docker (repeatable; required)' },
+    { flag: 'source', input: 'sources', kind: 'list', placeholder: 'REF', help: 'an image to merge; * and ? in its tag match every such tag (repeatable; required unless --images)' },
+    { flag: 'tag', input: 'tags', kind: 'list', placeholder: 'REF', help: 'a target reference, registry/repository:tag; no tag means latest, as with docker (repeatable; required unless --images)' },
     { flag: 'attestations', input: 'attestations', kind: 'value', placeholder: 'strip|keep|referrers', help: 'drop buildx attestations, keep them in the index, or attach them to their images as OCI referrers (default strip)' },
     { flag: 'referrers', input: 'referrers', kind: 'value', placeholder: 'copy|skip', help: 'carry signatures, SBOMs and attestations attached to the children, or not (default copy)' },
     { flag: 'platform', input: 'platforms', kind: 'list', placeholder: 'P', help: 'keep only these platforms (repeatable or comma-separated)' },
     { flag: 'annotation', input: 'annotations', kind: 'list', placeholder: 'KEY=VALUE', help: 'an index annotation (repeatable)' },
     { flag: 'media-type', input: 'media-type', kind: 'value', placeholder: 'oci|docker|auto', help: 'the index media type (default oci)' },
+    { flag: 'images', input: 'images', kind: 'value', placeholder: 'FILE', help: 'merge several images in one run, all or nothing: a YAML or JSON list of {sources, tags, platforms, annotations, append} (- reads stdin; see docs/batch.md)' },
+    { flag: 'bake-metadata', input: 'bake-metadata', kind: 'list', placeholder: 'FILE', help: 'merge every target of the metadata files docker buildx bake --metadata-file wrote (paths or globs, repeatable); --tag says which tags each target gets (see docs/bake.md)' },
+    { flag: 'floating-tag', input: 'floating-tags', kind: 'list', placeholder: 'TAG', help: 'a tag (or pattern) written only after every other tag of the run; "none" for none (repeatable; default latest)' },
     { flag: 'append', input: 'append', kind: 'switch', help: "start from the first --tag's current index; new platforms replace old ones" },
     { flag: 'dry-run', input: 'dry-run', kind: 'switch', help: 'resolve, plan and check everything; write nothing' },
     { flag: 'outage-timeout', input: 'outage-timeout', kind: 'value', placeholder: 'SECONDS', help: 'give up on a registry that has not answered for this long (default 60)' },
@@ -32,7 +35,7 @@ exports.TOOL_FLAGS = {
     'password-stdin': { type: 'boolean', help: '... with the password (or token) read from stdin' },
     json: { type: 'boolean', help: "print the result as one JSON object (the action's outputs) on stdout" },
     verbose: { type: 'boolean', help: 'log every HTTP request (method, URL, status; never credentials)' },
-    help: { type: 'boolean', help: 'show this help' },
+    help: { type: 'boolean', short: 'h', help: 'show this help' },
     version: { type: 'boolean', help: 'show the version' },
 };
 /** Bad usage: the tool exits 2 before sending any request. */
@@ -40,18 +43,23 @@ class UsageError extends Error {
     name = 'UsageError';
 }
 exports.UsageError = UsageError;
-function parseCommandLine(argv) {
+/** What parseArgs is told: every input flag and tool flag. */
+function parseOptions() {
     const options = {};
     for (const f of exports.INPUT_FLAGS)
         options[f.flag] = { type: f.kind === 'switch' ? 'boolean' : 'string', multiple: f.kind !== 'switch' };
     for (const [name, t] of Object.entries(exports.TOOL_FLAGS))
-        options[name] = { type: t.type };
+        options[name] = { type: t.type, ...('short' in t ? { short: t.short } : {}) };
+    return options;
+}
+function parseCommandLine(argv) {
+    const options = parseOptions();
     let values;
     try {
         ({ values } = (0, node_util_1.parseArgs)({ args: [...argv], options, strict: true, allowPositionals: false }));
     }
     catch (err) {
-        throw new UsageError(err.message);
+        throw new UsageError(withSuggestion(err, argv, options));
     }
     const inputs = new Map();
     for (const f of exports.INPUT_FLAGS) {
@@ -88,27 +96,151 @@ function parseCommandLine(argv) {
         version: values.version === true,
     };
 }
-/** The --help text, generated from the flag tables. */
+/** parseArgs's message, with the nearest known flag when the flag given is unknown. */
+function withSuggestion(err, argv, options) {
+    if (err.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+        return err.message;
+    // Parsed again leniently, only to learn which flag it was (parseArgs's message words it for people).
+    const { tokens } = (0, node_util_1.parseArgs)({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
+    const unknown = tokens.find((t) => t.kind === 'option' && !(t.name in options));
+    if (unknown?.kind !== 'option')
+        return err.message;
+    const nearest = unknown.rawName.startsWith('--') ? nearestFlag(unknown.name) : undefined;
+    return `unknown flag ${unknown.rawName}${nearest ? `; did you mean --${nearest}?` : ''}`;
+}
+/**
+ * The known flag closest to a mistyped one: an action input's name gives its flag
+ * (`--sources` → `--source`), else the flag fewest edits away, if near enough to be a typo.
+ */
+function nearestFlag(name) {
+    const byInput = exports.INPUT_FLAGS.find((f) => f.input === name);
+    if (byInput)
+        return byInput.flag;
+    const known = [...exports.INPUT_FLAGS.map((f) => f.flag), ...Object.keys(exports.TOOL_FLAGS)];
+    let best;
+    for (const flag of known) {
+        const distance = editDistance(name, flag);
+        if (best === undefined || distance < best.distance)
+            best = { flag, distance };
+    }
+    // Near enough to be a typo: one edit in three characters (at least one).
+    return best && best.distance <= Math.max(1, Math.floor(name.length / 3)) ? best.flag : undefined;
+}
+/** Edit distance: insertions, deletions, substitutions and swaps of two neighbours (optimal string alignment). */
+function editDistance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.length][b.length];
+}
+
+
+/***/ }),
+
+/***/ 7911:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HELP_WIDTH = void 0;
+exports.wrap = wrap;
+exports.usage = usage;
+const flags_1 = __nccwpck_require__(5377);
+/** Terminals are at least this wide: every line of the help fits. */
+exports.HELP_WIDTH = 80;
+/** Where the flags' descriptions start; a longer flag puts its description on the next line. */
+const DESCRIPTION_COLUMN = 26;
+/** Words of `text` in lines of at most `width` characters (a longer word stands alone). */
+function wrap(text, width) {
+    const lines = [];
+    let line = '';
+    for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+        if (line !== '' && line.length + 1 + word.length > width) {
+            lines.push(line);
+            line = word;
+        }
+        else {
+            line = line === '' ? word : `${line} ${word}`;
+        }
+    }
+    if (line !== '')
+        lines.push(line);
+    return lines;
+}
+/** One flag: its name and placeholder, then its description, wrapped under the description column. */
+function flagLines(flag, help) {
+    const indent = ' '.repeat(DESCRIPTION_COLUMN);
+    const text = wrap(help, exports.HELP_WIDTH - DESCRIPTION_COLUMN);
+    const head = `  ${flag}`;
+    if (head.length + 2 > DESCRIPTION_COLUMN)
+        return [head, ...text.map((t) => indent + t)];
+    return [head.padEnd(DESCRIPTION_COLUMN) + text[0], ...text.slice(1).map((t) => indent + t)];
+}
+/** An example: what it does, then the command's arguments, on one line if they fit, else one group a line. */
+const EXAMPLES = [
+    {
+        what: 'Merge two per-arch images into one multi-arch image, under two tags:',
+        args: [
+            '--source ghcr.io/acme/app:1.4.2-amd64',
+            '--source ghcr.io/acme/app:1.4.2-arm64',
+            '--tag ghcr.io/acme/app:1.4.2 --tag ghcr.io/acme/app:latest',
+        ],
+    },
+    {
+        what: 'No merge job: each build job appends the image it pushed ($DIGEST) to the tag, all at once:',
+        args: ['--append --source "ghcr.io/acme/app@$DIGEST"', '--tag ghcr.io/acme/app:1.4.2'],
+    },
+    {
+        what: 'Dry run: every check, and what would be written; nothing is written:',
+        args: ["--dry-run --source 'ghcr.io/acme/app-build:1234-*'", '--tag ghcr.io/acme/app:1.4.2'],
+    },
+    {
+        what: "The result as one JSON object (the action's outputs), e.g. the digest:",
+        args: ['--json --source ... --tag ... | jq -r .digest'],
+    },
+    {
+        what: 'Several images, all or nothing (a YAML or JSON list of {sources, tags}); latest is written last:',
+        args: ['--images release.yaml'],
+    },
+];
+function exampleLines(command, what, args) {
+    const oneLine = `    ${command} ${args.join(' ')}`;
+    const lines = oneLine.length <= exports.HELP_WIDTH
+        ? [oneLine]
+        : [`    ${command} \\`, ...args.map((a, i) => `      ${a}${i < args.length - 1 ? ' \\' : ''}`)];
+    return [...wrap(what, exports.HELP_WIDTH - 2).map((l) => `  ${l}`), ...lines, ''];
+}
+/** The --help text, generated from the flag tables; no line is wider than HELP_WIDTH. */
 function usage(command) {
     const rows = [
-        ...exports.INPUT_FLAGS.map((f) => [`--${f.flag}${f.placeholder ? ` ${f.placeholder}` : ''}`, f.help]),
-        ...Object.entries(exports.TOOL_FLAGS).map(([name, t]) => [
-            `--${name}${'placeholder' in t ? ` ${t.placeholder}` : ''}`,
+        ...flags_1.INPUT_FLAGS.map((f) => [`--${f.flag}${f.placeholder ? ` ${f.placeholder}` : ''}`, f.help]),
+        ...Object.entries(flags_1.TOOL_FLAGS).map(([name, t]) => [
+            `${'short' in t ? `-${t.short}, ` : ''}--${name}${'placeholder' in t ? ` ${t.placeholder}` : ''}`,
             t.help,
         ]),
     ];
-    const width = Math.max(...rows.map(([f]) => f.length));
+    const examples = EXAMPLES.flatMap(({ what, args }) => exampleLines(command, what, args));
     return [
-        `Usage: ${command} --source REF [--source REF ...] --tag REF [--tag REF ...] [options]`,
+        `Usage: ${command} --source REF... --tag REF... [options]`,
+        `       ${command} --images FILE [options]`,
+        `       ${command} --bake-metadata FILE... --tag TAG... [options]`,
         '',
-        'Merges per-architecture images into one multi-arch image over the registry API.',
-        'Credentials: $DOCKER_CONFIG/config.json or ~/.docker/config.json (and its credential helpers),',
-        'or --username with --password-stdin for the registries of the targets.',
+        ...wrap('Merges per-architecture container images into one multi-arch image, over the ' +
+            'registry HTTP API (no Docker needed). Credentials: $DOCKER_CONFIG/config.json or ' +
+            '~/.docker/config.json (and its credential helpers), $DOCKER_AUTH_CONFIG as GitLab sets ' +
+            'it, or --username with --password-stdin for the registries of the targets.', exports.HELP_WIDTH),
         '',
         'Options:',
-        ...rows.map(([f, h]) => `  ${f.padEnd(width)}  ${h}`),
+        ...rows.flatMap(([f, h]) => flagLines(f, h)),
         '',
-        'Logs go to stderr. stdout holds the image reference with its digest, or with --json one JSON object.',
+        'Examples:',
+        ...examples,
+        ...wrap('Logs go to stderr; stdout holds the image reference with its digest, or with --json one JSON object.', exports.HELP_WIDTH),
         'Exit status: 0 merged, 1 the merge failed, 2 bad usage (no request sent).',
         '',
     ].join('\n');
@@ -158,8 +290,11 @@ exports.EXIT = exports.COMMAND = void 0;
 exports.readCommandLine = readCommandLine;
 const version_1 = __nccwpck_require__(3882);
 const errors_1 = __nccwpck_require__(3916);
-const context_1 = __nccwpck_require__(5722);
+const promises_1 = __nccwpck_require__(1455);
+const bakeFiles_1 = __nccwpck_require__(5849);
+const images_1 = __nccwpck_require__(9123);
 const flags_1 = __nccwpck_require__(5377);
+const help_1 = __nccwpck_require__(7911);
 const names_1 = __nccwpck_require__(2010);
 exports.COMMAND = 'merge-multiarch-action';
 exports.EXIT = { ok: 0, failed: 1, usage: 2 };
@@ -171,30 +306,49 @@ function passwordOf(text) {
 async function readUsage(argv, io) {
     const cl = (0, flags_1.parseCommandLine)(argv);
     if (cl.help) {
-        io.stdout.write((0, flags_1.usage)(exports.COMMAND));
+        io.stdout.write((0, help_1.usage)(exports.COMMAND));
         return 'done';
     }
     if (cl.version) {
         io.stdout.write(`${version_1.VERSION}\n`);
         return 'done';
     }
-    let inputs;
+    // --images names a file (or - for stdin); the input is its text.
+    const imagesFile = cl.read('images');
+    let imagesText = '';
+    if (imagesFile === '-') {
+        if (cl.passwordStdin)
+            throw new flags_1.UsageError('--images - and --password-stdin both read stdin: give --images a file');
+        imagesText = await io.readStdin();
+    }
+    else if (imagesFile !== '') {
+        try {
+            imagesText = await (0, promises_1.readFile)(imagesFile, 'utf8');
+        }
+        catch (err) {
+            throw new flags_1.UsageError(`--images ${imagesFile}: cannot read it (${err.code ?? String(err)})`);
+        }
+        if (imagesText.trim() === '')
+            throw new flags_1.UsageError(`--images ${imagesFile}: the file is empty`);
+    }
+    let batch;
     try {
-        inputs = (0, context_1.getInputs)(cl.read);
+        batch = await (0, images_1.getBatch)((name) => (name === 'images' ? imagesText : cl.read(name)), bakeFiles_1.readBakeMetadata);
     }
     catch (err) {
         if (err instanceof errors_1.InputError)
             throw new flags_1.UsageError((0, errors_1.describeError)(err, names_1.CLI_NAMES));
         throw err;
     }
+    const targets = batch.images.flatMap((i) => i.targets);
     let login;
     if (cl.username !== undefined) {
         const password = passwordOf(await io.readStdin());
         if (password === '')
             throw new flags_1.UsageError('--password-stdin: stdin holds no password');
-        login = { registries: new Set(inputs.targets.map((t) => t.registry)), username: cl.username, password };
+        login = { registries: new Set(targets.map((t) => t.registry)), username: cl.username, password };
     }
-    return { inputs, login, json: cl.json, verbose: cl.verbose };
+    return { batch, login, json: cl.json, verbose: cl.verbose };
 }
 /**
  * Reads the command line: the merge it asks for, or the exit status when there is nothing to
@@ -202,6 +356,11 @@ async function readUsage(argv, io) {
  * so the entry can open the registries' connections before loading it.
  */
 async function readCommandLine(argv, io) {
+    if (argv.length === 0) {
+        // Nothing asked: the usage, on stderr as an error is, and the bad-usage status (as git, curl and crane do).
+        io.stderr.write((0, help_1.usage)(exports.COMMAND));
+        return exports.EXIT.usage;
+    }
     try {
         const run = await readUsage(argv, io);
         return run === 'done' ? exports.EXIT.ok : run;
@@ -391,6 +550,312 @@ function parseAnnotations(value, input = 'annotations') {
 
 /***/ }),
 
+/***/ 9748:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.imagesFromBakeMetadata = imagesFromBakeMetadata;
+exports.bakeTagRules = bakeTagRules;
+const errors_1 = __nccwpck_require__(3916);
+const digest_1 = __nccwpck_require__(8825);
+const reference_1 = __nccwpck_require__(2148);
+/** Bake's own rule for target names (buildx `validTargetNameChars`); other top-level keys are bake's notes. */
+const TARGET_NAME = /^[A-Za-z0-9_-]+$/;
+/** A tag name alone, as the reference grammar allows it. */
+const TAG_NAME = /^[\w][\w.-]{0,127}$/;
+const KEYS = {
+    digest: 'containerimage.digest',
+    descriptor: 'containerimage.descriptor',
+    name: 'image.name',
+};
+/**
+ * The images bake pushed, one per image target (sorted by name). Each has that target's digest
+ * from every file that holds the target (files in path order; a file without the target, a
+ * platform not built for it, is fine) and the tags the rules give it. Every problem is collected
+ * and thrown at once: those of the files first (an `InputError` naming `bake-metadata`), then
+ * those of the tags (naming `tags`).
+ */
+function imagesFromBakeMetadata(files, options) {
+    if (files.length === 0)
+        throw new errors_1.InputError('bake-metadata', 'no metadata file was given');
+    const problems = [];
+    const targets = new Map();
+    // Path order: the same files give the same index however a glob or a download listed them.
+    const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    for (const file of sorted) {
+        for (const build of readFile(file, problems, options.notice)) {
+            const seen = targets.get(build.target);
+            if (seen === undefined) {
+                targets.set(build.target, { repositories: build.repositories, path: file.path, digests: [build.digest] });
+            }
+            else if ([...seen.repositories].sort().join() !== [...build.repositories].sort().join()) {
+                problems.push([
+                    `target "${build.target}" was pushed to ${build.repositories.join(', ')} in ${file.path} but to ` +
+                        `${seen.repositories.join(', ')} in ${seen.path}: every file must name a target's repositories alike`,
+                ]);
+            }
+            else if (!seen.digests.includes(build.digest)) {
+                seen.digests.push(build.digest);
+            }
+        }
+    }
+    if (problems.length === 0 && targets.size === 0) {
+        problems.push([`no target in ${sorted.map((f) => f.path).join(', ')} pushed an image (none has ${KEYS.digest})`]);
+    }
+    if (problems.length > 0)
+        throw new errors_1.InputError('bake-metadata', list(problems));
+    const rules = bakeTagRules(options.tags);
+    const images = [...targets.keys()].sort().map((target) => {
+        const build = targets.get(target);
+        const from = hubLast(build.repositories)[0];
+        return {
+            target,
+            sources: build.digests.map((d) => `${from}@${d}`),
+            tags: hubLast(tagsFor(target, build.repositories, rules)),
+        };
+    });
+    checkTags(images, targets, rules);
+    return images;
+}
+function readFile(file, problems, notice) {
+    const expected = 'expected the file docker buildx bake --metadata-file writes, one object per target';
+    let json;
+    try {
+        json = JSON.parse(file.text);
+    }
+    catch (err) {
+        problems.push([`${file.path} is not JSON (${err.message}); ${expected}`]);
+        return [];
+    }
+    if (!isObject(json)) {
+        problems.push([`${file.path} is not a JSON object; ${expected}`]);
+        return [];
+    }
+    if (KEYS.digest in json) {
+        problems.push([`${file.path} holds one docker buildx build's metadata (${KEYS.digest} at the top); ${expected}`]);
+        return [];
+    }
+    const builds = [];
+    for (const [target, value] of Object.entries(json)) {
+        if (!TARGET_NAME.test(target))
+            continue;
+        const where = `${file.path}, target "${target}": `;
+        if (!isObject(value)) {
+            problems.push([`${where}expected an object of build results, found ${JSON.stringify(value)}`]);
+            continue;
+        }
+        const build = readTarget(value);
+        if (build === 'no image')
+            notice?.(`${where}no image was pushed (no ${KEYS.digest}); left out`);
+        else if ('problem' in build)
+            problems.push([where, ...build.problem]);
+        else
+            builds.push({ target, ...build });
+    }
+    return builds;
+}
+function readTarget(value) {
+    const digest = value[KEYS.digest];
+    const descriptor = value[KEYS.descriptor];
+    const name = value[KEYS.name];
+    if (digest === undefined && descriptor === undefined && name === undefined)
+        return 'no image';
+    const problem = (...parts) => ({ problem: parts });
+    if (digest === undefined)
+        return problem(`has no ${KEYS.digest}: was its image pushed (an image output, push=true)?`);
+    if (typeof digest !== 'string' || !(0, digest_1.isDigest)(digest)) {
+        return problem(`${KEYS.digest} ${JSON.stringify(digest)} is not a digest (sha256:<64 hex>)`);
+    }
+    const described = isObject(descriptor) ? descriptor.digest : undefined;
+    if (described !== undefined && described !== digest) {
+        return problem(`${KEYS.descriptor} names ${JSON.stringify(described)} but ${KEYS.digest} ${digest}`);
+    }
+    if (typeof name !== 'string' || name.trim() === '') {
+        return problem(`has no ${KEYS.name}, so nothing says which repository ${digest} was pushed to: give the target its ` +
+            `repository as a tag (tags = ["user/app"]) or as its output's name ("name=user/app")`);
+    }
+    const repositories = [];
+    for (const item of name.split(',')) {
+        if (item.trim() === '')
+            continue;
+        try {
+            const repository = reference_1.Reference.parse(item).name;
+            if (!repositories.includes(repository))
+                repositories.push(repository);
+        }
+        catch (err) {
+            return problem(`${KEYS.name} holds "${item.trim()}": `, ...(0, errors_1.wordingOf)(err));
+        }
+    }
+    return { repositories, digest };
+}
+/**
+ * Names outside Docker Hub first, in their order, then Hub's: Hub counts every manifest GET
+ * against its pull limit, and an image pushed under several names is in each. So a target's
+ * sources are read from its first repository not on Hub, and its first tag, where an append
+ * reads its base, is not on Hub when another is given.
+ */
+function hubLast(names) {
+    const onHub = (name) => name.startsWith(`${reference_1.DOCKER_HUB}/`);
+    return [...names.filter((n) => !onHub(n)), ...names.filter(onHub)];
+}
+/**
+ * Reads the `tags` input as rules for bake targets. An item is
+ * - a tag name (`1.2.3`, `latest`): written in every repository each target was pushed to;
+ * - a reference (`user/app:1.2.3`, as docker/metadata-action's `tags` output lists them):
+ *   written for the targets pushed to that repository;
+ * - either, after a target name and `=` (`app-debug=1.2.3-debug`, `app=ghcr.io/o/app:1`): for
+ *   that target only; a reference there may name any repository (the merge copies to it).
+ * An item with `/`, `:` or `@` in it is a reference; one without is a tag name.
+ */
+function bakeTagRules(items) {
+    const problems = [];
+    const rules = [];
+    for (const raw of items) {
+        const item = raw.trim();
+        if (item === '')
+            continue;
+        const prefixed = /^([A-Za-z0-9_-]+)=(.*)$/.exec(item);
+        const target = prefixed?.[1];
+        const rest = (prefixed?.[2] ?? item).trim();
+        if (!/[/:@]/.test(rest)) {
+            if (TAG_NAME.test(rest))
+                rules.push({ item, target, tag: rest });
+            else
+                problems.push([`"${item}": "${rest}" is neither a tag name (letters, digits, "_", "." or "-") nor a reference`]);
+            continue;
+        }
+        let reference;
+        try {
+            reference = reference_1.Reference.parse(rest);
+        }
+        catch (err) {
+            problems.push([`"${item}": `, ...(0, errors_1.wordingOf)(err)]);
+            continue;
+        }
+        if (reference.digest !== undefined || !(0, reference_1.namesTagOrDigest)(rest)) {
+            problems.push([`"${item}" names no tag: write the tag the image gets (${reference.name}:1.2.3)`]);
+            continue;
+        }
+        rules.push({ item, target, reference, tag: reference.tag });
+    }
+    if (problems.length > 0)
+        throw new errors_1.InputError('tags', list(problems));
+    if (rules.length === 0) {
+        throw new errors_1.InputError('tags', 'bake images need tags: tag names (1.2.3) for every repository a target was pushed to, or references (user/app:1.2.3)');
+    }
+    return rules;
+}
+function tagsFor(target, repositories, rules) {
+    const tags = [];
+    const add = (tag) => {
+        if (!tags.includes(tag))
+            tags.push(tag);
+    };
+    for (const rule of rules) {
+        if (rule.target !== undefined && rule.target !== target)
+            continue;
+        if (rule.reference === undefined)
+            repositories.forEach((r) => add(`${r}:${rule.tag}`));
+        else if (rule.target !== undefined || repositories.includes(rule.reference.name))
+            add(rule.reference.toString());
+    }
+    return tags;
+}
+/** Every rule applies somewhere, every image gets a tag, and no tag is claimed by two targets. */
+function checkTags(images, targets, rules) {
+    const problems = [];
+    const pushedTo = [...targets].map(([t, b]) => `${t} → ${b.repositories.join(', ')}`).join('; ');
+    for (const rule of rules) {
+        if (rule.target !== undefined && !targets.has(rule.target)) {
+            problems.push([`"${rule.item}" is for target "${rule.target}", which no metadata file holds (${pushedTo})`]);
+        }
+        else if (rule.target === undefined &&
+            rule.reference !== undefined &&
+            ![...targets.values()].some((b) => b.repositories.includes(rule.reference.name))) {
+            problems.push([
+                `"${rule.item}": no bake target was pushed to ${rule.reference.name} (${pushedTo}); ` +
+                    `to tag a target there, prefix the tag with its name (<target>=${rule.item})`,
+            ]);
+        }
+    }
+    const owner = new Map();
+    for (const image of images) {
+        if (image.tags.length === 0) {
+            problems.push([
+                `no tag is for target "${image.target}" (pushed to ${targets.get(image.target)?.repositories.join(', ')}): ` +
+                    `give a tag name, a reference in its repository, or ${image.target}=<tag>`,
+            ]);
+        }
+        for (const tag of image.tags) {
+            const other = owner.get(tag);
+            if (other === undefined)
+                owner.set(tag, image.target);
+            else {
+                problems.push([
+                    `${tag} would be written for target "${other}" and for target "${image.target}": ` +
+                        `give each target its own tags with its name in front (${image.target}=<tag>)`,
+                ]);
+            }
+        }
+    }
+    if (problems.length > 0)
+        throw new errors_1.InputError('tags', list(problems));
+}
+/** One problem as it is; several as a list, one per line. */
+function list(problems) {
+    return problems.length === 1 ? problems[0] : problems.flatMap((p) => ['\n- ', ...p]);
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+
+/***/ }),
+
+/***/ 5849:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.readBakeMetadata = readBakeMetadata;
+const promises_1 = __nccwpck_require__(1455);
+const errors_1 = __nccwpck_require__(3916);
+const loadGlob = async (pattern, cwd) => {
+    const { glob } = await __nccwpck_require__.e(/* import() */ 448).then(__nccwpck_require__.bind(__nccwpck_require__, 6448));
+    return glob(pattern, { cwd, onlyFiles: true, expandDirectories: false });
+};
+/**
+ * Reads the bake metadata files `bake-metadata` names, one path or glob per item, relative to
+ * the working directory. Local files only (no request): a path that cannot be read, or a glob
+ * that matches nothing, fails naming it.
+ */
+async function readBakeMetadata(items, cwd = process.cwd(), glob = loadGlob) {
+    const paths = [];
+    for (const item of items) {
+        if (/[*?[{]/.test(item)) {
+            const matches = (await glob(item, cwd)).sort();
+            if (matches.length === 0)
+                throw new errors_1.InputError('bake-metadata', `"${item}" matches no file (in ${cwd})`);
+            paths.push(...matches);
+        }
+        else
+            paths.push(item);
+    }
+    return Promise.all([...new Set(paths)].map(async (path) => {
+        try {
+            return { path, text: await (0, promises_1.readFile)(path.startsWith('/') ? path : `${cwd}/${path}`, 'utf8') };
+        }
+        catch (err) {
+            throw new errors_1.InputError('bake-metadata', `cannot read "${path}" (${err.code ?? String(err)})`);
+        }
+    }));
+}
+
+
+/***/ }),
+
 /***/ 5722:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -512,6 +977,199 @@ function getInputs(read) {
 
 /***/ }),
 
+/***/ 9123:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.FloatingTags = exports.DEFAULT_FLOATING_TAGS = exports.IMAGE_KEYS = void 0;
+exports.parseImages = parseImages;
+exports.getBatch = getBatch;
+exports.batchRepositories = batchRepositories;
+const errors_1 = __nccwpck_require__(3916);
+const context_1 = __nccwpck_require__(5722);
+const bake_1 = __nccwpck_require__(9748);
+const lists_1 = __nccwpck_require__(7560);
+const yamlLoader_1 = __nccwpck_require__(4317);
+/** The keys an entry of `images` may hold: what a single merge has per image. */
+exports.IMAGE_KEYS = ['sources', 'tags', 'platforms', 'annotations', 'append'];
+/** Tags that move from release to release; written after every other tag of the batch (design rule 21). */
+exports.DEFAULT_FLOATING_TAGS = ['latest'];
+/**
+ * Which tags float: the tag part of a target (never its repository), matched against the
+ * `floating-tags` patterns (`*` any run of characters, `?` one).
+ */
+class FloatingTags {
+    globs;
+    patterns;
+    constructor(globs) {
+        this.globs = globs;
+        this.patterns = globs.map((g) => new RegExp(`^${g.replace(/\./g, '\\.').replace(/\*/g, '.*').replace(/\?/g, '.')}$`));
+    }
+    floats(tag) {
+        return tag !== undefined && this.patterns.some((p) => p.test(tag));
+    }
+}
+exports.FloatingTags = FloatingTags;
+const TAG_GLOB = /^[\w*?][\w.*?-]{0,127}$/;
+function floatingTags(value) {
+    const items = (0, lists_1.splitList)(value);
+    if (items.length === 0)
+        return new FloatingTags(exports.DEFAULT_FLOATING_TAGS);
+    if (items.length === 1 && items[0].toLowerCase() === 'none')
+        return new FloatingTags([]);
+    for (const item of items) {
+        if (!TAG_GLOB.test(item)) {
+            throw new errors_1.InputError('floating-tags', `"${item}" is not a tag or tag pattern (letters, digits, "_", ".", "-", "*", "?"; no repository), or "none"`);
+        }
+    }
+    return new FloatingTags(items);
+}
+/** An entry's value as the single merge's parser reads it: a list becomes one item per line. */
+function entryValue(key, value, where) {
+    const fail = (expected) => {
+        throw new errors_1.InputError('images', `${where}: "${key}" must be ${expected}`);
+    };
+    if (key === 'append') {
+        if (typeof value === 'boolean')
+            return String(value);
+        if (typeof value === 'string' && /^(true|false)$/i.test(value.trim()))
+            return value.trim();
+        return fail('true or false');
+    }
+    if (typeof value === 'string')
+        return value;
+    if (key === 'annotations' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        return Object.entries(value)
+            .map(([k, v]) => {
+            if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+                fail('a list of key=value, or a map of strings');
+            return `${k}=${String(v)}`;
+        })
+            .join('\n');
+    }
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+        return value.join('\n');
+    return fail(key === 'annotations' ? 'a list of key=value, or a map of strings' : 'a list of strings, or a string');
+}
+/** How an entry is named in errors: its number and, when it has one, its first tag. */
+function entryName(index, entry) {
+    const tags = entry.tags;
+    const first = typeof tags === 'string' ? (0, lists_1.splitList)(tags)[0] : Array.isArray(tags) ? tags[0] : undefined;
+    return typeof first === 'string' && first.trim() !== '' ? `entry ${index + 1} (${first.trim()})` : `entry ${index + 1}`;
+}
+/** Parses the `images` input: YAML or JSON, a list of entries, each a single merge's keys. */
+async function parseImages(text) {
+    const { parse } = await (0, yamlLoader_1.loadYaml)();
+    let doc;
+    try {
+        doc = parse(text, { prettyErrors: false, uniqueKeys: true });
+    }
+    catch (err) {
+        throw new errors_1.InputError('images', `is not valid YAML or JSON: ${err.message.split('\n')[0]}`);
+    }
+    if (!Array.isArray(doc)) {
+        throw new errors_1.InputError('images', 'must be a list of entries, each with "sources" and "tags" (YAML or JSON)');
+    }
+    if (doc.length === 0)
+        throw new errors_1.InputError('images', 'lists no image');
+    return doc.map((entry, i) => {
+        if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+            throw new errors_1.InputError('images', `entry ${i + 1} is not a map with "sources" and "tags"`);
+        }
+        const record = entry;
+        for (const key of Object.keys(record)) {
+            if (!exports.IMAGE_KEYS.includes(key)) {
+                throw new errors_1.InputError('images', `${entryName(i, record)}: unknown key "${key}"; an entry may have ${exports.IMAGE_KEYS.join(', ')}`);
+            }
+        }
+        for (const key of ['sources', 'tags']) {
+            if (record[key] === undefined)
+                throw new errors_1.InputError('images', `${entryName(i, record)}: "${key}" is required`);
+        }
+        return record;
+    });
+}
+/**
+ * Every input, parsed: the images of the batch, each a single merge's Inputs. Without `images`
+ * or `bake-metadata`, the top-level `sources` and `tags` are the one image, as always. With
+ * `images`, each entry is an image and the other top-level inputs are the defaults of every
+ * entry. With `bake-metadata`, each bake target is an image, and `tags` says which tags each
+ * gets (src/inputs/bake.ts); the front end reads the files (`readBakeFiles`).
+ */
+async function getBatch(read, readBakeFiles) {
+    const floating = floatingTags(read('floating-tags'));
+    const text = read('images');
+    const bake = (0, lists_1.splitLines)(read('bake-metadata'));
+    const notices = [];
+    if (text.trim() === '' && bake.length === 0)
+        return { images: [(0, context_1.getInputs)(read)], floating, notices };
+    let entries;
+    const input = bake.length > 0 ? 'bake-metadata' : 'images';
+    if (bake.length > 0) {
+        if (text.trim() !== '')
+            throw new errors_1.InputError('bake-metadata', (0, errors_1.say) `cannot be given with ${(0, errors_1.setting)('images')}`);
+        if (read('sources').trim() !== '') {
+            throw new errors_1.InputError('sources', (0, errors_1.say) `cannot be given with ${(0, errors_1.setting)('bake-metadata')}: the sources are the digests bake pushed`);
+        }
+        if (!readBakeFiles)
+            throw new errors_1.InputError('bake-metadata', 'cannot be read here');
+        // `tags` is read as rules for the bake targets; each image gets its own tags from them.
+        const images = (0, bake_1.imagesFromBakeMetadata)(await readBakeFiles(bake), {
+            tags: (0, lists_1.splitList)(read('tags')),
+            notice: (message) => notices.push(message),
+        });
+        entries = images.map((i) => ({ sources: [...i.sources], tags: [...i.tags] }));
+    }
+    else {
+        for (const key of ['sources', 'tags']) {
+            if (read(key).trim() !== '') {
+                throw new errors_1.InputError(key, (0, errors_1.say) `cannot be given with ${(0, errors_1.setting)('images')}: give each image its sources and tags in its entry`);
+            }
+        }
+        entries = await parseImages(text);
+    }
+    const images = entries.map((entry, i) => {
+        const where = entryName(i, entry);
+        const values = new Map();
+        for (const key of exports.IMAGE_KEYS)
+            if (entry[key] !== undefined)
+                values.set(key, entryValue(key, entry[key], where));
+        try {
+            return (0, context_1.getInputs)((name) => values.get(name) ?? read(name));
+        }
+        catch (err) {
+            // A default from the top level is the top-level input's mistake; an entry's own is the entry's.
+            if (err instanceof errors_1.InputError && values.has(err.input)) {
+                throw new errors_1.InputError(input, `${where}: ${err.input}: ${err.detail}`);
+            }
+            throw err;
+        }
+    });
+    const owner = new Map();
+    images.forEach((image, i) => {
+        for (const t of image.targets) {
+            const earlier = owner.get(t.toString());
+            if (earlier !== undefined) {
+                throw new errors_1.InputError(input, `${entryName(i, entries[i])}: the tag ${t} is also a tag of entry ${earlier + 1}; a tag names one image`);
+            }
+            owner.set(t.toString(), i);
+        }
+    });
+    return { images, floating, notices };
+}
+/** Every registry and repository of the batch, for the connections opened at start-up. */
+function batchRepositories(batch) {
+    return {
+        sources: batch.images.flatMap((i) => i.sources),
+        targets: batch.images.flatMap((i) => i.targets),
+        insecureRegistries: batch.images[0].insecureRegistries,
+    };
+}
+
+
+/***/ }),
+
 /***/ 7560:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -546,6 +1204,23 @@ function firstDuplicate(items, key) {
     }
     return undefined;
 }
+
+
+/***/ }),
+
+/***/ 4317:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.loadYaml = void 0;
+/**
+ * The YAML parser, loaded when `images` is given: a chunk of its own in the bundles, so a
+ * single merge's start-up does not load it. (Unit tests, which cannot run a dynamic import
+ * under jest, replace this module with one that requires the same library.)
+ */
+const loadYaml = () => __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
+exports.loadYaml = loadYaml;
 
 
 /***/ }),
@@ -924,48 +1599,7 @@ function isPattern(source) {
 
 /***/ }),
 
-/***/ 3199:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.RegistryLimits = void 0;
-exports.limitFor = limitFor;
-const concurrency_1 = __nccwpck_require__(3731);
-/**
- * Requests in flight per registry for the run's bulk work, mounts, copies and referrer lookups
- * (design rule 13). On HTTP/2, most of the streams one connection carries (`H2_STREAMS`, 100):
- * the rest stay free for the reads that decide the plan (source manifests, configs, tags), which
- * would otherwise queue behind a wave of mounts. On HTTP/1.1 one connection each.
- */
-function limitFor(protocol) {
-    return protocol === 'h2' ? 80 : 32;
-}
-/**
- * One limiter per registry, sized by its transport once that is known.
- * The run shares one (`Registries.limits`) between the copy and the referrers lookups.
- */
-class RegistryLimits {
-    protocolOf;
-    limiters = new Map();
-    constructor(protocolOf = async () => 'http/1.1') {
-        this.protocolOf = protocolOf;
-    }
-    async run(registry, task) {
-        let limit = this.limiters.get(registry);
-        if (!limit) {
-            limit = this.protocolOf(registry).then((p) => (0, concurrency_1.createLimiter)(limitFor(p)));
-            this.limiters.set(registry, limit);
-        }
-        return (await limit)(task);
-    }
-}
-exports.RegistryLimits = RegistryLimits;
-
-
-/***/ }),
-
-/***/ 1670:
+/***/ 5292:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -1003,12 +1637,13 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.Preconnections = void 0;
+exports.Preconnections = exports.EARLY_CONNECTIONS_PER_HOST = void 0;
 exports.startHandshake = startHandshake;
 exports.bareHostname = bareHostname;
 exports.proxiesHttps = proxiesHttps;
 exports.plainHttpAllowed = plainHttpAllowed;
 exports.warmConnections = warmConnections;
+exports.earlyPlan = earlyPlan;
 /**
  * The run's first connections, opened by the front ends as soon as the inputs are read, before
  * the rest of the tool is even loaded: every host is known from the inputs, and a connection to
@@ -1021,8 +1656,7 @@ exports.warmConnections = warmConnections;
  */
 const net = __importStar(__nccwpck_require__(7030));
 const reference_1 = __nccwpck_require__(2148);
-const limits_1 = __nccwpck_require__(3199);
-const warmSockets_1 = __nccwpck_require__(8902);
+const warmSockets_1 = __nccwpck_require__(2972);
 /**
  * Starts the TLS handshake with an HTTPS origin (`https://host:port`), offering h2 and http/1.1.
  * The TCP connection is asked for first: Node's TLS module and the TLS context (its CA store,
@@ -1074,21 +1708,36 @@ function plainHttpAllowed(registry, insecure) {
     return (0, reference_1.isLoopbackRegistry)(registry) || insecure.has(registry) || insecure.has(hostname);
 }
 /**
- * HTTP/1.1 connections worth opening at start-up to a plain-HTTP registry: a repository's first
- * round trips have about four requests in flight (a source's manifest, its config or children,
- * the target's tag, the first mounts), up to the run's limit per registry.
+ * Connections per host a run opens at once before any request (design rule 13): as browsers
+ * bound theirs per host. Past them, an HTTP/1.1 pool opens one when a request finds none free.
+ */
+exports.EARLY_CONNECTIONS_PER_HOST = 6;
+/**
+ * Connections a registry's first burst needs on HTTP/1.1, one request each: every source on it
+ * is read (a manifest or a tag list) and every target tag on it is read, all at once, within
+ * the per-host bound. Opening more would leave some unused: never more than requests in flight.
  */
 function warmConnections(registry, options) {
-    const repositories = new Set([...options.sources, ...options.targets].filter((r) => r.registry === registry).map((r) => r.repository));
-    return Math.min((0, limits_1.limitFor)('http/1.1'), 4 * repositories.size);
+    const reads = [...options.sources, ...options.targets].filter((r) => r.registry === registry).length;
+    return Math.min(exports.EARLY_CONNECTIONS_PER_HOST, Math.max(1, reads));
+}
+function earlyPlan(registry, options, plainAllowed) {
+    const burst = warmConnections(registry, options);
+    const sharedPort = new URL(`https://${(0, reference_1.apiHost)(registry)}`).port !== '';
+    if (!plainAllowed)
+        return { spare: burst - 1, spareForTls: burst - 1, plain: 0 };
+    return sharedPort
+        ? { spare: burst, spareForTls: burst - 1, plain: 0 }
+        : { spare: burst - 1, spareForTls: burst - 1, plain: burst };
 }
 /**
- * The connections of a run opened ahead of its transport: per registry the TLS handshake, and
- * where plain HTTP is allowed its HTTP/1.1 connections beside it (`OriginRouter.preconnectPlain`
- * says why). Each is handed out once; what is never taken is closed by `discard`.
+ * The connections of a run opened ahead of its transport (`earlyPlan`): per registry the TLS
+ * handshake and the TCP connections beside it. Each is handed out once; what is never taken is
+ * closed by `discard`.
  */
 class Preconnections {
     handshakes = new Map();
+    spares = new Map();
     plain = new Map();
     /**
      * Opens them for every registry of the inputs, as `Registries` would, unless HTTPS goes
@@ -1102,44 +1751,54 @@ class Preconnections {
             return opened;
         for (const registry of new Set([...options.targets, ...options.sources].map((r) => r.registry))) {
             const host = (0, reference_1.apiHost)(registry);
-            opened.handshakes.set(new URL(`https://${host}`).origin, startHandshake(`https://${host}`, tlsOptions));
-            if (plainHttpAllowed(registry, options.insecureRegistries)) {
+            const https = new URL(`https://${host}`);
+            opened.handshakes.set(https.origin, startHandshake(https.origin, tlsOptions));
+            const plan = earlyPlan(registry, options, plainHttpAllowed(registry, options.insecureRegistries));
+            if (plan.spare > 0) {
+                opened.spares.set(https.origin, warmSockets_1.WarmSockets.open(bareHostname(https), Number(https.port || 443), plan.spare));
+            }
+            if (plan.plain > 0) {
                 const url = new URL(`http://${host}`);
-                opened.plain.set(url.origin, warmSockets_1.WarmSockets.open(bareHostname(url), Number(url.port || 80), warmConnections(registry, options)));
+                opened.plain.set(url.origin, warmSockets_1.WarmSockets.open(bareHostname(url), Number(url.port || 80), plan.plain));
             }
         }
         return opened;
     }
     /** The handshake started with an HTTPS origin, if any; handed out once. */
     takeHandshake(origin) {
-        const key = new URL(origin).origin;
-        const handshake = this.handshakes.get(key);
-        this.handshakes.delete(key);
-        return handshake;
+        return take(this.handshakes, origin);
     }
-    /** The plain-HTTP connections opened to an origin, if any; handed out once. */
+    /** The TCP connections opened beside an HTTPS origin's handshake, if any; handed out once. */
+    takeSpare(origin) {
+        return take(this.spares, origin);
+    }
+    /** The plain-HTTP connections opened to an origin on a port of its own, if any; handed out once. */
     takePlain(origin) {
-        const key = new URL(origin).origin;
-        const warm = this.plain.get(key);
-        this.plain.delete(key);
-        return warm;
+        return take(this.plain, origin);
     }
     /** Closes whatever no transport took (the run ended before it was built). */
     discard() {
         for (const { socket } of this.handshakes.values())
             socket.destroy();
-        for (const warm of this.plain.values())
+        for (const warm of [...this.spares.values(), ...this.plain.values()])
             warm.discard();
         this.handshakes.clear();
+        this.spares.clear();
         this.plain.clear();
     }
 }
 exports.Preconnections = Preconnections;
+function take(map, origin) {
+    const key = new URL(origin).origin;
+    const value = map.get(key);
+    map.delete(key);
+    return value;
+}
 
 
 /***/ }),
 
-/***/ 8902:
+/***/ 2972:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -1185,7 +1844,8 @@ const net = __importStar(__nccwpck_require__(7030));
  * connection to a remote host costs a round trip or more: opened ahead, it costs nothing on
  * the requests' path. The sockets are a TLS handshake's (the one that chose the origin's
  * protocol) or plain TCP connections opened together (`open`: on HTTP/1.1 each request in
- * flight needs one of its own).
+ * flight needs one of its own), used as they are over plain HTTP or with TLS started on them
+ * (`upgrader`) once the origin's handshake said HTTP/1.1.
  */
 class WarmSockets {
     idle = [];
@@ -1208,6 +1868,32 @@ class WarmSockets {
     /** Sockets opened and not handed out yet. */
     get size() {
         return this.idle.length;
+    }
+    /**
+     * A connect hook for an HTTPS origin: TLS over a warm TCP connection while one is left (its
+     * round trips to connect were paid before any request needed it), else `base`'s new
+     * connection. A TLS handshake that fails on a warm socket is tried once more on a new one,
+     * which then reports the failure.
+     */
+    upgrader(base) {
+        return (options, callback) => {
+            const socket = this.take();
+            if (!socket)
+                return base(options, callback);
+            base({ ...options, httpSocket: socket }, (...outcome) => {
+                if (outcome[0] === null)
+                    return callback(...outcome);
+                socket.destroy();
+                base(options, callback);
+            });
+        };
+    }
+    /** Closes the sockets not handed out past the first `keep` (no request will need them); returns how many. */
+    trim(keep) {
+        const closed = this.idle.splice(Math.max(0, keep));
+        for (const socket of closed)
+            socket.destroy();
+        return closed.length;
     }
     /** A connect hook: a warm socket while one is left (and still usable), else `base`'s new connection. */
     connector(base) {
@@ -1242,10 +1928,9 @@ class WarmSockets {
                 handOver();
         };
     }
-    /** Closes the sockets not handed out (the host spoke TLS, or the run ends). */
+    /** Closes the sockets not handed out (the host spoke TLS, or the run ends); returns how many. */
     discard() {
-        for (const socket of this.idle.splice(0))
-            socket.destroy();
+        return this.trim(0);
     }
     take() {
         for (let socket = this.idle.shift(); socket; socket = this.idle.shift()) {
@@ -1330,47 +2015,24 @@ function enableCompileCache() {
 
 /***/ }),
 
-/***/ 3731:
-/***/ ((__unused_webpack_module, exports) => {
+/***/ 181:
+/***/ ((module) => {
 
+module.exports = require("buffer");
 
-Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.Once = void 0;
-exports.createLimiter = createLimiter;
-/** Runs at most `limit` tasks at once (design rule 13: bounded concurrency per registry). */
-function createLimiter(limit) {
-    let active = 0;
-    const waiting = [];
-    return async (task) => {
-        if (active >= limit)
-            await new Promise((resolve) => waiting.push(resolve));
-        active++;
-        try {
-            return await task();
-        }
-        finally {
-            active--;
-            waiting.shift()?.();
-        }
-    };
-}
-/**
- * Shares one in-flight promise per key, so the same digest is never fetched or pushed twice at
- * once (design rule 13). Settled results are kept: a run never needs the same work twice.
- */
-class Once {
-    results = new Map();
-    run(key, task) {
-        let result = this.results.get(key);
-        if (!result) {
-            result = task();
-            this.results.set(key, result);
-        }
-        return result;
-    }
-}
-exports.Once = Once;
+/***/ }),
 
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = require("fs");
+
+/***/ }),
+
+/***/ 3339:
+/***/ ((module) => {
+
+module.exports = require("module");
 
 /***/ }),
 
@@ -1427,6 +2089,13 @@ module.exports = require("node:events");
 /***/ ((module) => {
 
 module.exports = require("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = require("node:fs/promises");
 
 /***/ }),
 
@@ -1540,6 +2209,27 @@ module.exports = require("node:worker_threads");
 
 module.exports = require("node:zlib");
 
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = require("path");
+
+/***/ }),
+
+/***/ 932:
+/***/ ((module) => {
+
+module.exports = require("process");
+
+/***/ }),
+
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = require("url");
+
 /***/ })
 
 /******/ 	});
@@ -1584,6 +2274,48 @@ module.exports = require("node:zlib");
 /******/ 	/* webpack/runtime/asset-relocator-loader */
 /******/ 	if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = __dirname + "/";
 /******/ 	
+/******/ 	/* webpack/runtime/create fake namespace object */
+/******/ 	(() => {
+/******/ 		var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 		var leafPrototypes;
+/******/ 		// create a fake namespace object
+/******/ 		// mode & 1: value is a module id, require it
+/******/ 		// mode & 2: merge all properties of value into the ns
+/******/ 		// mode & 4: return value when already ns object
+/******/ 		// mode & 16: return value when it's Promise-like
+/******/ 		// mode & 8|1: behave like require
+/******/ 		__nccwpck_require__.t = function(value, mode) {
+/******/ 			if(mode & 1) value = this(value);
+/******/ 			if(mode & 8) return value;
+/******/ 			if(typeof value === 'object' && value) {
+/******/ 				if((mode & 4) && value.__esModule) return value;
+/******/ 				if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 			}
+/******/ 			var ns = Object.create(null);
+/******/ 			__nccwpck_require__.r(ns);
+/******/ 			var def = {};
+/******/ 			leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 			for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 				Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 			}
+/******/ 			def['default'] = () => (value);
+/******/ 			__nccwpck_require__.d(ns, def);
+/******/ 			return ns;
+/******/ 		};
+/******/ 	})();
+/******/ 	
+/******/ 	/* webpack/runtime/define property getters */
+/******/ 	(() => {
+/******/ 		// define getter functions for harmony exports
+/******/ 		__nccwpck_require__.d = (exports, definition) => {
+/******/ 			for(var key in definition) {
+/******/ 				if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 					Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 				}
+/******/ 			}
+/******/ 		};
+/******/ 	})();
+/******/ 	
 /******/ 	/* webpack/runtime/ensure chunk */
 /******/ 	(() => {
 /******/ 		__nccwpck_require__.f = {};
@@ -1609,6 +2341,17 @@ module.exports = require("node:zlib");
 /******/ 	/* webpack/runtime/hasOwnProperty shorthand */
 /******/ 	(() => {
 /******/ 		__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ 	})();
+/******/ 	
+/******/ 	/* webpack/runtime/make namespace object */
+/******/ 	(() => {
+/******/ 		// define __esModule on exports
+/******/ 		__nccwpck_require__.r = (exports) => {
+/******/ 			if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 				Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 			}
+/******/ 			Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 		};
 /******/ 	})();
 /******/ 	
 /******/ 	/* webpack/runtime/node module decorator */
@@ -1669,7 +2412,8 @@ var __webpack_exports__ = {};
 var exports = __webpack_exports__;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const preconnect_1 = __nccwpck_require__(1670);
+const images_1 = __nccwpck_require__(9123);
+const preconnect_1 = __nccwpck_require__(5292);
 const compileCache_1 = __nccwpck_require__(2267);
 const usage_1 = __nccwpck_require__(7485);
 async function readStdin() {
@@ -1687,7 +2431,7 @@ async function main(io) {
     const run = await (0, usage_1.readCommandLine)(process.argv.slice(2), io);
     if (typeof run === 'number')
         return run;
-    const preconnected = preconnect_1.Preconnections.open(run.inputs, process.env);
+    const preconnected = preconnect_1.Preconnections.open((0, images_1.batchRepositories)(run.batch), process.env);
     try {
         (0, compileCache_1.enableCompileCache)();
         // One turn of the event loop first: a connection already up sends its TLS hello before the load.

@@ -54,7 +54,7 @@ describe('npm run demo', () => {
     expect(result.rerun.outputs.digest).toBe(result.run.outputs.digest);
     // The pattern stood for both per-arch tags, each resolved to the index buildx pushed.
     expect(result.run.outputs.sources.split('\n')).toEqual(result.sources.map((s) => `${s.reference}@${s.index.digest}`));
-    expect(text).toContain('matches 2 tag(s)');
+    expect(text).toContain('matches 2 tags');
 
     // The summary is printed as readable text: no HTML left, the table's rows are there.
     const summaryStart = text.indexOf('Job summary');

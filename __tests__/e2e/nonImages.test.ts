@@ -190,7 +190,7 @@ describe('a pattern over a repository holding referrers and cosign tags', () => 
       expect.arrayContaining([`${digestTag(amd.digest)}.sig`, `${digestTag(arm.digest)}.att`, digestTag(arm.digest)]),
     );
     const run = await runCli(['--source', `${at(repo)}:*`, '--tag', `${at('signed/out')}:1`]);
-    expect(run.stderr).toContain(`${at(repo)}:* matches 2 tag(s): 1, 2`);
+    expect(run.stderr).toContain(`${at(repo)}:* matches 2 tags: 1, 2`);
     expect(run.exitCode).toBe(0);
     const index = await getManifest(reg, 'signed/out', '1');
     expect(index.json.manifests.map((m: { digest: string }) => m.digest)).toEqual([amd.digest, arm.digest]);

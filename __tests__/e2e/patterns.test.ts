@@ -71,7 +71,7 @@ describe.each<AuthMode>(['none', 'htpasswd', 'token'])('sources by tag pattern (
       `${proxy.host}/${repo}:42-arm64@${arm.index.digest}`,
       `${proxy.host}/${repo}:42-s390x@${s390.digest}`,
     ]);
-    expect(r.stdout).toContain(`${proxy.host}/${repo}:42-* matches 3 tag(s): 42-amd64, 42-arm64, 42-s390x`);
+    expect(r.stdout).toContain(`${proxy.host}/${repo}:42-* matches 3 tags: 42-amd64, 42-arm64, 42-s390x`);
     expect((await getManifest(via, 'release/app', '42')).digest).toBe(r.outputs.digest);
     if (auth === 'token') {
       // The listing asked for its own pull scope on the pattern's repository.

@@ -18,6 +18,7 @@ import { type ClientFor, type OnImage, type ResolvedSource, resolveSources, type
 import { alreadyPresent, type RepositoryTransfer, type Transfer } from '../transfer/transfer';
 import { uniqueRepositories } from '../transfer/targets';
 import type { RunProgram } from '../util/program';
+import { counted } from '../util/words';
 import { appendUntilSettled, withLaterRounds } from './appendLoop';
 import type { ImageReporter, Reporter } from './reporter';
 
@@ -149,7 +150,7 @@ export async function prepare(inputs: Inputs, shared: Shared, reporter: ImageRep
   const { resolved, base } = await reporter.group('Resolve sources', async () => {
     const expanded = await expandSources(clientFor, inputs.sources, inputs.targets);
     for (const e of expanded.expansions) {
-      reporter.info(`${e.pattern} matches ${e.matches.length} tag(s): ${e.matches.map((m) => m.tag).join(', ')}`);
+      reporter.info(`${e.pattern} matches ${counted(e.matches.length, 'tag')}: ${e.matches.map((m) => m.tag).join(', ')}`);
     }
     // A source on Docker Hub that a mirror of the run holds is read there (Hub counts every manifest GET).
     const references = await Promise.all(
@@ -172,13 +173,13 @@ export async function prepare(inputs: Inputs, shared: Shared, reporter: ImageRep
       const attestations =
         inputs.attestations === 'strip'
           ? ''
-          : `, ${s.attestations.length} attestation(s) ${inputs.attestations === 'keep' ? 'kept' : 'to attach'}`;
-      reporter.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
+          : `, ${counted(s.attestations.length, 'attestation')} ${inputs.attestations === 'keep' ? 'kept' : 'to attach'}`;
+      reporter.info(`${s.reference} → ${s.digest}: ${counted(s.images.length, 'image')}${attestations}`);
     }
     const b = await baseRead;
     if (b)
       reporter.info(
-        `append to ${b.reference} → ${b.digest}: ${b.images.length} image(s), ${b.attestations.length} attestation(s)`,
+        `append to ${b.reference} → ${b.digest}: ${counted(b.images.length, 'image')}, ${counted(b.attestations.length, 'attestation')}`,
       );
     else if (inputs.append) reporter.notice(`append: ${inputs.targets[0]} does not exist yet; merging the sources alone`);
     return { resolved: r, base: b };

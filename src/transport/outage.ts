@@ -1,5 +1,6 @@
 import { say, setting, worded } from '../errors';
 import { discard, type Send, TransportError } from './http';
+import { counted } from '../util/words';
 
 /**
  * Design rule 12: a host that stops answering is one outage, not one failure per request. The
@@ -214,7 +215,7 @@ export class Outages {
           this.heard.add(host);
           if (outage.confirmed) {
             const seconds = ((Date.now() - outage.since) / 1000).toFixed(1);
-            this.log.info(`${host} answers again after ${seconds} s; ${outage.held} held request(s) go on`);
+            this.log.info(`${host} answers again after ${seconds} s; ${counted(outage.held, 'held request')} go on`);
           }
           return;
         }
@@ -244,7 +245,7 @@ export class Outages {
     const gaveUp = new OutageError('', host, outage.last.code, false, { cause: outage.last });
     throw worded(
       gaveUp,
-      say`${host} did not answer for ${seconds(Date.now() - outage.since)} s (${outage.failures.join(', ')}; ${String(outage.probes + 1)} attempt(s) since its first failure); gave up on it. A registry known to restart slowly can be given longer with ${setting('outage-timeout')}`,
+      say`${host} did not answer for ${seconds(Date.now() - outage.since)} s (${outage.failures.join(', ')}; ${counted(outage.probes + 1, 'attempt')} since its first failure); gave up on it. A registry known to restart slowly can be given longer with ${setting('outage-timeout')}`,
     );
   }
 

@@ -700,6 +700,7 @@ const patterns_1 = __webpack_require__(5485);
 const resolve_1 = __webpack_require__(7416);
 const transfer_1 = __webpack_require__(3456);
 const targets_1 = __webpack_require__(2737);
+const words_1 = __webpack_require__(333);
 const appendLoop_1 = __webpack_require__(2968);
 /**
  * One image's flow, in one direction: inputs → resolve → plan, then transfer, then publish.
@@ -754,7 +755,7 @@ async function prepare(inputs, shared, reporter) {
     const { resolved, base } = await reporter.group('Resolve sources', async () => {
         const expanded = await (0, patterns_1.expandSources)(clientFor, inputs.sources, inputs.targets);
         for (const e of expanded.expansions) {
-            reporter.info(`${e.pattern} matches ${e.matches.length} tag(s): ${e.matches.map((m) => m.tag).join(', ')}`);
+            reporter.info(`${e.pattern} matches ${(0, words_1.counted)(e.matches.length, 'tag')}: ${e.matches.map((m) => m.tag).join(', ')}`);
         }
         // A source on Docker Hub that a mirror of the run holds is read there (Hub counts every manifest GET).
         const references = await Promise.all(expanded.references.map(async (source) => {
@@ -769,12 +770,12 @@ async function prepare(inputs, shared, reporter) {
         for (const s of r) {
             const attestations = inputs.attestations === 'strip'
                 ? ''
-                : `, ${s.attestations.length} attestation(s) ${inputs.attestations === 'keep' ? 'kept' : 'to attach'}`;
-            reporter.info(`${s.reference} → ${s.digest}: ${s.images.length} image(s)${attestations}`);
+                : `, ${(0, words_1.counted)(s.attestations.length, 'attestation')} ${inputs.attestations === 'keep' ? 'kept' : 'to attach'}`;
+            reporter.info(`${s.reference} → ${s.digest}: ${(0, words_1.counted)(s.images.length, 'image')}${attestations}`);
         }
         const b = await baseRead;
         if (b)
-            reporter.info(`append to ${b.reference} → ${b.digest}: ${b.images.length} image(s), ${b.attestations.length} attestation(s)`);
+            reporter.info(`append to ${b.reference} → ${b.digest}: ${(0, words_1.counted)(b.images.length, 'image')}, ${(0, words_1.counted)(b.attestations.length, 'attestation')}`);
         else if (inputs.append)
             reporter.notice(`append: ${inputs.targets[0]} does not exist yet; merging the sources alone`);
         return { resolved: r, base: b };
@@ -5467,6 +5468,7 @@ exports.Outages = exports.OutageError = exports.DEFAULT_OUTAGE = void 0;
 exports.failureKind = failureKind;
 const errors_1 = __webpack_require__(3916);
 const http_1 = __webpack_require__(4025);
+const words_1 = __webpack_require__(333);
 /**
  * A minute: hosted registries restart and fail over in seconds to tens of seconds, and a job
  * stuck for longer is better failed. The probe cap bounds how late a comeback is noticed.
@@ -5620,7 +5622,7 @@ class Outages {
                     this.heard.add(host);
                     if (outage.confirmed) {
                         const seconds = ((Date.now() - outage.since) / 1000).toFixed(1);
-                        this.log.info(`${host} answers again after ${seconds} s; ${outage.held} held request(s) go on`);
+                        this.log.info(`${host} answers again after ${seconds} s; ${(0, words_1.counted)(outage.held, 'held request')} go on`);
                     }
                     return;
                 }
@@ -5649,7 +5651,7 @@ class Outages {
         if (outage.firstContact)
             throw nothingAnswers(host, firstContactKind(outage.first) ?? failureKind(outage.first), outage.last);
         const gaveUp = new OutageError('', host, outage.last.code, false, { cause: outage.last });
-        throw (0, errors_1.worded)(gaveUp, (0, errors_1.say) `${host} did not answer for ${seconds(Date.now() - outage.since)} s (${outage.failures.join(', ')}; ${String(outage.probes + 1)} attempt(s) since its first failure); gave up on it. A registry known to restart slowly can be given longer with ${(0, errors_1.setting)('outage-timeout')}`);
+        throw (0, errors_1.worded)(gaveUp, (0, errors_1.say) `${host} did not answer for ${seconds(Date.now() - outage.since)} s (${outage.failures.join(', ')}; ${(0, words_1.counted)(outage.probes + 1, 'attempt')} since its first failure); gave up on it. A registry known to restart slowly can be given longer with ${(0, errors_1.setting)('outage-timeout')}`);
     }
     /** One probe: undefined when the host answered, else how it failed. */
     async probeOnce(url, timeoutMs, signal) {

@@ -711,7 +711,7 @@ const appendLoop_1 = __webpack_require__(2968);
  * run of one image, early blob writes, which no manifest references yet).
  */
 async function prepare(inputs, shared, reporter) {
-    const words = (wording) => (0, errors_1.render)(wording, shared.names ?? errors_1.KEY_NAMES);
+    const words = (wording) => (0, errors_1.render)(wording, shared.names);
     const started = Date.now();
     if (inputs.skippedAnnotations.length > 0) {
         const hint = Object.keys(inputs.annotations).length === 0 ? (0, errors_1.say) ` ${{ hint: 'index-annotations' }}` : [];
@@ -2257,10 +2257,9 @@ const settle_1 = __webpack_require__(5434);
  */
 async function mergeIntoTag(client, target, tag, how, options) {
     const timing = options.timing ?? settle_1.SETTLE_TIMING;
-    const read = async () => {
-        const head = await client.headManifest(target.repository, tag);
-        return head && client.getManifest(target.repository, head.digest ?? tag);
-    };
+    /** What the tag holds, read at what its HEAD answered. */
+    const readAt = async (head) => head && client.getManifest(target.repository, head.digest ?? tag);
+    const read = async () => readAt(await client.headManifest(target.repository, tag));
     const digestNow = async () => {
         const head = await client.headManifest(target.repository, tag);
         return head && (head.digest ?? (await client.getManifest(target.repository, tag)).digest);
@@ -2292,7 +2291,7 @@ async function mergeIntoTag(client, target, tag, how, options) {
             // Still at what this run wrote: a HEAD tells (Docker Hub counts a GET as a pull).
             const head = await client.headManifest(target.repository, tag);
             const written = (0, digest_1.digestOf)(next.bytes);
-            const now = head?.digest === written ? undefined : head && (await client.getManifest(target.repository, head.digest ?? tag));
+            const now = head?.digest === written ? undefined : await readAt(head);
             if (head?.digest === written || (now && (now.digest === written || how.holds(now)))) {
                 if (round > 1)
                     options.log(`${how.what} holds this run's entries after ${round} writes`);
@@ -4175,7 +4174,6 @@ const platform_1 = __webpack_require__(1890);
 const client_1 = __webpack_require__(2440);
 const attachment_1 = __webpack_require__(6807);
 const concurrency_1 = __webpack_require__(3731);
-const concurrency_2 = __webpack_require__(3731);
 const config_1 = __webpack_require__(9868);
 const imageCheck_1 = __webpack_require__(5989);
 /**
@@ -4347,7 +4345,7 @@ async function resolveSource(clientFor, source, attestations, hooks = {}) {
  * others find its children in the plan, where the transfer and the referrers look for them anyway.
  */
 class SourceCache {
-    resolved = new concurrency_2.Once();
+    resolved = new concurrency_1.Once();
     get(source, attestations, resolve) {
         return this.resolved.run(`${source.toString()} ${attestations}`, resolve);
     }

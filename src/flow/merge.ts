@@ -1,4 +1,4 @@
-import { KEY_NAMES, type Names, render, say, setting } from '../errors';
+import { type Names, render, say, setting } from '../errors';
 import type { Inputs } from '../inputs/context';
 import { formatPlatform, platformMatches } from '../oci/platform';
 import type { Reference } from '../oci/reference';
@@ -99,7 +99,7 @@ export interface Published {
  * run of one image, early blob writes, which no manifest references yet).
  */
 export async function prepare(inputs: Inputs, shared: Shared, reporter: ImageReporter): Promise<Prepared> {
-  const words = (wording: Parameters<typeof render>[0]) => render(wording, shared.names ?? KEY_NAMES);
+  const words = (wording: Parameters<typeof render>[0]) => render(wording, shared.names);
   const started = Date.now();
   if (inputs.skippedAnnotations.length > 0) {
     const hint = Object.keys(inputs.annotations).length === 0 ? say` ${{ hint: 'index-annotations' }}` : [];

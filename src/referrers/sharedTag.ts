@@ -35,10 +35,11 @@ export async function mergeIntoTag(
   options: { readonly log: (message: string) => void; readonly timing?: SettleTiming },
 ): Promise<boolean> {
   const timing = options.timing ?? SETTLE_TIMING;
-  const read = async (): Promise<FetchedManifest | undefined> => {
-    const head = await client.headManifest(target.repository, tag);
-    return head && client.getManifest(target.repository, head.digest ?? tag);
-  };
+  type Head = Awaited<ReturnType<RegistryClient['headManifest']>>;
+  /** What the tag holds, read at what its HEAD answered. */
+  const readAt = async (head: Head): Promise<FetchedManifest | undefined> =>
+    head && client.getManifest(target.repository, head.digest ?? tag);
+  const read = async (): Promise<FetchedManifest | undefined> => readAt(await client.headManifest(target.repository, tag));
   const digestNow = async (): Promise<Digest | undefined> => {
     const head = await client.headManifest(target.repository, tag);
     return head && (head.digest ?? (await client.getManifest(target.repository, tag)).digest);
@@ -69,8 +70,7 @@ export async function mergeIntoTag(
         // Still at what this run wrote: a HEAD tells (Docker Hub counts a GET as a pull).
         const head = await client.headManifest(target.repository, tag);
         const written = digestOf((next as TagWrite).bytes);
-        const now =
-          head?.digest === written ? undefined : head && (await client.getManifest(target.repository, head.digest ?? tag));
+        const now = head?.digest === written ? undefined : await readAt(head);
         if (head?.digest === written || (now && (now.digest === written || how.holds(now)))) {
           if (round > 1) options.log(`${how.what} holds this run's entries after ${round} writes`);
           return true;

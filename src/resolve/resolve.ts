@@ -7,8 +7,7 @@ import { formatPlatform, type Platform } from '../oci/platform';
 import type { Reference } from '../oci/reference';
 import { type FetchedManifest, type RegistryClient, RegistryError } from '../registry/client';
 import { referrerFields } from '../referrers/attachment';
-import { sleep } from '../util/concurrency';
-import { Once } from '../util/concurrency';
+import { Once, sleep } from '../util/concurrency';
 import { platformFromConfig } from './config';
 import {
   isUnknownPlatform,

@@ -50,6 +50,11 @@ export interface BenchOptions {
   readonly sizes: Sizes;
   /** The action's bundled entry (dist/index.js). */
   readonly entry: string;
+  /**
+   * Another build of the action (its dist/index.js), run right after each run of `entry` with the
+   * same inputs: an A/B comparison under the same machine load, run by run.
+   */
+  readonly baseline?: string;
   /** The Node binary it runs on (and the plain copy and `node -e ''` beside it). */
   readonly node: string;
   /** This benchmark's own bundle, re-run as a child for the plain-copy baseline. */
@@ -92,7 +97,15 @@ export interface Measurement {
 }
 
 export type Contestant =
-  'action' | 'docker' | 'buildah' | 'copy-parallel' | 'copy-serial' | 'action-direct' | 'copy-direct' | 'action-floor';
+  | 'action'
+  | 'baseline'
+  | 'docker'
+  | 'buildah'
+  | 'copy-parallel'
+  | 'copy-serial'
+  | 'action-direct'
+  | 'copy-direct'
+  | 'action-floor';
 
 export interface ScenarioResult {
   readonly id: ScenarioId;
@@ -302,14 +315,16 @@ async function runScenario(s: PreparedScenario, options: BenchOptions): Promise<
     log(`  ${s.transport} ${s.id} ${who}: ${what}`);
   };
   const tools = { caFile: s.caFile, node: options.node };
-  const action = (label: string, debug = false, direct = false) =>
+  // Over plain HTTP the registries are listed as insecure, as a LAN registry is (the peers get `--insecure`).
+  const insecureRegistries = s.transport === 'plain' ? s.proxies.map((p) => p.host) : undefined;
+  const action = (label: string, debug = false, direct = false, entry = options.entry) =>
     measured(s.proxies, latency, () =>
       withDockerConfig(s.auths, (dockerConfig) =>
         runAction(
-          options.entry,
+          entry,
           direct && s.direct
-            ? { sources: s.direct.sources, tags: [s.direct.target(label)] }
-            : { sources: s.sources, tags: [s.target(label)] },
+            ? { sources: s.direct.sources, tags: [s.direct.target(label)], insecureRegistries }
+            : { sources: s.sources, tags: [s.target(label)], insecureRegistries },
           { ...tools, dockerConfig, debug },
         ),
       ),
@@ -335,10 +350,13 @@ async function runScenario(s: PreparedScenario, options: BenchOptions): Promise<
   // The peers are native binaries, already paged in by `--version`: their runs are the slowest
   // of the bench, so they get no extra run.
   if (options.warmup) await action(`${s.transport}-action-warmup`);
+  const { baseline } = options;
+  if (baseline && options.warmup) await action(`${s.transport}-baseline-warmup`, false, false, baseline);
   const peerRuns = Math.min(options.runs, s.peerRuns ?? options.runs);
   for (let i = 1; i <= options.runs; i++) {
     const label = `${s.transport}-${i}`;
     record('action', (await action(`action-${label}`)).m);
+    if (baseline) record('baseline', (await action(`baseline-${label}`, false, false, baseline)).m);
     if (options.docker && i <= peerRuns) record('docker', (await docker(`docker-${label}`)).m);
     if (options.buildah && i <= peerRuns) record('buildah', (await buildah(`buildah-${label}`)).m);
     if (s.copy) {
@@ -413,6 +431,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const started = Date.now();
   const loadBefore = os.loadavg();
   const snapshot = await snapshotEntry(options.entry);
+  const baseline = options.baseline ? await snapshotEntry(options.baseline) : undefined;
   const [registry, docker, buildah, rss, code] = await Promise.all([
     registryVersion(),
     dockerVersion(),
@@ -424,7 +443,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   if (options.docker && !docker) options.log('docker CLI not found: docker columns are skipped');
   const useBuildah = options.buildah && buildah !== undefined;
   if (options.buildah && !buildah) options.log('buildah not found (apt-get install buildah): buildah columns are skipped');
-  const opts = { ...options, entry: snapshot.entry, docker: useDocker, buildah: useBuildah };
+  const opts = { ...options, entry: snapshot.entry, baseline: baseline?.entry, docker: useDocker, buildah: useBuildah };
   const caDir = await fs.mkdtemp(path.join(os.tmpdir(), 'merge-bench-ca-'));
 
   const registries: BenchRegistry[] = [];
@@ -461,10 +480,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     process.removeListener('SIGTERM', onSignal);
     await stopAll();
     await snapshot.remove();
+    await baseline?.remove();
     await fs.rm(caDir, { recursive: true, force: true });
   }
   const { log: _log, ...measuredWith } = opts;
-  const recorded = { ...measuredWith, entry: options.entry };
+  const recorded = { ...measuredWith, entry: options.entry, baseline: options.baseline };
   return {
     options: recorded,
     machine: {

@@ -12,6 +12,8 @@
  *   --delay MS        one-way delay (default 25, i.e. 50 ms RTT)
  *   --setup MS        cost of each new connection (default 100)
  *   --entry FILE      the action bundle to measure (default dist/index.js)
+ *   --baseline FILE   another build of the action, run right after each run of the entry (an A/B
+ *                     comparison under the same load; its rows are labelled "baseline build")
  *   --node FILE|N     the Node binary it runs on, or a major version fetched with npx (`--node 24`,
  *                     what action.yml runs); default: the Node running the bench
  *   --no-docker       skip `docker manifest`
@@ -38,7 +40,7 @@ interface Cli {
 
 function usage(message: string): never {
   process.stderr.write(
-    `${message}\nusage: npm run bench -- [--runs N] [--quick] [--scenario a,b,c,d,e,f,g] [--tls] [--http1] [--plain] [--out FILE] [--json FILE] [--debug-logs DIR] [--delay MS] [--setup MS] [--entry FILE] [--node FILE|N] [--no-docker] [--no-buildah] [--no-floor]\n`,
+    `${message}\nusage: npm run bench -- [--runs N] [--quick] [--scenario a,b,c,d,e,f,g] [--tls] [--http1] [--plain] [--out FILE] [--json FILE] [--debug-logs DIR] [--delay MS] [--setup MS] [--entry FILE] [--baseline FILE] [--node FILE|N] [--no-docker] [--no-buildah] [--no-floor]\n`,
   );
   process.exit(2);
 }
@@ -56,6 +58,7 @@ function parseArgs(argv: readonly string[]): Cli {
   let delay: number | undefined;
   let setup: number | undefined;
   let entry = defaultPaths(process.cwd()).entry;
+  let baseline: string | undefined;
   let node = process.execPath;
   const scenarios: ScenarioId[] = [];
   const value = (i: number): string => argv[i + 1] ?? usage(`${argv[i]} needs a value`);
@@ -95,6 +98,9 @@ function parseArgs(argv: readonly string[]): Cli {
         break;
       case '--entry':
         entry = path.resolve(value(i++));
+        break;
+      case '--baseline':
+        baseline = path.resolve(value(i++));
         break;
       case '--node': {
         const given = value(i++);
@@ -138,6 +144,7 @@ function parseArgs(argv: readonly string[]): Cli {
       latency: { oneWayMs: delay ?? (quick ? 2 : 25), setupMs: setup ?? (quick ? 10 : 100) },
       sizes: quick ? QUICK_SIZES : FULL_SIZES,
       entry,
+      baseline,
       node,
       benchEntry: path.resolve(process.argv[1]),
       docker,
@@ -183,6 +190,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const cli = parseArgs(argv);
   await assertEntry(cli.options.entry);
+  if (cli.options.baseline) await assertEntry(cli.options.baseline);
   const node = await nodeBinary(cli.options.node);
   const result = await runBench({ ...cli.options, node });
   const markdown = renderMarkdown(result, cli.command);

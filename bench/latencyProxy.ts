@@ -32,8 +32,13 @@ export interface ProxyCounters {
   /** TLS connections whose ClientHello offered h2 (ALPN): HTTP/2 against Go's net/http. */
   h2Connections: number;
   readonly byMethod: Record<string, number>;
-  /** Request lines in arrival order (method, path without the query, and which connection carried it). */
-  readonly log: Array<SeenRequest & { readonly connection: number }>;
+  /** Request lines in arrival order (method, path without the query, which connection carried it, and when it arrived, ms since epoch). */
+  readonly log: Array<SeenRequest & { readonly connection: number; readonly at: number }>;
+  /**
+   * The connections that began with a TLS ClientHello: when it arrived, and when the server ended
+   * the connection, if it did (a plain server answers a ClientHello with a 400 and closes).
+   */
+  readonly hellos: Array<{ readonly connection: number; readonly at: number; serverEndedAt?: number }>;
   /** When each connection was accepted (ms since epoch). */
   readonly connectedAt: number[];
   /** When the first connection was accepted and the last byte delivered to a client still connected (ms since epoch). */
@@ -64,6 +69,7 @@ function emptyCounters(): ProxyCounters {
     h2Connections: 0,
     byMethod: {},
     log: [],
+    hellos: [],
     connectedAt: [],
     firstActivity: undefined,
     lastActivity: undefined,
@@ -183,7 +189,7 @@ export async function startLatencyProxy(name: string, target: string, latency: L
     const parser = new RequestStreamParser((r) => {
       c.requests++;
       c.byMethod[r.method] = (c.byMethod[r.method] ?? 0) + 1;
-      c.log.push({ method: r.method, target: r.target.split('?')[0], connection });
+      c.log.push({ method: r.method, target: r.target.split('?')[0], connection, at: Date.now() });
     });
     // The first bytes of a connection that is not HTTP, until its ClientHello is read.
     let hello: Buffer | undefined = Buffer.alloc(0);
@@ -201,7 +207,10 @@ export async function startLatencyProxy(name: string, target: string, latency: L
         hello = Buffer.concat([hello, chunk]);
         const seen = parseClientHello(hello);
         if (seen.kind === 'incomplete' && hello.length < 64 * 1024) return;
-        if (seen.kind === 'TLS') c.tlsConnections++;
+        if (seen.kind === 'TLS') {
+          c.tlsConnections++;
+          c.hellos.push({ connection, at: Date.now() });
+        }
         if (seen.kind === 'TLS' && seen.alpn.includes('h2')) c.h2Connections++;
         hello = undefined;
       },
@@ -233,6 +242,10 @@ export async function startLatencyProxy(name: string, target: string, latency: L
     // Errors end in 'close', which the pipes forward as an end after the queued bytes.
     client.on('error', () => undefined);
     upstream.on('error', () => undefined);
+    upstream.once('end', () => {
+      const hello = c.hellos.find((h) => h.connection === connection);
+      if (hello) hello.serverEndedAt ??= Date.now();
+    });
     client.on('close', onClose);
     upstream.on('close', onClose);
   });
@@ -249,6 +262,7 @@ export async function startLatencyProxy(name: string, target: string, latency: L
       ...counters,
       byMethod: { ...counters.byMethod },
       log: [...counters.log],
+      hellos: counters.hellos.map((h) => ({ ...h })),
       connectedAt: [...counters.connectedAt],
     }),
     reset: () => {

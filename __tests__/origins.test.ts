@@ -156,17 +156,15 @@ describe('OriginRouter', () => {
     }
   });
 
-  it('on HTTP/1.1 starts TLS at once on the connections opened beside the handshake, one per request in flight, kept for chains of requests', async () => {
+  it('on HTTP/1.1 secures the connections beside the handshake with it, one per request in flight, kept for chains of requests', async () => {
     const server = await start(false);
     const router = new OriginRouter(options(cert.certPem), new Agent());
     try {
       router.preconnect(server.origin, 2);
-      // The handshake and the two beside it, opened before any request.
-      for (let i = 0; i < 100 && (server.tcp.length < 3 || server.connections.length < 1); i++) {
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      // The handshake and the two beside it, opened and secured before any request.
+      for (let i = 0; i < 100 && server.connections.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
       expect(server.tcp).toHaveLength(3);
-      expect(server.connections).toHaveLength(1);
+      expect(server.connections).toEqual(['http/1.1', 'http/1.1', 'http/1.1']);
       // Three chains of four requests, each sent as the one before it is answered: three in
       // flight at most, so three connections, the ones opened early (undici takes a connection
       // back only a turn of the event loop after its answer: the next request waits for it).
@@ -183,6 +181,26 @@ describe('OriginRouter', () => {
       expect(router.connectionsUsed()).toEqual([
         { origin: server.origin, transport: 'HTTP/1.1', connections: 3, unused: 0, mostInFlight: 3 },
       ]);
+    } finally {
+      await router.destroy();
+      await server.close();
+    }
+  });
+
+  it('on HTTP/2 closes the connections beside the handshake unused, and says so', async () => {
+    const server = await start(true);
+    const router = new OriginRouter(options(cert.certPem), new Agent());
+    try {
+      router.preconnect(server.origin, 2);
+      expect(await burst(router, server.origin, 4)).toHaveLength(4);
+      // They offered HTTP/1.1 only (a pool could not use an h2 one); the handshake's is h2.
+      expect([...server.connections].sort()).toEqual(['h2', 'http/1.1', 'http/1.1']);
+      expect(router.connectionsUsed()).toEqual([
+        { origin: server.origin, transport: 'HTTP/2', connections: 1, unused: 2, mostInFlight: 4 },
+      ]);
+      for (let i = 0; i < 100 && server.tcp.filter((t) => !t.destroyed).length > 1; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      expect(server.tcp.filter((t) => !t.destroyed)).toHaveLength(1);
     } finally {
       await router.destroy();
       await server.close();
@@ -291,22 +309,24 @@ describe('OriginRouter with connections opened before it (Preconnections)', () =
     const preconnected = Preconnections.open({ ...inputs, insecureRegistries: new Set() }, {}, { ca: cert.certPem });
     // Opened at once, before any router exists: one TLS connection and, beside it, one for each
     // other request of the first burst (two sources, one target), and the host being loopback
-    // one more for plain HTTP.
-    for (let i = 0; i < 100 && server.tcp.length < 4; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(server.tcp).toHaveLength(1 + 3);
+    // the whole burst's over plain HTTP.
+    for (let i = 0; i < 100 && server.tcp.length < 6; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(server.tcp).toHaveLength(1 + 2 + 3);
     const router = new OriginRouter({ ...options(cert.certPem), preconnected }, new Agent());
     try {
-      router.preconnect(server.origin, 3, 2);
-      router.preconnectPlain(`http://${host}`, 0);
+      router.preconnect(server.origin, 2);
+      router.preconnectPlain(`http://${host}`, 3);
       expect(await burst(router, server.origin, 5)).toHaveLength(5);
       // Everything went over the adopted handshake: no connection was opened again, and HTTP/2
       // closed those beside it unused.
-      expect(server.connections).toEqual(['h2']);
-      expect(server.tcp).toHaveLength(4);
+      expect([...server.connections].sort()).toEqual(['h2', 'http/1.1', 'http/1.1']);
+      expect(server.tcp).toHaveLength(6);
       expect(preconnected.takeHandshake(server.origin)).toBeUndefined();
       expect(preconnected.takeSpare(server.origin)).toBeUndefined();
-      expect(router.connectionsUsed()).toEqual([
-        { origin: server.origin, transport: 'HTTP/2', connections: 1, unused: 3, mostInFlight: 5 },
+      expect(preconnected.takePlain(`http://${host}`)).toBeUndefined();
+      expect(router.connectionsUsed().sort((a, b) => a.origin.localeCompare(b.origin))).toEqual([
+        { origin: `http://${host}`, transport: 'plain HTTP/1.1', connections: 0, unused: 3, mostInFlight: 0 },
+        { origin: server.origin, transport: 'HTTP/2', connections: 1, unused: 2, mostInFlight: 5 },
       ]);
       for (let i = 0; i < 100 && server.tcp.filter((t) => !t.destroyed).length > 1; i++)
         await new Promise((r) => setTimeout(r, 10));

@@ -67,7 +67,7 @@ describe('Registries', () => {
   it("opens early the first burst's connections of every registry: beside the TLS handshake, and for plain-HTTP hosts only, plain ones", async () => {
     const opened: Array<[string, ...number[]]> = [];
     const dispatcher = Object.assign(new Agent(), {
-      preconnect: (origin: string, spare = 0, forTls = spare) => opened.push([origin, spare, forTls]),
+      preconnect: (origin: string, spare = 0) => opened.push([origin, spare]),
       preconnectPlain: (origin: string, count: number) => opened.push([origin, count]),
     });
     const many = Array.from({ length: 12 }, (_, i) => `localhost:5000/many/s${i}:1`);
@@ -81,18 +81,18 @@ describe('Registries', () => {
       dispatcher,
     });
     expect(opened).toEqual([
-      // Three reads at once: the handshake carries one, TLS starts on two; on loopback a third
-      // serves plain HTTP on the same port if the server does not speak TLS.
-      ['https://127.0.0.1:5000', 3, 2],
-      ['http://127.0.0.1:5000', 0],
+      // Three reads at once: the handshake carries one, two TLS connections beside it; on
+      // loopback, three plain ones too, in case the server does not speak TLS.
+      ['https://127.0.0.1:5000', 2],
+      ['http://127.0.0.1:5000', 3],
       // Two reads, no plain HTTP: one beside the handshake.
-      ['https://r.io', 1, 1],
-      // Listed, without a port: plain HTTP (port 80) gets connections of its own.
-      ['https://lan.test', 0, 0],
+      ['https://r.io', 1],
+      // Listed, without a port: plain HTTP on port 80.
+      ['https://lan.test', 0],
       ['http://lan.test', 1],
       // Thirteen reads, six connections at most.
-      ['https://localhost:5000', 6, 5],
-      ['http://localhost:5000', 0],
+      ['https://localhost:5000', 5],
+      ['http://localhost:5000', 6],
     ]);
     await registries.close();
     await dispatcher.close();

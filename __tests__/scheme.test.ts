@@ -132,6 +132,130 @@ describe('SchemeProbe.layer', () => {
   });
 });
 
+describe('SchemeProbe.layer: reads sent ahead while the early handshake decides', () => {
+  /** A probe whose early handshake ends when the test says, with the failure given (undefined: TLS). */
+  function early() {
+    let end: (failure: unknown) => void = () => undefined;
+    const outcome = new Promise<unknown>((resolve) => (end = resolve));
+    const logged: string[] = [];
+    const probe = new SchemeProbe((host) => host === LOOPBACK, {
+      handshakeFailure: () => outcome,
+      aheadHosts: new Set([LOOPBACK]),
+      log: (m) => logged.push(m),
+    });
+    return { probe, end, logged };
+  }
+  const settle = () => new Promise((r) => setTimeout(r, 10));
+  /** An answer whose body the layer may read or set aside (dump). */
+  const answer = (req: HttpRequest, dumped: string[]): HttpResponse => ({
+    status: req.url.protocol === 'https:' ? 200 : 400,
+    headers: {},
+    body: { dump: async () => void dumped.push(req.url.href) } as never,
+    url: req.url,
+  });
+
+  it('uses the plain answers when the handshake says the server does not speak TLS: each read sent once', async () => {
+    const { probe, end } = early();
+    const t = scripted(ok);
+    const send = probe.layer(t.send);
+    const all = Promise.all([1, 2].map((i) => send(get(`https://${LOOPBACK}/v2/r${i}/manifests/1`))));
+    await settle();
+    // Out before the decision, over plain HTTP.
+    expect(t.sent).toEqual([1, 2].map((i) => `http://${LOOPBACK}/v2/r${i}/manifests/1`));
+    end(fail('ERR_SSL_WRONG_VERSION_NUMBER'));
+    const answers = await all;
+    expect(answers.map((a) => a.url.protocol)).toEqual(['http:', 'http:']);
+    expect(t.sent).toHaveLength(2);
+    expect(probe.schemeOf(LOOPBACK)).toBe('http:');
+  });
+
+  it('sets the plain answers aside unread when the server speaks TLS, sends the reads over HTTPS, and says so', async () => {
+    const { probe, end, logged } = early();
+    const dumped: string[] = [];
+    const t = scripted((req) => answer(req, dumped));
+    const send = probe.layer(t.send);
+    const all = Promise.all([1, 2].map((i) => send(get(`https://${LOOPBACK}/v2/r${i}/manifests/1`))));
+    await settle();
+    end(undefined);
+    const answers = await all;
+    expect(answers.map((a) => `${a.status} ${a.url.protocol}`)).toEqual(['200 https:', '200 https:']);
+    expect(t.sent).toEqual([
+      ...[1, 2].map((i) => `http://${LOOPBACK}/v2/r${i}/manifests/1`),
+      ...[1, 2].map((i) => `https://${LOOPBACK}/v2/r${i}/manifests/1`),
+    ]);
+    await settle();
+    expect(dumped.sort()).toEqual([1, 2].map((i) => `http://${LOOPBACK}/v2/r${i}/manifests/1`));
+    expect(logged).toEqual([`${LOOPBACK} speaks TLS: 2 reads sent ahead over plain HTTP set aside`]);
+  });
+
+  it('sends nothing ahead that may not go over plain HTTP: credentials, writes, bodies', async () => {
+    const { probe, end } = early();
+    const t = scripted(ok);
+    const send = probe.layer(t.send);
+    const url = new URL(`https://${LOOPBACK}/v2/a/manifests/1`);
+    const all = Promise.all([
+      send({ method: 'GET', url, headers: { Authorization: 'Bearer secret' } }),
+      send({ method: 'GET', url, headers: { cookie: 'c=1' } }),
+      send({ method: 'PUT', url, body: Buffer.from('{}') }),
+      send({ method: 'POST', url: new URL(`https://${LOOPBACK}/v2/a/blobs/uploads/`) }),
+    ]);
+    await settle();
+    expect(t.sent).toEqual([]);
+    end(fail('ERR_SSL_WRONG_VERSION_NUMBER'));
+    await all;
+    expect(t.sent).toHaveLength(4);
+    expect(t.sent.every((u) => u.startsWith('http:'))).toBe(true);
+  });
+
+  it('sends nothing ahead to a host whose plain connections were not opened early (a token service)', async () => {
+    let end: (failure: unknown) => void = () => undefined;
+    const outcome = new Promise<unknown>((resolve) => (end = resolve));
+    const probe = new SchemeProbe((host) => host === LOOPBACK, { handshakeFailure: () => outcome, aheadHosts: new Set() });
+    const t = scripted(ok);
+    const pending = probe.layer(t.send)(get(`https://${LOOPBACK}/token`));
+    await settle();
+    expect(t.sent).toEqual([]);
+    end(undefined);
+    await pending;
+    expect(t.sent).toEqual([`https://${LOOPBACK}/token`]);
+  });
+
+  it('sends at most as many reads ahead per host as it opens plain connections early', async () => {
+    const { probe, end } = early();
+    const t = scripted(ok);
+    const send = probe.layer(t.send);
+    const all = Promise.all(Array.from({ length: 9 }, (_, i) => send(get(`https://${LOOPBACK}/v2/r${i}/manifests/1`))));
+    await settle();
+    expect(t.sent).toHaveLength(6);
+    end(fail('ERR_SSL_WRONG_VERSION_NUMBER'));
+    await all;
+    expect(t.sent).toHaveLength(9);
+  });
+
+  it('sends a read again when its plain attempt failed, and probes as before when the handshake says nothing', async () => {
+    const { probe, end } = early();
+    let plainFails = true;
+    const t = scripted((req) => (req.url.protocol === 'http:' && plainFails ? fail('ECONNRESET') : ok(req)));
+    const send = probe.layer(t.send);
+    const pending = send(get(`https://${LOOPBACK}/v2/a/manifests/1`));
+    await settle();
+    plainFails = false;
+    end(fail('ECONNREFUSED'));
+    // Said nothing: the read probes over HTTPS, which answers, so the host speaks TLS.
+    expect((await pending).url.protocol).toBe('https:');
+    expect(t.sent).toEqual([`http://${LOOPBACK}/v2/a/manifests/1`, `https://${LOOPBACK}/v2/a/manifests/1`]);
+
+    const again = early();
+    const u = scripted((req) => (req.url.protocol === 'http:' && u.sent.length === 1 ? fail('ECONNRESET') : ok(req)));
+    const sendAgain = again.probe.layer(u.send);
+    const read = sendAgain(get(`https://${LOOPBACK}/v2/b/manifests/1`));
+    await settle();
+    again.end(fail('ERR_SSL_WRONG_VERSION_NUMBER'));
+    expect((await read).url.protocol).toBe('http:');
+    expect(u.sent).toEqual([`http://${LOOPBACK}/v2/b/manifests/1`, `http://${LOOPBACK}/v2/b/manifests/1`]);
+  });
+});
+
 describe('SchemeProbe over real sockets', () => {
   let dir: string;
   let tlsServer: https.Server;
@@ -144,10 +268,12 @@ describe('SchemeProbe over real sockets', () => {
   let firstAnsweredAt: number;
   let tlsConnections: number;
   let plainConnections: number;
+  let ca: string;
 
   beforeAll(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'merge-scheme-'));
     const { certPem, keyPem } = await selfSignedCert(dir, 'loopback', '/CN=127.0.0.1', 'localhost');
+    ca = certPem;
     tlsServer = https.createServer({ cert: certPem, key: keyPem }, (req, res) => {
       arrivals.push({ url: req.url ?? '', at: Date.now() });
       // The first answer comes late: the others must not wait for it, only for the handshake.
@@ -230,6 +356,49 @@ describe('SchemeProbe over real sockets', () => {
       // The handshake is the one failed connection; the requests then reuse or open plain ones.
       expect(plainConnections).toBeGreaterThanOrEqual(2);
       expect(plainConnections).toBeLessThanOrEqual(4);
+    } finally {
+      await router.close();
+    }
+  });
+
+  it.each([
+    ['a plain server gets each read once, over plain HTTP', 'plain'],
+    ['a TLS server answers each over TLS, the plain answers set aside', 'tls'],
+  ])('sends the first reads ahead on the plain connections opened early: %s', async (_, kind) => {
+    const host = kind === 'plain' ? plainHost : tlsHost;
+    const router = new OriginRouter(
+      { connectTimeoutMs: 5000, headersTimeoutMs: 5000, bodyTimeoutMs: 5000, keepAliveTimeoutMs: 5000, tls: { ca } },
+      new Agent(),
+    );
+    try {
+      const logged: string[] = [];
+      const probe = new SchemeProbe((h) => h === host, {
+        handshakeFailure: (o) => router.handshakeFailure(o),
+        aheadHosts: new Set([host]),
+        log: (m) => logged.push(m),
+      });
+      const sent: string[] = [];
+      const base = baseSend(probe.observe(router));
+      const send = probe.layer((req) => {
+        sent.push(req.url.protocol);
+        return base(req);
+      });
+      router.preconnect(`https://${host}`);
+      router.preconnectPlain(`http://${host}`, 3);
+      const protocols = await Promise.all([1, 2, 3].map((i) => send(get(`https://${host}/v2/r${i}/`)).then(read)));
+      if (kind === 'plain') {
+        expect(protocols).toEqual(['http:', 'http:', 'http:']);
+        expect(sent).toEqual(['http:', 'http:', 'http:']);
+        // The TLS attempt and the three plain connections opened with it: none opened after.
+        expect(plainConnections).toBe(4);
+        expect(logged).toEqual([expect.stringMatching(/does not speak TLS/)]);
+      } else {
+        expect(protocols).toEqual(['https:', 'https:', 'https:']);
+        expect(sent).toEqual(['http:', 'http:', 'http:', 'https:', 'https:', 'https:']);
+        expect(arrivals.map((a) => a.url).sort()).toEqual(['/v2/r1/', '/v2/r2/', '/v2/r3/']);
+        await new Promise((r) => setTimeout(r, 20));
+        expect(logged).toEqual([`${host} speaks TLS: 3 reads sent ahead over plain HTTP set aside`]);
+      }
     } finally {
       await router.close();
     }

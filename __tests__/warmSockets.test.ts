@@ -1,9 +1,16 @@
-/** WarmSockets against a real local HTTP server, through an undici pool as the action uses it. */
+/** WarmSockets against real local HTTP and HTTPS servers, through an undici pool as the action uses it. */
+import { promises as fs } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { TLSSocket } from 'node:tls';
 import { Pool } from 'undici';
+import { startHandshake } from '../src/transport/preconnect';
 import { buildConnector } from '../src/transport/undici';
 import { WarmSockets } from '../src/transport/warmSockets';
+import { selfSignedCert } from './helpers/tokenServer';
 
 interface Server {
   readonly port: number;
@@ -70,7 +77,10 @@ describe('WarmSockets', () => {
       await until(() => server.sockets.length === 3);
       expect(warm.trim(1)).toBe(2);
       expect(warm.size).toBe(1);
+      // Never handed out: the two closed, and the one still idle.
+      expect(warm.unused).toBe(3);
       expect(warm.discard()).toBe(1);
+      expect(warm.unused).toBe(3);
       await until(() => server.sockets.every((s) => s.destroyed));
     } finally {
       await server.close();
@@ -100,6 +110,8 @@ describe('WarmSockets', () => {
       await until(() => warm.size === 1);
       expect(await burst(pool, 2)).toEqual(['/0', '/1']);
       expect(server.sockets).toHaveLength(3);
+      // The one the server closed never carried a request.
+      expect(warm.unused).toBe(1);
     } finally {
       await pool.destroy();
       await server.close();
@@ -120,6 +132,35 @@ describe('WarmSockets', () => {
     } finally {
       await pool.destroy();
       await server.close();
+    }
+  });
+
+  it('hands a TLS connection over once its handshake, started with it, is done; one that fails is replaced by a new one', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'warm-tls-'));
+    const { certPem, keyPem } = await selfSignedCert(dir, 'server', '/CN=127.0.0.1', '127.0.0.1');
+    const secured: string[] = [];
+    const server = https.createServer({ cert: certPem, key: keyPem }, (req, res) => res.end(`${req.url}`));
+    server.on('secureConnection', (s: TLSSocket) => secured.push(s.alpnProtocol || 'none'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // Two trusted, one not: its handshake fails, and the pool's own connection replaces it.
+    const opening = (ca?: string) => {
+      const { socket, secured: ready } = startHandshake(origin, ca ? { ca } : {}, ['http/1.1']);
+      return { socket, ready };
+    };
+    const warm = new WarmSockets([opening(certPem), opening(certPem), opening()]);
+    const pool = new Pool(origin, { connect: warm.connector(buildConnector({ timeout: 2000, ca: certPem })) });
+    try {
+      await until(() => secured.length === 2);
+      expect(secured).toEqual(['http/1.1', 'http/1.1']);
+      expect(await burst(pool, 3)).toEqual(['/0', '/1', '/2']);
+      expect(secured).toHaveLength(3);
+      expect(warm.unused).toBe(1);
+    } finally {
+      await pool.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await fs.rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -6,8 +6,10 @@
  *
  * The first burst of a two-platform merge is three requests at once (the target tag's HEAD and
  * the two source manifests). On HTTP/1.1 each needs a connection of its own: they must all be
- * opened together at start-up, not one after the handshake that told the protocol; no more of
- * them may carry requests than requests are in flight; the debug log says how many there were.
+ * opened, and secured, together at start-up, not after the handshake that told the protocol; no
+ * more of them may carry requests than requests are in flight; the debug log says how many there
+ * were. The registries are on loopback, so plain HTTP is allowed (design rule 14): the burst's
+ * plain connections open too, and close unused where TLS is spoken.
  */
 import path from 'node:path';
 import { type LatencyProxy, startLatencyProxy } from '../../bench/latencyProxy';
@@ -60,12 +62,16 @@ function usedOf(stdout: string, origin: string): Used {
 }
 
 /** A two-platform merge into the sources' repository behind `proxy` (nothing to copy), with the debug log on. */
-async function merge(proxy: LatencyProxy, tag: string, ca?: string) {
+async function merge(proxy: LatencyProxy, tag: string, options: { ca?: string; insecure?: boolean } = {}) {
   proxy.reset();
   const host = proxy.host;
   const run = await runAction(
-    { sources: `${host}/conn/src:amd64,${host}/conn/src:arm64`, tags: `${host}/conn/src:${tag}` },
-    { RUNNER_DEBUG: '1', ...(ca ? { NODE_EXTRA_CA_CERTS: ca } : {}) },
+    {
+      sources: `${host}/conn/src:amd64,${host}/conn/src:arm64`,
+      tags: `${host}/conn/src:${tag}`,
+      ...(options.insecure ? { 'insecure-registries': host } : {}),
+    },
+    { RUNNER_DEBUG: '1', ...(options.ca ? { NODE_EXTRA_CA_CERTS: options.ca } : {}) },
   );
   // Let the last delayed bytes through before reading the counters.
   await new Promise((r) => setTimeout(r, 2 * RTT));
@@ -75,8 +81,8 @@ async function merge(proxy: LatencyProxy, tag: string, ca?: string) {
 const spread = (times: readonly number[]): number => Math.max(...times) - Math.min(...times);
 
 describe('connections per host', () => {
-  it('HTTP/1.1 over TLS: the first burst opens its connections together, no more than requests in flight, kept for the run', async () => {
-    const { run, seen } = await merge(proxies.http1, 'h1', http1.certPath);
+  it('HTTP/1.1 over TLS: the first burst opens and secures its connections together, no more than requests in flight, kept for the run', async () => {
+    const { run, seen } = await merge(proxies.http1, 'h1', { ca: http1.certPath });
     expect(run.errors).toEqual([]);
     expect(run.exitCode).toBe(0);
     const used = usedOf(run.stdout, `https://${proxies.http1.host}`);
@@ -85,28 +91,38 @@ describe('connections per host', () => {
     expect(used.mostInFlight).toBeGreaterThanOrEqual(3);
     expect(used.connections).toBeGreaterThanOrEqual(3);
     expect(used.connections).toBeLessThanOrEqual(used.mostInFlight);
-    // Every connection the proxy saw is one the log accounts for: loopback may be plain HTTP
-    // (design rule 14), so one more was opened for it and closed once TLS was spoken.
-    expect(used.unused).toBeLessThanOrEqual(1);
-    expect(seen.connections).toBe(used.connections + used.unused);
+    // Every connection the proxy saw is one the log accounts for: the TLS ones, and the plain
+    // ones loopback gets (design rule 14), closed once TLS was spoken.
+    const plain = usedOf(run.stdout, `http://${proxies.http1.host}`);
+    expect(plain).toMatchObject({ connections: 0, unused: 3 });
+    expect(seen.connections).toBe(used.connections + used.unused + plain.unused);
+    expect(seen.requests).toBe(0); // a loopback registry not listed gets no plain read
     // Opened together: within one round trip, where opening them after the handshake (which
     // tells HTTP/1.1 from HTTP/2) would take a connection setup and a round trip more. Kept
     // alive: no connection was opened later in the run.
     expect(spread(seen.connectedAt)).toBeLessThan(RTT);
-    // Only the handshake offered h2; TLS on the others asked for HTTP/1.1 alone.
+    // Secured together: every ClientHello within one round trip, where TLS started once the
+    // handshake said HTTP/1.1 would come a connection setup and a round trip after the first.
+    expect(seen.hellos).toHaveLength(used.connections);
+    expect(spread(seen.hellos.map((h) => h.at))).toBeLessThan(RTT);
+    // Only the handshake offered h2; the others asked for HTTP/1.1 alone.
     expect(seen.tlsConnections).toBe(used.connections);
     expect(seen.h2Connections).toBe(1);
   });
 
   it('HTTP/2: one connection carries every request; those opened beside its handshake close unused', async () => {
-    const { run, seen } = await merge(proxies.http2, 'h2', http2.certPath);
+    const { run, seen } = await merge(proxies.http2, 'h2', { ca: http2.certPath });
     expect(run.exitCode).toBe(0);
     const used = usedOf(run.stdout, `https://${proxies.http2.host}`);
     expect(used).toMatchObject({ transport: 'HTTP/2', connections: 1 });
-    expect(seen.tlsConnections).toBe(1);
-    expect(seen.requests).toBe(0); // none in plain HTTP
-    expect(seen.connections).toBe(1 + used.unused);
+    // The handshake and the two TLS connections beside it (for an HTTP/1.1 burst), these unused.
+    expect(used.unused).toBe(2);
     expect(used.unused).toBeLessThanOrEqual(used.mostInFlight);
+    expect(seen.tlsConnections).toBe(1 + used.unused);
+    expect(seen.h2Connections).toBe(1);
+    expect(seen.requests).toBe(0); // none in plain HTTP
+    const plain = usedOf(run.stdout, `http://${proxies.http2.host}`);
+    expect(seen.connections).toBe(1 + used.unused + plain.unused);
   });
 
   it('plain HTTP on loopback: decided without a failed connection attempt before the connections it uses, the same way every run', async () => {
@@ -118,17 +134,47 @@ describe('connections per host', () => {
       const used = usedOf(run.stdout, `http://${proxies.plain.host}`);
       expect(used.transport).toBe('plain HTTP/1.1');
       expect(used.connections).toBeLessThanOrEqual(used.mostInFlight);
-      // The TLS attempt and the plain connections opened at once: none of those the requests
-      // used waited for the attempt to fail (a connection setup and a round trip).
-      expect(seen.tlsConnections).toBe(1);
-      expect(seen.connections).toBe(1 + used.connections);
+      // The TLS attempts (the handshake and the two beside it) and the plain connections opened
+      // at once: none of those the requests used waited for the attempt to fail (a connection
+      // setup and a round trip).
+      expect(seen.tlsConnections).toBe(3);
+      expect(seen.connections).toBe(3 + used.connections);
       expect(spread(seen.connectedAt)).toBeLessThan(RTT);
       expect(usedOf(run.stdout, `https://${proxies.plain.host}`)).toEqual({
         transport: 'not TLS',
         connections: 0,
-        unused: 1,
+        unused: 3,
         mostInFlight: 0,
       });
     }
+  });
+
+  it('plain HTTP, listed in insecure-registries: the first reads leave before the TLS attempt is refused, and their answers are used', async () => {
+    const { run, seen } = await merge(proxies.plain, 'listed', { insecure: true });
+    expect(run.errors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(`${proxies.plain.host} does not speak TLS`);
+    // The server answered the handshake's ClientHello by closing; the burst's three reads had
+    // reached it over plain HTTP before that, each once.
+    const handshake = seen.hellos[0];
+    expect(handshake.serverEndedAt).toBeDefined();
+    const burst = seen.log.slice(0, 3);
+    expect(burst.map((r) => `${r.method} ${r.target}`).sort()).toEqual([
+      'GET /v2/conn/src/manifests/amd64',
+      'GET /v2/conn/src/manifests/arm64',
+      'HEAD /v2/conn/src/manifests/listed',
+    ]);
+    expect(burst.every((r) => r.at < handshake.serverEndedAt!)).toBe(true);
+    expect(seen.log.filter((r) => r.target === '/v2/conn/src/manifests/amd64' && r.method === 'GET')).toHaveLength(1);
+  });
+
+  it('HTTPS, listed in insecure-registries: the reads sent ahead over plain HTTP are set aside, and go over TLS', async () => {
+    const { run, seen } = await merge(proxies.http2, 'h2-listed', { ca: http2.certPath, insecure: true });
+    expect(run.errors).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(`${proxies.http2.host} speaks TLS: 3 reads sent ahead over plain HTTP set aside`);
+    // The three plain reads reached the TLS server (which answers them 400); nothing else went plain.
+    expect(seen.requests).toBe(3);
+    expect(usedOf(run.stdout, `https://${proxies.http2.host}`)).toMatchObject({ transport: 'HTTP/2', connections: 1 });
   });
 });

@@ -3,6 +3,7 @@ import { readBakeMetadata } from '../inputs/bakeFiles';
 import { batchRepositories, getBatch } from '../inputs/images';
 import { Preconnections } from '../transport/preconnect';
 import { enableCompileCache } from '../util/compileCache';
+import { baselineWasmOnly } from '../util/wasmTier';
 import { getInput } from './input';
 import { ACTION_NAMES } from './names';
 
@@ -21,6 +22,7 @@ export async function run(): Promise<void> {
     const batch = await getBatch(getInput, readBakeMetadata);
     preconnected = Preconnections.open(batchRepositories(batch), process.env);
     enableCompileCache();
+    baselineWasmOnly();
     // One turn of the event loop first: a connection already up sends its TLS hello before the load.
     await new Promise<void>((resolve) => setImmediate(resolve));
     const { runAction } = await import('./main.js');

@@ -2,6 +2,7 @@
 import { batchRepositories } from '../inputs/images';
 import { Preconnections } from '../transport/preconnect';
 import { enableCompileCache } from '../util/compileCache';
+import { baselineWasmOnly } from '../util/wasmTier';
 import { type CliIo, readCommandLine } from './usage';
 
 async function readStdin(): Promise<string> {
@@ -21,6 +22,7 @@ async function main(io: CliIo): Promise<number> {
   const preconnected = Preconnections.open(batchRepositories(run.batch), process.env);
   try {
     enableCompileCache();
+    baselineWasmOnly();
     // One turn of the event loop first: a connection already up sends its TLS hello before the load.
     await new Promise<void>((resolve) => setImmediate(resolve));
     const { runMerge } = await import('./main.js');

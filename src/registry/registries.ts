@@ -11,7 +11,7 @@ import { RegistryLimits } from '../transport/limits';
 import { withLogging, type WireStats } from '../transport/logging';
 import type { OriginRouter } from '../transport/origins';
 import type { Protocol } from '../transport/protocol';
-import { earlyPlan, plainHttpAllowed, type Preconnections, type RepositoryName } from '../transport/preconnect';
+import { earlyPlan, listedInsecure, plainHttpAllowed, type Preconnections, type RepositoryName } from '../transport/preconnect';
 import { withRedirects } from '../transport/redirect';
 import { DEFAULT_OUTAGE, type OutagePolicy, Outages } from '../transport/outage';
 import { SchemeProbe } from '../transport/scheme';
@@ -116,14 +116,17 @@ export class Registries {
     this.dispatcher = dispatcher;
     // Every host is known from the inputs: open the connections of the first burst while the
     // run gets ready (the router adopts those the front end opened before loading the rest:
-    // `preconnected`), the TLS handshake and the TCP connections beside it (`earlyPlan`).
+    // `preconnected`), the TLS handshake and the TLS connections beside it (`earlyPlan`).
     // For a loopback or listed registry that handshake is also the probe for plain HTTP, and
-    // its plain connections are those beside it (closed unused if it speaks HTTP/2).
+    // its plain connections are opened with it (closed if it speaks TLS).
+    const aheadHosts = new Set<string>();
     for (const registry of new Set([...options.targets, ...options.sources].map((r) => r.registry))) {
       const plainAllowed = plainHttpAllowed(registry, options.insecureRegistries);
       const plan = earlyPlan(registry, options, plainAllowed);
-      dispatcher.preconnect?.(`https://${apiHost(registry)}`, plan.spare, plan.spareForTls);
+      dispatcher.preconnect?.(`https://${apiHost(registry)}`, plan.spare);
       if (plainAllowed) dispatcher.preconnectPlain?.(`http://${apiHost(registry)}`, plan.plain);
+      // Reads go ahead over plain HTTP to the registries the user listed (design rule 14).
+      if (dispatcher.preconnectPlain && listedInsecure(registry, options.insecureRegistries)) aheadHosts.add(apiHost(registry));
     }
     this.retry = options.retry ?? DEFAULT_RETRY;
     const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
@@ -133,6 +136,7 @@ export class Registries {
     const scheme = new SchemeProbe((host) => plainHttpAllowed(host, options.insecureRegistries), {
       log: (message) => options.log.debug(message),
       handshakeFailure: dispatcher.handshakeFailure?.bind(dispatcher),
+      aheadHosts,
     });
     const base = baseSend(scheme.observe(this.dispatcher), timeouts.headersMs);
     // Read here when not given, so the test-only knob reaches a run from either front end.

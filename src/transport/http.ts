@@ -32,6 +32,13 @@ export interface HttpResponse {
 /** One layer of the transport stack: auth → redirects → retry → base. */
 export type Send = (req: HttpRequest) => Promise<HttpResponse>;
 
+/** Headers that carry credentials: they stay with the origin that asked for them, and off plain HTTP until it is known to be the only way. */
+export function isCredentialHeader(name: string): boolean {
+  return CREDENTIAL_HEADERS.has(name.toLowerCase());
+}
+
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
 export function header(res: HttpResponse, name: string): string | undefined {
   const v = res.headers[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;

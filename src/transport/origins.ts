@@ -1,7 +1,7 @@
 import * as tls from 'node:tls';
 import type { Dispatcher } from 'undici';
 import type * as Undici from 'undici';
-import { bareHostname, type Preconnections, startHandshake } from './preconnect';
+import { bareHostname, openTlsSpares, type Preconnections, startHandshake } from './preconnect';
 import { buildConnector, Client, Dispatcher as DispatcherBase, Pool, WrapHandler } from './undici';
 import type { Protocol } from './protocol';
 import { forwarding } from './handlers';
@@ -92,9 +92,10 @@ interface Usage {
  * soon as the inputs name the host), its ALPN answer picks the dispatcher, and that socket
  * becomes the dispatcher's first connection: the probe costs no extra connection. Requests
  * that come before the handshake ends wait for it, as they would wait for any connection.
- * Beside the handshake, the TCP connections the rest of the first burst needs are opened at
- * once (`spare`): on HTTP/1.1 TLS starts on each as a request needs it, so the burst never
- * waits for a connection opened after the handshake; on HTTP/2 they close unused.
+ * Beside the handshake, the TLS connections the rest of the first burst needs are opened at
+ * once (`spare`, offering HTTP/1.1 only): on HTTP/1.1 the burst takes them, secured when the
+ * handshake is, so it never waits for a connection opened or secured after the handshake; on
+ * HTTP/2 they close unused.
  * A handshake that fails leaves the origin to `fallback`, whose own attempt then reports the
  * failure (an untrusted certificate, a refused connection) the way every request does.
  */
@@ -103,8 +104,8 @@ export class OriginRouter extends DispatcherBase {
   /** Dispatchers made so far, and handshakes still running: closed with the router. */
   private readonly made = new Set<Dispatcher>();
   private readonly handshakes = new Set<tls.TLSSocket>();
-  /** Per HTTPS origin, the TCP connections opened beside its handshake, and how many TLS takes. */
-  private readonly spares = new Map<string, { readonly warm: WarmSockets; readonly forTls: number }>();
+  /** Per HTTPS origin, the TLS connections opened beside its handshake. */
+  private readonly spares = new Map<string, WarmSockets>();
   /** Plain-HTTP origins opened early (`preconnectPlain`): a pool each, fed by its warm sockets. */
   private readonly plain = new Map<string, { readonly pool: Dispatcher; readonly warm: WarmSockets }>();
   private readonly usage = new Map<string, Usage>();
@@ -119,16 +120,15 @@ export class OriginRouter extends DispatcherBase {
 
   /**
    * Starts the handshake with an HTTPS origin (`https://host:port`) now, if not started yet,
-   * and opens `spare` TCP connections beside it, of which TLS takes `forTls` on HTTP/1.1 (the
-   * others wait for `preconnectPlain` on the same port).
+   * and beside it `spare` TLS connections for HTTP/1.1.
    */
-  preconnect(origin: string, spare = 0, forTls = spare): void {
+  preconnect(origin: string, spare = 0): void {
     const url = new URL(origin);
     if (!this.spares.has(url.origin)) {
       const warm =
         this.options.preconnected?.takeSpare(url.origin) ??
-        (spare > 0 ? WarmSockets.open(bareHostname(url), Number(url.port || 443), spare) : undefined);
-      if (warm) this.spares.set(url.origin, { warm, forTls });
+        (spare > 0 ? openTlsSpares(url.origin, spare, this.options.tls) : undefined);
+      if (warm) this.spares.set(url.origin, warm);
     }
     void this.route(origin);
   }
@@ -137,24 +137,20 @@ export class OriginRouter extends DispatcherBase {
    * Opens `count` TCP connections to a plain-HTTP origin (`http://host:port`) now, beside the TLS
    * handshake with the same host, which decides whether they are used: when the server does not
    * speak TLS, the requests that follow find their HTTP/1.1 connections open, as an HTTP/2
-   * origin finds its one. When it does, they are closed unused, or on the same port serve
-   * HTTP/1.1 over TLS. Only for hosts design rule 14 lets fall back to plain HTTP (loopback,
-   * `insecure-registries`).
+   * origin finds its one (and those sent before the decision have gone out on them already).
+   * When it does, those left are closed unused. Only for hosts design rule 14 lets fall back to
+   * plain HTTP (loopback, `insecure-registries`).
    */
   preconnectPlain(origin: string, count: number): void {
     const url = new URL(origin);
     if (url.protocol !== 'http:' || this.plain.has(url.origin)) return;
-    // On the TLS port too (a registry named with its port): the TCP connections opened beside the handshake.
-    const shared = url.port === '' ? undefined : this.spares.get(`https://${url.host}`)?.warm;
     const warm =
-      shared ??
-      this.options.preconnected?.takePlain(url.origin) ??
-      WarmSockets.open(bareHostname(url), Number(url.port || 80), count);
+      this.options.preconnected?.takePlain(url.origin) ?? WarmSockets.open(bareHostname(url), Number(url.port || 80), count);
     const pool = this.pool(url.origin, warm.connector(buildConnector({ timeout: this.options.connectTimeoutMs })));
     this.plain.set(url.origin, { pool, warm });
-    if (shared) return; // the route decides what becomes of them
+    this.use(url.origin).transport = 'plain HTTP/1.1';
     void this.route(`https://${url.host}`).then((route) => {
-      if (route.failure === undefined) this.unused(url.origin, warm.discard());
+      if (route.failure === undefined) warm.discard();
     });
   }
 
@@ -177,7 +173,9 @@ export class OriginRouter extends DispatcherBase {
       origin,
       transport: u.transport,
       connections: u.connections,
-      unused: u.unused,
+      // With those opened beside the handshake or for plain HTTP and never used (closed, or still
+      // waiting for a request that did not come: closed with the router).
+      unused: u.unused + (this.spares.get(origin)?.unused ?? 0) + (this.plain.get(origin)?.warm.unused ?? 0),
       mostInFlight: u.mostInFlight,
     }));
   }
@@ -227,18 +225,17 @@ export class OriginRouter extends DispatcherBase {
           const h2 = socket.alpnProtocol === 'h2';
           this.use(key).transport = h2 ? 'HTTP/2' : 'HTTP/1.1';
           const spare = this.spares.get(key);
-          // HTTP/2 needs no connection but the handshake's; HTTP/1.1 the burst's, no more.
-          if (spare) this.unused(key, h2 ? spare.warm.discard() : spare.warm.trim(spare.forTls));
+          // HTTP/2 needs no connection but the handshake's; HTTP/1.1 the burst's.
+          if (h2) spare?.discard();
           return h2
             ? { dispatcher: this.dispatcherFor(key, socket), protocol: 'h2' as const, bulk: this.bulkPool(key) }
-            : { dispatcher: this.dispatcherFor(key, socket, spare?.warm), protocol: 'http/1.1' as const };
+            : { dispatcher: this.dispatcherFor(key, socket, spare), protocol: 'http/1.1' as const };
         },
         (failure: unknown) => {
           this.use(key).transport = 'not TLS';
           this.unused(key, 1); // the handshake's own connection
           const spare = this.spares.get(key);
-          // Kept for plain HTTP on the same port, where design rule 14 allows it (`preconnectPlain`).
-          if (spare && !this.plain.has(`http://${new URL(key).host}`)) this.unused(key, spare.warm.discard());
+          spare?.discard();
           return { dispatcher: this.fallback, protocol: 'http/1.1' as const, failure };
         },
       );
@@ -311,10 +308,10 @@ export class OriginRouter extends DispatcherBase {
 
   private dispatcherFor(origin: string, socket: tls.TLSSocket, spare?: WarmSockets): Dispatcher {
     const h2 = socket.alpnProtocol === 'h2';
-    // The handshake's socket is the first connection, then TLS on the TCP connections opened
-    // beside it; later ones (past the burst, after an idle close) are new.
+    // The handshake's socket is the first connection, then the TLS connections opened beside
+    // it; later ones (past the burst, after an idle close) are new.
     const base = buildConnector({ allowH2: h2, timeout: this.options.connectTimeoutMs, ...this.options.tls });
-    const connect = new WarmSockets([socket]).connector(spare ? spare.upgrader(base) : base);
+    const connect = WarmSockets.ready([socket]).connector(spare ? spare.connector(base) : base);
     if (!h2) return this.pool(origin, connect);
     const dispatcher = new Client(origin, {
       ...this.timeouts(),
@@ -367,7 +364,7 @@ export class OriginRouter extends DispatcherBase {
   /** Ends the handshakes and unused sockets, then every dispatcher (`close` waits, `destroy` aborts). */
   private async shutdown(end: (d: Dispatcher) => Promise<void>): Promise<void> {
     for (const socket of this.handshakes) socket.destroy();
-    for (const { warm } of [...this.plain.values(), ...this.spares.values()]) warm.discard();
+    for (const warm of [...[...this.plain.values()].map((p) => p.warm), ...this.spares.values()]) warm.discard();
     await Promise.all([...this.made, this.fallback].map(end));
   }
 }

@@ -20,12 +20,17 @@ export interface Handshake {
 }
 
 /**
- * Starts the TLS handshake with an HTTPS origin (`https://host:port`), offering h2 and http/1.1.
+ * Starts the TLS handshake with an HTTPS origin (`https://host:port`), offering h2 and http/1.1
+ * (or the `protocols` given).
  * The TCP connection is asked for first: Node's TLS module and the TLS context (its CA store,
  * read on first use) take 15–20 ms to load and make on Node 24, which then overlap the name
  * lookup and the TCP handshake instead of coming before them.
  */
-export function startHandshake(origin: string, options: Pick<tls.ConnectionOptions, 'ca'> = {}): Handshake {
+export function startHandshake(
+  origin: string,
+  options: Pick<tls.ConnectionOptions, 'ca'> = {},
+  protocols: readonly string[] = ['h2', 'http/1.1'],
+): Handshake {
   const url = new URL(origin);
   const hostname = bareHostname(url);
   const tcp = net.connect({ host: hostname, port: Number(url.port || 443), noDelay: true });
@@ -36,7 +41,7 @@ export function startHandshake(origin: string, options: Pick<tls.ConnectionOptio
     host: hostname,
     // No SNI for an IP address (RFC 6066), as undici does.
     ...(tlsServername(hostname) ? { servername: hostname } : {}),
-    ALPNProtocols: ['h2', 'http/1.1'],
+    ALPNProtocols: [...protocols],
     ...options,
   });
   const secured = new Promise<tls.TLSSocket>((resolve, reject) => {
@@ -48,6 +53,22 @@ export function startHandshake(origin: string, options: Pick<tls.ConnectionOptio
   // Whoever adopts the handshake reads its failure; until then it is no unhandled rejection.
   secured.catch(() => undefined);
   return { socket, secured };
+}
+
+/**
+ * `count` TLS connections to an HTTPS origin, their handshakes started now, offering HTTP/1.1
+ * only: the connections beside the origin's own handshake, which an HTTP/1.1 origin's first
+ * burst takes as they are, secured at the same moment as that handshake (one round trip
+ * earlier than TLS started on them once it said HTTP/1.1). Offering h2 would make them
+ * unusable by an HTTP/1.1 pool on a server that speaks both; there they are closed unused.
+ */
+export function openTlsSpares(origin: string, count: number, options: Pick<tls.ConnectionOptions, 'ca'> = {}): WarmSockets {
+  return new WarmSockets(
+    Array.from({ length: count }, () => {
+      const { socket, secured } = startHandshake(origin, options, ['http/1.1']);
+      return { socket, ready: secured };
+    }),
+  );
 }
 
 /** A URL's host name without the brackets of an IPv6 address, as sockets take it. */
@@ -76,8 +97,16 @@ export interface RepositoryName {
  * over HTTPS first (SchemeProbe).
  */
 export function plainHttpAllowed(registry: string, insecure: ReadonlySet<string>): boolean {
+  return isLoopbackRegistry(registry) || listedInsecure(registry, insecure);
+}
+
+/**
+ * Whether the user listed a registry in `insecure-registries`: saying it may well speak plain
+ * HTTP, where a loopback registry is as likely a test's TLS one.
+ */
+export function listedInsecure(registry: string, insecure: ReadonlySet<string>): boolean {
   const hostname = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
-  return isLoopbackRegistry(registry) || insecure.has(registry) || insecure.has(hostname);
+  return insecure.has(registry) || insecure.has(hostname);
 }
 
 /**
@@ -101,18 +130,17 @@ export function warmConnections(
 
 /**
  * The early connections of one registry: its TLS handshake, which tells the protocol (or that
- * the server does not speak TLS), and beside it TCP connections for the rest of the first
- * burst: on HTTP/1.1 TLS starts on them, on HTTP/2 they close unused, and on a host that may be
- * plain (design rule 14) they are its plain-HTTP connections when the server does not speak
- * TLS. A registry named without a port listens for plain HTTP on another port (80) than for
- * TLS (443): then each scheme gets connections of its own.
+ * the server does not speak TLS), and beside it the rest of the first burst's, as TLS
+ * connections of their own (`openTlsSpares`): an HTTP/1.1 origin's burst takes them, an HTTP/2
+ * origin closes them unused. On a host that may be plain (design rule 14) the burst's plain
+ * HTTP connections too, to the plain port (the same port when the registry is named with one):
+ * the requests sent before the handshake decides go out on them (`SchemeProbe`), and a server
+ * that speaks TLS closes them.
  */
 export interface EarlyPlan {
-  /** TCP connections to the TLS port beside the handshake. */
+  /** TLS connections beside the handshake. */
   readonly spare: number;
-  /** Of those, how many TLS takes once the handshake said HTTP/1.1 (the rest were for plain HTTP). */
-  readonly spareForTls: number;
-  /** TCP connections to the plain-HTTP port, when it is another port than TLS's (else 0: the spares serve). */
+  /** TCP connections to the plain-HTTP port (0 where plain HTTP is not allowed). */
   readonly plain: number;
 }
 
@@ -122,11 +150,7 @@ export function earlyPlan(
   plainAllowed: boolean,
 ): EarlyPlan {
   const burst = warmConnections(registry, options);
-  const sharedPort = new URL(`https://${apiHost(registry)}`).port !== '';
-  if (!plainAllowed) return { spare: burst - 1, spareForTls: burst - 1, plain: 0 };
-  return sharedPort
-    ? { spare: burst, spareForTls: burst - 1, plain: 0 }
-    : { spare: burst - 1, spareForTls: burst - 1, plain: burst };
+  return { spare: burst - 1, plain: plainAllowed ? burst : 0 };
 }
 
 export interface PreconnectOptions {
@@ -137,7 +161,7 @@ export interface PreconnectOptions {
 
 /**
  * The connections of a run opened ahead of its transport (`earlyPlan`): per registry the TLS
- * handshake and the TCP connections beside it. Each is handed out once; what is never taken is
+ * handshake, the TLS connections beside it and the plain ones. Each is handed out once; what is never taken is
  * closed by `discard`.
  */
 export class Preconnections {
@@ -162,9 +186,7 @@ export class Preconnections {
       const https = new URL(`https://${host}`);
       opened.handshakes.set(https.origin, startHandshake(https.origin, tlsOptions));
       const plan = earlyPlan(registry, options, plainHttpAllowed(registry, options.insecureRegistries));
-      if (plan.spare > 0) {
-        opened.spares.set(https.origin, WarmSockets.open(bareHostname(https), Number(https.port || 443), plan.spare));
-      }
+      if (plan.spare > 0) opened.spares.set(https.origin, openTlsSpares(https.origin, plan.spare, tlsOptions));
       if (plan.plain > 0) {
         const url = new URL(`http://${host}`);
         opened.plain.set(url.origin, WarmSockets.open(bareHostname(url), Number(url.port || 80), plan.plain));
@@ -178,12 +200,12 @@ export class Preconnections {
     return take(this.handshakes, origin);
   }
 
-  /** The TCP connections opened beside an HTTPS origin's handshake, if any; handed out once. */
+  /** The TLS connections opened beside an HTTPS origin's handshake, if any; handed out once. */
   takeSpare(origin: string): WarmSockets | undefined {
     return take(this.spares, origin);
   }
 
-  /** The plain-HTTP connections opened to an origin on a port of its own, if any; handed out once. */
+  /** The plain-HTTP connections opened to an origin, if any; handed out once. */
   takePlain(origin: string): WarmSockets | undefined {
     return take(this.plain, origin);
   }

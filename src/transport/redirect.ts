@@ -1,18 +1,15 @@
-import { discard, header, type HttpRequest, type HttpResponse, type Send } from './http';
+import { discard, header, type HttpRequest, type HttpResponse, isCredentialHeader, type Send } from './http';
 import { redactUrl } from './logging';
 
 const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-
-/** Headers that carry credentials: they stay with the origin that asked for them. */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
 export class RedirectError extends Error {
   override name = 'RedirectError';
 }
 
 function withoutCredentials(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase())));
+  return Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => !isCredentialHeader(name)));
 }
 
 /** A 401 from a host we were sent to is not the registry's challenge: the auth layer must not answer it. */

@@ -4,10 +4,13 @@ import {
   type HttpRequest,
   type HttpResponse,
   isCertificateCode,
+  isCredentialHeader,
   type Send,
   TransportError,
 } from './http';
 import { forwarding } from './handlers';
+import { EARLY_CONNECTIONS_PER_HOST } from './preconnect';
+import { counted } from '../util/words';
 
 /**
  * HTTPS first, plain HTTP only when the server does not speak TLS, for the
@@ -19,12 +22,20 @@ import { forwarding } from './handlers';
  * first request's, which the requests sent meanwhile wait for. Its outcome is known when the
  * handshake completes (the request reaches an open connection) or fails, not when an answer
  * arrives: TLS registries pay nothing for the probe, plain ones one failed connection attempt.
+ *
+ * While the early handshake runs, the first reads (`sentAhead`) also leave over plain HTTP, on
+ * the plain connections opened beside it: a plain server's answers are then there when the
+ * handshake fails, instead of a round trip later. Which answer is used still depends only on the
+ * handshake's outcome; a TLS server's answers to them (a 400, or a closed connection) are set
+ * aside unread.
  */
 export class SchemeProbe {
   private readonly decided = new Map<string, 'https:' | 'http:'>();
   private readonly probes = new Map<string, { readonly settled: Promise<void>; readonly release: () => void }>();
   /** Per host, the reading of the dispatcher's early handshake (a failure that says nothing leaves it to a request). */
   private readonly early = new Map<string, Promise<void>>();
+  /** Per host, the reads sent over plain HTTP before the decision, and of those, how many were set aside. */
+  private readonly ahead = new Map<string, { sent: number; setAside: number }>();
 
   constructor(
     /** Whether `host` (`127.0.0.1:5000`, `reg.internal` …) may be reached over plain HTTP at all. */
@@ -33,6 +44,8 @@ export class SchemeProbe {
       readonly log?: (message: string) => void;
       /** The outcome of the dispatcher's own handshake with an HTTPS origin (undefined: it succeeded). */
       readonly handshakeFailure?: (origin: string) => Promise<unknown>;
+      /** Hosts whose plain connections were opened with their early handshake: reads may go ahead on them. */
+      readonly aheadHosts?: ReadonlySet<string>;
     } = {},
   ) {}
 
@@ -64,10 +77,14 @@ export class SchemeProbe {
     return async (req) => {
       const host = req.url.host;
       if (req.url.protocol !== 'https:' || !this.plainAllowed(host)) return next(req);
+      let ahead = this.sendAhead(host, req, next);
       for (;;) {
         const scheme = this.decided.get(host);
-        if (scheme === 'https:') return next(req);
-        if (scheme === 'http:') return next(plain(req));
+        if (scheme === 'https:') {
+          if (ahead) this.setAside(host, ahead);
+          return next(req);
+        }
+        if (scheme === 'http:') return (ahead && (await ahead)) ?? next(plain(req));
         if (this.options.handshakeFailure) {
           let early = this.early.get(host);
           if (early === undefined) {
@@ -77,11 +94,41 @@ export class SchemeProbe {
           await early;
           if (this.decided.has(host)) continue;
         }
+        // The handshake said nothing (refused, timed out): requests probe, as without one.
+        if (ahead) this.setAside(host, ahead);
+        ahead = undefined;
         const probe = this.probes.get(host);
         if (probe === undefined) return this.probe(host, req, next);
         await probe.settled;
       }
     };
+  }
+
+  /**
+   * Sends a read over plain HTTP now, while the early handshake decides the scheme, when nothing
+   * in it may not go over plain HTTP (no credentials, no body) and the host's early plain
+   * connections can carry it. Its answer, or undefined if it failed.
+   */
+  private sendAhead(host: string, req: HttpRequest, next: Send): Promise<HttpResponse | undefined> | undefined {
+    if (this.decided.has(host) || !this.options.handshakeFailure || !this.options.aheadHosts?.has(host)) return undefined;
+    if (!sentAhead(req)) return undefined;
+    let counts = this.ahead.get(host);
+    if (counts === undefined) {
+      counts = { sent: 0, setAside: 0 };
+      this.ahead.set(host, counts);
+    }
+    if (counts.sent >= EARLY_CONNECTIONS_PER_HOST) return undefined;
+    counts.sent++;
+    return next(plain(req)).catch(() => undefined);
+  }
+
+  /** The server speaks TLS (or said nothing): an answer over plain HTTP is not the server's answer to this read. */
+  private setAside(host: string, ahead: Promise<HttpResponse | undefined>): void {
+    void ahead.then((res) => res?.body.dump().catch(() => undefined));
+    const counts = this.ahead.get(host)!;
+    if (++counts.setAside === counts.sent && this.decided.get(host) === 'https:') {
+      this.options.log?.(`${host} speaks TLS: ${counted(counts.sent, 'read')} sent ahead over plain HTTP set aside`);
+    }
   }
 
   /**
@@ -163,6 +210,16 @@ const NOT_TLS_CODES = new Set([
   'EPIPE',
   'UND_ERR_SOCKET',
 ]);
+
+/**
+ * What may leave over plain HTTP before the server is known not to speak TLS: a read without
+ * credentials or a body (design rule 14: no credentials over plain HTTP to a TLS server).
+ */
+export function sentAhead(req: HttpRequest): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  if (req.body !== undefined) return false;
+  return !Object.keys(req.headers ?? {}).some(isCredentialHeader);
+}
 
 function plain(req: HttpRequest): HttpRequest {
   const url = new URL(req.url);

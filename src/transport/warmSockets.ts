@@ -4,33 +4,48 @@ import type { buildConnector } from './undici';
 /** undici's connect hook: how a pool gets each new connection. */
 export type Connect = (options: buildConnector.Options, callback: buildConnector.Callback) => void;
 
+/** A connection being opened: the socket, and when it is ready to carry a request (connected, or TLS secured). */
+export interface Opening {
+  readonly socket: net.Socket;
+  readonly ready: Promise<net.Socket>;
+}
+
 /**
  * Connections opened before any request asks for them, handed to an undici pool as its next
  * connections (its connect hook); once they are used up, the pool connects as usual. A new
- * connection to a remote host costs a round trip or more: opened ahead, it costs nothing on
- * the requests' path. The sockets are a TLS handshake's (the one that chose the origin's
- * protocol) or plain TCP connections opened together (`open`: on HTTP/1.1 each request in
- * flight needs one of its own), used as they are over plain HTTP or with TLS started on them
- * (`upgrader`) once the origin's handshake said HTTP/1.1.
+ * connection to a remote host costs a round trip or more (two with TLS): opened ahead, it
+ * costs nothing on the requests' path. They are plain TCP connections (`open`) or TLS ones
+ * whose handshakes started with them (the one that chose the origin's protocol, and those
+ * opened beside it for HTTP/1.1), handed over as soon as they are ready.
  */
 export class WarmSockets {
-  private readonly idle: net.Socket[] = [];
+  private readonly idle: Opening[] = [];
   /** The listeners an idle socket carries, removed when it is handed over. */
   private readonly watchers = new Map<net.Socket, () => void>();
+  /** Sockets closed without being handed out: discarded, or failed while idle. */
+  private closedUnused = 0;
 
   /** `count` TCP connections to `host:port`, opened now. */
   static open(host: string, port: number, count: number): WarmSockets {
-    return new WarmSockets(Array.from({ length: count }, () => net.connect({ host, port, noDelay: true })));
+    return new WarmSockets(Array.from({ length: count }, () => connecting(net.connect({ host, port, noDelay: true }))));
   }
 
-  constructor(sockets: readonly net.Socket[]) {
-    for (const socket of sockets) {
+  /** Sockets that are ready already (a handshake that completed). */
+  static ready(sockets: readonly net.Socket[]): WarmSockets {
+    return new WarmSockets(sockets.map((socket) => ({ socket, ready: Promise.resolve(socket) })));
+  }
+
+  constructor(openings: readonly Opening[]) {
+    for (const opening of openings) {
+      const { socket } = opening;
+      // Never an unhandled rejection: a failure is read when the socket is handed out, or never.
+      opening.ready.catch(() => undefined);
       // An idle socket that fails or closes is dropped; the pool then makes its connection itself.
       const drop = (): void => this.drop(socket);
       socket.on('error', drop);
       socket.on('close', drop);
       this.watchers.set(socket, drop);
-      this.idle.push(socket);
+      this.idle.push(opening);
     }
   }
 
@@ -39,80 +54,92 @@ export class WarmSockets {
     return this.idle.length;
   }
 
+  /** Sockets never handed out: those closed unused so far, and those still idle (closed with the run). */
+  get unused(): number {
+    return this.closedUnused + this.idle.length;
+  }
+
   /**
-   * A connect hook for an HTTPS origin: TLS over a warm TCP connection while one is left (its
-   * round trips to connect were paid before any request needed it), else `base`'s new
-   * connection. A TLS handshake that fails on a warm socket is tried once more on a new one,
-   * which then reports the failure.
+   * A connect hook: a warm socket while one is left, once it is ready (still connecting to a
+   * remote host: wait for it rather than open another), else `base`'s new connection. One that
+   * fails before it is ready is replaced by a new one, which then reports any failure.
    */
-  upgrader(base: Connect): Connect {
+  connector(base: Connect): Connect {
     return (options, callback) => {
-      const socket = this.take();
-      if (!socket) return base(options, callback);
-      base({ ...options, httpSocket: socket }, (...outcome) => {
-        if (outcome[0] === null) return callback(...outcome);
-        socket.destroy();
-        base(options, callback);
-      });
+      const opening = this.take();
+      if (!opening) return base(options, callback);
+      const { socket } = opening;
+      // Until undici adds its own listeners, an error must not go unheard.
+      const unheard = (): void => undefined;
+      socket.on('error', unheard);
+      opening.ready.then(
+        () =>
+          // undici's HTTP/1.1 client stalls on a socket given synchronously; it adds its own listeners.
+          process.nextTick(() => {
+            socket.off('error', unheard);
+            if (socket.destroyed) return base(options, callback);
+            callback(null, socket);
+          }),
+        () => {
+          socket.off('error', unheard);
+          socket.destroy();
+          this.closedUnused++;
+          base(options, callback);
+        },
+      );
     };
   }
 
   /** Closes the sockets not handed out past the first `keep` (no request will need them); returns how many. */
   trim(keep: number): number {
     const closed = this.idle.splice(Math.max(0, keep));
-    for (const socket of closed) socket.destroy();
+    this.closedUnused += closed.length;
+    for (const { socket } of closed) {
+      this.unwatch(socket);
+      socket.destroy();
+    }
     return closed.length;
   }
 
-  /** A connect hook: a warm socket while one is left (and still usable), else `base`'s new connection. */
-  connector(base: Connect): Connect {
-    return (options, callback) => {
-      const socket = this.take();
-      if (!socket) return base(options, callback);
-      let settled = false;
-      const failed = (): void => {
-        if (settled) return;
-        settled = true;
-        socket.destroy();
-        base(options, callback);
-      };
-      socket.on('error', failed);
-      const handOver = (): void =>
-        // undici's HTTP/1.1 client stalls on a socket given synchronously; it adds its own listeners.
-        process.nextTick(() => {
-          socket.off('error', failed);
-          if (settled) return;
-          if (socket.destroyed) return failed();
-          settled = true;
-          callback(null, socket);
-        });
-      // Still connecting (a remote host): wait for it rather than open another.
-      if (socket.connecting) socket.once('connect', handOver);
-      else handOver();
-    };
-  }
-
-  /** Closes the sockets not handed out (the host spoke TLS, or the run ends); returns how many. */
+  /** Closes the sockets not handed out (the origin needs none of them, or the run ends); returns how many. */
   discard(): number {
     return this.trim(0);
   }
 
-  private take(): net.Socket | undefined {
-    for (let socket = this.idle.shift(); socket; socket = this.idle.shift()) {
-      const watcher = this.watchers.get(socket)!;
-      this.watchers.delete(socket);
-      socket.off('error', watcher);
-      socket.off('close', watcher);
-      if (socket.connecting || (!socket.destroyed && socket.readyState === 'open')) return socket;
-      socket.destroy();
+  private take(): Opening | undefined {
+    for (let opening = this.idle.shift(); opening; opening = this.idle.shift()) {
+      this.unwatch(opening.socket);
+      if (!opening.socket.destroyed) return opening;
     }
     return undefined;
   }
 
-  private drop(socket: net.Socket): void {
-    const at = this.idle.indexOf(socket);
-    if (at >= 0) this.idle.splice(at, 1);
+  private unwatch(socket: net.Socket): void {
+    const watcher = this.watchers.get(socket);
     this.watchers.delete(socket);
+    if (!watcher) return;
+    socket.off('error', watcher);
+    socket.off('close', watcher);
+  }
+
+  private drop(socket: net.Socket): void {
+    const at = this.idle.findIndex((o) => o.socket === socket);
+    if (at >= 0) {
+      this.idle.splice(at, 1);
+      this.closedUnused++;
+    }
+    this.unwatch(socket);
     socket.destroy();
   }
+}
+
+/** A TCP connection's opening: ready when connected; failed if it errs or closes first. */
+function connecting(socket: net.Socket): Opening {
+  const ready = new Promise<net.Socket>((resolve, reject) => {
+    if (!socket.connecting && socket.readyState === 'open') return resolve(socket);
+    socket.once('connect', () => resolve(socket));
+    socket.once('error', reject);
+    socket.once('close', () => reject(Object.assign(new Error('closed while connecting'), { code: 'ECONNRESET' })));
+  });
+  return { socket, ready };
 }

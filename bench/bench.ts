@@ -315,16 +315,14 @@ async function runScenario(s: PreparedScenario, options: BenchOptions): Promise<
     log(`  ${s.transport} ${s.id} ${who}: ${what}`);
   };
   const tools = { caFile: s.caFile, node: options.node };
-  // Over plain HTTP the registries are listed as insecure, as a LAN registry is (the peers get `--insecure`).
-  const insecureRegistries = s.transport === 'plain' ? s.proxies.map((p) => p.host) : undefined;
   const action = (label: string, debug = false, direct = false, entry = options.entry) =>
     measured(s.proxies, latency, () =>
       withDockerConfig(s.auths, (dockerConfig) =>
         runAction(
           entry,
           direct && s.direct
-            ? { sources: s.direct.sources, tags: [s.direct.target(label)], insecureRegistries }
-            : { sources: s.sources, tags: [s.target(label)], insecureRegistries },
+            ? { sources: s.direct.sources, tags: [s.direct.target(label)] }
+            : { sources: s.sources, tags: [s.target(label)] },
           { ...tools, dockerConfig, debug },
         ),
       ),

@@ -39,8 +39,6 @@ export interface ActionInputs {
   readonly tags: readonly string[];
   /** Several images in one run (the `images` input, YAML or JSON), instead of sources and tags. */
   readonly images?: string;
-  /** `insecure-registries`: over plain HTTP the registries, as a user lists a LAN registry (and passes docker `--insecure`). */
-  readonly insecureRegistries?: readonly string[];
 }
 
 /** Over TLS: the PEM bundle of the registries' self-signed certificates. */
@@ -65,7 +63,6 @@ export async function runAction(
     env.INPUT_SOURCES = inputs.sources.join('\n');
     env.INPUT_TAGS = inputs.tags.join('\n');
     if (inputs.images !== undefined) env.INPUT_IMAGES = inputs.images;
-    if (inputs.insecureRegistries?.length) env['INPUT_INSECURE-REGISTRIES'] = inputs.insecureRegistries.join('\n');
     env.GITHUB_OUTPUT = path.join(dir, 'output');
     env.GITHUB_STEP_SUMMARY = path.join(dir, 'summary');
     env.DOCKER_CONFIG = options.dockerConfig;

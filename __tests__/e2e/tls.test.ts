@@ -143,7 +143,17 @@ describe('a loopback registry', () => {
     const toTls = sent.filter((r) => r.includes(`//${loopbackTls.host}/`));
     const toPlain = sent.filter((r) => r.includes(`//${reg.host}/`));
     expect(toTls).toContain(`PUT https://${loopbackTls.host}/v2/loop/out/manifests/1`);
-    expect(toTls.every((r) => r.includes(' https://'))).toBe(true);
+    // Over plain HTTP only the first reads, sent ahead while its handshake decided (design rule
+    // 14) and set aside once it spoke TLS: each of them went again over HTTPS.
+    const ahead = toTls.filter((r) => r.includes(' http://'));
+    expect(ahead.length).toBeGreaterThan(0);
+    for (const r of ahead) {
+      expect(r).toMatch(/^(GET|HEAD) /);
+      expect(toTls).toContain(r.replace(' http://', ' https://'));
+    }
+    expect(run.stdout).toContain(
+      `::debug::${loopbackTls.host} speaks TLS: ${ahead.length} reads sent ahead over plain HTTP set aside`,
+    );
     // The plain one: its early TLS handshake failed (the probe, no request), then plain HTTP only.
     expect(toPlain.filter((r) => r.includes(' https://'))).toEqual([]);
     expect(toPlain.filter((r) => r.includes(' http://')).length).toBeGreaterThan(0);
@@ -160,7 +170,13 @@ describe('a loopback registry', () => {
     expect(run.errors).toHaveLength(1);
     expect(run.errors[0]).toContain(`the TLS certificate of ${loopbackTls.host} is not trusted`);
     expect(run.errors[0]).toContain('NODE_EXTRA_CA_CERTS');
-    expect(requestsOf(run.stdout).filter((r) => r.includes(' http://'))).toEqual([]);
+    // No fallback: the handshake's certificate error says TLS is spoken, so the reads sent ahead
+    // over plain HTTP were set aside, their answers unused; nothing else went plain.
+    const plain = requestsOf(run.stdout).filter((r) => r.includes(' http://'));
+    expect(plain.every((r) => /^(GET|HEAD) /.test(r))).toBe(true);
+    expect(run.stdout).toContain(
+      `::debug::${loopbackTls.host} speaks TLS: ${plain.length} reads sent ahead over plain HTTP set aside`,
+    );
     expect(await listTags(reg, 'loop/untrusted')).toEqual([]);
   });
 });

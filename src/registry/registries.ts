@@ -11,7 +11,7 @@ import { RegistryLimits } from '../transport/limits';
 import { withLogging, type WireStats } from '../transport/logging';
 import type { OriginRouter } from '../transport/origins';
 import type { Protocol } from '../transport/protocol';
-import { earlyPlan, listedInsecure, plainHttpAllowed, type Preconnections, type RepositoryName } from '../transport/preconnect';
+import { earlyPlan, plainHttpAllowed, type Preconnections, type RepositoryName } from '../transport/preconnect';
 import { withRedirects } from '../transport/redirect';
 import { DEFAULT_OUTAGE, type OutagePolicy, Outages } from '../transport/outage';
 import { SchemeProbe } from '../transport/scheme';
@@ -124,9 +124,11 @@ export class Registries {
       const plainAllowed = plainHttpAllowed(registry, options.insecureRegistries);
       const plan = earlyPlan(registry, options, plainAllowed);
       dispatcher.preconnect?.(`https://${apiHost(registry)}`, plan.spare);
-      if (plainAllowed) dispatcher.preconnectPlain?.(`http://${apiHost(registry)}`, plan.plain);
-      // Reads go ahead over plain HTTP to the registries the user listed (design rule 14).
-      if (dispatcher.preconnectPlain && listedInsecure(registry, options.insecureRegistries)) aheadHosts.add(apiHost(registry));
+      if (plainAllowed && dispatcher.preconnectPlain) {
+        dispatcher.preconnectPlain(`http://${apiHost(registry)}`, plan.plain);
+        // The first reads may go out on them while the handshake decides (design rule 14).
+        aheadHosts.add(apiHost(registry));
+      }
     }
     this.retry = options.retry ?? DEFAULT_RETRY;
     const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;

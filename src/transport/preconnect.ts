@@ -97,16 +97,8 @@ export interface RepositoryName {
  * over HTTPS first (SchemeProbe).
  */
 export function plainHttpAllowed(registry: string, insecure: ReadonlySet<string>): boolean {
-  return isLoopbackRegistry(registry) || listedInsecure(registry, insecure);
-}
-
-/**
- * Whether the user listed a registry in `insecure-registries`: saying it may well speak plain
- * HTTP, where a loopback registry is as likely a test's TLS one.
- */
-export function listedInsecure(registry: string, insecure: ReadonlySet<string>): boolean {
   const hostname = registry.startsWith('[') ? registry.slice(0, registry.indexOf(']') + 1) : registry.replace(/:\d+$/, '');
-  return insecure.has(registry) || insecure.has(hostname);
+  return isLoopbackRegistry(registry) || insecure.has(registry) || insecure.has(hostname);
 }
 
 /**

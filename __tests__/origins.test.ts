@@ -187,6 +187,32 @@ describe('OriginRouter', () => {
     }
   });
 
+  it('on HTTP/1.1 starts TLS on the connections beside the handshake past the first two when a request takes them', async () => {
+    const server = await start(false);
+    const router = new OriginRouter(options(cert.certPem), new Agent());
+    try {
+      router.preconnect(server.origin, 4);
+      // Five opened at once; the handshake and two beside it secured before any request.
+      for (let i = 0; i < 100 && (server.tcp.length < 5 || server.connections.length < 3); i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      expect(server.tcp).toHaveLength(5);
+      expect(server.connections).toHaveLength(3);
+      const answers = await burst(router, server.origin, 5);
+      expect(answers.every((a) => a.endsWith(' 1.1') || a === '200 ')).toBe(true);
+      // The five requests went out on those five: TLS started on the other two, none opened.
+      expect(server.tcp).toHaveLength(5);
+      expect(server.connections).toEqual(['http/1.1', 'http/1.1', 'http/1.1', 'http/1.1', 'http/1.1']);
+      expect(router.connectionsUsed()).toEqual([
+        { origin: server.origin, transport: 'HTTP/1.1', connections: 5, unused: 0, mostInFlight: 5 },
+      ]);
+    } finally {
+      await router.destroy();
+      await server.close();
+    }
+  });
+
   it('on HTTP/2 closes the connections beside the handshake unused, and says so', async () => {
     const server = await start(true);
     const router = new OriginRouter(options(cert.certPem), new Agent());

@@ -25,7 +25,7 @@ const RTT = 2 * LATENCY.oneWayMs;
 let reg: RunningRegistry;
 let http1: TlsRegistry;
 let http2: TlsRegistry;
-const proxies: Record<'http1' | 'http2' | 'plain', LatencyProxy> = {} as never;
+const proxies: Record<'http1' | 'http2' | 'plain' | 'farPlain', LatencyProxy> = {} as never;
 
 beforeAll(async () => {
   reg = await startRegistry({ auth: 'none' });
@@ -35,6 +35,9 @@ beforeAll(async () => {
   proxies.http1 = await startLatencyProxy('http1', http1.host, LATENCY);
   proxies.http2 = await startLatencyProxy('http2', http2.host, LATENCY);
   proxies.plain = await startLatencyProxy('plain', reg.host, LATENCY);
+  // A connection setup longer than the tool's start-up, even on a busy machine: the first reads
+  // are ready while the TLS attempt is still under way.
+  proxies.farPlain = await startLatencyProxy('far-plain', reg.host, { ...LATENCY, setupMs: 800 });
   await pushImage(reg, 'conn/src', { platform: 'linux/amd64', tag: 'amd64' });
   await pushImage(reg, 'conn/src', { platform: 'linux/arm64', tag: 'arm64' });
 });
@@ -152,10 +155,10 @@ describe('connections per host', () => {
   });
 
   it('plain HTTP on loopback: the first reads leave before the TLS attempt is refused, and their answers are used', async () => {
-    const { run, seen } = await merge(proxies.plain, 'ahead');
+    const { run, seen } = await merge(proxies.farPlain, 'ahead');
     expect(run.errors).toEqual([]);
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain(`${proxies.plain.host} does not speak TLS`);
+    expect(run.stdout).toContain(`${proxies.farPlain.host} does not speak TLS`);
     // The server answered the handshake's ClientHello by closing; the burst's three reads had
     // reached it over plain HTTP before that, each once.
     const handshake = seen.hellos[0];

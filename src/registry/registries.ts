@@ -116,7 +116,7 @@ export class Registries {
     this.dispatcher = dispatcher;
     // Every host is known from the inputs: open the connections of the first burst while the
     // run gets ready (the router adopts those the front end opened before loading the rest:
-    // `preconnected`), the TLS handshake and the TLS connections beside it (`earlyPlan`).
+    // `preconnected`), the TLS handshake and the connections beside it (`earlyPlan`).
     // For a loopback or listed registry that handshake is also the probe for plain HTTP, and
     // its plain connections are opened with it (closed if it speaks TLS).
     const aheadHosts = new Set<string>();

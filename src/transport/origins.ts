@@ -1,7 +1,7 @@
 import * as tls from 'node:tls';
 import type { Dispatcher } from 'undici';
 import type * as Undici from 'undici';
-import { bareHostname, openTlsSpares, type Preconnections, startHandshake } from './preconnect';
+import { bareHostname, openSpares, type Preconnections, startHandshake } from './preconnect';
 import { buildConnector, Client, Dispatcher as DispatcherBase, Pool, WrapHandler } from './undici';
 import type { Protocol } from './protocol';
 import { forwarding } from './handlers';
@@ -92,10 +92,10 @@ interface Usage {
  * soon as the inputs name the host), its ALPN answer picks the dispatcher, and that socket
  * becomes the dispatcher's first connection: the probe costs no extra connection. Requests
  * that come before the handshake ends wait for it, as they would wait for any connection.
- * Beside the handshake, the TLS connections the rest of the first burst needs are opened at
- * once (`spare`, offering HTTP/1.1 only): on HTTP/1.1 the burst takes them, secured when the
- * handshake is, so it never waits for a connection opened or secured after the handshake; on
- * HTTP/2 they close unused.
+ * Beside the handshake, the connections the rest of the first burst needs are opened at once
+ * (`spare`; the first two of them TLS from the start, offering HTTP/1.1 only): on HTTP/1.1 the
+ * burst takes them, so it never waits for a connection opened after the handshake (nor, in a
+ * burst of three, for one secured after it); on HTTP/2 they close unused.
  * A handshake that fails leaves the origin to `fallback`, whose own attempt then reports the
  * failure (an untrusted certificate, a refused connection) the way every request does.
  */
@@ -104,7 +104,7 @@ export class OriginRouter extends DispatcherBase {
   /** Dispatchers made so far, and handshakes still running: closed with the router. */
   private readonly made = new Set<Dispatcher>();
   private readonly handshakes = new Set<tls.TLSSocket>();
-  /** Per HTTPS origin, the TLS connections opened beside its handshake. */
+  /** Per HTTPS origin, the connections opened beside its handshake (`openSpares`). */
   private readonly spares = new Map<string, WarmSockets>();
   /** Plain-HTTP origins opened early (`preconnectPlain`): a pool each, fed by its warm sockets. */
   private readonly plain = new Map<string, { readonly pool: Dispatcher; readonly warm: WarmSockets }>();
@@ -120,14 +120,14 @@ export class OriginRouter extends DispatcherBase {
 
   /**
    * Starts the handshake with an HTTPS origin (`https://host:port`) now, if not started yet,
-   * and beside it `spare` TLS connections for HTTP/1.1.
+   * and beside it `spare` connections for HTTP/1.1 (`openSpares`).
    */
   preconnect(origin: string, spare = 0): void {
     const url = new URL(origin);
     if (!this.spares.has(url.origin)) {
       const warm =
         this.options.preconnected?.takeSpare(url.origin) ??
-        (spare > 0 ? openTlsSpares(url.origin, spare, this.options.tls) : undefined);
+        (spare > 0 ? openSpares(url.origin, spare, this.options.tls) : undefined);
       if (warm) this.spares.set(url.origin, warm);
     }
     void this.route(origin);
@@ -308,8 +308,8 @@ export class OriginRouter extends DispatcherBase {
 
   private dispatcherFor(origin: string, socket: tls.TLSSocket, spare?: WarmSockets): Dispatcher {
     const h2 = socket.alpnProtocol === 'h2';
-    // The handshake's socket is the first connection, then the TLS connections opened beside
-    // it; later ones (past the burst, after an idle close) are new.
+    // The handshake's socket is the first connection, then those opened beside it (TLS started
+    // on them by `base` where it was not yet); later ones (past the burst, after an idle close) are new.
     const base = buildConnector({ allowH2: h2, timeout: this.options.connectTimeoutMs, ...this.options.tls });
     const connect = WarmSockets.ready([socket]).connector(spare ? spare.connector(base) : base);
     if (!h2) return this.pool(origin, connect);

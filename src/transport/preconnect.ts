@@ -56,19 +56,31 @@ export function startHandshake(
 }
 
 /**
- * `count` TLS connections to an HTTPS origin, their handshakes started now, offering HTTP/1.1
- * only: the connections beside the origin's own handshake, which an HTTP/1.1 origin's first
- * burst takes as they are, secured at the same moment as that handshake (one round trip
- * earlier than TLS started on them once it said HTTP/1.1). Offering h2 would make them
+ * Connections beside an HTTPS origin's handshake secured at once, at most: enough for the first
+ * burst of a two-platform merge (two sources and the target's tag: two besides the handshake).
+ * Each one costs a registry that speaks HTTP/2 (most do) a TLS handshake it never uses; five,
+ * for a 16-platform merge, measured 2–4% slower on a 2-CPU machine that also hosts the registry
+ * (BENCHMARKS.md, round six), two nothing measurable.
+ */
+export const SPARES_SECURED_AT_ONCE = 2;
+
+/**
+ * `count` connections beside an HTTPS origin's handshake, for an HTTP/1.1 origin's first burst:
+ * the first `SPARES_SECURED_AT_ONCE` TLS from the start, offering HTTP/1.1 only, secured at
+ * the same moment as the handshake (a round trip before TLS started once it says HTTP/1.1);
+ * the others TCP, on which TLS starts when a request takes them. Offering h2 would make them
  * unusable by an HTTP/1.1 pool on a server that speaks both; there they are closed unused.
  */
-export function openTlsSpares(origin: string, count: number, options: Pick<tls.ConnectionOptions, 'ca'> = {}): WarmSockets {
-  return new WarmSockets(
-    Array.from({ length: count }, () => {
-      const { socket, secured } = startHandshake(origin, options, ['http/1.1']);
-      return { socket, ready: secured };
+export function openSpares(origin: string, count: number, options: Pick<tls.ConnectionOptions, 'ca'> = {}): WarmSockets {
+  const url = new URL(origin);
+  const secured = Math.min(count, SPARES_SECURED_AT_ONCE);
+  return new WarmSockets([
+    ...Array.from({ length: secured }, () => {
+      const { socket, secured: ready } = startHandshake(origin, options, ['http/1.1']);
+      return { socket, ready };
     }),
-  );
+    ...Array.from({ length: count - secured }, () => WarmSockets.tcp(bareHostname(url), Number(url.port || 443), true)),
+  ]);
 }
 
 /** A URL's host name without the brackets of an IPv6 address, as sockets take it. */
@@ -122,15 +134,14 @@ export function warmConnections(
 
 /**
  * The early connections of one registry: its TLS handshake, which tells the protocol (or that
- * the server does not speak TLS), and beside it the rest of the first burst's, as TLS
- * connections of their own (`openTlsSpares`): an HTTP/1.1 origin's burst takes them, an HTTP/2
- * origin closes them unused. On a host that may be plain (design rule 14) the burst's plain
+ * the server does not speak TLS), and beside it the rest of the first burst's (`openSpares`):
+ * an HTTP/1.1 origin's burst takes them, an HTTP/2 origin closes them unused. On a host that may be plain (design rule 14) the burst's plain
  * HTTP connections too, to the plain port (the same port when the registry is named with one):
  * the requests sent before the handshake decides go out on them (`SchemeProbe`), and a server
  * that speaks TLS closes them.
  */
 export interface EarlyPlan {
-  /** TLS connections beside the handshake. */
+  /** Connections beside the handshake (`openSpares`). */
   readonly spare: number;
   /** TCP connections to the plain-HTTP port (0 where plain HTTP is not allowed). */
   readonly plain: number;
@@ -153,7 +164,7 @@ export interface PreconnectOptions {
 
 /**
  * The connections of a run opened ahead of its transport (`earlyPlan`): per registry the TLS
- * handshake, the TLS connections beside it and the plain ones. Each is handed out once; what is never taken is
+ * handshake, the connections beside it and the plain ones. Each is handed out once; what is never taken is
  * closed by `discard`.
  */
 export class Preconnections {
@@ -178,7 +189,7 @@ export class Preconnections {
       const https = new URL(`https://${host}`);
       opened.handshakes.set(https.origin, startHandshake(https.origin, tlsOptions));
       const plan = earlyPlan(registry, options, plainHttpAllowed(registry, options.insecureRegistries));
-      if (plan.spare > 0) opened.spares.set(https.origin, openTlsSpares(https.origin, plan.spare, tlsOptions));
+      if (plan.spare > 0) opened.spares.set(https.origin, openSpares(https.origin, plan.spare, tlsOptions));
       if (plan.plain > 0) {
         const url = new URL(`http://${host}`);
         opened.plain.set(url.origin, WarmSockets.open(bareHostname(url), Number(url.port || 80), plan.plain));
@@ -192,7 +203,7 @@ export class Preconnections {
     return take(this.handshakes, origin);
   }
 
-  /** The TLS connections opened beside an HTTPS origin's handshake, if any; handed out once. */
+  /** The connections opened beside an HTTPS origin's handshake, if any; handed out once. */
   takeSpare(origin: string): WarmSockets | undefined {
     return take(this.spares, origin);
   }

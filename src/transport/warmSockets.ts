@@ -4,19 +4,22 @@ import type { buildConnector } from './undici';
 /** undici's connect hook: how a pool gets each new connection. */
 export type Connect = (options: buildConnector.Options, callback: buildConnector.Callback) => void;
 
-/** A connection being opened: the socket, and when it is ready to carry a request (connected, or TLS secured). */
+/** A connection being opened: the socket, and when it is ready (connected, or TLS secured). */
 export interface Opening {
   readonly socket: net.Socket;
   readonly ready: Promise<net.Socket>;
+  /** A TCP connection to an HTTPS origin: TLS is started on it when a request takes it. */
+  readonly startTls?: boolean;
 }
 
 /**
  * Connections opened before any request asks for them, handed to an undici pool as its next
  * connections (its connect hook); once they are used up, the pool connects as usual. A new
  * connection to a remote host costs a round trip or more (two with TLS): opened ahead, it
- * costs nothing on the requests' path. They are plain TCP connections (`open`) or TLS ones
- * whose handshakes started with them (the one that chose the origin's protocol, and those
- * opened beside it for HTTP/1.1), handed over as soon as they are ready.
+ * costs nothing on the requests' path. They are plain TCP connections (`open`), TLS ones whose
+ * handshakes started with them (the one that chose the origin's protocol, and those opened
+ * beside it for HTTP/1.1), handed over as soon as they are ready, or TCP connections to an
+ * HTTPS origin on which TLS starts when a request takes them (`startTls`).
  */
 export class WarmSockets {
   private readonly idle: Opening[] = [];
@@ -25,9 +28,14 @@ export class WarmSockets {
   /** Sockets closed without being handed out: discarded, or failed while idle. */
   private closedUnused = 0;
 
-  /** `count` TCP connections to `host:port`, opened now. */
-  static open(host: string, port: number, count: number): WarmSockets {
-    return new WarmSockets(Array.from({ length: count }, () => connecting(net.connect({ host, port, noDelay: true }))));
+  /** `count` TCP connections to `host:port`, opened now; with `startTls`, TLS starts on each when a request takes it. */
+  static open(host: string, port: number, count: number, startTls = false): WarmSockets {
+    return new WarmSockets(Array.from({ length: count }, () => WarmSockets.tcp(host, port, startTls)));
+  }
+
+  /** One TCP connection to `host:port`, opened now. */
+  static tcp(host: string, port: number, startTls = false): Opening {
+    return { ...connecting(net.connect({ host, port, noDelay: true })), startTls };
   }
 
   /** Sockets that are ready already (a handshake that completed). */
@@ -61,14 +69,21 @@ export class WarmSockets {
 
   /**
    * A connect hook: a warm socket while one is left, once it is ready (still connecting to a
-   * remote host: wait for it rather than open another), else `base`'s new connection. One that
-   * fails before it is ready is replaced by a new one, which then reports any failure.
+   * remote host: wait for it rather than open another), else `base`'s new connection. On one
+   * that needs TLS, `base` starts it (its round trips to connect were paid before any request
+   * needed it). One that fails before it is ready, or whose TLS fails, is replaced by a new
+   * connection, which then reports any failure.
    */
   connector(base: Connect): Connect {
     return (options, callback) => {
       const opening = this.take();
       if (!opening) return base(options, callback);
       const { socket } = opening;
+      const replace = (): void => {
+        socket.destroy();
+        this.closedUnused++;
+        base(options, callback);
+      };
       // Until undici adds its own listeners, an error must not go unheard.
       const unheard = (): void => undefined;
       socket.on('error', unheard);
@@ -78,13 +93,12 @@ export class WarmSockets {
           process.nextTick(() => {
             socket.off('error', unheard);
             if (socket.destroyed) return base(options, callback);
-            callback(null, socket);
+            if (!opening.startTls) return callback(null, socket);
+            base({ ...options, httpSocket: socket }, (...outcome) => (outcome[0] === null ? callback(...outcome) : replace()));
           }),
         () => {
           socket.off('error', unheard);
-          socket.destroy();
-          this.closedUnused++;
-          base(options, callback);
+          replace();
         },
       );
     };

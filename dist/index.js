@@ -1289,8 +1289,9 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.Preconnections = exports.EARLY_CONNECTIONS_PER_HOST = void 0;
+exports.Preconnections = exports.EARLY_CONNECTIONS_PER_HOST = exports.SPARES_SECURED_AT_ONCE = void 0;
 exports.startHandshake = startHandshake;
+exports.openSpares = openSpares;
 exports.bareHostname = bareHostname;
 exports.proxiesHttps = proxiesHttps;
 exports.plainHttpAllowed = plainHttpAllowed;
@@ -1310,12 +1311,13 @@ const net = __importStar(__nccwpck_require__(7030));
 const reference_1 = __nccwpck_require__(2148);
 const warmSockets_1 = __nccwpck_require__(2972);
 /**
- * Starts the TLS handshake with an HTTPS origin (`https://host:port`), offering h2 and http/1.1.
+ * Starts the TLS handshake with an HTTPS origin (`https://host:port`), offering h2 and http/1.1
+ * (or the `protocols` given).
  * The TCP connection is asked for first: Node's TLS module and the TLS context (its CA store,
  * read on first use) take 15–20 ms to load and make on Node 24, which then overlap the name
  * lookup and the TCP handshake instead of coming before them.
  */
-function startHandshake(origin, options = {}) {
+function startHandshake(origin, options = {}, protocols = ['h2', 'http/1.1']) {
     const url = new URL(origin);
     const hostname = bareHostname(url);
     const tcp = net.connect({ host: hostname, port: Number(url.port || 443), noDelay: true });
@@ -1326,7 +1328,7 @@ function startHandshake(origin, options = {}) {
         host: hostname,
         // No SNI for an IP address (RFC 6066), as undici does.
         ...(tlsServername(hostname) ? { servername: hostname } : {}),
-        ALPNProtocols: ['h2', 'http/1.1'],
+        ALPNProtocols: [...protocols],
         ...options,
     });
     const secured = new Promise((resolve, reject) => {
@@ -1338,6 +1340,32 @@ function startHandshake(origin, options = {}) {
     // Whoever adopts the handshake reads its failure; until then it is no unhandled rejection.
     secured.catch(() => undefined);
     return { socket, secured };
+}
+/**
+ * Connections beside an HTTPS origin's handshake secured at once, at most: enough for the first
+ * burst of a two-platform merge (two sources and the target's tag: two besides the handshake).
+ * Each one costs a registry that speaks HTTP/2 (most do) a TLS handshake it never uses; five,
+ * for a 16-platform merge, measured 2–4% slower on a 2-CPU machine that also hosts the registry
+ * (BENCHMARKS.md, round six), two nothing measurable.
+ */
+exports.SPARES_SECURED_AT_ONCE = 2;
+/**
+ * `count` connections beside an HTTPS origin's handshake, for an HTTP/1.1 origin's first burst:
+ * the first `SPARES_SECURED_AT_ONCE` TLS from the start, offering HTTP/1.1 only, secured at
+ * the same moment as the handshake (a round trip before TLS started once it says HTTP/1.1);
+ * the others TCP, on which TLS starts when a request takes them. Offering h2 would make them
+ * unusable by an HTTP/1.1 pool on a server that speaks both; there they are closed unused.
+ */
+function openSpares(origin, count, options = {}) {
+    const url = new URL(origin);
+    const secured = Math.min(count, exports.SPARES_SECURED_AT_ONCE);
+    return new warmSockets_1.WarmSockets([
+        ...Array.from({ length: secured }, () => {
+            const { socket, secured: ready } = startHandshake(origin, options, ['http/1.1']);
+            return { socket, ready };
+        }),
+        ...Array.from({ length: count - secured }, () => warmSockets_1.WarmSockets.tcp(bareHostname(url), Number(url.port || 443), true)),
+    ]);
 }
 /** A URL's host name without the brackets of an IPv6 address, as sockets take it. */
 function bareHostname(url) {
@@ -1375,16 +1403,11 @@ function warmConnections(registry, options) {
 }
 function earlyPlan(registry, options, plainAllowed) {
     const burst = warmConnections(registry, options);
-    const sharedPort = new URL(`https://${(0, reference_1.apiHost)(registry)}`).port !== '';
-    if (!plainAllowed)
-        return { spare: burst - 1, spareForTls: burst - 1, plain: 0 };
-    return sharedPort
-        ? { spare: burst, spareForTls: burst - 1, plain: 0 }
-        : { spare: burst - 1, spareForTls: burst - 1, plain: burst };
+    return { spare: burst - 1, plain: plainAllowed ? burst : 0 };
 }
 /**
  * The connections of a run opened ahead of its transport (`earlyPlan`): per registry the TLS
- * handshake and the TCP connections beside it. Each is handed out once; what is never taken is
+ * handshake, the connections beside it and the plain ones. Each is handed out once; what is never taken is
  * closed by `discard`.
  */
 class Preconnections {
@@ -1406,9 +1429,8 @@ class Preconnections {
             const https = new URL(`https://${host}`);
             opened.handshakes.set(https.origin, startHandshake(https.origin, tlsOptions));
             const plan = earlyPlan(registry, options, plainHttpAllowed(registry, options.insecureRegistries));
-            if (plan.spare > 0) {
-                opened.spares.set(https.origin, warmSockets_1.WarmSockets.open(bareHostname(https), Number(https.port || 443), plan.spare));
-            }
+            if (plan.spare > 0)
+                opened.spares.set(https.origin, openSpares(https.origin, plan.spare, tlsOptions));
             if (plan.plain > 0) {
                 const url = new URL(`http://${host}`);
                 opened.plain.set(url.origin, warmSockets_1.WarmSockets.open(bareHostname(url), Number(url.port || 80), plan.plain));
@@ -1420,11 +1442,11 @@ class Preconnections {
     takeHandshake(origin) {
         return take(this.handshakes, origin);
     }
-    /** The TCP connections opened beside an HTTPS origin's handshake, if any; handed out once. */
+    /** The connections opened beside an HTTPS origin's handshake, if any; handed out once. */
     takeSpare(origin) {
         return take(this.spares, origin);
     }
-    /** The plain-HTTP connections opened to an origin on a port of its own, if any; handed out once. */
+    /** The plain-HTTP connections opened to an origin, if any; handed out once. */
     takePlain(origin) {
         return take(this.plain, origin);
     }
@@ -1493,118 +1515,139 @@ const net = __importStar(__nccwpck_require__(7030));
 /**
  * Connections opened before any request asks for them, handed to an undici pool as its next
  * connections (its connect hook); once they are used up, the pool connects as usual. A new
- * connection to a remote host costs a round trip or more: opened ahead, it costs nothing on
- * the requests' path. The sockets are a TLS handshake's (the one that chose the origin's
- * protocol) or plain TCP connections opened together (`open`: on HTTP/1.1 each request in
- * flight needs one of its own), used as they are over plain HTTP or with TLS started on them
- * (`upgrader`) once the origin's handshake said HTTP/1.1.
+ * connection to a remote host costs a round trip or more (two with TLS): opened ahead, it
+ * costs nothing on the requests' path. They are plain TCP connections (`open`), TLS ones whose
+ * handshakes started with them (the one that chose the origin's protocol, and those opened
+ * beside it for HTTP/1.1), handed over as soon as they are ready, or TCP connections to an
+ * HTTPS origin on which TLS starts when a request takes them (`startTls`).
  */
 class WarmSockets {
     idle = [];
     /** The listeners an idle socket carries, removed when it is handed over. */
     watchers = new Map();
-    /** `count` TCP connections to `host:port`, opened now. */
-    static open(host, port, count) {
-        return new WarmSockets(Array.from({ length: count }, () => net.connect({ host, port, noDelay: true })));
+    /** Sockets closed without being handed out: discarded, or failed while idle. */
+    closedUnused = 0;
+    /** `count` TCP connections to `host:port`, opened now; with `startTls`, TLS starts on each when a request takes it. */
+    static open(host, port, count, startTls = false) {
+        return new WarmSockets(Array.from({ length: count }, () => WarmSockets.tcp(host, port, startTls)));
     }
-    constructor(sockets) {
-        for (const socket of sockets) {
+    /** One TCP connection to `host:port`, opened now. */
+    static tcp(host, port, startTls = false) {
+        return { ...connecting(net.connect({ host, port, noDelay: true })), startTls };
+    }
+    /** Sockets that are ready already (a handshake that completed). */
+    static ready(sockets) {
+        return new WarmSockets(sockets.map((socket) => ({ socket, ready: Promise.resolve(socket) })));
+    }
+    constructor(openings) {
+        for (const opening of openings) {
+            const { socket } = opening;
+            // Never an unhandled rejection: a failure is read when the socket is handed out, or never.
+            opening.ready.catch(() => undefined);
             // An idle socket that fails or closes is dropped; the pool then makes its connection itself.
             const drop = () => this.drop(socket);
             socket.on('error', drop);
             socket.on('close', drop);
             this.watchers.set(socket, drop);
-            this.idle.push(socket);
+            this.idle.push(opening);
         }
     }
     /** Sockets opened and not handed out yet. */
     get size() {
         return this.idle.length;
     }
+    /** Sockets never handed out: those closed unused so far, and those still idle (closed with the run). */
+    get unused() {
+        return this.closedUnused + this.idle.length;
+    }
     /**
-     * A connect hook for an HTTPS origin: TLS over a warm TCP connection while one is left (its
-     * round trips to connect were paid before any request needed it), else `base`'s new
-     * connection. A TLS handshake that fails on a warm socket is tried once more on a new one,
-     * which then reports the failure.
+     * A connect hook: a warm socket while one is left, once it is ready (still connecting to a
+     * remote host: wait for it rather than open another), else `base`'s new connection. On one
+     * that needs TLS, `base` starts it (its round trips to connect were paid before any request
+     * needed it). One that fails before it is ready, or whose TLS fails, is replaced by a new
+     * connection, which then reports any failure.
      */
-    upgrader(base) {
+    connector(base) {
         return (options, callback) => {
-            const socket = this.take();
-            if (!socket)
+            const opening = this.take();
+            if (!opening)
                 return base(options, callback);
-            base({ ...options, httpSocket: socket }, (...outcome) => {
-                if (outcome[0] === null)
-                    return callback(...outcome);
+            const { socket } = opening;
+            const replace = () => {
                 socket.destroy();
+                this.closedUnused++;
                 base(options, callback);
+            };
+            // Until undici adds its own listeners, an error must not go unheard.
+            const unheard = () => undefined;
+            socket.on('error', unheard);
+            opening.ready.then(() => 
+            // undici's HTTP/1.1 client stalls on a socket given synchronously; it adds its own listeners.
+            process.nextTick(() => {
+                socket.off('error', unheard);
+                if (socket.destroyed)
+                    return base(options, callback);
+                if (!opening.startTls)
+                    return callback(null, socket);
+                base({ ...options, httpSocket: socket }, (...outcome) => (outcome[0] === null ? callback(...outcome) : replace()));
+            }), () => {
+                socket.off('error', unheard);
+                replace();
             });
         };
     }
     /** Closes the sockets not handed out past the first `keep` (no request will need them); returns how many. */
     trim(keep) {
         const closed = this.idle.splice(Math.max(0, keep));
-        for (const socket of closed)
+        this.closedUnused += closed.length;
+        for (const { socket } of closed) {
+            this.unwatch(socket);
             socket.destroy();
+        }
         return closed.length;
     }
-    /** A connect hook: a warm socket while one is left (and still usable), else `base`'s new connection. */
-    connector(base) {
-        return (options, callback) => {
-            const socket = this.take();
-            if (!socket)
-                return base(options, callback);
-            let settled = false;
-            const failed = () => {
-                if (settled)
-                    return;
-                settled = true;
-                socket.destroy();
-                base(options, callback);
-            };
-            socket.on('error', failed);
-            const handOver = () => 
-            // undici's HTTP/1.1 client stalls on a socket given synchronously; it adds its own listeners.
-            process.nextTick(() => {
-                socket.off('error', failed);
-                if (settled)
-                    return;
-                if (socket.destroyed)
-                    return failed();
-                settled = true;
-                callback(null, socket);
-            });
-            // Still connecting (a remote host): wait for it rather than open another.
-            if (socket.connecting)
-                socket.once('connect', handOver);
-            else
-                handOver();
-        };
-    }
-    /** Closes the sockets not handed out (the host spoke TLS, or the run ends); returns how many. */
+    /** Closes the sockets not handed out (the origin needs none of them, or the run ends); returns how many. */
     discard() {
         return this.trim(0);
     }
     take() {
-        for (let socket = this.idle.shift(); socket; socket = this.idle.shift()) {
-            const watcher = this.watchers.get(socket);
-            this.watchers.delete(socket);
-            socket.off('error', watcher);
-            socket.off('close', watcher);
-            if (socket.connecting || (!socket.destroyed && socket.readyState === 'open'))
-                return socket;
-            socket.destroy();
+        for (let opening = this.idle.shift(); opening; opening = this.idle.shift()) {
+            this.unwatch(opening.socket);
+            if (!opening.socket.destroyed)
+                return opening;
         }
         return undefined;
     }
-    drop(socket) {
-        const at = this.idle.indexOf(socket);
-        if (at >= 0)
-            this.idle.splice(at, 1);
+    unwatch(socket) {
+        const watcher = this.watchers.get(socket);
         this.watchers.delete(socket);
+        if (!watcher)
+            return;
+        socket.off('error', watcher);
+        socket.off('close', watcher);
+    }
+    drop(socket) {
+        const at = this.idle.findIndex((o) => o.socket === socket);
+        if (at >= 0) {
+            this.idle.splice(at, 1);
+            this.closedUnused++;
+        }
+        this.unwatch(socket);
         socket.destroy();
     }
 }
 exports.WarmSockets = WarmSockets;
+/** A TCP connection's opening: ready when connected; failed if it errs or closes first. */
+function connecting(socket) {
+    const ready = new Promise((resolve, reject) => {
+        if (!socket.connecting && socket.readyState === 'open')
+            return resolve(socket);
+        socket.once('connect', () => resolve(socket));
+        socket.once('error', reject);
+        socket.once('close', () => reject(Object.assign(new Error('closed while connecting'), { code: 'ECONNRESET' })));
+    });
+    return { socket, ready };
+}
 
 
 /***/ }),
@@ -1662,6 +1705,36 @@ function enableCompileCache() {
     catch {
         // A cache that cannot be used costs only the time it would have saved.
     }
+}
+
+
+/***/ }),
+
+/***/ 450:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.baselineWasmOnly = baselineWasmOnly;
+exports.tiersUpEveryModule = tiersUpEveryModule;
+/**
+ * On V8 before 12 (Node 20), a WebAssembly module compiled at once, as undici compiles its
+ * HTTP/1.1 parser (llhttp) on the first HTTP/1.1 connection, is compiled again by the optimizing
+ * tier in the background, and the process's exit waits for that job: a short run over HTTP/1.1
+ * or plain HTTP ended up to 300 ms after its last answer (2 CPUs, Node 20). The baseline tier
+ * is enough for a parser that reads a few headers per answer. Later V8 optimizes only what runs
+ * hot, and is left as it is. Returns whether the flag was set.
+ */
+function baselineWasmOnly(v8Version = process.versions.v8) {
+    if (!tiersUpEveryModule(v8Version))
+        return false;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only on the Node that needs it
+    (__nccwpck_require__(8877).setFlagsFromString)('--liftoff-only');
+    return true;
+}
+/** Whether this V8 compiles every function of a WebAssembly module again in the background. */
+function tiersUpEveryModule(v8Version) {
+    return Number(v8Version.split('.')[0]) < 12;
 }
 
 
@@ -1867,6 +1940,13 @@ module.exports = require("node:util");
 /***/ ((module) => {
 
 module.exports = require("node:util/types");
+
+/***/ }),
+
+/***/ 8877:
+/***/ ((module) => {
+
+module.exports = require("node:v8");
 
 /***/ }),
 
@@ -2112,6 +2192,7 @@ const bakeFiles_1 = __nccwpck_require__(5849);
 const images_1 = __nccwpck_require__(9123);
 const preconnect_1 = __nccwpck_require__(5292);
 const compileCache_1 = __nccwpck_require__(2267);
+const wasmTier_1 = __nccwpck_require__(450);
 const input_1 = __nccwpck_require__(1898);
 const names_1 = __nccwpck_require__(2814);
 /**
@@ -2129,6 +2210,7 @@ async function run() {
         const batch = await (0, images_1.getBatch)(input_1.getInput, bakeFiles_1.readBakeMetadata);
         preconnected = preconnect_1.Preconnections.open((0, images_1.batchRepositories)(batch), process.env);
         (0, compileCache_1.enableCompileCache)();
+        (0, wasmTier_1.baselineWasmOnly)();
         // One turn of the event loop first: a connection already up sends its TLS hello before the load.
         await new Promise((resolve) => setImmediate(resolve));
         const { runAction } = await Promise.all(/* import() */[__nccwpck_require__.e(824), __nccwpck_require__.e(769)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6769));

@@ -3550,15 +3550,19 @@ class Registries {
         this.dispatcher = dispatcher;
         // Every host is known from the inputs: open the connections of the first burst while the
         // run gets ready (the router adopts those the front end opened before loading the rest:
-        // `preconnected`), the TLS handshake and the TCP connections beside it (`earlyPlan`).
+        // `preconnected`), the TLS handshake and the connections beside it (`earlyPlan`).
         // For a loopback or listed registry that handshake is also the probe for plain HTTP, and
-        // its plain connections are those beside it (closed unused if it speaks HTTP/2).
+        // its plain connections are opened with it (closed if it speaks TLS).
+        const aheadHosts = new Set();
         for (const registry of new Set([...options.targets, ...options.sources].map((r) => r.registry))) {
             const plainAllowed = (0, preconnect_1.plainHttpAllowed)(registry, options.insecureRegistries);
             const plan = (0, preconnect_1.earlyPlan)(registry, options, plainAllowed);
-            dispatcher.preconnect?.(`https://${(0, reference_1.apiHost)(registry)}`, plan.spare, plan.spareForTls);
-            if (plainAllowed)
-                dispatcher.preconnectPlain?.(`http://${(0, reference_1.apiHost)(registry)}`, plan.plain);
+            dispatcher.preconnect?.(`https://${(0, reference_1.apiHost)(registry)}`, plan.spare);
+            if (plainAllowed && dispatcher.preconnectPlain) {
+                dispatcher.preconnectPlain(`http://${(0, reference_1.apiHost)(registry)}`, plan.plain);
+                // The first reads may go out on them while the handshake decides (design rule 14).
+                aheadHosts.add((0, reference_1.apiHost)(registry));
+            }
         }
         this.retry = options.retry ?? retry_1.DEFAULT_RETRY;
         const timeouts = options.timeouts ?? http_1.DEFAULT_TIMEOUTS;
@@ -3568,6 +3572,7 @@ class Registries {
         const scheme = new scheme_1.SchemeProbe((host) => (0, preconnect_1.plainHttpAllowed)(host, options.insecureRegistries), {
             log: (message) => options.log.debug(message),
             handshakeFailure: dispatcher.handshakeFailure?.bind(dispatcher),
+            aheadHosts,
         });
         const base = (0, http_1.baseSend)(scheme.observe(this.dispatcher), timeouts.headersMs);
         // Read here when not given, so the test-only knob reaches a run from either front end.
@@ -4690,6 +4695,7 @@ function forwarding(handler) {
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.USER_AGENT = exports.DEFAULT_TIMEOUTS = exports.TransportError = void 0;
+exports.isCredentialHeader = isCredentialHeader;
 exports.header = header;
 exports.allHeaders = allHeaders;
 exports.isRetriableCode = isRetriableCode;
@@ -4706,6 +4712,11 @@ const undici_1 = __webpack_require__(509);
 const redact_1 = __webpack_require__(404);
 const origins_1 = __webpack_require__(6866);
 const preconnect_1 = __webpack_require__(5292);
+/** Headers that carry credentials: they stay with the origin that asked for them, and off plain HTTP until it is known to be the only way. */
+function isCredentialHeader(name) {
+    return CREDENTIAL_HEADERS.has(name.toLowerCase());
+}
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 function header(res, name) {
     const v = res.headers[name.toLowerCase()];
     return Array.isArray(v) ? v[0] : v;
@@ -5119,9 +5130,10 @@ function isBulk(options) {
  * soon as the inputs name the host), its ALPN answer picks the dispatcher, and that socket
  * becomes the dispatcher's first connection: the probe costs no extra connection. Requests
  * that come before the handshake ends wait for it, as they would wait for any connection.
- * Beside the handshake, the TCP connections the rest of the first burst needs are opened at
- * once (`spare`): on HTTP/1.1 TLS starts on each as a request needs it, so the burst never
- * waits for a connection opened after the handshake; on HTTP/2 they close unused.
+ * Beside the handshake, the connections the rest of the first burst needs are opened at once
+ * (`spare`; the first two of them TLS from the start, offering HTTP/1.1 only): on HTTP/1.1 the
+ * burst takes them, so it never waits for a connection opened after the handshake (nor, in a
+ * burst of three, for one secured after it); on HTTP/2 they close unused.
  * A handshake that fails leaves the origin to `fallback`, whose own attempt then reports the
  * failure (an untrusted certificate, a refused connection) the way every request does.
  */
@@ -5132,7 +5144,7 @@ class OriginRouter extends undici_1.Dispatcher {
     /** Dispatchers made so far, and handshakes still running: closed with the router. */
     made = new Set();
     handshakes = new Set();
-    /** Per HTTPS origin, the TCP connections opened beside its handshake, and how many TLS takes. */
+    /** Per HTTPS origin, the connections opened beside its handshake (`openSpares`). */
     spares = new Map();
     /** Plain-HTTP origins opened early (`preconnectPlain`): a pool each, fed by its warm sockets. */
     plain = new Map();
@@ -5146,16 +5158,15 @@ class OriginRouter extends undici_1.Dispatcher {
     }
     /**
      * Starts the handshake with an HTTPS origin (`https://host:port`) now, if not started yet,
-     * and opens `spare` TCP connections beside it, of which TLS takes `forTls` on HTTP/1.1 (the
-     * others wait for `preconnectPlain` on the same port).
+     * and beside it `spare` connections for HTTP/1.1 (`openSpares`).
      */
-    preconnect(origin, spare = 0, forTls = spare) {
+    preconnect(origin, spare = 0) {
         const url = new URL(origin);
         if (!this.spares.has(url.origin)) {
             const warm = this.options.preconnected?.takeSpare(url.origin) ??
-                (spare > 0 ? warmSockets_1.WarmSockets.open((0, preconnect_1.bareHostname)(url), Number(url.port || 443), spare) : undefined);
+                (spare > 0 ? (0, preconnect_1.openSpares)(url.origin, spare, this.options.tls) : undefined);
             if (warm)
-                this.spares.set(url.origin, { warm, forTls });
+                this.spares.set(url.origin, warm);
         }
         void this.route(origin);
     }
@@ -5163,26 +5174,21 @@ class OriginRouter extends undici_1.Dispatcher {
      * Opens `count` TCP connections to a plain-HTTP origin (`http://host:port`) now, beside the TLS
      * handshake with the same host, which decides whether they are used: when the server does not
      * speak TLS, the requests that follow find their HTTP/1.1 connections open, as an HTTP/2
-     * origin finds its one. When it does, they are closed unused, or on the same port serve
-     * HTTP/1.1 over TLS. Only for hosts design rule 14 lets fall back to plain HTTP (loopback,
-     * `insecure-registries`).
+     * origin finds its one (and those sent before the decision have gone out on them already).
+     * When it does, those left are closed unused. Only for hosts design rule 14 lets fall back to
+     * plain HTTP (loopback, `insecure-registries`).
      */
     preconnectPlain(origin, count) {
         const url = new URL(origin);
         if (url.protocol !== 'http:' || this.plain.has(url.origin))
             return;
-        // On the TLS port too (a registry named with its port): the TCP connections opened beside the handshake.
-        const shared = url.port === '' ? undefined : this.spares.get(`https://${url.host}`)?.warm;
-        const warm = shared ??
-            this.options.preconnected?.takePlain(url.origin) ??
-            warmSockets_1.WarmSockets.open((0, preconnect_1.bareHostname)(url), Number(url.port || 80), count);
+        const warm = this.options.preconnected?.takePlain(url.origin) ?? warmSockets_1.WarmSockets.open((0, preconnect_1.bareHostname)(url), Number(url.port || 80), count);
         const pool = this.pool(url.origin, warm.connector((0, undici_1.buildConnector)({ timeout: this.options.connectTimeoutMs })));
         this.plain.set(url.origin, { pool, warm });
-        if (shared)
-            return; // the route decides what becomes of them
+        this.use(url.origin).transport = 'plain HTTP/1.1';
         void this.route(`https://${url.host}`).then((route) => {
             if (route.failure === undefined)
-                this.unused(url.origin, warm.discard());
+                warm.discard();
         });
     }
     /** The protocol an origin speaks (after its handshake). */
@@ -5202,7 +5208,9 @@ class OriginRouter extends undici_1.Dispatcher {
             origin,
             transport: u.transport,
             connections: u.connections,
-            unused: u.unused,
+            // With those opened beside the handshake or for plain HTTP and never used (closed, or still
+            // waiting for a request that did not come: closed with the router).
+            unused: u.unused + (this.spares.get(origin)?.unused ?? 0) + (this.plain.get(origin)?.warm.unused ?? 0),
             mostInFlight: u.mostInFlight,
         }));
     }
@@ -5242,19 +5250,17 @@ class OriginRouter extends undici_1.Dispatcher {
                 const h2 = socket.alpnProtocol === 'h2';
                 this.use(key).transport = h2 ? 'HTTP/2' : 'HTTP/1.1';
                 const spare = this.spares.get(key);
-                // HTTP/2 needs no connection but the handshake's; HTTP/1.1 the burst's, no more.
-                if (spare)
-                    this.unused(key, h2 ? spare.warm.discard() : spare.warm.trim(spare.forTls));
+                // HTTP/2 needs no connection but the handshake's; HTTP/1.1 the burst's.
+                if (h2)
+                    spare?.discard();
                 return h2
                     ? { dispatcher: this.dispatcherFor(key, socket), protocol: 'h2', bulk: this.bulkPool(key) }
-                    : { dispatcher: this.dispatcherFor(key, socket, spare?.warm), protocol: 'http/1.1' };
+                    : { dispatcher: this.dispatcherFor(key, socket, spare), protocol: 'http/1.1' };
             }, (failure) => {
                 this.use(key).transport = 'not TLS';
                 this.unused(key, 1); // the handshake's own connection
                 const spare = this.spares.get(key);
-                // Kept for plain HTTP on the same port, where design rule 14 allows it (`preconnectPlain`).
-                if (spare && !this.plain.has(`http://${new URL(key).host}`))
-                    this.unused(key, spare.warm.discard());
+                spare?.discard();
                 return { dispatcher: this.fallback, protocol: 'http/1.1', failure };
             });
             this.origins.set(key, routed);
@@ -5318,10 +5324,10 @@ class OriginRouter extends undici_1.Dispatcher {
     }
     dispatcherFor(origin, socket, spare) {
         const h2 = socket.alpnProtocol === 'h2';
-        // The handshake's socket is the first connection, then TLS on the TCP connections opened
-        // beside it; later ones (past the burst, after an idle close) are new.
+        // The handshake's socket is the first connection, then those opened beside it (TLS started
+        // on them by `base` where it was not yet); later ones (past the burst, after an idle close) are new.
         const base = (0, undici_1.buildConnector)({ allowH2: h2, timeout: this.options.connectTimeoutMs, ...this.options.tls });
-        const connect = new warmSockets_1.WarmSockets([socket]).connector(spare ? spare.upgrader(base) : base);
+        const connect = warmSockets_1.WarmSockets.ready([socket]).connector(spare ? spare.connector(base) : base);
         if (!h2)
             return this.pool(origin, connect);
         const dispatcher = new undici_1.Client(origin, {
@@ -5366,7 +5372,7 @@ class OriginRouter extends undici_1.Dispatcher {
     async shutdown(end) {
         for (const socket of this.handshakes)
             socket.destroy();
-        for (const { warm } of [...this.plain.values(), ...this.spares.values()])
+        for (const warm of [...[...this.plain.values()].map((p) => p.warm), ...this.spares.values()])
             warm.discard();
         await Promise.all([...this.made, this.fallback].map(end));
     }
@@ -5715,14 +5721,12 @@ const http_1 = __webpack_require__(4025);
 const logging_1 = __webpack_require__(8664);
 const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-/** Headers that carry credentials: they stay with the origin that asked for them. */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 class RedirectError extends Error {
     name = 'RedirectError';
 }
 exports.RedirectError = RedirectError;
 function withoutCredentials(headers) {
-    return Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => !CREDENTIAL_HEADERS.has(name.toLowerCase())));
+    return Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => !(0, http_1.isCredentialHeader)(name)));
 }
 /** A 401 from a host we were sent to is not the registry's challenge: the auth layer must not answer it. */
 function withoutChallenge(res) {
@@ -5907,8 +5911,11 @@ async function backOffOrThrow(err, attempt, policy, log, outage) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SchemeProbe = void 0;
 exports.tlsVerdict = tlsVerdict;
+exports.sentAhead = sentAhead;
 const http_1 = __webpack_require__(4025);
 const handlers_1 = __webpack_require__(8892);
+const preconnect_1 = __webpack_require__(5292);
+const words_1 = __webpack_require__(333);
 /**
  * HTTPS first, plain HTTP only when the server does not speak TLS, for the
  * hosts design rule 14 allows plain HTTP on: loopback and `insecure-registries`. Docker does
@@ -5919,6 +5926,12 @@ const handlers_1 = __webpack_require__(8892);
  * first request's, which the requests sent meanwhile wait for. Its outcome is known when the
  * handshake completes (the request reaches an open connection) or fails, not when an answer
  * arrives: TLS registries pay nothing for the probe, plain ones one failed connection attempt.
+ *
+ * While the early handshake runs, the first reads (`sentAhead`) also leave over plain HTTP, on
+ * the plain connections opened beside it: a plain server's answers are then there when the
+ * handshake fails, instead of a round trip later. Which answer is used still depends only on the
+ * handshake's outcome; a TLS server's answers to them (a 400, or a closed connection) are set
+ * aside unread.
  */
 class SchemeProbe {
     plainAllowed;
@@ -5927,6 +5940,8 @@ class SchemeProbe {
     probes = new Map();
     /** Per host, the reading of the dispatcher's early handshake (a failure that says nothing leaves it to a request). */
     early = new Map();
+    /** Per host, the reads sent over plain HTTP before the decision, and of those, how many were set aside. */
+    ahead = new Map();
     constructor(
     /** Whether `host` (`127.0.0.1:5000`, `reg.internal` …) may be reached over plain HTTP at all. */
     plainAllowed, options = {}) {
@@ -5961,12 +5976,16 @@ class SchemeProbe {
             const host = req.url.host;
             if (req.url.protocol !== 'https:' || !this.plainAllowed(host))
                 return next(req);
+            let ahead = this.sendAhead(host, req, next);
             for (;;) {
                 const scheme = this.decided.get(host);
-                if (scheme === 'https:')
+                if (scheme === 'https:') {
+                    if (ahead)
+                        this.setAside(host, ahead);
                     return next(req);
+                }
                 if (scheme === 'http:')
-                    return next(plain(req));
+                    return (ahead && (await ahead)) ?? next(plain(req));
                 if (this.options.handshakeFailure) {
                     let early = this.early.get(host);
                     if (early === undefined) {
@@ -5977,12 +5996,44 @@ class SchemeProbe {
                     if (this.decided.has(host))
                         continue;
                 }
+                // The handshake said nothing (refused, timed out): requests probe, as without one.
+                if (ahead)
+                    this.setAside(host, ahead);
+                ahead = undefined;
                 const probe = this.probes.get(host);
                 if (probe === undefined)
                     return this.probe(host, req, next);
                 await probe.settled;
             }
         };
+    }
+    /**
+     * Sends a read over plain HTTP now, while the early handshake decides the scheme, when nothing
+     * in it may not go over plain HTTP (no credentials, no body) and the host's early plain
+     * connections can carry it. Its answer, or undefined if it failed.
+     */
+    sendAhead(host, req, next) {
+        if (this.decided.has(host) || !this.options.handshakeFailure || !this.options.aheadHosts?.has(host))
+            return undefined;
+        if (!sentAhead(req))
+            return undefined;
+        let counts = this.ahead.get(host);
+        if (counts === undefined) {
+            counts = { sent: 0, setAside: 0 };
+            this.ahead.set(host, counts);
+        }
+        if (counts.sent >= preconnect_1.EARLY_CONNECTIONS_PER_HOST)
+            return undefined;
+        counts.sent++;
+        return next(plain(req)).catch(() => undefined);
+    }
+    /** The server speaks TLS (or said nothing): an answer over plain HTTP is not the server's answer to this read. */
+    setAside(host, ahead) {
+        void ahead.then((res) => res?.body.dump().catch(() => undefined));
+        const counts = this.ahead.get(host);
+        if (++counts.setAside === counts.sent && this.decided.get(host) === 'https:') {
+            this.options.log?.(`${host} speaks TLS: ${(0, words_1.counted)(counts.sent, 'read')} sent ahead over plain HTTP set aside`);
+        }
     }
     /**
      * Decides from the dispatcher's early handshake, when it says something (it is shared: every
@@ -6069,6 +6120,17 @@ const NOT_TLS_CODES = new Set([
     'EPIPE',
     'UND_ERR_SOCKET',
 ]);
+/**
+ * What may leave over plain HTTP before the server is known not to speak TLS: a read without
+ * credentials or a body (design rule 14: no credentials over plain HTTP to a TLS server).
+ */
+function sentAhead(req) {
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+        return false;
+    if (req.body !== undefined)
+        return false;
+    return !Object.keys(req.headers ?? {}).some(http_1.isCredentialHeader);
+}
 function plain(req) {
     const url = new URL(req.url);
     url.protocol = 'http:';

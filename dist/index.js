@@ -1407,8 +1407,8 @@ function earlyPlan(registry, options, plainAllowed) {
 }
 /**
  * The connections of a run opened ahead of its transport (`earlyPlan`): per registry the TLS
- * handshake, the connections beside it and the plain ones. Each is handed out once; what is never taken is
- * closed by `discard`.
+ * handshake, the connections beside it and the plain ones. Each is handed out once; what is
+ * never taken is closed by `discard`.
  */
 class Preconnections {
     handshakes = new Map();
@@ -1527,11 +1527,11 @@ class WarmSockets {
     watchers = new Map();
     /** Sockets closed without being handed out: discarded, or failed while idle. */
     closedUnused = 0;
-    /** `count` TCP connections to `host:port`, opened now; with `startTls`, TLS starts on each when a request takes it. */
-    static open(host, port, count, startTls = false) {
-        return new WarmSockets(Array.from({ length: count }, () => WarmSockets.tcp(host, port, startTls)));
+    /** `count` TCP connections to `host:port`, opened now. */
+    static open(host, port, count) {
+        return new WarmSockets(Array.from({ length: count }, () => WarmSockets.tcp(host, port)));
     }
-    /** One TCP connection to `host:port`, opened now. */
+    /** One TCP connection to `host:port`, opened now; with `startTls`, TLS starts on it when a request takes it. */
     static tcp(host, port, startTls = false) {
         return { ...connecting(net.connect({ host, port, noDelay: true })), startTls };
     }

@@ -4712,7 +4712,10 @@ const undici_1 = __webpack_require__(509);
 const redact_1 = __webpack_require__(404);
 const origins_1 = __webpack_require__(6866);
 const preconnect_1 = __webpack_require__(5292);
-/** Headers that carry credentials: they stay with the origin that asked for them, and off plain HTTP until it is known to be the only way. */
+/**
+ * Headers that carry credentials: they stay with the origin that asked for them (redirects),
+ * and off plain HTTP until the server is known not to speak TLS (the scheme's reads ahead).
+ */
 function isCredentialHeader(name) {
     return CREDENTIAL_HEADERS.has(name.toLowerCase());
 }
@@ -5372,7 +5375,9 @@ class OriginRouter extends undici_1.Dispatcher {
     async shutdown(end) {
         for (const socket of this.handshakes)
             socket.destroy();
-        for (const warm of [...[...this.plain.values()].map((p) => p.warm), ...this.spares.values()])
+        for (const { warm } of this.plain.values())
+            warm.discard();
+        for (const warm of this.spares.values())
             warm.discard();
         await Promise.all([...this.made, this.fallback].map(end));
     }

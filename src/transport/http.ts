@@ -32,7 +32,10 @@ export interface HttpResponse {
 /** One layer of the transport stack: auth → redirects → retry → base. */
 export type Send = (req: HttpRequest) => Promise<HttpResponse>;
 
-/** Headers that carry credentials: they stay with the origin that asked for them, and off plain HTTP until it is known to be the only way. */
+/**
+ * Headers that carry credentials: they stay with the origin that asked for them (redirects),
+ * and off plain HTTP until the server is known not to speak TLS (the scheme's reads ahead).
+ */
 export function isCredentialHeader(name: string): boolean {
   return CREDENTIAL_HEADERS.has(name.toLowerCase());
 }

@@ -364,7 +364,8 @@ export class OriginRouter extends DispatcherBase {
   /** Ends the handshakes and unused sockets, then every dispatcher (`close` waits, `destroy` aborts). */
   private async shutdown(end: (d: Dispatcher) => Promise<void>): Promise<void> {
     for (const socket of this.handshakes) socket.destroy();
-    for (const warm of [...[...this.plain.values()].map((p) => p.warm), ...this.spares.values()]) warm.discard();
+    for (const { warm } of this.plain.values()) warm.discard();
+    for (const warm of this.spares.values()) warm.discard();
     await Promise.all([...this.made, this.fallback].map(end));
   }
 }

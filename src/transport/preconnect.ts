@@ -135,10 +135,10 @@ export function warmConnections(
 /**
  * The early connections of one registry: its TLS handshake, which tells the protocol (or that
  * the server does not speak TLS), and beside it the rest of the first burst's (`openSpares`):
- * an HTTP/1.1 origin's burst takes them, an HTTP/2 origin closes them unused. On a host that may be plain (design rule 14) the burst's plain
- * HTTP connections too, to the plain port (the same port when the registry is named with one):
- * the requests sent before the handshake decides go out on them (`SchemeProbe`), and a server
- * that speaks TLS closes them.
+ * an HTTP/1.1 origin's burst takes them, an HTTP/2 origin closes them unused. On a host that
+ * may be plain (design rule 14), the burst's plain HTTP connections too, to its plain port (the
+ * registry's port, or 80): the reads sent before the handshake decides go out on them
+ * (`SchemeProbe`), and those left close once the server is known to speak TLS.
  */
 export interface EarlyPlan {
   /** Connections beside the handshake (`openSpares`). */
@@ -164,8 +164,8 @@ export interface PreconnectOptions {
 
 /**
  * The connections of a run opened ahead of its transport (`earlyPlan`): per registry the TLS
- * handshake, the connections beside it and the plain ones. Each is handed out once; what is never taken is
- * closed by `discard`.
+ * handshake, the connections beside it and the plain ones. Each is handed out once; what is
+ * never taken is closed by `discard`.
  */
 export class Preconnections {
   private readonly handshakes = new Map<string, Handshake>();

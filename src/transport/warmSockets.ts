@@ -28,12 +28,12 @@ export class WarmSockets {
   /** Sockets closed without being handed out: discarded, or failed while idle. */
   private closedUnused = 0;
 
-  /** `count` TCP connections to `host:port`, opened now; with `startTls`, TLS starts on each when a request takes it. */
-  static open(host: string, port: number, count: number, startTls = false): WarmSockets {
-    return new WarmSockets(Array.from({ length: count }, () => WarmSockets.tcp(host, port, startTls)));
+  /** `count` TCP connections to `host:port`, opened now. */
+  static open(host: string, port: number, count: number): WarmSockets {
+    return new WarmSockets(Array.from({ length: count }, () => WarmSockets.tcp(host, port)));
   }
 
-  /** One TCP connection to `host:port`, opened now. */
+  /** One TCP connection to `host:port`, opened now; with `startTls`, TLS starts on it when a request takes it. */
   static tcp(host: string, port: number, startTls = false): Opening {
     return { ...connecting(net.connect({ host, port, noDelay: true })), startTls };
   }
